@@ -1,0 +1,115 @@
+#include "config.h"
+#include "core/command.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/jsonx.h"
+#include "core/timeutil.h"
+
+void cmd_limits_default(struct steer_limits *l)
+{
+  l->max_freq = 1e-8;
+  l->max_step_acquire = 1e-9;
+  l->max_step_locked = 1e-12;
+  l->max_phase_step_ns = 1e6;
+  l->max_drift_per_day = 1e-10;
+}
+
+double cmd_hold_freq_at(const struct steer_cmd *c, int64_t t)
+{
+  return c->freq + c->drift_per_day * (double)(t - c->t_ref) / (double)NS_PER_DAY;
+}
+
+double cmd_freq_at(const struct steer_cmd *c, int64_t t)
+{
+  return cmd_hold_freq_at(c, t) + (t < c->slew_until ? c->slew_freq : 0.0);
+}
+
+json_t *cmd_to_json(const struct steer_cmd *c)
+{
+  return json_pack("{s:I,s:I,s:I,s:o,s:o,s:I,s:o,s:I,s:I,s:o,s:b,s:b,s:s}", "id", (json_int_t)c->id,
+                   "issued", (json_int_t)c->issued, "t_ref", (json_int_t)c->t_ref, "freq",
+                   jx_real(c->freq), "drift_per_day", jx_real(c->drift_per_day), "valid_until",
+                   (json_int_t)c->valid_until, "slew_freq", jx_real(c->slew_freq), "slew_until",
+                   (json_int_t)c->slew_until, "phase_step_id", (json_int_t)c->phase_step_id,
+                   "phase_step_ns", jx_real(c->phase_step_ns), "phase_step_operator",
+                   c->phase_step_operator, "locked", c->locked, "state",
+                   c->state);
+}
+
+#define TRY(expr) do { if ((expr) < 0) return -1; } while (0)
+
+static int get_time(const json_t *j, const char *key, int64_t *out, char *err, size_t errlen)
+{
+  long long v;
+  TRY(jx_int(j, key, JX_REQUIRED, 0, INT64_MAX, &v, err, errlen));
+  *out = v;
+  return 0;
+}
+
+int cmd_from_json(const json_t *j, struct steer_cmd *c, char *err, size_t errlen)
+{
+  long long v;
+  memset(c, 0, sizeof *c);
+  if (!json_is_object(j)) {
+    snprintf(err, errlen, "command: not an object");
+    return -1;
+  }
+  TRY(jx_int(j, "id", JX_REQUIRED, 1, INT64_MAX, &v, err, errlen));
+  c->id = v;
+  TRY(get_time(j, "issued", &c->issued, err, errlen));
+  TRY(get_time(j, "t_ref", &c->t_ref, err, errlen));
+  TRY(get_time(j, "valid_until", &c->valid_until, err, errlen));
+  TRY(get_time(j, "slew_until", &c->slew_until, err, errlen));
+  TRY(jx_double(j, "freq", JX_REQUIRED, -1e-6, 1e-6, &c->freq, err, errlen));
+  TRY(jx_double(j, "drift_per_day", JX_REQUIRED, -1e-6, 1e-6, &c->drift_per_day, err, errlen));
+  TRY(jx_double(j, "slew_freq", JX_REQUIRED, -1e-6, 1e-6, &c->slew_freq, err, errlen));
+  TRY(jx_int(j, "phase_step_id", JX_REQUIRED, 0, INT64_MAX, &v, err, errlen));
+  c->phase_step_id = v;
+  TRY(jx_double(j, "phase_step_ns", JX_REQUIRED, -1e9, 1e9, &c->phase_step_ns, err, errlen));
+  TRY(jx_bool(j, "phase_step_operator", JX_OPTIONAL, &c->phase_step_operator, err, errlen));
+  TRY(jx_bool(j, "locked", JX_OPTIONAL, &c->locked, err, errlen));
+  TRY(jx_string(j, "state", JX_OPTIONAL, c->state, sizeof c->state, err, errlen));
+  return 0;
+}
+
+int cmd_check(const struct steer_cmd *next, const struct steer_cmd *held, int64_t t,
+              int locked_before, int64_t applied_step_id, const struct steer_limits *l,
+              char *err, size_t errlen)
+{
+  double f = cmd_freq_at(next, t);
+  if (fabs(next->freq) > l->max_freq || fabs(f) > l->max_freq) {
+    snprintf(err, errlen, "frequency correction %.3e beyond the limit %.1e", f, l->max_freq);
+    return -1;
+  }
+  if (fabs(next->drift_per_day) > l->max_drift_per_day) {
+    snprintf(err, errlen, "drift %.3e/day beyond the limit %.1e", next->drift_per_day,
+             l->max_drift_per_day);
+    return -1;
+  }
+  int locked = locked_before || next->locked;
+  double max_step = locked ? l->max_step_locked : l->max_step_acquire;
+  double prev = held ? cmd_freq_at(held, t) : 0.0;
+  /* A small tolerance: limits are set in round numbers and a servo working at the
+   * limit lands on them up to rounding. */
+  if (fabs(f - prev) > max_step * (1 + 1e-9)) {
+    snprintf(err, errlen, "frequency change %.3e beyond the %s limit %.1e", f - prev,
+             locked ? "locked" : "acquisition", max_step);
+    return -1;
+  }
+  if (next->phase_step_id > applied_step_id && next->phase_step_ns != 0) {
+    if (locked && !next->phase_step_operator) {
+      snprintf(err, errlen, "phase step %.1f ns after lock without an operator's request",
+               next->phase_step_ns);
+      return -1;
+    }
+    if (fabs(next->phase_step_ns) > l->max_phase_step_ns) {
+      snprintf(err, errlen, "phase step %.1f ns beyond the limit %.0f ns", next->phase_step_ns,
+               l->max_phase_step_ns);
+      return -1;
+    }
+  }
+  return 0;
+}

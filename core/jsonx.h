@@ -1,0 +1,28 @@
+/* JSON helpers on jansson: numbers that may be null, and strict typed field access
+ * that names the offending key in its error. */
+#ifndef CVD_JSONX_H
+#define CVD_JSONX_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+/* A JSON real, or null when v is not finite (json_real(NAN) would return NULL). */
+json_t *jx_real(double v);
+
+enum { JX_OPTIONAL = 0, JX_REQUIRED = 1 };
+
+/* Each returns 0 on success; 1 when the key is absent (or null) and optional, leaving
+ * *out untouched; -1 with "KEY: message" in err otherwise. */
+int jx_double(const json_t *obj, const char *key, int required, double min, double max,
+              double *out, char *err, size_t errlen);
+int jx_int(const json_t *obj, const char *key, int required, long long min, long long max,
+           long long *out, char *err, size_t errlen);
+int jx_bool(const json_t *obj, const char *key, int required, int *out, char *err,
+            size_t errlen);
+int jx_string(const json_t *obj, const char *key, int required, char *out, size_t n, char *err,
+              size_t errlen);
+
+/* Compact one-line serialisation; free() the result. */
+char *jx_dump(const json_t *j);
+
+#endif

@@ -1,0 +1,11 @@
+noinst_LIBRARIES += core/libcore.a
+core_libcore_a_SOURCES = \
+	core/clock.c core/clock.h \
+	core/command.c core/command.h \
+	core/conf.c core/conf.h \
+	core/jsonx.c core/jsonx.h \
+	core/log.c core/log.h \
+	core/msg.c core/msg.h \
+	core/sign.c core/sign.h \
+	core/timeutil.c core/timeutil.h \
+	core/track.c core/track.h

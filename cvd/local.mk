@@ -1,0 +1,15 @@
+bin_PROGRAMS += cvd/cvd
+cvd_cvd_SOURCES = \
+	cvd/cmd.h \
+	cvd/commands.c \
+	cvd/main.c \
+	cvd/stability.c \
+	cvd/site_main.c \
+	cvd/server_main.c \
+	cvd/demo_main.c
+CVD_LIBS = \
+	sim/libsim.a \
+	core/libcore.a
+CVD_EXTLIBS = $(MHD_LIBS) $(CURL_LIBS) $(SQLITE_LIBS) $(GPS_LIBS) $(JANSSON_LIBS) \
+	$(CRYPTO_LIBS) $(ZLIB_LIBS) -lm -lpthread
+cvd_cvd_LDADD = $(CVD_LIBS) $(CVD_EXTLIBS)

@@ -1,0 +1,1 @@
+# steer: nothing yet

@@ -1,0 +1,19 @@
+# Check tests.  Unit tests link the folders' libraries; integration tests run the real
+# cvd binary ($CVD_BIN) and real parts (gpsd, socat, SQLite files, loopback HTTP).
+check_LIBRARIES += tests/libtestutil.a
+tests_libtestutil_a_SOURCES = tests/testutil.c tests/testutil.h
+tests_libtestutil_a_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+
+TEST_LIBS = tests/libtestutil.a $(CVD_LIBS) $(CHECK_LIBS) $(CVD_EXTLIBS)
+AM_TESTS_ENVIRONMENT = \
+	CVD_BIN='$(abs_top_builddir)/cvd/cvd'; export CVD_BIN; \
+	CVD_SRCDIR='$(abs_top_srcdir)'; export CVD_SRCDIR; \
+	GPSD='$(GPSD)'; export GPSD; SOCAT='$(SOCAT)'; export SOCAT; \
+	CK_DEFAULT_TIMEOUT=60; export CK_DEFAULT_TIMEOUT;
+
+check_PROGRAMS += tests/test_core
+tests_test_core_SOURCES = tests/test_core.c
+tests_test_core_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_test_core_LDADD = $(TEST_LIBS)
+
+TESTS += $(check_PROGRAMS)

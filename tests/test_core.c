@@ -1,0 +1,285 @@
+/* Unit tests of core/: time and slots, configuration parsing, track JSON, signing,
+ * steering command arithmetic and limits. */
+#include "config.h"
+
+#include <check.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/command.h"
+#include "core/conf.h"
+#include "core/jsonx.h"
+#include "core/msg.h"
+#include "core/sign.h"
+#include "core/timeutil.h"
+#include "core/track.h"
+#include "tests/testutil.h"
+
+START_TEST(test_mjd_epoch)
+{
+  int64_t t;
+  ck_assert_int_eq(tu_parse("2025-01-01T00:00:00Z", &t), 0);
+  ck_assert_int_eq(t / NS_PER_S, 1735689600LL);
+  ck_assert_int_eq(tu_mjd(t), 60676); /* MJD of 2025-01-01 */
+  ck_assert_int_eq(tu_sod(t), 0);
+  ck_assert_int_eq(tu_mjd(0), 40587);
+  ck_assert_int_eq(tu_from_mjd_sod(60676, 0), t);
+  char buf[64];
+  ck_assert_str_eq(tu_format(t + 3723 * NS_PER_S + 5, buf, sizeof buf, 1),
+                   "2025-01-01T01:02:03.000000005Z");
+  ck_assert_int_eq(tu_parse("2025-02-30T00:00:00Z", &t), -1);
+  ck_assert_int_eq(tu_parse("2025-01-01T24:00:00Z", &t), -1);
+  ck_assert_int_eq(tu_parse("2025-01-01T00:00:00.5Z", &t), 0);
+  ck_assert_int_eq(t % NS_PER_S, 500000000);
+  ck_assert_int_eq(tu_parse("@1.5", &t), 0);
+  ck_assert_int_eq(t, 1500000000LL);
+}
+END_TEST
+
+START_TEST(test_slot_alignment)
+{
+  int64_t t0;
+  tu_parse("2025-03-10T23:59:59.999999999Z", &t0);
+  int64_t s = tu_slot_start(t0);
+  char buf[64];
+  ck_assert_str_eq(tu_format(s, buf, sizeof buf, 0), "2025-03-10T23:50:00Z");
+  ck_assert_int_eq(tu_sod(s), 85800);
+  /* One nanosecond later is the first slot of the next day. */
+  int64_t n = tu_slot_start(t0 + 1);
+  ck_assert_str_eq(tu_format(n, buf, sizeof buf, 0), "2025-03-11T00:00:00Z");
+  ck_assert_int_eq(tu_mjd(n), tu_mjd(s) + 1);
+  ck_assert_int_eq(tu_sod(n), 0);
+  ck_assert_int_eq(n - s, SLOT_NS);
+  ck_assert_int_eq(tu_slot_mid(n) - n, 300 * NS_PER_S);
+  /* Exactly on a boundary belongs to the slot it starts. */
+  ck_assert_int_eq(tu_slot_start(n), n);
+  /* Before the Unix epoch, floor and not truncation. */
+  ck_assert_int_eq(tu_slot_start(-1), -SLOT_NS);
+  ck_assert_int_eq(tu_mjd(-1), 40586);
+  ck_assert_int_eq(tu_sod(-1), 86399);
+}
+END_TEST
+
+struct conf_probe {
+  double gain;
+  char name[16];
+  int seen;
+};
+
+static int h_gain(void *u, int argc, char **argv, char *err, size_t n)
+{
+  (void)argc;
+  return conf_double("gain", argv[0], 0, 10, &((struct conf_probe *)u)->gain, err, n);
+}
+
+static int h_name(void *u, int argc, char **argv, char *err, size_t n)
+{
+  (void)argc;
+  ((struct conf_probe *)u)->seen++;
+  return conf_string("name", argv[0], ((struct conf_probe *)u)->name, 16, err, n);
+}
+
+static const struct conf_directive probe_tab[] = {
+    {"gain", 1, 1, h_gain}, {"name", 1, 1, h_name}, {NULL, 0, 0, NULL}};
+
+START_TEST(test_conf_parse)
+{
+  struct conf_probe p = {0};
+  char err[256];
+  ck_assert_int_eq(conf_parse_text("t.conf", "# comment\n\n  gain 2.5  # trailing\nname r1\n",
+                                   probe_tab, &p, err, sizeof err),
+                   0);
+  ck_assert(fabs(p.gain - 2.5) < 1e-15);
+  ck_assert_str_eq(p.name, "r1");
+
+  ck_assert_int_eq(conf_parse_text("t.conf", "gain 1\nbogus 3\n", probe_tab, &p, err, sizeof err),
+                   -1);
+  ck_assert_str_eq(err, "t.conf:2: unknown directive 'bogus'");
+  ck_assert_int_eq(conf_parse_text("x.conf", "gain abc\n", probe_tab, &p, err, sizeof err), -1);
+  ck_assert_str_eq(err, "x.conf:1: 'gain': bad gain 'abc' (want a number)");
+  ck_assert_int_eq(conf_parse_text("x.conf", "\n\ngain 11\n", probe_tab, &p, err, sizeof err), -1);
+  ck_assert_ptr_nonnull(strstr(err, "x.conf:3:"));
+  ck_assert_int_eq(conf_parse_text("x.conf", "name\n", probe_tab, &p, err, sizeof err), -1);
+  ck_assert_str_eq(err, "x.conf:1: 'name' takes 1 argument, not 0");
+
+  /* From a file: the error names the file's path and the line. */
+  char *dir = th_mkdtemp("conf");
+  char path[512];
+  snprintf(path, sizeof path, "%s/site.conf", dir);
+  th_write_file(path, "gain 1\nname ok\nunknown_directive 1 2\n");
+  ck_assert_int_eq(conf_parse_file(path, probe_tab, &p, err, sizeof err), -1);
+  char want[600];
+  snprintf(want, sizeof want, "%s:3: unknown directive 'unknown_directive'", path);
+  ck_assert_str_eq(err, want);
+  th_rmtree(dir);
+  free(dir);
+}
+END_TEST
+
+START_TEST(test_track_json_roundtrip)
+{
+  struct track t, u;
+  int64_t slot;
+  tu_parse("2025-01-01T00:10:00Z", &slot);
+  track_init(&t, "r1", slot);
+  t.value_ns = -12.25;
+  t.sigma_ns = 3.5;
+  t.slope_ns_s = 1e-3;
+  t.n_used = 598;
+  t.n_rejected = 2;
+  t.sats_used = 9;
+  t.sats_visible = 11;
+  t.cabdly = 150.5;
+  t.osc.cmd_id = 7;
+  t.osc.freq = -1.25e-10;
+  t.osc.steer_ns = 1234.5;
+  json_t *j = track_to_json(&t);
+  char err[256];
+  ck_assert_int_eq(track_from_json(j, &u, err, sizeof err), 0);
+  ck_assert_str_eq(u.site, "r1");
+  ck_assert_int_eq(u.slot, slot);
+  ck_assert_int_eq(u.mjd, 60676);
+  ck_assert_int_eq(u.sod, 600);
+  ck_assert(u.value_ns == -12.25 && u.sigma_ns == 3.5 && u.osc.freq == -1.25e-10);
+  ck_assert_int_eq(u.n_used, 598);
+  ck_assert_int_eq(u.osc.cmd_id, 7);
+  ck_assert(isnan(u.true_x_ns));
+
+  /* A sod off the slot grid, a value beyond one second, a bad site: each named. */
+  json_object_set_new(j, "sod", json_integer(601));
+  ck_assert_int_eq(track_from_json(j, &u, err, sizeof err), -1);
+  ck_assert_ptr_nonnull(strstr(err, "sod"));
+  json_object_set_new(j, "sod", json_integer(600));
+  json_object_set_new(j, "value_ns", json_real(2e9));
+  ck_assert_int_eq(track_from_json(j, &u, err, sizeof err), -1);
+  ck_assert_ptr_nonnull(strstr(err, "value_ns"));
+  json_object_set_new(j, "value_ns", json_real(1.0));
+  json_object_set_new(j, "site", json_string("r 1"));
+  ck_assert_int_eq(track_from_json(j, &u, err, sizeof err), -1);
+  ck_assert_ptr_nonnull(strstr(err, "site"));
+  json_decref(j);
+
+  /* A slot without good samples is recorded with a null value and flagged. */
+  track_init(&t, "r2", slot);
+  t.n_rejected = 600;
+  j = track_to_json(&t);
+  ck_assert(json_is_null(json_object_get(j, "value_ns")));
+  ck_assert_int_eq(track_from_json(j, &u, err, sizeof err), 0);
+  ck_assert(isnan(u.value_ns) && u.low_count);
+  json_decref(j);
+}
+END_TEST
+
+START_TEST(test_sign)
+{
+  char h[65], s1[65], s2[65];
+  sign_sha256_hex("abc", 3, h);
+  /* FIPS 180-2 example. */
+  ck_assert_str_eq(h, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  /* RFC 4231 test case 2: HMAC-SHA256("Jefe", "what do ya want for nothing?") is the
+   * core primitive; check it through a request whose message we rebuild. */
+  sign_request("key", "POST", "/api/v1/tracks", 1700000000, "{}", 2, s1);
+  sign_request("key", "POST", "/api/v1/tracks", 1700000000, "{}", 2, s2);
+  ck_assert(sign_equal(s1, s2));
+  sign_request("key", "POST", "/api/v1/tracks", 1700000001, "{}", 2, s2);
+  ck_assert(!sign_equal(s1, s2));
+  sign_request("kez", "POST", "/api/v1/tracks", 1700000000, "{}", 2, s2);
+  ck_assert(!sign_equal(s1, s2));
+  ck_assert(sign_is_hex(s1));
+  ck_assert(!sign_is_hex("abc"));
+  sign_response("key", 200, 1700000000, s1, "{}", 2, s2);
+  ck_assert(sign_is_hex(s2) && !sign_equal(s1, s2));
+}
+END_TEST
+
+START_TEST(test_command_limits)
+{
+  struct steer_cmd held = {0}, next = {0};
+  struct steer_limits l;
+  char err[256];
+  cmd_limits_default(&l);
+  held.id = 1;
+  held.freq = -1e-10;
+  held.drift_per_day = -1e-12;
+  /* Drift accumulates from t_ref: one day later the correction is 1e-12 lower. */
+  ck_assert(fabs(cmd_freq_at(&held, NS_PER_DAY) - (-1.01e-10)) < 1e-22);
+  held.slew_freq = 5e-13;
+  held.slew_until = 3600 * NS_PER_S;
+  ck_assert(fabs(cmd_freq_at(&held, 0) - (-1e-10 + 5e-13)) < 1e-22);
+  ck_assert(fabs(cmd_hold_freq_at(&held, 0) - (-1e-10)) < 1e-22);
+
+  next = held;
+  next.id = 2;
+  next.freq = -1e-10 + 0.9e-12;
+  ck_assert_int_eq(cmd_check(&next, &held, 4000 * NS_PER_S, 1, 0, &l, err, sizeof err), 0);
+  next.freq = -1e-10 + 2e-12;
+  ck_assert_int_eq(cmd_check(&next, &held, 4000 * NS_PER_S, 1, 0, &l, err, sizeof err), -1);
+  ck_assert_ptr_nonnull(strstr(err, "locked limit"));
+  /* Before the first lock the acquisition limit applies. */
+  ck_assert_int_eq(cmd_check(&next, &held, 4000 * NS_PER_S, 0, 0, &l, err, sizeof err), 0);
+  next.freq = 2e-8;
+  ck_assert_int_eq(cmd_check(&next, NULL, 0, 0, 0, &l, err, sizeof err), -1);
+  /* A phase step after lock needs an operator; an applied one is not looked at again. */
+  next = held;
+  next.phase_step_id = 3;
+  next.phase_step_ns = 100;
+  ck_assert_int_eq(cmd_check(&next, &held, 0, 1, 2, &l, err, sizeof err), -1);
+  ck_assert_int_eq(cmd_check(&next, &held, 0, 1, 3, &l, err, sizeof err), 0);
+  next.phase_step_operator = 1;
+  ck_assert_int_eq(cmd_check(&next, &held, 0, 1, 2, &l, err, sizeof err), 0);
+  next.phase_step_ns = 2e6;
+  ck_assert_int_eq(cmd_check(&next, &held, 0, 0, 2, &l, err, sizeof err), -1);
+
+  json_t *j = cmd_to_json(&held);
+  struct steer_cmd back;
+  ck_assert_int_eq(cmd_from_json(j, &back, err, sizeof err), 0);
+  ck_assert(back.freq == held.freq && back.slew_until == held.slew_until && back.id == 1);
+  json_decref(j);
+}
+END_TEST
+
+START_TEST(test_msg_request)
+{
+  struct track tr[2];
+  int64_t slot;
+  tu_parse("2025-01-01T00:00:00Z", &slot);
+  track_init(&tr[0], "r1", slot);
+  track_init(&tr[1], "r1", slot + SLOT_NS);
+  tr[0].value_ns = 1;
+  tr[0].n_used = 600;
+  struct osc_report o = {.t = slot};
+  json_t *j = msg_upload_request("r1", &o, tr, 2);
+  struct upload_req req;
+  char err[256];
+  ck_assert_int_eq(msg_parse_request(j, &req, err, sizeof err), 0);
+  ck_assert_int_eq(req.n_tracks, 2);
+  ck_assert_int_eq(req.tracks[1].sod, 600);
+  msg_request_free(&req);
+  /* A track of another site inside r1's upload is refused. */
+  json_object_set_new(json_array_get(json_object_get(j, "tracks"), 1), "site", json_string("r2"));
+  ck_assert_int_eq(msg_parse_request(j, &req, err, sizeof err), -1);
+  ck_assert_ptr_nonnull(strstr(err, "tracks[1]"));
+  json_decref(j);
+}
+END_TEST
+
+int main(void)
+{
+  Suite *s = suite_create("core");
+  TCase *tc = tcase_create("core");
+  tcase_add_test(tc, test_mjd_epoch);
+  tcase_add_test(tc, test_slot_alignment);
+  tcase_add_test(tc, test_conf_parse);
+  tcase_add_test(tc, test_track_json_roundtrip);
+  tcase_add_test(tc, test_sign);
+  tcase_add_test(tc, test_command_limits);
+  tcase_add_test(tc, test_msg_request);
+  suite_add_tcase(s, tc);
+  SRunner *sr = srunner_create(s);
+  srunner_run_all(sr, CK_NORMAL);
+  int failed = srunner_ntests_failed(sr);
+  srunner_free(sr);
+  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

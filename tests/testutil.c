@@ -1,0 +1,253 @@
+#include "config.h"
+#include "tests/testutil.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+const char *th_cvd_bin(void)
+{
+  const char *b = getenv("CVD_BIN");
+  return b ? b : "../cvd/cvd";
+}
+
+const char *th_srcdir(void)
+{
+  const char *s = getenv("CVD_SRCDIR");
+  return s ? s : "..";
+}
+
+const char *th_shared_data(void)
+{
+  static char path[4096];
+  const char *s = getenv("CVD_SHARED");
+  if (s)
+    snprintf(path, sizeof path, "%s/data", s);
+  else
+    snprintf(path, sizeof path, "%s/../shared/data", th_srcdir());
+  struct stat st;
+  return stat(path, &st) == 0 && S_ISDIR(st.st_mode) ? path : NULL;
+}
+
+char *th_mkdtemp(const char *tag)
+{
+  const char *tmp = getenv("TMPDIR");
+  char *p;
+  if (asprintf(&p, "%s/cvd-%s-XXXXXX", tmp ? tmp : "/tmp", tag) < 0)
+    return NULL;
+  if (!mkdtemp(p)) {
+    free(p);
+    return NULL;
+  }
+  return p;
+}
+
+static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+  (void)st;
+  (void)flag;
+  (void)ftw;
+  return remove(path);
+}
+
+void th_rmtree(const char *dir)
+{
+  if (dir && !getenv("CVD_KEEP_TMP"))
+    nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+int th_free_port(void)
+{
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+  socklen_t len = sizeof a;
+  if (fd < 0)
+    return -1;
+  if (bind(fd, (struct sockaddr *)&a, sizeof a) != 0 ||
+      getsockname(fd, (struct sockaddr *)&a, &len) != 0) {
+    close(fd);
+    return -1;
+  }
+  close(fd);
+  return ntohs(a.sin_port);
+}
+
+int th_write_file(const char *path, const char *text)
+{
+  FILE *f = fopen(path, "w");
+  if (!f)
+    return -1;
+  size_t n = strlen(text);
+  int rc = fwrite(text, 1, n, f) == n ? 0 : -1;
+  return fclose(f) == 0 ? rc : -1;
+}
+
+char *th_read_file(const char *path)
+{
+  FILE *f = fopen(path, "rb");
+  if (!f)
+    return NULL;
+  size_t cap = 4096, n = 0;
+  char *buf = malloc(cap);
+  size_t r;
+  while (buf && (r = fread(buf + n, 1, cap - n - 1, f)) > 0) {
+    n += r;
+    if (cap - n < 2) {
+      cap *= 2;
+      buf = realloc(buf, cap);
+    }
+  }
+  fclose(f);
+  if (buf)
+    buf[n] = '\0';
+  return buf;
+}
+
+pid_t th_spawn(char *const argv[], const char *log)
+{
+  pid_t pid = fork();
+  if (pid != 0)
+    return pid;
+  setpgid(0, 0);
+  if (log) {
+    int fd = open(log, O_WRONLY | O_CREAT | O_APPEND, 0644);
+    if (fd >= 0) {
+      dup2(fd, STDOUT_FILENO);
+      dup2(fd, STDERR_FILENO);
+      close(fd);
+    }
+  }
+  execv(argv[0], argv);
+  fprintf(stderr, "exec %s: %s\n", argv[0], strerror(errno));
+  _exit(127);
+}
+
+double th_now(void)
+{
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+void th_sleep(double s)
+{
+  struct timespec ts = {.tv_sec = (time_t)s, .tv_nsec = (long)((s - (double)(time_t)s) * 1e9)};
+  while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+    ;
+}
+
+int th_wait(pid_t pid, double timeout_s)
+{
+  double end = th_now() + timeout_s;
+  int status;
+  do {
+    pid_t r = waitpid(pid, &status, WNOHANG);
+    if (r == pid)
+      return status;
+    if (r < 0)
+      return -1;
+    th_sleep(0.01);
+  } while (th_now() < end);
+  return -1;
+}
+
+int th_stop(pid_t pid, int sig, double timeout_s)
+{
+  kill(pid, sig);
+  int st = th_wait(pid, timeout_s);
+  if (st == -1) {
+    kill(-pid, SIGKILL);
+    kill(pid, SIGKILL);
+    waitpid(pid, &st, 0);
+    return -1;
+  }
+  return st;
+}
+
+int th_run(char *const argv[], const char *log, char **out, double timeout_s)
+{
+  int fds[2];
+  if (pipe(fds) != 0)
+    return -1;
+  pid_t pid = fork();
+  if (pid == 0) {
+    if (log) {
+      int fd = open(log, O_WRONLY | O_CREAT | O_APPEND, 0644);
+      if (fd >= 0) {
+        dup2(fd, STDERR_FILENO);
+        close(fd);
+      }
+    }
+    dup2(fds[1], STDOUT_FILENO);
+    close(fds[0]);
+    close(fds[1]);
+    execv(argv[0], argv);
+    _exit(127);
+  }
+  close(fds[1]);
+  size_t cap = 4096, n = 0;
+  char *buf = malloc(cap);
+  fcntl(fds[0], F_SETFL, O_NONBLOCK);
+  double end = th_now() + timeout_s;
+  int status = -1, done = 0;
+  while (!done) {
+    ssize_t r = read(fds[0], buf + n, cap - n - 1);
+    if (r > 0) {
+      n += (size_t)r;
+      if (cap - n < 2)
+        buf = realloc(buf, cap *= 2);
+      continue;
+    }
+    if (r == 0) {
+      done = 1;
+      break;
+    }
+    if (th_now() > end) {
+      kill(pid, SIGKILL);
+      break;
+    }
+    th_sleep(0.005);
+  }
+  close(fds[0]);
+  double left = end - th_now();
+  status = th_wait(pid, left > 1 ? left : 1);
+  if (status == -1) {
+    kill(pid, SIGKILL);
+    waitpid(pid, NULL, 0);
+  }
+  buf[n] = '\0';
+  if (out)
+    *out = buf;
+  else
+    free(buf);
+  if (status == -1 || !WIFEXITED(status))
+    return -1;
+  return WEXITSTATUS(status);
+}
+
+int th_wait_port(int port, double timeout_s)
+{
+  double end = th_now() + timeout_s;
+  do {
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port),
+                            .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    int ok = connect(fd, (struct sockaddr *)&a, sizeof a) == 0;
+    close(fd);
+    if (ok)
+      return 0;
+    th_sleep(0.02);
+  } while (th_now() < end);
+  return -1;
+}

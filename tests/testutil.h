@@ -1,0 +1,42 @@
+/* Test harness helpers: temporary directories, free loopback ports, starting and stopping
+ * the real cvd processes, and the shared data directory (absent in a user's clone). */
+#ifndef CVD_TESTUTIL_H
+#define CVD_TESTUTIL_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+/* Path of the cvd binary under test ($CVD_BIN). */
+const char *th_cvd_bin(void);
+/* ../shared/data, or NULL when it is absent (the caller then skips). */
+const char *th_shared_data(void);
+/* The source tree ($CVD_SRCDIR), for committed test data. */
+const char *th_srcdir(void);
+
+/* A new empty directory under $TMPDIR; removed with th_rmtree. */
+char *th_mkdtemp(const char *tag);
+void th_rmtree(const char *dir);
+/* A TCP port on 127.0.0.1 that was free a moment ago. */
+int th_free_port(void);
+
+int th_write_file(const char *path, const char *text);
+/* Reads a whole file; free() the result.  NULL if unreadable. */
+char *th_read_file(const char *path);
+
+/* Starts argv[0] with stdout and stderr to log (append), in its own process group.
+ * Returns the pid. */
+pid_t th_spawn(char *const argv[], const char *log);
+/* Sends sig, then waits up to timeout_s; returns the wait status or -1 on timeout. */
+int th_stop(pid_t pid, int sig, double timeout_s);
+/* Waits up to timeout_s for exit; returns the wait status or -1 on timeout. */
+int th_wait(pid_t pid, double timeout_s);
+/* Runs argv to completion (timeout_s), capturing stdout into *out (malloc'ed) if out is
+ * not NULL and stderr into the log.  Returns the exit status, or -1. */
+int th_run(char *const argv[], const char *log, char **out, double timeout_s);
+/* Polls until a TCP connection to 127.0.0.1:port succeeds; 0 or -1 on timeout. */
+int th_wait_port(int port, double timeout_s);
+
+void th_sleep(double s);
+double th_now(void); /* CLOCK_MONOTONIC seconds */
+
+#endif

@@ -1,0 +1,1 @@
+# tic: nothing yet

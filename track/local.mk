@@ -1,0 +1,1 @@
+# track: nothing yet

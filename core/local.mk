@@ -3,6 +3,7 @@ core_libcore_a_SOURCES = \
 	core/clock.c core/clock.h \
 	core/command.c core/command.h \
 	core/conf.c core/conf.h \
+	core/drvconf.c core/drvconf.h \
 	core/jsonx.c core/jsonx.h \
 	core/log.c core/log.h \
 	core/msg.c core/msg.h \

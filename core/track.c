@@ -37,10 +37,10 @@ json_t *track_to_json(const struct track *t)
   json_t *d = json_pack("{s:o,s:o,s:o,s:o}", "intdly", jx_real(t->intdly), "cabdly",
                         jx_real(t->cabdly), "ppsdly", jx_real(t->ppsdly), "refdly",
                         jx_real(t->refdly));
-  json_t *o = json_pack("{s:I,s:I,s:o,s:o,s:b,s:s}", "cmd_id", (json_int_t)t->osc.cmd_id,
+  json_t *o = json_pack("{s:I,s:I,s:o,s:o,s:b,s:b,s:s}", "cmd_id", (json_int_t)t->osc.cmd_id,
                         "phase_step_id", (json_int_t)t->osc.phase_step_id, "freq",
                         jx_real(t->osc.freq), "steer_ns", jx_real(t->osc.steer_ns), "holdover",
-                        t->osc.holdover, "status", t->osc.status);
+                        t->osc.holdover, "can_step", t->osc.can_step, "status", t->osc.status);
   json_t *j = json_pack(
       "{s:s,s:i,s:i,s:o,s:o,s:o,s:i,s:i,s:i,s:b,s:i,s:i,s:s,s:o,s:o}", "site", t->site, "mjd",
       t->mjd, "sod", t->sod, "value_ns", jx_real(t->value_ns), "sigma_ns", jx_real(t->sigma_ns),
@@ -139,6 +139,7 @@ int track_from_json(const json_t *j, struct track *t, char *err, size_t errlen)
     TRY(jx_double(o, "freq", JX_OPTIONAL, -1e-6, 1e-6, &t->osc.freq, err, errlen));
     TRY(jx_double(o, "steer_ns", JX_OPTIONAL, -1e15, 1e15, &t->osc.steer_ns, err, errlen));
     TRY(jx_bool(o, "holdover", JX_OPTIONAL, &t->osc.holdover, err, errlen));
+    TRY(jx_bool(o, "can_step", JX_OPTIONAL, &t->osc.can_step, err, errlen));
     TRY(jx_string(o, "status", JX_OPTIONAL, t->osc.status, sizeof t->osc.status, err, errlen));
   }
   TRY(jx_double(j, "true_x_ns", JX_OPTIONAL, -1e12, 1e12, &t->true_x_ns, err, errlen));

@@ -24,6 +24,7 @@ struct track_osc {
                             applied frequency correction plus every phase step, in ns, from
                             the spool's origin; the server subtracts it to see the free clock */
   int holdover;          /* 1 when the held command had expired */
+  int can_step;          /* the oscillator takes phase steps */
   char status[OSC_STATUS_MAX];
 };
 

@@ -8,6 +8,11 @@ cvd_cvd_SOURCES = \
 	cvd/server_main.c \
 	cvd/demo_main.c
 CVD_LIBS = \
+	track/libtrack.a \
+	osc/libosc.a \
+	receiver/libreceiver.a \
+	tic/libtic.a \
+	db/libdb.a \
 	sim/libsim.a \
 	core/libcore.a
 CVD_EXTLIBS = $(MHD_LIBS) $(CURL_LIBS) $(SQLITE_LIBS) $(GPS_LIBS) $(JANSSON_LIBS) \

@@ -1,1 +1,6 @@
-# db: nothing yet
+noinst_LIBRARIES += db/libdb.a
+db_libdb_a_SOURCES = \
+	db/db.c db/db.h \
+	db/migrate.c \
+	db/spool.c db/spool.h \
+	db/store.c db/store.h

@@ -1,1 +1,4 @@
-# receiver: nothing yet
+noinst_LIBRARIES += receiver/libreceiver.a
+receiver_libreceiver_a_SOURCES = \
+	receiver/receiver.c receiver/receiver.h \
+	receiver/rx_sim.c

@@ -1,4 +1,8 @@
 noinst_LIBRARIES += sim/libsim.a
 sim_libsim_a_SOURCES = \
+	sim/gpserr.c sim/gpserr.h \
 	sim/noise.c sim/noise.h \
-	sim/rng.c sim/rng.h
+	sim/rb.c sim/rb.h \
+	sim/rng.c sim/rng.h \
+	sim/scenario.c sim/scenario.h \
+	sim/site.c sim/site.h

@@ -1,0 +1,99 @@
+#include "config.h"
+#include "db/db.h"
+
+#include <math.h>
+#include <stdio.h>
+
+#include "core/log.h"
+
+sqlite3 *db_open(const char *path, enum db_kind kind, char *err, size_t errlen)
+{
+  sqlite3 *db = NULL;
+  int rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+                                          SQLITE_OPEN_FULLMUTEX, NULL);
+  if (rc != SQLITE_OK) {
+    snprintf(err, errlen, "%s: cannot open: %s", path, db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+    sqlite3_close(db);
+    return NULL;
+  }
+  sqlite3_busy_timeout(db, 10000);
+  sqlite3_extended_result_codes(db, 1);
+  char e[256];
+  const char *sync = kind == DB_SPOOL ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL";
+  if (db_exec(db, "PRAGMA journal_mode=WAL", e, sizeof e) != 0 ||
+      db_exec(db, sync, e, sizeof e) != 0 || db_exec(db, "PRAGMA foreign_keys=ON", e, sizeof e) != 0 ||
+      db_migrate(db, kind, e, sizeof e) != 0) {
+    snprintf(err, errlen, "%s: %s", path, e);
+    sqlite3_close(db);
+    return NULL;
+  }
+  return db;
+}
+
+void db_close(sqlite3 *db) { sqlite3_close_v2(db); }
+
+int db_exec(sqlite3 *db, const char *sql, char *err, size_t errlen)
+{
+  char *msg = NULL;
+  if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+    snprintf(err, errlen, "%s", msg ? msg : sqlite3_errmsg(db));
+    sqlite3_free(msg);
+    return -1;
+  }
+  return 0;
+}
+
+static int exec_logged(sqlite3 *db, const char *sql)
+{
+  char e[256];
+  if (db_exec(db, sql, e, sizeof e) != 0) {
+    LOGE("db", "%s: %s", sql, e);
+    return -1;
+  }
+  return 0;
+}
+
+int db_begin(sqlite3 *db) { return exec_logged(db, "BEGIN IMMEDIATE"); }
+int db_commit(sqlite3 *db) { return exec_logged(db, "COMMIT"); }
+
+void db_rollback(sqlite3 *db)
+{
+  if (!sqlite3_get_autocommit(db))
+    exec_logged(db, "ROLLBACK");
+}
+
+sqlite3_stmt *db_prepare(sqlite3 *db, const char *sql)
+{
+  sqlite3_stmt *st = NULL;
+  if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
+    LOGE("db", "prepare failed: %s (%s)", sqlite3_errmsg(db), sql);
+    return NULL;
+  }
+  return st;
+}
+
+int db_step_done(sqlite3 *db, sqlite3_stmt *st)
+{
+  int rc = sqlite3_step(st);
+  if (rc != SQLITE_DONE) {
+    LOGE("db", "%s", sqlite3_errmsg(db));
+    return -1;
+  }
+  return 0;
+}
+
+const char *db_text(sqlite3_stmt *st, int i)
+{
+  const unsigned char *t = sqlite3_column_text(st, i);
+  return t ? (const char *)t : "";
+}
+
+double db_double(sqlite3_stmt *st, int i)
+{
+  return sqlite3_column_type(st, i) == SQLITE_NULL ? NAN : sqlite3_column_double(st, i);
+}
+
+int db_bind_double(sqlite3_stmt *st, int i, double v)
+{
+  return isfinite(v) ? sqlite3_bind_double(st, i, v) : sqlite3_bind_null(st, i);
+}

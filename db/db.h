@@ -1,0 +1,41 @@
+/* SQLite access (DESIGN.md section 4): WAL mode, schema changes only through the numbered
+ * migrations in migrate.c, every statement prepared with bound parameters.
+ *
+ * Two databases: a site's spool (spool.h) and the server's store (store.h). */
+#ifndef CVD_DB_H
+#define CVD_DB_H
+
+#include <sqlite3.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum db_kind { DB_SPOOL, DB_SERVER };
+
+/* Opens (creating if needed) and migrates.  The spool runs with synchronous=FULL: a track
+ * reported stored survives power loss; the server with synchronous=NORMAL in WAL mode, whose
+ * loss on power failure is bounded by the sites' spools, which resend what was not acked.
+ * Returns NULL with the reason in err. */
+sqlite3 *db_open(const char *path, enum db_kind kind, char *err, size_t errlen);
+void db_close(sqlite3 *db);
+
+/* Runs the migrations of `kind` above the database's user_version. */
+int db_migrate(sqlite3 *db, enum db_kind kind, char *err, size_t errlen);
+int db_schema_version(sqlite3 *db);
+
+int db_exec(sqlite3 *db, const char *sql, char *err, size_t errlen);
+int db_begin(sqlite3 *db);    /* BEGIN IMMEDIATE */
+int db_commit(sqlite3 *db);
+void db_rollback(sqlite3 *db);
+
+/* Prepares sql, or logs the error and returns NULL. */
+sqlite3_stmt *db_prepare(sqlite3 *db, const char *sql);
+/* Steps a statement that returns no rows; SQLITE_DONE is success (0), else -1 (logged). */
+int db_step_done(sqlite3 *db, sqlite3_stmt *st);
+/* Text of column i as a C string ("" for NULL). */
+const char *db_text(sqlite3_stmt *st, int i);
+/* Column i as double, NAN for NULL. */
+double db_double(sqlite3_stmt *st, int i);
+/* Binds a double, or NULL when it is not finite. */
+int db_bind_double(sqlite3_stmt *st, int i, double v);
+
+#endif

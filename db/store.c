@@ -1,0 +1,353 @@
+#include "config.h"
+#include "db/store.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/jsonx.h"
+#include "core/log.h"
+#include "db/db.h"
+
+int store_sig_seen(sqlite3 *db, const char *sig, int64_t wall_ts)
+{
+  sqlite3_stmt *st = db_prepare(db, "INSERT OR IGNORE INTO seen_signatures (sig, ts) VALUES (?, ?)");
+  if (!st)
+    return -1;
+  sqlite3_bind_text(st, 1, sig, -1, SQLITE_STATIC);
+  sqlite3_bind_int64(st, 2, wall_ts);
+  int rc = db_step_done(db, st);
+  sqlite3_finalize(st);
+  if (rc != 0)
+    return -1;
+  return sqlite3_changes(db) == 0 ? 1 : 0;
+}
+
+int store_sig_prune(sqlite3 *db, int64_t wall_before)
+{
+  sqlite3_stmt *st = db_prepare(db, "DELETE FROM seen_signatures WHERE ts < ?");
+  if (!st)
+    return -1;
+  sqlite3_bind_int64(st, 1, wall_before);
+  int rc = db_step_done(db, st);
+  sqlite3_finalize(st);
+  return rc;
+}
+
+int store_track_insert(sqlite3 *db, const struct track *t, int64_t wall_received)
+{
+  json_t *j = track_to_json(t);
+  char *text = jx_dump(j);
+  json_decref(j);
+  sqlite3_stmt *st = db_prepare(db, "INSERT OR IGNORE INTO tracks (site, slot, value_ns, "
+                                    "sigma_ns, n_used, low_count, json, received) "
+                                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+  int rc = -1;
+  if (st && text) {
+    sqlite3_bind_text(st, 1, t->site, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, t->slot);
+    db_bind_double(st, 3, t->value_ns);
+    db_bind_double(st, 4, t->sigma_ns);
+    sqlite3_bind_int(st, 5, t->n_used);
+    sqlite3_bind_int(st, 6, t->low_count);
+    sqlite3_bind_text(st, 7, text, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 8, wall_received);
+    if (db_step_done(db, st) == 0)
+      rc = sqlite3_changes(db) > 0 ? 1 : 0;
+  }
+  sqlite3_finalize(st);
+  free(text);
+  return rc;
+}
+
+int store_slot_tracks(sqlite3 *db, int64_t slot, struct track **out)
+{
+  sqlite3_stmt *st = db_prepare(db, "SELECT json FROM tracks WHERE slot = ? ORDER BY site");
+  if (!st)
+    return -1;
+  sqlite3_bind_int64(st, 1, slot);
+  int n = 0, cap = 8;
+  struct track *v = malloc(sizeof *v * (size_t)cap);
+  while (v && sqlite3_step(st) == SQLITE_ROW) {
+    if (n == cap) {
+      struct track *w = realloc(v, sizeof *v * (size_t)(cap *= 2));
+      if (!w) {
+        free(v);
+        v = NULL;
+        break;
+      }
+      v = w;
+    }
+    json_error_t je;
+    char err[256];
+    json_t *j = json_loads(db_text(st, 0), 0, &je);
+    if (j && track_from_json(j, &v[n], err, sizeof err) == 0)
+      n++;
+    else
+      LOGE("store", "stored track unreadable: %s", j ? err : je.text);
+    json_decref(j);
+  }
+  sqlite3_finalize(st);
+  if (!v)
+    return -1;
+  *out = v;
+  return n;
+}
+
+int64_t store_last_slot(sqlite3 *db, const char *site)
+{
+  sqlite3_stmt *st = db_prepare(db, "SELECT max(slot) FROM tracks WHERE site = ?");
+  int64_t s = 0;
+  if (!st)
+    return 0;
+  sqlite3_bind_text(st, 1, site, -1, SQLITE_STATIC);
+  if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
+    s = sqlite3_column_int64(st, 0);
+  sqlite3_finalize(st);
+  return s;
+}
+
+int store_track_count(sqlite3 *db, const char *site)
+{
+  sqlite3_stmt *st = db_prepare(db, "SELECT count(*) FROM tracks WHERE site = ?");
+  int n = -1;
+  if (!st)
+    return -1;
+  sqlite3_bind_text(st, 1, site, -1, SQLITE_STATIC);
+  if (sqlite3_step(st) == SQLITE_ROW)
+    n = sqlite3_column_int(st, 0);
+  sqlite3_finalize(st);
+  return n;
+}
+
+int store_cv_put(sqlite3 *db, int64_t slot, const char *a, const char *b, double value_ns,
+                 double sigma_ns)
+{
+  if (strcmp(a, b) > 0) {
+    const char *t = a;
+    a = b;
+    b = t;
+    value_ns = -value_ns;
+  }
+  sqlite3_stmt *st = db_prepare(db, "INSERT OR REPLACE INTO cv (slot, a, b, value_ns, sigma_ns) "
+                                    "VALUES (?, ?, ?, ?, ?)");
+  if (!st)
+    return -1;
+  sqlite3_bind_int64(st, 1, slot);
+  sqlite3_bind_text(st, 2, a, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 3, b, -1, SQLITE_STATIC);
+  sqlite3_bind_double(st, 4, value_ns);
+  db_bind_double(st, 5, sigma_ns);
+  int rc = db_step_done(db, st);
+  sqlite3_finalize(st);
+  return rc;
+}
+
+int store_cv_latest(sqlite3 *db, const char *a, const char *b, int64_t *slot, double *value_ns)
+{
+  double sign = 1;
+  if (strcmp(a, b) > 0) {
+    const char *t = a;
+    a = b;
+    b = t;
+    sign = -1;
+  }
+  sqlite3_stmt *st = db_prepare(db, "SELECT slot, value_ns FROM cv WHERE a = ? AND b = ? "
+                                    "ORDER BY slot DESC LIMIT 1");
+  if (!st)
+    return -1;
+  sqlite3_bind_text(st, 1, a, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 2, b, -1, SQLITE_STATIC);
+  int found = 0;
+  if (sqlite3_step(st) == SQLITE_ROW) {
+    *slot = sqlite3_column_int64(st, 0);
+    *value_ns = sign * sqlite3_column_double(st, 1);
+    found = 1;
+  }
+  sqlite3_finalize(st);
+  return found;
+}
+
+json_t *store_cv_series(sqlite3 *db, const char *a, const char *b, int64_t from, int64_t to)
+{
+  double sign = 1;
+  if (strcmp(a, b) > 0) {
+    const char *t = a;
+    a = b;
+    b = t;
+    sign = -1;
+  }
+  sqlite3_stmt *st = db_prepare(db, "SELECT slot, value_ns, sigma_ns FROM cv WHERE a = ? AND "
+                                    "b = ? AND slot >= ? AND slot < ? ORDER BY slot");
+  if (!st)
+    return NULL;
+  sqlite3_bind_text(st, 1, a, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 2, b, -1, SQLITE_STATIC);
+  sqlite3_bind_int64(st, 3, from);
+  sqlite3_bind_int64(st, 4, to);
+  json_t *arr = json_array();
+  while (sqlite3_step(st) == SQLITE_ROW)
+    json_array_append_new(arr, json_pack("[I,o,o]", (json_int_t)sqlite3_column_int64(st, 0),
+                                         jx_real(sign * sqlite3_column_double(st, 1)),
+                                         jx_real(db_double(st, 2))));
+  sqlite3_finalize(st);
+  return arr;
+}
+
+int store_command_put(sqlite3 *db, const char *site, const struct steer_cmd *c)
+{
+  json_t *j = cmd_to_json(c);
+  char *text = jx_dump(j);
+  json_decref(j);
+  sqlite3_stmt *st = db_prepare(db, "INSERT OR REPLACE INTO commands (site, id, issued, json) "
+                                    "VALUES (?, ?, ?, ?)");
+  int rc = -1;
+  if (st && text) {
+    sqlite3_bind_text(st, 1, site, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, c->id);
+    sqlite3_bind_int64(st, 3, c->issued);
+    sqlite3_bind_text(st, 4, text, -1, SQLITE_STATIC);
+    rc = db_step_done(db, st);
+  }
+  sqlite3_finalize(st);
+  free(text);
+  return rc;
+}
+
+int store_command_latest(sqlite3 *db, const char *site, struct steer_cmd *c)
+{
+  sqlite3_stmt *st =
+      db_prepare(db, "SELECT json FROM commands WHERE site = ? ORDER BY id DESC LIMIT 1");
+  if (!st)
+    return -1;
+  sqlite3_bind_text(st, 1, site, -1, SQLITE_STATIC);
+  int rc = 0;
+  if (sqlite3_step(st) == SQLITE_ROW) {
+    json_error_t je;
+    char err[256];
+    json_t *j = json_loads(db_text(st, 0), 0, &je);
+    rc = j && cmd_from_json(j, c, err, sizeof err) == 0 ? 1 : -1;
+    json_decref(j);
+  }
+  sqlite3_finalize(st);
+  return rc;
+}
+
+int store_steer_log(sqlite3 *db, const struct steer_log_row *r)
+{
+  sqlite3_stmt *st = db_prepare(
+      db, "INSERT INTO steering (site, t, slot, measured_x_ns, x_est_ns, x_sigma_ns, y_est, "
+          "innovation_ns, freq, drift_per_day, slew_freq, phase_step_ns, cmd_id, state, reason, "
+          "json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  if (!st)
+    return -1;
+  sqlite3_bind_text(st, 1, r->site, -1, SQLITE_STATIC);
+  sqlite3_bind_int64(st, 2, r->t);
+  if (r->slot)
+    sqlite3_bind_int64(st, 3, r->slot);
+  db_bind_double(st, 4, r->measured_x_ns);
+  db_bind_double(st, 5, r->x_est_ns);
+  db_bind_double(st, 6, r->x_sigma_ns);
+  db_bind_double(st, 7, r->y_est);
+  db_bind_double(st, 8, r->innovation_ns);
+  db_bind_double(st, 9, r->freq);
+  db_bind_double(st, 10, r->drift_per_day);
+  db_bind_double(st, 11, r->slew_freq);
+  db_bind_double(st, 12, r->phase_step_ns);
+  if (r->cmd_id)
+    sqlite3_bind_int64(st, 13, r->cmd_id);
+  sqlite3_bind_text(st, 14, r->state, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 15, r->reason, -1, SQLITE_STATIC);
+  if (r->json)
+    sqlite3_bind_text(st, 16, r->json, -1, SQLITE_STATIC);
+  int rc = db_step_done(db, st);
+  sqlite3_finalize(st);
+  return rc;
+}
+
+json_t *store_steer_query(sqlite3 *db, const char *site, int64_t from, int64_t to, int limit)
+{
+  sqlite3_stmt *st = db_prepare(
+      db, "SELECT site, t, slot, measured_x_ns, x_est_ns, x_sigma_ns, y_est, innovation_ns, "
+          "freq, drift_per_day, slew_freq, phase_step_ns, cmd_id, state, reason, json "
+          "FROM steering WHERE (?1 IS NULL OR site = ?1) AND t >= ?2 AND t < ?3 "
+          "ORDER BY t, id LIMIT ?4");
+  if (!st)
+    return NULL;
+  if (site)
+    sqlite3_bind_text(st, 1, site, -1, SQLITE_STATIC);
+  sqlite3_bind_int64(st, 2, from);
+  sqlite3_bind_int64(st, 3, to);
+  sqlite3_bind_int(st, 4, limit);
+  json_t *arr = json_array();
+  static const char *const num_keys[] = {"measured_x_ns", "x_est_ns", "x_sigma_ns", "y_est",
+                                         "innovation_ns", "freq", "drift_per_day", "slew_freq",
+                                         "phase_step_ns"};
+  while (sqlite3_step(st) == SQLITE_ROW) {
+    json_t *o = json_pack("{s:s,s:I}", "site", db_text(st, 0), "t",
+                          (json_int_t)sqlite3_column_int64(st, 1));
+    json_object_set_new(o, "slot", sqlite3_column_type(st, 2) == SQLITE_NULL
+                                       ? json_null()
+                                       : json_integer(sqlite3_column_int64(st, 2)));
+    for (int k = 0; k < 9; k++)
+      json_object_set_new(o, num_keys[k], jx_real(db_double(st, 3 + k)));
+    json_object_set_new(o, "cmd_id", sqlite3_column_type(st, 12) == SQLITE_NULL
+                                         ? json_null()
+                                         : json_integer(sqlite3_column_int64(st, 12)));
+    json_object_set_new(o, "state", json_string(db_text(st, 13)));
+    json_object_set_new(o, "reason", json_string(db_text(st, 14)));
+    if (sqlite3_column_type(st, 15) != SQLITE_NULL) {
+      json_t *d = json_loads(db_text(st, 15), 0, NULL);
+      if (d)
+        json_object_set_new(o, "detail", d);
+    }
+    json_array_append_new(arr, o);
+  }
+  sqlite3_finalize(st);
+  return arr;
+}
+
+int store_clock_put(sqlite3 *db, const char *site, const char *state, const char *json,
+                    int64_t t)
+{
+  sqlite3_stmt *st = db_prepare(db, "INSERT OR REPLACE INTO clocks (site, state, json, updated) "
+                                    "VALUES (?, ?, ?, ?)");
+  if (!st)
+    return -1;
+  sqlite3_bind_text(st, 1, site, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 2, state, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 3, json, -1, SQLITE_STATIC);
+  sqlite3_bind_int64(st, 4, t);
+  int rc = db_step_done(db, st);
+  sqlite3_finalize(st);
+  return rc;
+}
+
+char *store_clock_get(sqlite3 *db, const char *site)
+{
+  sqlite3_stmt *st = db_prepare(db, "SELECT json FROM clocks WHERE site = ?");
+  char *v = NULL;
+  if (!st)
+    return NULL;
+  sqlite3_bind_text(st, 1, site, -1, SQLITE_STATIC);
+  if (sqlite3_step(st) == SQLITE_ROW)
+    v = strdup(db_text(st, 0));
+  sqlite3_finalize(st);
+  return v;
+}
+
+int store_event(sqlite3 *db, int64_t t, const char *site, const char *kind, const char *msg)
+{
+  sqlite3_stmt *st =
+      db_prepare(db, "INSERT INTO events (t, site, kind, message) VALUES (?, ?, ?, ?)");
+  if (!st)
+    return -1;
+  sqlite3_bind_int64(st, 1, t);
+  if (site)
+    sqlite3_bind_text(st, 2, site, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 3, kind, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 4, msg, -1, SQLITE_STATIC);
+  int rc = db_step_done(db, st);
+  sqlite3_finalize(st);
+  return rc;
+}

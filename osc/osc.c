@@ -1,0 +1,220 @@
+#include "config.h"
+#include "osc/osc.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/jsonx.h"
+#include "core/log.h"
+#include "core/timeutil.h"
+
+extern const struct osc_driver osc_sim_driver;
+extern const struct osc_driver osc_none_driver;
+
+static const struct osc_driver *const drivers[] = {
+    &osc_sim_driver,
+    &osc_none_driver,
+    NULL,
+};
+
+const struct osc_driver *osc_find(const char *name)
+{
+  return drvtab_find((const void *const *)drivers, name);
+}
+
+const char *osc_driver_names(void)
+{
+  static char buf[256];
+  return drvtab_names((const void *const *)drivers, buf, sizeof buf);
+}
+
+int osc_open(struct osc *o, const struct drvconf *c, struct sim_site *sim,
+             const struct steer_limits *limits, char *err, size_t errlen)
+{
+  memset(o, 0, sizeof *o);
+  o->drv = osc_find(c->driver);
+  if (!o->drv) {
+    snprintf(err, errlen, "unknown oscillator driver '%s' (known: %s)", c->driver,
+             osc_driver_names());
+    return -1;
+  }
+  o->conf = *c;
+  o->sim = sim;
+  o->limits = *limits;
+  return o->drv->open(o, err, errlen);
+}
+
+void osc_close(struct osc *o)
+{
+  if (o->drv && o->drv->close)
+    o->drv->close(o);
+  o->drv = NULL;
+}
+
+/* Integrates the steering applied since t_last, and the phase a quantised actuator owes
+ * for holding freq_applied where want_last was asked for. */
+static void integrate(struct osc *o, int64_t now)
+{
+  if (o->h.t_last == 0) {
+    o->h.t_last = now;
+    return;
+  }
+  if (now > o->h.t_last) {
+    double dt = (double)(now - o->h.t_last);
+    o->h.steer_ns += o->h.freq_applied * dt;
+    if (o->drv->resolution > 0)
+      o->h.carry_ns += (o->h.want_last - o->h.freq_applied) * dt;
+    o->h.t_last = now;
+  }
+}
+
+/* A device that takes frequencies only in steps of `resolution` gets the setting nearest to
+ * what is asked plus the owed phase paid back over CARRY_TAU: a first-order noise shaper,
+ * so that the average frequency is the one asked for. */
+#define CARRY_TAU_NS 60e9
+
+static void set_device(struct osc *o, double want)
+{
+  double target = want, res = o->drv->resolution;
+  if (res > 0)
+    target = res * round((want + o->h.carry_ns / CARRY_TAU_NS) / res);
+  o->h.want_last = want;
+  if (target == o->h.freq_applied)
+    return;
+  double applied = target;
+  char err[256];
+  if (o->drv->set_freq(o, target, &applied, err, sizeof err) != 0) {
+    LOGW("osc", "setting frequency %.4e failed: %s", target, err);
+    return;
+  }
+  o->h.freq_applied = applied;
+}
+
+void osc_tick(struct osc *o, int64_t now)
+{
+  if (!o->drv->steerable)
+    return;
+  integrate(o, now);
+  set_device(o, o->h.has_cmd ? cmd_freq_at(&o->h.cmd, now) : 0.0);
+  int hold = o->h.has_cmd && now > o->h.cmd.valid_until;
+  if (hold != o->holdover) {
+    char t[40];
+    if (hold)
+      LOGW("osc", "holdover from %s: command %lld expired; keeping %.4e with drift %.3e/day",
+           tu_format(now, t, sizeof t, 0), (long long)o->h.cmd.id,
+           cmd_hold_freq_at(&o->h.cmd, now), o->h.cmd.drift_per_day);
+    else
+      LOGI("osc", "holdover ended at %s with command %lld", tu_format(now, t, sizeof t, 0),
+           (long long)o->h.cmd.id);
+    o->holdover = hold;
+  }
+}
+
+int osc_accept(struct osc *o, const struct steer_cmd *c, int64_t now, char *err, size_t errlen)
+{
+  if (!o->drv->steerable) {
+    snprintf(err, errlen, "oscillator '%s' takes no steering", o->drv->name);
+    return -1;
+  }
+  if (o->h.has_cmd && c->id <= o->h.cmd.id)
+    return 0;
+  if (cmd_check(c, o->h.has_cmd ? &o->h.cmd : NULL, now, o->h.locked_seen, o->h.applied_step_id,
+                &o->limits, err, errlen) != 0) {
+    LOGW("osc", "refused command %lld: %s", (long long)c->id, err);
+    return -1;
+  }
+  integrate(o, now);
+  if (c->phase_step_id > o->h.applied_step_id) {
+    if (c->phase_step_ns != 0) {
+      char e[256] = "not supported";
+      if (o->drv->phase_step && o->drv->phase_step(o, c->phase_step_ns, e, sizeof e) == 0) {
+        o->h.steer_ns += c->phase_step_ns;
+        LOGI("osc", "phase step %lld of %+.3f ns applied", (long long)c->phase_step_id,
+             c->phase_step_ns);
+      } else
+        LOGW("osc", "phase step %lld of %+.3f ns not applied: %s", (long long)c->phase_step_id,
+             c->phase_step_ns, e);
+    }
+    /* Marked done either way: a step is tried once per id, and steer_ns tells the
+     * server what was done. */
+    o->h.applied_step_id = c->phase_step_id;
+  }
+  o->h.cmd = *c;
+  o->h.has_cmd = 1;
+  if (c->locked && !o->h.locked_seen) {
+    o->h.locked_seen = 1;
+    LOGI("osc", "clock reported locked: locked limits apply from now on");
+  }
+  LOGD("osc", "command %lld: freq %.4e drift %.3e/day slew %.3e", (long long)c->id, c->freq,
+       c->drift_per_day, c->slew_freq);
+  osc_tick(o, now);
+  return 1;
+}
+
+void osc_restore(struct osc *o, const struct osc_hold *h, int64_t now)
+{
+  o->h = *h;
+  /* The device kept its setting while the daemon was down (a real one does). */
+  integrate(o, now);
+  double applied = o->h.freq_applied;
+  char err[256];
+  if (o->drv->steerable && o->drv->set_freq(o, o->h.freq_applied, &applied, err, sizeof err) != 0)
+    LOGW("osc", "restoring frequency %.4e failed: %s", o->h.freq_applied, err);
+  o->h.freq_applied = applied;
+}
+
+double osc_steer_ns_at(const struct osc *o, int64_t t)
+{
+  return o->h.steer_ns + o->h.freq_applied * (double)(t - o->h.t_last);
+}
+
+void osc_report(const struct osc *o, struct track_osc *out)
+{
+  out->cmd_id = o->h.has_cmd ? o->h.cmd.id : 0;
+  out->phase_step_id = o->h.applied_step_id;
+  out->freq = o->h.freq_applied;
+  out->steer_ns = o->h.steer_ns;
+  out->holdover = o->holdover;
+  out->can_step = o->drv->phase_step != NULL;
+  if (o->drv->status)
+    o->drv->status((struct osc *)o, out->status, sizeof out->status);
+  else
+    snprintf(out->status, sizeof out->status, "%s", o->drv->name);
+}
+
+json_t *osc_hold_to_json(const struct osc_hold *h)
+{
+  json_t *j = json_pack("{s:I,s:b,s:o,s:o,s:o,s:o,s:I}", "applied_step_id",
+                        (json_int_t)h->applied_step_id, "locked_seen", h->locked_seen,
+                        "steer_ns", jx_real(h->steer_ns), "freq_applied",
+                        jx_real(h->freq_applied), "want_last", jx_real(h->want_last),
+                        "carry_ns", jx_real(h->carry_ns), "t_last", (json_int_t)h->t_last);
+  if (h->has_cmd)
+    json_object_set_new(j, "cmd", cmd_to_json(&h->cmd));
+  return j;
+}
+
+int osc_hold_from_json(const json_t *j, struct osc_hold *h, char *err, size_t errlen)
+{
+  long long v;
+  memset(h, 0, sizeof *h);
+  if (jx_int(j, "applied_step_id", JX_REQUIRED, 0, INT64_MAX, &v, err, errlen) < 0)
+    return -1;
+  h->applied_step_id = v;
+  if (jx_bool(j, "locked_seen", JX_REQUIRED, &h->locked_seen, err, errlen) < 0 ||
+      jx_double(j, "steer_ns", JX_REQUIRED, -1e15, 1e15, &h->steer_ns, err, errlen) < 0 ||
+      jx_double(j, "freq_applied", JX_REQUIRED, -1e-6, 1e-6, &h->freq_applied, err, errlen) < 0 ||
+      jx_double(j, "want_last", JX_OPTIONAL, -1e-6, 1e-6, &h->want_last, err, errlen) < 0 ||
+      jx_double(j, "carry_ns", JX_OPTIONAL, -1e9, 1e9, &h->carry_ns, err, errlen) < 0 ||
+      jx_int(j, "t_last", JX_REQUIRED, 0, INT64_MAX, &v, err, errlen) < 0)
+    return -1;
+  h->t_last = v;
+  const json_t *c = json_object_get(j, "cmd");
+  if (c && !json_is_null(c)) {
+    if (cmd_from_json(c, &h->cmd, err, errlen) < 0)
+      return -1;
+    h->has_cmd = 1;
+  }
+  return 0;
+}

@@ -27,6 +27,21 @@ double cmd_freq_at(const struct steer_cmd *c, int64_t t)
   return cmd_hold_freq_at(c, t) + (t < c->slew_until ? c->slew_freq : 0.0);
 }
 
+double cmd_phase_ns(const struct steer_cmd *c, int64_t t0, int64_t t1)
+{
+  if (t1 <= t0)
+    return 0;
+  /* freq + D (t - t_ref) integrates to freq dt + D ((t1-t_ref)^2 - (t0-t_ref)^2) / 2. */
+  double a = (double)(t0 - c->t_ref), b = (double)(t1 - c->t_ref);
+  double d = c->drift_per_day / (double)NS_PER_DAY;
+  double ph = c->freq * (b - a) + d * (b * b - a * a) / 2;
+  if (c->slew_until > t0) {
+    int64_t e = c->slew_until < t1 ? c->slew_until : t1;
+    ph += c->slew_freq * (double)(e - t0);
+  }
+  return ph;
+}
+
 json_t *cmd_to_json(const struct steer_cmd *c)
 {
   return json_pack("{s:I,s:I,s:I,s:o,s:o,s:I,s:o,s:I,s:I,s:o,s:b,s:b,s:s}", "id", (json_int_t)c->id,

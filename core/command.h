@@ -47,6 +47,10 @@ double cmd_freq_at(const struct steer_cmd *c, int64_t t);
 /* The frequency-steering part only (no slew): what holdover keeps. */
 double cmd_hold_freq_at(const struct steer_cmd *c, int64_t t);
 
+/* The steering phase (ns) the command adds between t0 and t1: the integral of
+ * cmd_freq_at over [t0, t1]. */
+double cmd_phase_ns(const struct steer_cmd *c, int64_t t0, int64_t t1);
+
 json_t *cmd_to_json(const struct steer_cmd *c);
 int cmd_from_json(const json_t *j, struct steer_cmd *c, char *err, size_t errlen);
 

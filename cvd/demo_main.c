@@ -1,5 +1,446 @@
+/* cvd demo: a whole simulated network on this machine.  One server, the reference site and
+ * N remote sites run as separate processes of this same executable, talking HTTP on
+ * 127.0.0.1, each with its own SQLite file in a fresh data directory, all on one simulated
+ * clock (a shared CLOCK_MONOTONIC anchor) running fast. */
 #include "config.h"
+
+#include <curl/curl.h>
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include "core/clock.h"
+#include "core/conf.h"
+#include "core/jsonx.h"
+#include "core/log.h"
+#include "core/sign.h"
+#include "core/timeutil.h"
 #include "cvd/cmd.h"
-int cmd_demo(int argc, char **argv) { (void)argc; (void)argv; return EXIT_RUNTIME; }
-void help_demo(FILE *out) { fprintf(out, "Usage: cvd demo\n"); }
+#include "cvd/sig.h"
+#include "db/db.h"
+#include "db/spool.h"
+#include "sim/scenario.h"
+
+#define DEMO_MAX_PROCS (SIM_MAX_REMOTES + 2)
+
+void help_demo(FILE *out)
+{
+  fprintf(out,
+"Usage: cvd demo [OPTIONS]\n"
+"\n"
+"Runs a whole common-view network on this machine: one central server, the reference site\n"
+"`ref` and N remote sites `r1`..`rN` with simulated rubidium clocks, GPS receivers and time\n"
+"interval counters, as separate processes talking HTTP on 127.0.0.1, each with its own\n"
+"SQLite file in a fresh data directory, all on one simulated clock running fast.  The grid\n"
+"is served on http://127.0.0.1:PORT/ and the API under /api/v1/.  A progress line per\n"
+"simulated hour goes to stderr: the time, and for each remote its state and measured\n"
+"offset from the reference.  The processes' logs are in the data directory.\n"
+"\n"
+"Options:\n"
+"      --remotes N     remote sites [3]\n"
+"      --speed X       simulated seconds per real second [1440: a day a minute]\n"
+"      --port P        HTTP port of the server [8080]\n"
+"      --days D        stop after D simulated days [run until interrupted]\n"
+"      --no-web        serve no HTML pages (the API stays)\n"
+"      --json          at the end, print one JSON object on one line as the last line of\n"
+"                      stdout: {\"sim_days\": D, \"remotes\": [{\"site\", \"state\",\n"
+"                      \"measured_x_ns\" (the server's latest common-view REMOTE - REF),\n"
+"                      \"true_x_ns\" (the simulation's truth), \"rms_true_x_ns_last_day\"\n"
+"                      (over the last simulated day, one sample a simulated minute)}]}\n"
+"      --seed S        the simulation's seed [1]\n"
+"      --scenario FILE a scenario file (cvd help simulate lists its directives)\n"
+"      --servo NAME    the server's steering servo [the server's default]\n"
+"      --dir DIR       data directory (created; must not hold an earlier run)\n"
+"                      [a new directory under $TMPDIR or /tmp]\n"
+"  -h, --help          this text\n"
+"\n"
+"SIGINT (Ctrl-C) or SIGTERM stops every process the demo started.\n"
+"Exit status: 0 on success, 1 if a process failed, 2 on bad usage.\n");
+}
+
+struct proc {
+  char name[32];
+  pid_t pid;
+  char log[1100];
+};
+
+static size_t on_body(char *d, size_t s, size_t n, void *u)
+{
+  struct { char *p; size_t n; } *b = u;
+  char *q = realloc(b->p, b->n + s * n + 1);
+  if (!q)
+    return 0;
+  memcpy(q + b->n, d, s * n);
+  b->p = q;
+  b->n += s * n;
+  b->p[b->n] = '\0';
+  return s * n;
+}
+
+static json_t *http_get_json(int port, const char *path)
+{
+  CURL *c = curl_easy_init();
+  if (!c)
+    return NULL;
+  char url[256];
+  struct { char *p; size_t n; } b = {NULL, 0};
+  snprintf(url, sizeof url, "http://127.0.0.1:%d%s", port, path);
+  curl_easy_setopt(c, CURLOPT_URL, url);
+  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+  curl_easy_setopt(c, CURLOPT_WRITEDATA, &b);
+  curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, 5000L);
+  curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+  long status = 0;
+  json_t *j = NULL;
+  if (curl_easy_perform(c) == CURLE_OK &&
+      curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status) == CURLE_OK && status == 200 && b.p)
+    j = json_loadb(b.p, b.n, 0, NULL);
+  curl_easy_cleanup(c);
+  free(b.p);
+  return j;
+}
+
+static pid_t spawn(const char *log, char *const argv[])
+{
+  pid_t pid = fork();
+  if (pid != 0)
+    return pid;
+  /* If the demo dies, even by SIGKILL, its processes go with it. */
+  prctl(PR_SET_PDEATHSIG, SIGTERM);
+  if (getppid() == 1)
+    _exit(1);
+  int fd = open(log, O_WRONLY | O_CREAT | O_APPEND, 0644);
+  if (fd >= 0) {
+    dup2(fd, STDOUT_FILENO);
+    dup2(fd, STDERR_FILENO);
+    close(fd);
+  }
+  execv(cvd_self_path(), argv);
+  fprintf(stderr, "exec %s: %s\n", cvd_self_path(), strerror(errno));
+  _exit(127);
+}
+
+static void stop_all(struct proc *p, int n)
+{
+  for (int i = 0; i < n; i++)
+    if (p[i].pid > 0)
+      kill(p[i].pid, SIGTERM);
+  for (int tries = 0; tries < 100; tries++) {
+    int left = 0;
+    for (int i = 0; i < n; i++) {
+      if (p[i].pid <= 0)
+        continue;
+      if (waitpid(p[i].pid, NULL, WNOHANG) == p[i].pid)
+        p[i].pid = 0;
+      else
+        left++;
+    }
+    if (!left)
+      return;
+    usleep(50000);
+  }
+  for (int i = 0; i < n; i++)
+    if (p[i].pid > 0) {
+      kill(p[i].pid, SIGKILL);
+      waitpid(p[i].pid, NULL, 0);
+      p[i].pid = 0;
+    }
+}
+
+/* A child that ended on its own is a failure of the demo. */
+static const struct proc *find_dead(struct proc *p, int n)
+{
+  for (int i = 0; i < n; i++) {
+    int st;
+    if (p[i].pid > 0 && waitpid(p[i].pid, &st, WNOHANG) == p[i].pid) {
+      p[i].pid = 0;
+      return &p[i];
+    }
+  }
+  return NULL;
+}
+
+static int write_text(const char *path, const char *text)
+{
+  FILE *f = fopen(path, "w");
+  if (!f)
+    return -1;
+  fputs(text, f);
+  return fclose(f);
+}
+
+static void progress(int port, const char *t)
+{
+  json_t *g = http_get_json(port, "/api/v1/grid");
+  char line[2048];
+  int off = snprintf(line, sizeof line, "%s", t);
+  const json_t *clocks = json_object_get(g, "clocks");
+  for (size_t i = 0; i < json_array_size(clocks); i++) {
+    const json_t *c = json_array_get(clocks, i);
+    if (json_is_true(json_object_get(c, "reference")))
+      continue;
+    const json_t *x = json_object_get(c, "x_ns");
+    off += snprintf(line + off, sizeof line - (size_t)off, "  %s %s %s",
+                    json_string_value(json_object_get(c, "site")),
+                    json_string_value(json_object_get(c, "state")), "");
+    if (json_is_number(x))
+      off += snprintf(line + off, sizeof line - (size_t)off, "%+.1f ns", json_number_value(x));
+    else
+      off += snprintf(line + off, sizeof line - (size_t)off, "-");
+    if (off >= (int)sizeof line)
+      break;
+  }
+  if (!g)
+    snprintf(line + off, sizeof line - (size_t)off, "  (server not answering)");
+  fprintf(stderr, "%s\n", line);
+  json_decref(g);
+}
+
+static json_t *final_report(int port, const char *dir, const struct scenario *sc, double days,
+                            int64_t now)
+{
+  json_t *g = http_get_json(port, "/api/v1/grid");
+  json_t *remotes = json_array();
+  for (int k = 1; k <= sc->remotes; k++) {
+    char name[16], path[1200], err[256];
+    scenario_site_name(k, name, sizeof name);
+    json_t *r = json_pack("{s:s}", "site", name);
+    const json_t *clocks = json_object_get(g, "clocks");
+    json_t *state = json_null(), *mx = json_null();
+    for (size_t i = 0; i < json_array_size(clocks); i++) {
+      const json_t *c = json_array_get(clocks, i);
+      if (strcmp(json_string_value(json_object_get(c, "site")), name) == 0) {
+        state = json_incref(json_object_get(c, "state"));
+        mx = json_incref(json_object_get(c, "x_ns"));
+      }
+    }
+    json_object_set_new(r, "state", state ? state : json_null());
+    json_object_set_new(r, "measured_x_ns", mx ? mx : json_null());
+    double tx = NAN, rms = NAN;
+    snprintf(path, sizeof path, "%s/%s.db", dir, name);
+    sqlite3 *db = db_open(path, DB_SPOOL, err, sizeof err);
+    struct truth_sample *ts = NULL;
+    int n = db ? spool_truth(db, now - NS_PER_DAY, now + 1, &ts) : -1;
+    if (n > 0) {
+      double ss = 0;
+      for (int i = 0; i < n; i++)
+        ss += ts[i].x_ns * ts[i].x_ns;
+      rms = sqrt(ss / n);
+      tx = ts[n - 1].x_ns;
+    }
+    free(ts);
+    if (db)
+      db_close(db);
+    json_object_set_new(r, "true_x_ns", jx_real(tx));
+    json_object_set_new(r, "rms_true_x_ns_last_day", jx_real(rms));
+    json_object_set_new(r, "truth_samples_last_day", json_integer(n > 0 ? n : 0));
+    json_array_append_new(remotes, r);
+  }
+  json_decref(g);
+  return json_pack("{s:f,s:o,s:s}", "sim_days", days, "remotes", remotes, "data_dir", dir);
+}
+
+int cmd_demo(int argc, char **argv)
+{
+  static const struct option opts[] = {
+      {"remotes", required_argument, NULL, 'n'}, {"speed", required_argument, NULL, 's'},
+      {"port", required_argument, NULL, 'p'},    {"days", required_argument, NULL, 'd'},
+      {"no-web", no_argument, NULL, 'W'},        {"json", no_argument, NULL, 'j'},
+      {"seed", required_argument, NULL, 'S'},    {"scenario", required_argument, NULL, 'f'},
+      {"servo", required_argument, NULL, 'v'},   {"dir", required_argument, NULL, 'D'},
+      {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0}};
+  double speed = 1440, days = 0;
+  long long remotes = -1, port = 8080, seed = -1;
+  int no_web = 0, json_out = 0, c;
+  const char *scen_path = NULL, *servo = NULL, *dir_opt = NULL;
+  char err[1024];
+  optind = 1;
+  while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+    int bad = 0;
+    switch (c) {
+    case 'n': bad = conf_int("--remotes", optarg, 1, SIM_MAX_REMOTES, &remotes, err, sizeof err); break;
+    case 's': bad = conf_double("--speed", optarg, 1, 1e5, &speed, err, sizeof err); break;
+    case 'p': bad = conf_int("--port", optarg, 1, 65535, &port, err, sizeof err); break;
+    case 'd': bad = conf_double("--days", optarg, 1.0 / 24, 3650, &days, err, sizeof err); break;
+    case 'S': bad = conf_int("--seed", optarg, 0, INT64_MAX, &seed, err, sizeof err); break;
+    case 'W': no_web = 1; break;
+    case 'j': json_out = 1; break;
+    case 'f': scen_path = optarg; break;
+    case 'v': servo = optarg; break;
+    case 'D': dir_opt = optarg; break;
+    case 'h': help_demo(stdout); return 0;
+    default: fprintf(stderr, "cvd demo: see cvd demo --help\n"); return EXIT_USAGE;
+    }
+    if (bad) {
+      fprintf(stderr, "cvd demo: %s\n", err);
+      return EXIT_USAGE;
+    }
+  }
+  if (optind != argc) {
+    fprintf(stderr, "cvd demo: unexpected argument '%s'\n", argv[optind]);
+    return EXIT_USAGE;
+  }
+  struct scenario sc;
+  scenario_defaults(&sc);
+  if (scen_path && scenario_parse_file(scen_path, &sc, err, sizeof err) != 0) {
+    fprintf(stderr, "cvd demo: %s\n", err);
+    return EXIT_USAGE;
+  }
+  if (remotes > 0)
+    sc.remotes = (int)remotes;
+  if (seed >= 0)
+    sc.seed = (uint64_t)seed;
+  if (scenario_check(&sc, err, sizeof err) != 0) {
+    fprintf(stderr, "cvd demo: %s\n", err);
+    return EXIT_USAGE;
+  }
+
+  char dir[1024];
+  if (dir_opt) {
+    if (mkdir(dir_opt, 0755) != 0 && errno != EEXIST) {
+      fprintf(stderr, "cvd demo: --dir %s: %s\n", dir_opt, strerror(errno));
+      return EXIT_USAGE;
+    }
+    if (!realpath(dir_opt, dir)) {
+      fprintf(stderr, "cvd demo: --dir %s: %s\n", dir_opt, strerror(errno));
+      return EXIT_USAGE;
+    }
+    char probe[1100];
+    snprintf(probe, sizeof probe, "%s/server.db", dir);
+    if (access(probe, F_OK) == 0) {
+      fprintf(stderr, "cvd demo: %s holds an earlier run; give an empty directory\n", dir);
+      return EXIT_USAGE;
+    }
+  } else {
+    const char *tmp = getenv("TMPDIR");
+    snprintf(dir, sizeof dir, "%s/cvd-demo-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    if (!mkdtemp(dir)) {
+      fprintf(stderr, "cvd demo: cannot create %s: %s\n", dir, strerror(errno));
+      return EXIT_RUNTIME;
+    }
+  }
+
+  /* The shared simulated clock starts a moment from now, when every process is up. */
+  int64_t anchor = tu_mono_ns() + NS_PER_S;
+  char clockline[200], start_iso[40], path[1200];
+  tu_format(sc.start, start_iso, sizeof start_iso, 0);
+  snprintf(clockline, sizeof clockline, "clock simulated %s %.17g %lld\n", start_iso, speed,
+           (long long)anchor);
+  snprintf(path, sizeof path, "%s/scenario.conf", dir);
+  if (scenario_write(&sc, path) != 0) {
+    fprintf(stderr, "cvd demo: cannot write %s: %s\n", path, strerror(errno));
+    return EXIT_RUNTIME;
+  }
+  int nsites = sc.remotes + 1;
+  char secrets[SIM_MAX_REMOTES + 1][65];
+  char *srv = NULL;
+  size_t srvlen = 0;
+  FILE *sf = open_memstream(&srv, &srvlen);
+  fprintf(sf, "# written by cvd demo\nlisten 127.0.0.1 %lld\ndatabase %s/server.db\nreference ref\n"
+              "web %s\n%s",
+          port, dir, no_web ? "no" : "yes", clockline);
+  if (servo)
+    fprintf(sf, "servo %s\n", servo);
+  for (int k = 0; k < nsites; k++) {
+    char name[16];
+    if (sign_random_hex(secrets[k], 32) != 0) {
+      fprintf(stderr, "cvd demo: no random source for the secrets\n");
+      return EXIT_RUNTIME;
+    }
+    fprintf(sf, "site %s %s\n", scenario_site_name(k, name, sizeof name), secrets[k]);
+  }
+  fclose(sf);
+  snprintf(path, sizeof path, "%s/server.conf", dir);
+  int wrote = write_text(path, srv);
+  free(srv);
+  if (wrote != 0) {
+    fprintf(stderr, "cvd demo: cannot write %s: %s\n", path, strerror(errno));
+    return EXIT_RUNTIME;
+  }
+  for (int k = 0; k < nsites; k++) {
+    char name[16], text[4096];
+    scenario_site_name(k, name, sizeof name);
+    snprintf(text, sizeof text,
+             "# written by cvd demo\nname %s\nserver http://127.0.0.1:%lld\nsecret %s\n"
+             "spool %s/%s.db\ntic sim\nreceiver sim\noscillator %s\nsimulation %s/scenario.conf\n%s",
+             name, port, secrets[k], dir, name, k ? "sim" : "none", dir, clockline);
+    snprintf(path, sizeof path, "%s/%s.conf", dir, name);
+    if (write_text(path, text) != 0) {
+      fprintf(stderr, "cvd demo: cannot write %s: %s\n", path, strerror(errno));
+      return EXIT_RUNTIME;
+    }
+  }
+
+  cvd_catch_signals();
+  curl_global_init(CURL_GLOBAL_DEFAULT);
+  struct clk_conf cc = {.kind = CLK_SIM, .start = sc.start, .speed = speed, .anchor_mono = anchor};
+  clk_configure(&cc);
+  struct proc procs[DEMO_MAX_PROCS];
+  int np = 0;
+  for (int k = -1; k < nsites; k++) {
+    struct proc *p = &procs[np++];
+    char conf[1200];
+    if (k < 0)
+      snprintf(p->name, sizeof p->name, "server");
+    else
+      scenario_site_name(k, p->name, sizeof p->name);
+    snprintf(conf, sizeof conf, "%s/%.31s.conf", dir, p->name);
+    snprintf(p->log, sizeof p->log, "%.1000s/%.31s.log", dir, p->name);
+    char *args[] = {(char *)"cvd", k < 0 ? (char *)"server" : (char *)"site", (char *)"-c", conf, NULL};
+    p->pid = spawn(p->log, args);
+  }
+  fprintf(stderr,
+          "cvd demo: server, ref and %d remotes running in %s (logs there); %s on "
+          "http://127.0.0.1:%lld/; %.0fx real time%s\n",
+          sc.remotes, dir, no_web ? "API" : "grid", port, speed,
+          days > 0 ? "" : "; Ctrl-C stops");
+
+  int rc = 0;
+  int64_t hour = 3600 * NS_PER_S, end = days > 0 ? sc.start + (int64_t)(days * NS_PER_DAY) : INT64_MAX;
+  int64_t next = sc.start + hour;
+  while (!cvd_stop) {
+    int64_t until = next < end ? next : end;
+    clk_sleep_until(until, &cvd_stop);
+    const struct proc *dead = find_dead(procs, np);
+    if (dead) {
+      fprintf(stderr, "cvd demo: %s stopped unexpectedly; see %s\n", dead->name, dead->log);
+      rc = EXIT_RUNTIME;
+      break;
+    }
+    if (cvd_stop)
+      break;
+    int64_t now = clk_now();
+    if (now >= next) {
+      char t[40];
+      tu_format(next, t, sizeof t, 0);
+      t[16] = 'Z';
+      t[17] = '\0';
+      progress((int)port, t);
+      next += hour;
+    }
+    if (now >= end)
+      break;
+  }
+  int64_t now = clk_now();
+  double sim_days = (double)(now - sc.start) / (double)NS_PER_DAY;
+  json_t *report = json_out && rc == 0 ? final_report((int)port, dir, &sc, sim_days, now) : NULL;
+  stop_all(procs, np);
+  fprintf(stderr, "cvd demo: stopped after %.2f simulated days; data in %s\n", sim_days, dir);
+  if (report) {
+    char *text = jx_dump(report);
+    printf("%s\n", text);
+    free(text);
+    json_decref(report);
+  }
+  curl_global_cleanup();
+  return rc;
+}

@@ -214,13 +214,15 @@ int store_command_put(sqlite3 *db, const char *site, const struct steer_cmd *c)
   return rc;
 }
 
-int store_command_latest(sqlite3 *db, const char *site, struct steer_cmd *c)
+static int command_query(sqlite3 *db, const char *sql, const char *site, int64_t id,
+                         struct steer_cmd *c)
 {
-  sqlite3_stmt *st =
-      db_prepare(db, "SELECT json FROM commands WHERE site = ? ORDER BY id DESC LIMIT 1");
+  sqlite3_stmt *st = db_prepare(db, sql);
   if (!st)
     return -1;
   sqlite3_bind_text(st, 1, site, -1, SQLITE_STATIC);
+  if (id)
+    sqlite3_bind_int64(st, 2, id);
   int rc = 0;
   if (sqlite3_step(st) == SQLITE_ROW) {
     json_error_t je;
@@ -231,6 +233,17 @@ int store_command_latest(sqlite3 *db, const char *site, struct steer_cmd *c)
   }
   sqlite3_finalize(st);
   return rc;
+}
+
+int store_command_latest(sqlite3 *db, const char *site, struct steer_cmd *c)
+{
+  return command_query(db, "SELECT json FROM commands WHERE site = ? ORDER BY id DESC LIMIT 1",
+                       site, 0, c);
+}
+
+int store_command_get(sqlite3 *db, const char *site, int64_t id, struct steer_cmd *c)
+{
+  return command_query(db, "SELECT json FROM commands WHERE site = ? AND id = ?", site, id, c);
 }
 
 int store_steer_log(sqlite3 *db, const struct steer_log_row *r)

@@ -34,6 +34,7 @@ json_t *store_cv_series(sqlite3 *db, const char *a, const char *b, int64_t from,
 int store_command_put(sqlite3 *db, const char *site, const struct steer_cmd *c);
 /* 1 with *c, 0 if none, -1 on error. */
 int store_command_latest(sqlite3 *db, const char *site, struct steer_cmd *c);
+int store_command_get(sqlite3 *db, const char *site, int64_t id, struct steer_cmd *c);
 
 /* One row of the steering log: every decision with its inputs, outputs, state, reason. */
 struct steer_log_row {
@@ -43,7 +44,7 @@ struct steer_log_row {
   double freq, drift_per_day, slew_freq, phase_step_ns;
   int64_t cmd_id;
   char state[16];
-  char reason[160];
+  char reason[256];
   const char *json;      /* extra detail, or NULL */
 };
 int store_steer_log(sqlite3 *db, const struct steer_log_row *r);

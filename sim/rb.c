@@ -13,6 +13,7 @@ int sim_rb_init(struct sim_rb *rb, const struct scenario *sc, int site)
   rb->site = site;
   rb->t = sc->start;
   rb->x_ns = sc->init_time_ns;
+  rb->y_last = sc->init_freq; /* and before the start, the clock ran at that frequency */
   rng_seed(&rb->white, sc->seed, 0x100 + (uint64_t)site);
   rng_seed(&rb->rw_rng, sc->seed, 0x200 + (uint64_t)site);
   /* Q = pi sigma^2 / (2 ln 2) gives the flicker floor sigma (see noise.h and SP 1065

@@ -41,7 +41,8 @@ void sim_rb_free(struct sim_rb *rb);
 void sim_rb_advance(struct sim_rb *rb, int64_t t);
 void sim_rb_set_freq(struct sim_rb *rb, double correction);
 void sim_rb_phase_step(struct sim_rb *rb, double ns);
-/* x at time t >= rb->t, interpolated within the current second without advancing. */
+/* x at time t >= rb->t, interpolated within the current second without advancing (and
+ * before the scenario's start, at the initial frequency). */
 double sim_rb_x_at(const struct sim_rb *rb, int64_t t);
 
 #endif

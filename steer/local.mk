@@ -1,1 +1,8 @@
-# steer: nothing yet
+noinst_LIBRARIES += steer/libsteer.a
+steer_libsteer_a_SOURCES = \
+	steer/clockmodel.c steer/clockmodel.h \
+	steer/ctl.c steer/ctl.h \
+	steer/cv.c steer/cv.h \
+	steer/engine.c steer/engine.h \
+	steer/pi.c \
+	steer/servo.c steer/servo.h

@@ -1,1 +1,7 @@
-# web: nothing yet
+noinst_LIBRARIES += web/libweb.a
+web_libweb_a_SOURCES = \
+	web/api_read.c \
+	web/api_upload.c \
+	web/httpd.c \
+	web/page_grid.c \
+	web/web.h web/webint.h

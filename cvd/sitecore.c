@@ -1,0 +1,258 @@
+#include "config.h"
+#include "cvd/sitecore.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/clock.h"
+#include "core/jsonx.h"
+#include "core/log.h"
+#include "core/timeutil.h"
+#include "db/db.h"
+#include "track/calib.h"
+
+/* A slot is finished this long after its end even if no reading came to close it. */
+#define SITE_SLOT_GRACE (5 * NS_PER_S)
+/* A failed instrument is reopened after this much service time. */
+#define SITE_REOPEN (10 * NS_PER_S)
+
+static void save_osc(struct site_core *s)
+{
+  json_t *j = osc_hold_to_json(&s->osc.h);
+  char *text = jx_dump(j);
+  json_decref(j);
+  if (!text || spool_kv_put(s->spool, "osc", text) != 0)
+    LOGE("site", "saving the oscillator state to the spool failed");
+  free(text);
+}
+
+static void restore_osc(struct site_core *s, int64_t now)
+{
+  char *text = spool_kv_get(s->spool, "osc");
+  if (!text)
+    return;
+  json_error_t je;
+  json_t *j = json_loads(text, 0, &je);
+  struct osc_hold h;
+  char err[256];
+  if (j && osc_hold_from_json(j, &h, err, sizeof err) == 0) {
+    osc_restore(&s->osc, &h, now);
+    LOGI("site", "oscillator state restored: command %lld, frequency %.4e",
+         (long long)(h.has_cmd ? h.cmd.id : 0), h.freq_applied);
+  } else
+    LOGW("site", "stored oscillator state unreadable, starting without: %s", j ? err : je.text);
+  json_decref(j);
+  free(text);
+}
+
+static int open_tic(struct site_core *s)
+{
+  char err[256];
+  if (tic_open(&s->tic, &s->conf.tic, s->sim, err, sizeof err) != 0) {
+    LOGE("tic", "%s: %s", s->conf.tic.driver, err);
+    return -1;
+  }
+  s->tic_up = 1;
+  return 0;
+}
+
+static int open_rx(struct site_core *s)
+{
+  char err[256];
+  if (rx_open(&s->rx, &s->conf.receiver, s->sim, err, sizeof err) != 0) {
+    LOGE("receiver", "%s: %s", s->conf.receiver.driver, err);
+    return -1;
+  }
+  s->rx_up = 1;
+  return 0;
+}
+
+int site_core_open(struct site_core *s, const struct site_conf *c, char *err, size_t errlen)
+{
+  memset(s, 0, sizeof *s);
+  s->conf = *c;
+  if (c->has_sim) {
+    s->sim = calloc(1, sizeof *s->sim);
+    if (!s->sim || sim_site_init(s->sim, &s->conf.sc, c->name) != 0) {
+      snprintf(err, errlen, "site '%s' is not in the simulation %s (ref, r1..r%d)", c->name,
+               c->sim_path, c->sc.remotes);
+      free(s->sim);
+      s->sim = NULL;
+      return -1;
+    }
+  }
+  s->spool = db_open(c->spool, DB_SPOOL, err, errlen);
+  if (!s->spool)
+    goto fail;
+  /* The instruments' configuration errors are fatal at start; a device that goes away
+   * later is reopened. */
+  if (tic_open(&s->tic, &c->tic, s->sim, err, errlen) != 0)
+    goto fail;
+  s->tic_up = 1;
+  if (rx_open(&s->rx, &c->receiver, s->sim, err, errlen) != 0)
+    goto fail;
+  s->rx_up = 1;
+  if (osc_open(&s->osc, &c->osc, s->sim, &c->limits, err, errlen) != 0)
+    goto fail;
+  tb_init(&s->tb, &c->tb);
+  restore_osc(s, clk_now());
+  return 0;
+fail:
+  site_core_close(s);
+  return -1;
+}
+
+void site_core_close(struct site_core *s)
+{
+  if (s->tic_up)
+    tic_close(&s->tic);
+  if (s->rx_up)
+    rx_close(&s->rx);
+  osc_close(&s->osc);
+  tb_free(&s->tb);
+  if (s->spool)
+    db_close(s->spool);
+  s->spool = NULL;
+  if (s->sim) {
+    sim_site_free(s->sim);
+    free(s->sim);
+    s->sim = NULL;
+  }
+  s->tic_up = s->rx_up = 0;
+}
+
+static int store_finished(struct site_core *s, int64_t now)
+{
+  struct track t;
+  int stored = 0;
+  while (tb_take(&s->tb, &t)) {
+    struct track_osc o;
+    osc_report(&s->osc, &o);
+    t.osc.cmd_id = o.cmd_id;
+    t.osc.phase_step_id = o.phase_step_id;
+    t.osc.holdover = o.holdover;
+    t.osc.can_step = o.can_step;
+    snprintf(t.osc.status, sizeof t.osc.status, "%s", o.status);
+    if (spool_put(s->spool, &t, now, s->truth, s->n_truth) != 0) {
+      LOGE("site", "TRACK %d %05d NOT STORED: the spool is failing (disk full?); the "
+                   "measurement of this slot is lost",
+           t.mjd, t.sod);
+      return -1;
+    }
+    s->n_truth = 0;
+    s->tracks_stored++;
+    stored++;
+    LOGD("site", "track %d %05d stored: %s%.2f ns, %d used, %d rejected, %d missing", t.mjd,
+         t.sod, t.low_count ? "LOW COUNT " : "", t.value_ns, t.n_used, t.n_rejected, t.n_missing);
+    save_osc(s);
+  }
+  return stored;
+}
+
+int site_core_step(struct site_core *s, int64_t deadline)
+{
+  char err[256];
+  int64_t now = clk_now();
+  if (!s->tic_up && now >= s->tic_retry && open_tic(s) != 0)
+    s->tic_retry = now + SITE_REOPEN;
+  if (!s->rx_up && now >= s->rx_retry && open_rx(s) != 0)
+    s->rx_retry = now + SITE_REOPEN;
+  struct tic_reading r;
+  int rc = 0;
+  if (s->tic_up) {
+    rc = tic_read(&s->tic, &r, deadline, err, sizeof err);
+    if (rc < 0) {
+      LOGE("tic", "%s failed, reopening in %lld s: %s", s->conf.tic.driver,
+           (long long)(SITE_REOPEN / NS_PER_S), err);
+      tic_close(&s->tic);
+      s->tic_up = 0;
+      s->tic_retry = clk_now() + SITE_REOPEN;
+    }
+  } else
+    clk_sleep_until(deadline, NULL);
+  if (rc == 1) {
+    if (s->rx_up && rx_poll(&s->rx, r.t, err, sizeof err) != 0) {
+      LOGW("receiver", "%s lost, reopening: %s", s->conf.receiver.driver, err);
+      rx_close(&s->rx);
+      s->rx_up = 0;
+      s->rx_retry = clk_now() + SITE_REOPEN;
+    }
+    double tic_ns = r.ns;
+    int64_t q;
+    if (s->rx_up && rx_qerr(&s->rx, r.t, &q))
+      tic_ns = calib_apply_qerr(tic_ns, q);
+    osc_tick(&s->osc, r.t);
+    struct tb_sample smp = {
+        .t = r.t,
+        .ns = calib_local_minus_gps(tic_ns, &s->conf.tb.delays),
+        .steer_ns = s->osc.h.steer_ns,
+        .freq = s->osc.h.freq_applied,
+        .true_x_ns = s->sim ? sim_site_true_x(s->sim, r.t) : NAN,
+        .fix = s->rx_up ? s->rx.state.fix : RX_FIX_NODATA,
+        .sats_visible = s->rx_up ? s->rx.state.sats_visible : 0,
+        .sats_used = s->rx_up ? s->rx.state.sats_used : 0,
+    };
+    tb_add(&s->tb, &smp);
+    if (s->sim && s->conf.truth && r.t % (60 * NS_PER_S) == 0 && s->n_truth < SITE_TRUTH_BUF)
+      s->truth[s->n_truth++] = (struct truth_sample){r.t, smp.true_x_ns};
+  } else {
+    /* Readings close their slots themselves; only when none come does the clock. */
+    osc_tick(&s->osc, clk_now());
+    tb_tick(&s->tb, clk_now(), SITE_SLOT_GRACE);
+  }
+  return store_finished(s, clk_now());
+}
+
+void site_core_command(struct site_core *s, const struct steer_cmd *c, int64_t now)
+{
+  char err[256];
+  int rc = osc_accept(&s->osc, c, now, err, sizeof err);
+  if (rc < 0) {
+    char msg[400];
+    snprintf(msg, sizeof msg, "command %lld refused: %s", (long long)c->id, err);
+    spool_event(s->spool, now, "command_refused", msg);
+  }
+  if (rc != 0)
+    save_osc(s);
+}
+
+void site_core_report(const struct site_core *s, int64_t now, struct osc_report *r)
+{
+  memset(r, 0, sizeof *r);
+  osc_report(&s->osc, &r->osc);
+  r->osc.steer_ns = osc_steer_ns_at(&s->osc, now);
+  r->t = now;
+}
+
+json_t *site_upload_request(sqlite3 *spool, const char *site, const struct osc_report *r,
+                            struct track *buf, int max, int *n)
+{
+  int k = spool_unacked(spool, buf, max);
+  *n = k < 0 ? 0 : k;
+  return msg_upload_request(site, r, buf, *n);
+}
+
+int site_upload_response(sqlite3 *spool, const json_t *body, const struct track *sent, int n,
+                         struct upload_resp *resp, char *err, size_t errlen)
+{
+  if (msg_parse_response(body, sent, n, resp, err, errlen) != 0)
+    return -1;
+  struct track *acked = malloc(sizeof *acked * (size_t)(resp->n_acked ? resp->n_acked : 1));
+  if (!acked) {
+    msg_response_free(resp);
+    snprintf(err, errlen, "out of memory");
+    return -1;
+  }
+  for (int i = 0; i < resp->n_acked; i++)
+    acked[i] = sent[resp->acked_index[i]];
+  int rc = spool_ack(spool, acked, resp->n_acked, tu_wall_ns());
+  free(acked);
+  if (rc != 0) {
+    snprintf(err, errlen, "recording the acknowledgements failed");
+    msg_response_free(resp);
+    return -1;
+  }
+  return 0;
+}

@@ -1,0 +1,348 @@
+#include "config.h"
+#include "steer/ctl.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/jsonx.h"
+#include "core/log.h"
+#include "core/timeutil.h"
+
+const char *cs_name(enum clock_state s)
+{
+  static const char *names[] = {"ACQUIRING", "LOCKED", "UNLOCKED", "HOLDOVER", "ALARM"};
+  return (unsigned)s < 5 ? names[s] : "ACQUIRING";
+}
+
+void ctl_params_default(struct ctl_params *p)
+{
+  p->lock_ns = 50;
+  p->alarm_ns = 1000;
+  p->holdover_slots = 2;
+  p->grace = 120 * NS_PER_S;
+  p->validity = 1800 * NS_PER_S;
+  cmd_limits_default(&p->limits);
+}
+
+struct ctl *ctl_create(const char *site, const char *servo_name, const struct servo_params *sp,
+                       const struct ctl_params *cp, char *err, size_t errlen)
+{
+  struct ctl *c = calloc(1, sizeof *c);
+  if (!c) {
+    snprintf(err, errlen, "out of memory");
+    return NULL;
+  }
+  snprintf(c->site, sizeof c->site, "%s", site);
+  c->p = *cp;
+  c->servo = servo_create(servo_name, sp, err, errlen);
+  if (!c->servo) {
+    free(c);
+    return NULL;
+  }
+  c->next_id = 1;
+  c->next_step_id = 1;
+  c->pred_x_ns = c->pred_sigma_ns = NAN;
+  return c;
+}
+
+void ctl_destroy(struct ctl *c)
+{
+  if (!c)
+    return;
+  servo_destroy(c->servo);
+  free(c);
+}
+
+void ctl_report(struct ctl *c, const struct osc_report *r, const struct steer_cmd *held)
+{
+  if (c->have_report && r->t < c->rep.t)
+    return;
+  c->rep = *r;
+  c->have_report = 1;
+  c->have_held = held != NULL;
+  if (held)
+    c->held = *held;
+}
+
+/* A step issued that the site has not reported applying yet. */
+static int step_pending(const struct ctl *c)
+{
+  return c->have_last && c->last.phase_step_id &&
+         (!c->have_report || c->rep.osc.phase_step_id < c->last.phase_step_id);
+}
+
+/* The steering phase the site will have at t under the command it holds (and the step
+ * on its way to it). */
+static double steer_at(const struct ctl *c, int64_t t)
+{
+  if (!c->have_report)
+    return 0;
+  double s = c->rep.osc.steer_ns;
+  if (c->have_held)
+    s += cmd_phase_ns(&c->held, c->rep.t, t);
+  else
+    s += c->rep.osc.freq * (double)(t - c->rep.t);
+  if (step_pending(c))
+    s += c->last.phase_step_ns;
+  return s;
+}
+
+static double hold_at(const struct ctl *c, int64_t t)
+{
+  if (c->have_held)
+    return cmd_hold_freq_at(&c->held, t);
+  return c->have_report ? c->rep.osc.freq : 0;
+}
+
+static double total_at(const struct ctl *c, int64_t t)
+{
+  if (c->have_held)
+    return cmd_freq_at(&c->held, t);
+  return c->have_report ? c->rep.osc.freq : 0;
+}
+
+static double clamp(double v, double lo, double hi) { return v < lo ? lo : v > hi ? hi : v; }
+
+/* Bounds a proposal so the site, which checks the same limits, accepts it: the change of
+ * the frequency it applies at `now` and the setpoint itself.  Returns 1 if clamped. */
+static int bound(const struct ctl *c, struct steer_cmd *cmd, int64_t now)
+{
+  const struct steer_limits *l = &c->p.limits;
+  /* Margin for the time between now and the site's receipt, and for rounding. */
+  double max = 0.99 * (c->locked_once ? l->max_step_locked : l->max_step_acquire);
+  double maxf = 0.99 * l->max_freq;
+  double prev_hold = hold_at(c, now), prev_total = total_at(c, now);
+  struct steer_cmd want = *cmd;
+  cmd->drift_per_day = clamp(cmd->drift_per_day, -0.99 * l->max_drift_per_day,
+                             0.99 * l->max_drift_per_day);
+  cmd->freq = clamp(cmd->freq, prev_hold - max, prev_hold + max);
+  cmd->freq = clamp(cmd->freq, -maxf, maxf);
+  double total = clamp(cmd->freq + cmd->slew_freq, prev_total - max, prev_total + max);
+  total = clamp(total, -maxf, maxf);
+  cmd->slew_freq = total - cmd->freq;
+  if (cmd->slew_freq == 0)
+    cmd->slew_until = 0;
+  if (cmd->phase_step_ns != 0 && fabs(cmd->phase_step_ns) > l->max_phase_step_ns)
+    cmd->phase_step_ns = copysign(l->max_phase_step_ns, cmd->phase_step_ns);
+  return want.freq != cmd->freq || want.slew_freq != cmd->slew_freq ||
+         want.drift_per_day != cmd->drift_per_day || want.phase_step_ns != cmd->phase_step_ns;
+}
+
+static void set_state_from_x(struct ctl *c, double x, char *reason, size_t n)
+{
+  double ax = fabs(x);
+  if (!c->locked_once) {
+    if (ax < c->p.lock_ns && !step_pending(c)) {
+      c->locked_once = 1;
+      c->state = CS_LOCKED;
+      snprintf(reason, n, "first lock: |x| %.1f ns under %.0f ns", ax, c->p.lock_ns);
+    } else
+      c->state = CS_ACQUIRING;
+    return;
+  }
+  if (ax < c->p.lock_ns)
+    c->state = CS_LOCKED;
+  else if (ax < c->p.alarm_ns)
+    c->state = CS_UNLOCKED;
+  else {
+    c->state = CS_ALARM;
+    snprintf(c->alarm_reason, sizeof c->alarm_reason, "|x| %.0f ns at or above %.0f ns", ax,
+             c->p.alarm_ns);
+    snprintf(reason, n, "ALARM: %s", c->alarm_reason);
+  }
+}
+
+static const char *verdict_text(int v)
+{
+  switch (v) {
+  case SERVO_FIRST: return "acquiring: measuring the frequency";
+  case SERVO_USED: return "measurement used";
+  case SERVO_OUTLIER: return "outlier rejected";
+  case SERVO_STEP_DETECTED: return "step detected";
+  case SERVO_JUMP: return "acquired: frequency set";
+  default: return "?";
+  }
+}
+
+int ctl_measure(struct ctl *c, int64_t slot, double x_ns, double sigma_ns,
+                const struct track *remote, int64_t now, struct ctl_decision *d)
+{
+  if (slot <= c->last_slot)
+    return 0;
+  memset(d, 0, sizeof *d);
+  struct servo_meas m = {
+      .t = tu_slot_mid(slot),
+      .x_ns = x_ns,
+      .sigma_ns = sigma_ns,
+      .steer_ns = remote->osc.steer_ns,
+      .t_apply = now,
+      .steer_apply_ns = steer_at(c, now),
+      .hold_apply = hold_at(c, now),
+      .can_step = !c->locked_once && !step_pending(c) &&
+                  (c->have_report ? c->rep.osc.can_step : remote->osc.can_step),
+  };
+  struct servo_out out;
+  if (c->servo->ops->sample(c->servo, &m, &out) != 0)
+    return -1;
+  int64_t missing = c->last_slot ? (slot - c->last_slot) / SLOT_NS - 1 : 0;
+  enum clock_state before = c->state;
+  c->last_slot = slot;
+  c->last_x_ns = x_ns;
+  c->last_sigma_ns = sigma_ns;
+  c->pred_x_ns = c->pred_sigma_ns = NAN;
+
+  d->t = now;
+  d->slot = slot;
+  d->measured_x_ns = x_ns;
+  d->x_est_ns = out.x_est_ns;
+  d->x_sigma_ns = out.x_sigma_ns;
+  d->y_est = out.y_free;
+  d->innovation_ns = out.innovation_ns;
+  snprintf(d->reason, sizeof d->reason, "%s", verdict_text(out.verdict));
+  set_state_from_x(c, out.verdict == SERVO_OUTLIER ? out.x_est_ns : x_ns, d->reason,
+                   sizeof d->reason);
+  if ((before == CS_HOLDOVER || (before == CS_ALARM && missing > 0)) && c->state != before)
+    snprintf(d->reason + strlen(d->reason), sizeof d->reason - strlen(d->reason),
+             "; data resumed after %lld missing slots", (long long)missing);
+
+  if (out.has_control) {
+    struct steer_cmd *cmd = &d->cmd;
+    memset(cmd, 0, sizeof *cmd);
+    cmd->id = c->next_id++;
+    cmd->issued = now;
+    cmd->t_ref = now;
+    cmd->freq = out.freq;
+    cmd->drift_per_day = out.drift_per_day;
+    cmd->slew_freq = out.slew_freq;
+    cmd->slew_until = out.slew_s > 0 ? now + (int64_t)(out.slew_s * 1e9) : 0;
+    if (out.phase_step_ns != 0 && m.can_step) {
+      cmd->phase_step_id = c->next_step_id++;
+      cmd->phase_step_ns = out.phase_step_ns;
+    } else if (step_pending(c)) {
+      cmd->phase_step_id = c->last.phase_step_id;
+      cmd->phase_step_ns = c->last.phase_step_ns;
+    }
+    if (bound(c, cmd, now))
+      snprintf(d->reason + strlen(d->reason), sizeof d->reason - strlen(d->reason),
+               "; command bounded by the %s limits", c->locked_once ? "locked" : "acquisition");
+    if (out.verdict == SERVO_JUMP && cmd->phase_step_ns != 0)
+      snprintf(d->reason + strlen(d->reason), sizeof d->reason - strlen(d->reason),
+               "; phase step %+.1f ns", cmd->phase_step_ns);
+    cmd->valid_until = now + c->p.validity;
+    cmd->locked = c->locked_once;
+    snprintf(cmd->state, sizeof cmd->state, "%s", cs_name(c->state));
+    c->last = *cmd;
+    c->have_last = 1;
+    d->has_cmd = 1;
+  }
+  d->state = c->state;
+  return 1;
+}
+
+void ctl_predict(const struct ctl *c, int64_t t, double *x_ns, double *sigma_ns)
+{
+  double xf, s;
+  c->servo->ops->predict(c->servo, t, &xf, &s);
+  *x_ns = xf + steer_at(c, t);
+  *sigma_ns = s;
+}
+
+int ctl_tick(struct ctl *c, int64_t now, struct ctl_decision *d)
+{
+  if (c->last_slot == 0)
+    return 0;
+  int64_t last_due = tu_slot_start(now - c->p.grace) - SLOT_NS;
+  int64_t missing = (last_due - c->last_slot) / SLOT_NS;
+  if (missing < c->p.holdover_slots)
+    return 0;
+  ctl_predict(c, now, &c->pred_x_ns, &c->pred_sigma_ns);
+  enum clock_state next = CS_HOLDOVER;
+  double bound95 = fabs(c->pred_x_ns) + 1.96 * c->pred_sigma_ns;
+  if (c->locked_once && bound95 >= c->p.alarm_ns)
+    next = CS_ALARM;
+  if (next == c->state)
+    return 0;
+  memset(d, 0, sizeof *d);
+  d->t = now;
+  d->measured_x_ns = NAN;
+  d->x_est_ns = c->pred_x_ns;
+  d->x_sigma_ns = c->pred_sigma_ns;
+  d->y_est = NAN;
+  d->innovation_ns = NAN;
+  char t[40];
+  if (next == CS_ALARM) {
+    snprintf(c->alarm_reason, sizeof c->alarm_reason,
+             "holdover: 95%% bound of the prediction %.0f ns reached %.0f ns", bound95,
+             c->p.alarm_ns);
+    snprintf(d->reason, sizeof d->reason, "ALARM: %s", c->alarm_reason);
+  } else
+    snprintf(d->reason, sizeof d->reason, "holdover: no common-view data after slot %s",
+             tu_format(c->last_slot, t, sizeof t, 0));
+  c->state = next;
+  d->state = next;
+  return 1;
+}
+
+json_t *ctl_save(const struct ctl *c)
+{
+  json_t *j = json_pack("{s:s,s:s,s:b,s:s,s:I,s:o,s:o,s:I,s:I,s:o,s:o}", "site", c->site,
+                        "state", cs_name(c->state), "locked_once", c->locked_once,
+                        "alarm_reason", c->alarm_reason, "last_slot", (json_int_t)c->last_slot,
+                        "last_x_ns", jx_real(c->last_x_ns), "last_sigma_ns",
+                        jx_real(c->last_sigma_ns), "next_id", (json_int_t)c->next_id,
+                        "next_step_id", (json_int_t)c->next_step_id, "servo",
+                        c->servo->ops->save(c->servo), "pred_x_ns", jx_real(c->pred_x_ns));
+  json_object_set_new(j, "pred_sigma_ns", jx_real(c->pred_sigma_ns));
+  if (c->have_last)
+    json_object_set_new(j, "last", cmd_to_json(&c->last));
+  if (c->have_held)
+    json_object_set_new(j, "held", cmd_to_json(&c->held));
+  if (c->have_report)
+    json_object_set_new(j, "report", msg_osc_to_json(&c->rep));
+  return j;
+}
+
+int ctl_load(struct ctl *c, const json_t *j, char *err, size_t errlen)
+{
+  char state[16];
+  long long v;
+  if (jx_string(j, "state", JX_REQUIRED, state, sizeof state, err, errlen) < 0)
+    return -1;
+  for (int s = 0; s < 5; s++)
+    if (strcmp(state, cs_name((enum clock_state)s)) == 0)
+      c->state = (enum clock_state)s;
+  if (jx_bool(j, "locked_once", JX_REQUIRED, &c->locked_once, err, errlen) < 0 ||
+      jx_string(j, "alarm_reason", JX_OPTIONAL, c->alarm_reason, sizeof c->alarm_reason, err,
+                errlen) < 0 ||
+      jx_int(j, "last_slot", JX_REQUIRED, INT64_MIN, INT64_MAX, &v, err, errlen) < 0)
+    return -1;
+  c->last_slot = v;
+  c->last_x_ns = c->last_sigma_ns = NAN;
+  jx_double(j, "last_x_ns", JX_OPTIONAL, -1e12, 1e12, &c->last_x_ns, err, errlen);
+  jx_double(j, "last_sigma_ns", JX_OPTIONAL, 0, 1e12, &c->last_sigma_ns, err, errlen);
+  jx_double(j, "pred_x_ns", JX_OPTIONAL, -1e15, 1e15, &c->pred_x_ns, err, errlen);
+  jx_double(j, "pred_sigma_ns", JX_OPTIONAL, 0, 1e15, &c->pred_sigma_ns, err, errlen);
+  if (jx_int(j, "next_id", JX_REQUIRED, 1, INT64_MAX, &v, err, errlen) < 0)
+    return -1;
+  c->next_id = v;
+  if (jx_int(j, "next_step_id", JX_REQUIRED, 1, INT64_MAX, &v, err, errlen) < 0)
+    return -1;
+  c->next_step_id = v;
+  const json_t *s = json_object_get(j, "servo");
+  if (!s || c->servo->ops->load(c->servo, s, err, errlen) < 0)
+    return -1;
+  const json_t *l = json_object_get(j, "last"), *h = json_object_get(j, "held");
+  if (l && (c->have_last = cmd_from_json(l, &c->last, err, errlen) == 0) == 0)
+    return -1;
+  if (h && (c->have_held = cmd_from_json(h, &c->held, err, errlen) == 0) == 0)
+    return -1;
+  const json_t *r = json_object_get(j, "report");
+  if (r) {
+    if (msg_osc_from_json(r, &c->rep, err, errlen) < 0)
+      return -1;
+    c->have_report = 1;
+  }
+  return 0;
+}

@@ -1,0 +1,86 @@
+/* The controller of one remote clock: it feeds the clock's common-view measurements to its
+ * servo, keeps the clock's state (DESIGN.md section 3), turns the servo's proposals into
+ * bounded, absolute steering commands, predicts the clock through holdover, and writes
+ * every decision to the steering log. */
+#ifndef CVD_CTL_H
+#define CVD_CTL_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "core/command.h"
+#include "core/msg.h"
+#include "core/track.h"
+#include "steer/servo.h"
+
+enum clock_state { CS_ACQUIRING = 0, CS_LOCKED, CS_UNLOCKED, CS_HOLDOVER, CS_ALARM };
+const char *cs_name(enum clock_state s);
+
+struct ctl_params {
+  double lock_ns;         /* [50] */
+  double alarm_ns;        /* [1000] */
+  int holdover_slots;     /* missing slots that make holdover [2] */
+  int64_t grace;          /* a slot is due this long after its end [120 s] */
+  int64_t validity;       /* how long a command is valid [1800 s] */
+  struct steer_limits limits;
+};
+
+void ctl_params_default(struct ctl_params *p);
+
+/* What the controller decided, for the steering log and the caller. */
+struct ctl_decision {
+  int64_t t, slot;
+  double measured_x_ns, x_est_ns, x_sigma_ns, y_est, innovation_ns;
+  int has_cmd;
+  struct steer_cmd cmd;
+  enum clock_state state;
+  char reason[256];
+};
+
+struct ctl {
+  char site[SITE_NAME_MAX];
+  struct servo *servo;
+  struct ctl_params p;
+  enum clock_state state;
+  int locked_once;
+  char alarm_reason[160];
+  int64_t last_slot;       /* newest common-view slot taken */
+  double last_x_ns, last_sigma_ns;
+  /* The site's oscillator as last reported. */
+  int have_report;
+  struct osc_report rep;
+  int have_held;
+  struct steer_cmd held;   /* the command the site holds */
+  /* What was issued. */
+  int have_last;
+  struct steer_cmd last;
+  int64_t next_id, next_step_id;
+  /* Holdover prediction, when in HOLDOVER. */
+  double pred_x_ns, pred_sigma_ns;
+};
+
+struct ctl *ctl_create(const char *site, const char *servo_name, const struct servo_params *sp,
+                       const struct ctl_params *cp, char *err, size_t errlen);
+void ctl_destroy(struct ctl *c);
+
+/* The site's report of what its oscillator holds.  held is the command with the reported
+ * id if the caller found it (NULL otherwise). */
+void ctl_report(struct ctl *c, const struct osc_report *r, const struct steer_cmd *held);
+
+/* One common-view measurement x = REMOTE - REF of a slot, with the remote's track.  A slot
+ * not newer than the last one taken is ignored (returns 0).  Returns 1 when taken, with
+ * the decision filled in (a new command when d->has_cmd), -1 on a servo failure. */
+int ctl_measure(struct ctl *c, int64_t slot, double x_ns, double sigma_ns,
+                const struct track *remote, int64_t now, struct ctl_decision *d);
+
+/* Time passing without data: holdover, its prediction and alarm.  Returns 1 when the state
+ * changed (d says to what and why), else 0. */
+int ctl_tick(struct ctl *c, int64_t now, struct ctl_decision *d);
+
+/* Steered x predicted at t, with its 1-sigma, from the servo and the held command. */
+void ctl_predict(const struct ctl *c, int64_t t, double *x_ns, double *sigma_ns);
+
+json_t *ctl_save(const struct ctl *c);
+int ctl_load(struct ctl *c, const json_t *j, char *err, size_t errlen);
+
+#endif

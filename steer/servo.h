@@ -1,0 +1,90 @@
+/* Steering servos, after linuxptp's struct servo: one interface, interchangeable
+ * implementations (pi.c, kalman.c), chosen by name.
+ *
+ * A servo sees the common-view measurements of one remote clock, x = REMOTE - REF at a
+ * slot midpoint, together with the steering phase the site had applied by then (so it
+ * can tell the clock's own behaviour from the steering), and proposes the absolute
+ * steering from the moment the proposal will be applied: a frequency to hold with its
+ * drift (frequency steering), and a temporary slew or a one-off phase step (time
+ * steering).  The controller (ctl.c) bounds, states and logs what the servo proposes.
+ *
+ * Units inside: x in ns, times in UTC ns, frequencies fractional. */
+#ifndef CVD_SERVO_H
+#define CVD_SERVO_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "steer/clockmodel.h"
+
+struct servo_params {
+  double tau_s;            /* PI: loop time constant [10800] */
+  int acquire_slots;       /* measurements fitted for the first frequency estimate [6] */
+  struct clock_model clk;  /* the clock's noise, for prediction and the Kalman filter */
+  double meas_noise_ns;    /* noise of one common-view difference when the tracks do not
+                              say more [2] */
+  double slew_max;         /* largest slew used to remove a time offset [1e-9] */
+  double slew_time_s;      /* time over which an offset is slewed out when locked [7200] */
+};
+
+void servo_params_default(struct servo_params *p);
+
+struct servo_meas {
+  int64_t t;               /* slot midpoint */
+  double x_ns;             /* measured REMOTE - REF */
+  double sigma_ns;         /* its uncertainty from the tracks' own statistics */
+  double steer_ns;         /* the site's steering phase at t */
+  /* Where the proposal will take effect: */
+  int64_t t_apply;
+  double steer_apply_ns;   /* the steering phase the site will have at t_apply */
+  double hold_apply;       /* the frequency steering (without slew) it holds then */
+  int can_step;            /* phase steps allowed now (before the first lock) */
+};
+
+enum servo_verdict { SERVO_FIRST = 0, SERVO_USED, SERVO_OUTLIER, SERVO_STEP_DETECTED,
+                     SERVO_JUMP };
+
+struct servo_out {
+  int verdict;
+  /* Estimates at the measurement time: */
+  double x_est_ns;         /* steered x */
+  double x_sigma_ns;
+  double y_free;           /* the free-running clock's frequency */
+  double innovation_ns;    /* measured minus predicted; NAN when there was no prediction */
+  /* Proposal from t_apply on; valid when has_control: */
+  int has_control;
+  double freq;             /* frequency steering to hold at t_apply */
+  double drift_per_day;    /* and its drift */
+  double slew_freq;        /* time steering: extra frequency for slew_s seconds */
+  double slew_s;
+  double phase_step_ns;    /* time steering by a step; 0 for none */
+};
+
+struct servo;
+
+struct servo_ops {
+  const char *name;
+  struct servo *(*create)(const struct servo_params *p);
+  void (*destroy)(struct servo *s);
+  int (*sample)(struct servo *s, const struct servo_meas *m, struct servo_out *out);
+  /* The free-running phase expected at t (ns) and its 1-sigma uncertainty. */
+  void (*predict)(const struct servo *s, int64_t t, double *x_free_ns, double *sigma_ns);
+  /* The free-running frequency and drift (per day) estimated now, for holdover. */
+  void (*frequency)(const struct servo *s, double *y, double *drift_per_day);
+  json_t *(*save)(const struct servo *s);
+  int (*load)(struct servo *s, const json_t *j, char *err, size_t errlen);
+};
+
+struct servo {
+  const struct servo_ops *ops;
+  struct servo_params p;
+};
+
+/* Creates the servo called name, or NULL with the known names in err. */
+struct servo *servo_create(const char *name, const struct servo_params *p, char *err,
+                           size_t errlen);
+const char *servo_names(void);
+static inline void servo_destroy(struct servo *s) { if (s) s->ops->destroy(s); }
+
+#endif

@@ -1,0 +1,112 @@
+/* POST /api/v1/tracks: authentication (HMAC-SHA256 per site, wall-clock timestamp within
+ * 300 s, no replay), validation, then the engine; the response is signed over the
+ * request's signature so it cannot be replayed for another request.  A request refused
+ * for any reason changes nothing. */
+#include "config.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/clock.h"
+#include "core/jsonx.h"
+#include "core/log.h"
+#include "core/msg.h"
+#include "core/sign.h"
+#include "core/timeutil.h"
+#include "steer/engine.h"
+#include "web/webint.h"
+
+static enum MHD_Result refuse(struct web *w, struct MHD_Connection *c, unsigned status,
+                              const char *site, const char *why)
+{
+  __atomic_add_fetch(&w->stats.uploads_refused, 1, __ATOMIC_RELAXED);
+  LOGW("web", "upload from %s refused (%u): %s", site && *site ? site : "?", status, why);
+  return web_error(c, status, "%s", why);
+}
+
+static enum MHD_Result signed_reply(struct MHD_Connection *c, unsigned status, json_t *body,
+                                    const char *secret, const char *req_sig)
+{
+  char *text = jx_dump(body);
+  json_decref(body);
+  if (!text)
+    return MHD_NO;
+  char sig[SIGN_HEX_LEN + 1], ts[32];
+  int64_t now = tu_wall_ns() / NS_PER_S;
+  sign_response(secret, (int)status, now, req_sig, text, strlen(text), sig);
+  snprintf(ts, sizeof ts, "%" PRId64, now);
+  const char *hdr[] = {"X-CVD-Signature", sig, "X-CVD-Timestamp", ts, NULL};
+  enum MHD_Result r = web_reply(c, status, "application/json", text, strlen(text), hdr);
+  free(text);
+  return r;
+}
+
+enum MHD_Result web_upload(struct web *w, struct MHD_Connection *c, const char *url,
+                           struct web_req *r)
+{
+  const char *site = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-CVD-Site");
+  const char *tss = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-CVD-Timestamp");
+  const char *sig = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-CVD-Signature");
+  char why[512];
+  if (!site || !tss || !sig)
+    return refuse(w, c, MHD_HTTP_UNAUTHORIZED, site,
+                  "missing X-CVD-Site, X-CVD-Timestamp or X-CVD-Signature header");
+  const char *secret = engine_secret(w->engine, site);
+  if (!secret) {
+    snprintf(why, sizeof why, "unknown site '%.40s'", site);
+    return refuse(w, c, MHD_HTTP_UNAUTHORIZED, site, why);
+  }
+  char *end;
+  long long ts = strtoll(tss, &end, 10);
+  int64_t now_s = tu_wall_ns() / NS_PER_S;
+  if (!*tss || *end) {
+    return refuse(w, c, MHD_HTTP_UNAUTHORIZED, site, "X-CVD-Timestamp is not Unix seconds");
+  }
+  if (ts > now_s + SIGN_MAX_SKEW_S || ts < now_s - SIGN_MAX_SKEW_S) {
+    snprintf(why, sizeof why, "stale timestamp: %lld s from the server's clock (limit %d s)",
+             ts - (long long)now_s, SIGN_MAX_SKEW_S);
+    return refuse(w, c, MHD_HTTP_UNAUTHORIZED, site, why);
+  }
+  char want[SIGN_HEX_LEN + 1];
+  sign_request(secret, "POST", url, ts, r->body ? r->body : "", r->len, want);
+  if (!sign_is_hex(sig) || !sign_equal(want, sig))
+    return refuse(w, c, MHD_HTTP_UNAUTHORIZED, site, "bad signature");
+  int seen = engine_seen_signature(w->engine, sig, ts);
+  if (seen < 0)
+    return web_error(c, MHD_HTTP_SERVICE_UNAVAILABLE, "the server cannot record the request");
+  if (seen)
+    return refuse(w, c, MHD_HTTP_CONFLICT, site, "replayed request (signature already seen)");
+
+  /* Authenticated from here on: errors are signed too. */
+  json_error_t je;
+  json_t *j = r->body ? json_loadb(r->body, r->len, JSON_REJECT_DUPLICATES, &je) : NULL;
+  if (!j) {
+    snprintf(why, sizeof why, "malformed JSON: %s (line %d, column %d)",
+             r->body ? je.text : "empty body", r->body ? je.line : 0, r->body ? je.column : 0);
+    __atomic_add_fetch(&w->stats.uploads_refused, 1, __ATOMIC_RELAXED);
+    LOGW("web", "upload from %s refused: %s", site, why);
+    return signed_reply(c, MHD_HTTP_BAD_REQUEST, msg_error("%s", why), secret, sig);
+  }
+  struct upload_req req;
+  char err[400];
+  int bad = msg_parse_request(j, &req, err, sizeof err);
+  json_decref(j);
+  if (bad == 0 && strcmp(req.site, site) != 0) {
+    snprintf(err, sizeof err, "body is for site '%s' but X-CVD-Site is '%s'", req.site, site);
+    msg_request_free(&req);
+    bad = -1;
+  }
+  if (bad) {
+    __atomic_add_fetch(&w->stats.uploads_refused, 1, __ATOMIC_RELAXED);
+    LOGW("web", "upload from %s refused: %s", site, err);
+    return signed_reply(c, MHD_HTTP_BAD_REQUEST, msg_error("invalid upload: %s", err), secret, sig);
+  }
+  json_t *resp = NULL;
+  int status = engine_upload(w->engine, &req, clk_now(), tu_wall_ns(), &resp);
+  msg_request_free(&req);
+  if (status == 200)
+    __atomic_add_fetch(&w->stats.uploads_ok, 1, __ATOMIC_RELAXED);
+  return signed_reply(c, (unsigned)status, resp, secret, sig);
+}

@@ -1,0 +1,202 @@
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/clock.h"
+#include "core/jsonx.h"
+#include "core/log.h"
+#include "core/msg.h"
+#include "core/timeutil.h"
+#include "web/webint.h"
+
+void web_conf_default(struct web_conf *c)
+{
+  memset(c, 0, sizeof *c);
+  snprintf(c->address, sizeof c->address, "127.0.0.1");
+  c->port = 8080;
+  c->html = 1;
+  c->max_body = 4u << 20;
+  c->threads = 4;
+}
+
+enum MHD_Result web_reply(struct MHD_Connection *c, unsigned status, const char *type,
+                          const char *body, size_t len, const char *const *headers)
+{
+  /* libmicrohttpd 0.9.75 has no _copy variant: MUST_COPY is the same. */
+  struct MHD_Response *r =
+      MHD_create_response_from_buffer(len, (void *)body, MHD_RESPMEM_MUST_COPY);
+  if (!r)
+    return MHD_NO;
+  MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+  MHD_add_response_header(r, "Cache-Control", "no-store");
+  for (int i = 0; headers && headers[i]; i += 2)
+    MHD_add_response_header(r, headers[i], headers[i + 1]);
+  enum MHD_Result ret = MHD_queue_response(c, status, r);
+  MHD_destroy_response(r);
+  return ret;
+}
+
+enum MHD_Result web_reply_json(struct MHD_Connection *c, unsigned status, json_t *j,
+                               const char *const *headers)
+{
+  char *text = jx_dump(j);
+  json_decref(j);
+  if (!text)
+    return MHD_NO;
+  enum MHD_Result ret = web_reply(c, status, "application/json", text, strlen(text), headers);
+  free(text);
+  return ret;
+}
+
+enum MHD_Result web_error(struct MHD_Connection *c, unsigned status, const char *fmt, ...)
+{
+  char buf[512];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(buf, sizeof buf, fmt, ap);
+  va_end(ap);
+  return web_reply_json(c, status, msg_error("%s", buf), NULL);
+}
+
+const char *web_arg(struct MHD_Connection *c, const char *name)
+{
+  return MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, name);
+}
+
+int web_time_arg(struct MHD_Connection *c, const char *name, int64_t dflt, int64_t *out)
+{
+  const char *v = web_arg(c, name);
+  if (!v || !*v) {
+    *out = dflt;
+    return 0;
+  }
+  return tu_parse(v, out);
+}
+
+static enum MHD_Result dispatch(void *cls, struct MHD_Connection *c, const char *url,
+                                const char *method, const char *version, const char *data,
+                                size_t *data_size, void **con_cls)
+{
+  (void)version;
+  struct web *w = cls;
+  int is_post = strcmp(method, MHD_HTTP_METHOD_POST) == 0;
+  int is_get = strcmp(method, MHD_HTTP_METHOD_GET) == 0 || strcmp(method, MHD_HTTP_METHOD_HEAD) == 0;
+
+  if (*con_cls == NULL) {
+    struct web_req *r = calloc(1, sizeof *r);
+    if (!r)
+      return MHD_NO;
+    *con_cls = r;
+    __atomic_add_fetch(&w->stats.requests, 1, __ATOMIC_RELAXED);
+    if (is_post) {
+      const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+      if (cl && strtoull(cl, NULL, 10) > w->conf.max_body) {
+        __atomic_add_fetch(&w->stats.uploads_refused, 1, __ATOMIC_RELAXED);
+        return web_error(c, MHD_HTTP_CONTENT_TOO_LARGE, "body of %s bytes is over the limit of %zu",
+                         cl, w->conf.max_body);
+      }
+    }
+    return MHD_YES;
+  }
+  struct web_req *r = *con_cls;
+  if (is_post && *data_size > 0) {
+    if (!r->too_big && r->len + *data_size <= w->conf.max_body) {
+      char *p = realloc(r->body, r->len + *data_size + 1);
+      if (!p)
+        return MHD_NO;
+      memcpy(p + r->len, data, *data_size);
+      r->body = p;
+      r->len += *data_size;
+      r->body[r->len] = '\0';
+    } else
+      r->too_big = 1;
+    *data_size = 0;
+    return MHD_YES;
+  }
+
+  if (strcmp(url, MSG_PATH_TRACKS) == 0) {
+    if (!is_post)
+      return web_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "%s takes POST", url);
+    if (r->too_big) {
+      __atomic_add_fetch(&w->stats.uploads_refused, 1, __ATOMIC_RELAXED);
+      return web_error(c, MHD_HTTP_CONTENT_TOO_LARGE, "body over the limit of %zu bytes",
+                       w->conf.max_body);
+    }
+    return web_upload(w, c, url, r);
+  }
+  if (!is_get)
+    return web_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "%s takes GET", url);
+  if (strcmp(url, "/api/v1/grid") == 0)
+    return web_api_grid(w, c);
+  if (strcmp(url, "/api/v1/series") == 0)
+    return web_api_series(w, c);
+  if (strcmp(url, "/api/v1/steering") == 0)
+    return web_api_steering(w, c);
+  if (strcmp(url, "/metrics") == 0)
+    return web_metrics(w, c);
+  if (w->conf.html && strcmp(url, "/") == 0)
+    return web_page_grid(w, c);
+  return web_error(c, MHD_HTTP_NOT_FOUND, "no such resource: %s", url);
+}
+
+static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
+                      enum MHD_RequestTerminationCode toe)
+{
+  (void)cls;
+  (void)c;
+  (void)toe;
+  struct web_req *r = *con_cls;
+  if (r) {
+    free(r->body);
+    free(r);
+  }
+  *con_cls = NULL;
+}
+
+static void mhd_log(void *cls, const char *fmt, va_list ap)
+{
+  (void)cls;
+  char buf[512];
+  vsnprintf(buf, sizeof buf, fmt, ap);
+  size_t n = strlen(buf);
+  while (n && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
+    buf[--n] = '\0';
+  LOGW("web", "%s", buf);
+}
+
+int web_start(struct web *w, struct engine *e, const struct web_conf *c, char *err, size_t errlen)
+{
+  memset(w, 0, sizeof *w);
+  w->engine = e;
+  w->conf = *c;
+  struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)c->port)};
+  if (inet_pton(AF_INET, c->address, &sa.sin_addr) != 1) {
+    snprintf(err, errlen, "listen address '%s' is not an IPv4 address", c->address);
+    return -1;
+  }
+  w->daemon = MHD_start_daemon(
+      MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL | MHD_USE_ERROR_LOG, (uint16_t)c->port, NULL,
+      NULL, dispatch, w, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, w, MHD_OPTION_SOCK_ADDR,
+      (struct sockaddr *)&sa,
+      MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(c->threads > 0 ? c->threads : 1),
+      MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30, MHD_OPTION_NOTIFY_COMPLETED, completed, w,
+      MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1,
+      MHD_OPTION_END);
+  if (!w->daemon) {
+    snprintf(err, errlen, "cannot listen on %s:%d (in use, or not permitted)", c->address, c->port);
+    return -1;
+  }
+  return 0;
+}
+
+void web_stop(struct web *w)
+{
+  if (w->daemon)
+    MHD_stop_daemon(w->daemon);
+  w->daemon = NULL;
+}

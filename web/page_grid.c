@@ -1,0 +1,139 @@
+/* The grid page every metrology lab knows: each clock against each other and against the
+ * reference, in ns, green under the lock threshold (50 ns), yellow under the alarm
+ * threshold (1 us), red above; the last update per column; clocks with no track in the
+ * newest slot greyed out; a clock in holdover shown by its prediction.  Rendered on the
+ * server from the same JSON as GET /api/v1/grid, refreshed every 10 s. */
+#include "config.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/clock.h"
+#include "steer/engine.h"
+#include "web/webint.h"
+
+struct html {
+  char *p;
+  size_t n, cap;
+};
+
+static void out(struct html *h, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void out(struct html *h, const char *fmt, ...)
+{
+  va_list ap;
+  va_start(ap, fmt);
+  char buf[2048];
+  int k = vsnprintf(buf, sizeof buf, fmt, ap);
+  va_end(ap);
+  if (k < 0)
+    return;
+  if ((size_t)k >= sizeof buf)
+    k = sizeof buf - 1;
+  if (h->n + (size_t)k + 1 > h->cap) {
+    size_t cap = (h->cap ? h->cap * 2 : 8192) + (size_t)k;
+    char *q = realloc(h->p, cap);
+    if (!q)
+      return;
+    h->p = q;
+    h->cap = cap;
+  }
+  memcpy(h->p + h->n, buf, (size_t)k);
+  h->n += (size_t)k;
+  h->p[h->n] = '\0';
+}
+
+/* Site names are [A-Za-z0-9_.-] (site_name_ok), states and colours are ours: nothing in
+ * the page needs escaping, but a name is still passed through this filter. */
+static const char *safe(const char *s)
+{
+  for (const char *p = s; p && *p; p++)
+    if (strchr("<>&\"'", *p))
+      return "?";
+  return s ? s : "";
+}
+
+static const char *str(const json_t *o, const char *k)
+{
+  const char *s = json_string_value(json_object_get(o, k));
+  return safe(s);
+}
+
+static const char style[] =
+    "body{font-family:system-ui,sans-serif;margin:1.5em;color:#222}"
+    "table{border-collapse:collapse}td,th{border:1px solid #bbb;padding:.4em .7em;text-align:right;"
+    "font-variant-numeric:tabular-nums}th{background:#f3f3f3}"
+    ".green{background:#c8efc8}.yellow{background:#fbeea8}.red{background:#f6b3b3}"
+    ".none{background:#fff}.self{background:#eee}.grey{color:#999;background:#f4f4f4}"
+    ".pred{font-style:italic}.state{font-size:.85em}small{color:#666}"
+    "a{color:inherit;text-decoration:none}";
+
+enum MHD_Result web_page_grid(struct web *w, struct MHD_Connection *c)
+{
+  json_t *g = engine_grid(w->engine, clk_now());
+  struct html h = {0};
+  const json_t *clocks = json_object_get(g, "clocks"), *m = json_object_get(g, "matrix");
+  size_t n = json_array_size(clocks);
+  out(&h, "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
+          "<meta http-equiv=\"refresh\" content=\"10\"><title>cvd: clock grid</title>"
+          "<style>%s</style></head><body>",
+      style);
+  out(&h, "<h1>Clock grid</h1><p>Row minus column, ns, from GPS common view. Reference: "
+          "<b>%s</b>. Now: %s. Green under %.0f ns, yellow under %.0f ns, red above; "
+          "<i>italics</i>: predicted in holdover; grey: no track in the newest slot.</p>",
+      str(g, "reference"), str(g, "now_iso"),
+      json_number_value(json_object_get(json_object_get(g, "thresholds"), "green_ns")),
+      json_number_value(json_object_get(json_object_get(g, "thresholds"), "yellow_ns")));
+  out(&h, "<table><tr><th></th>");
+  for (size_t k = 0; k < n; k++) {
+    const json_t *ck = json_array_get(clocks, k);
+    out(&h, "<th class=\"%s\">%s<br><span class=\"state\">%s</span></th>",
+        json_is_true(json_object_get(ck, "fresh")) ? "" : "grey", str(ck, "site"),
+        str(ck, "state"));
+  }
+  out(&h, "</tr>");
+  for (size_t i = 0; i < n; i++) {
+    const json_t *ci = json_array_get(clocks, i);
+    int grey_row = !json_is_true(json_object_get(ci, "fresh"));
+    out(&h, "<tr><th class=\"%s\">%s</th>", grey_row ? "grey" : "", str(ci, "site"));
+    for (size_t k = 0; k < n; k++) {
+      const json_t *ck = json_array_get(clocks, k);
+      const json_t *cell = json_array_get(json_array_get(m, i), k);
+      if (i == k) {
+        out(&h, "<td class=\"self\"></td>");
+        continue;
+      }
+      if (!json_is_object(cell)) {
+        out(&h, "<td class=\"none\">&ndash;</td>");
+        continue;
+      }
+      int grey = grey_row || !json_is_true(json_object_get(ck, "fresh"));
+      int pred = json_is_true(json_object_get(cell, "predicted"));
+      double v = json_number_value(json_object_get(cell, "value_ns"));
+      out(&h, "<td class=\"%s%s\"><a href=\"/api/v1/series?a=%s&amp;b=%s&amp;format=csv\">%.1f</a></td>",
+          grey ? "grey" : str(cell, "color"), pred ? " pred" : "", str(ci, "site"),
+          str(ck, "site"), v);
+    }
+    out(&h, "</tr>");
+  }
+  out(&h, "<tr><th><small>last update</small></th>");
+  for (size_t k = 0; k < n; k++) {
+    const char *u = str(json_array_get(clocks, k), "last_update_iso");
+    out(&h, "<td><small>%s</small></td>", *u ? u : "never");
+  }
+  out(&h, "</tr></table>");
+  for (size_t k = 0; k < n; k++) {
+    const json_t *ck = json_array_get(clocks, k);
+    if (json_is_string(json_object_get(ck, "alarm_reason")))
+      out(&h, "<p class=\"red\">%s ALARM: %s</p>", str(ck, "site"), str(ck, "alarm_reason"));
+  }
+  out(&h, "<p><small>API: <a href=\"/api/v1/grid\">grid</a>, "
+          "<a href=\"/api/v1/steering\">steering log</a>, <a href=\"/metrics\">metrics</a>"
+          "</small></p></body></html>\n");
+  json_decref(g);
+  enum MHD_Result r = web_reply(c, MHD_HTTP_OK, "text/html; charset=utf-8", h.p ? h.p : "", h.n, NULL);
+  free(h.p);
+  return r;
+}

@@ -1,0 +1,39 @@
+/* Inside web/: the request context and the helpers the handlers share. */
+#ifndef CVD_WEBINT_H
+#define CVD_WEBINT_H
+
+#include <jansson.h>
+#include <microhttpd.h>
+#include <stddef.h>
+
+#include "web/web.h"
+
+struct web_req {
+  char *body;
+  size_t len;
+  int too_big;
+};
+
+/* Queues a response; the body is copied. */
+enum MHD_Result web_reply(struct MHD_Connection *c, unsigned status, const char *type,
+                          const char *body, size_t len, const char *const *headers);
+/* Queues a JSON body (consumed: decref'ed). */
+enum MHD_Result web_reply_json(struct MHD_Connection *c, unsigned status, json_t *j,
+                               const char *const *headers);
+enum MHD_Result web_error(struct MHD_Connection *c, unsigned status, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* A query argument, or NULL. */
+const char *web_arg(struct MHD_Connection *c, const char *name);
+/* A time argument (tu_parse syntax); absent gives dflt.  0, or -1 when malformed. */
+int web_time_arg(struct MHD_Connection *c, const char *name, int64_t dflt, int64_t *out);
+
+enum MHD_Result web_upload(struct web *w, struct MHD_Connection *c, const char *url,
+                           struct web_req *r);
+enum MHD_Result web_api_grid(struct web *w, struct MHD_Connection *c);
+enum MHD_Result web_api_series(struct web *w, struct MHD_Connection *c);
+enum MHD_Result web_api_steering(struct web *w, struct MHD_Connection *c);
+enum MHD_Result web_metrics(struct web *w, struct MHD_Connection *c);
+enum MHD_Result web_page_grid(struct web *w, struct MHD_Connection *c);
+
+#endif

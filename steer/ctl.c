@@ -73,8 +73,7 @@ static int step_pending(const struct ctl *c)
          (!c->have_report || c->rep.osc.phase_step_id < c->last.phase_step_id);
 }
 
-/* The steering phase the site will have at t under the command it holds (and the step
- * on its way to it). */
+/* The steering phase the site will have at t under the command it holds. */
 static double steer_at(const struct ctl *c, int64_t t)
 {
   if (!c->have_report)
@@ -84,9 +83,20 @@ static double steer_at(const struct ctl *c, int64_t t)
     s += cmd_phase_ns(&c->held, c->rep.t, t);
   else
     s += c->rep.osc.freq * (double)(t - c->rep.t);
-  if (step_pending(c))
-    s += c->last.phase_step_ns;
   return s;
+}
+
+/* The steering phase already commanded that is still to come after t: the step on its
+ * way, and what the newest command's slew adds after t (the frequency steering goes on
+ * and is the servo's to account for). */
+static double committed_after(const struct ctl *c, int64_t t)
+{
+  if (!c->have_last)
+    return 0;
+  double p = step_pending(c) ? c->last.phase_step_ns : 0;
+  if (c->last.slew_until > t)
+    p += c->last.slew_freq * (double)(c->last.slew_until - t);
+  return p;
 }
 
 static double hold_at(const struct ctl *c, int64_t t)
@@ -121,20 +131,28 @@ static int bound(const struct ctl *c, struct steer_cmd *cmd, int64_t now)
   cmd->freq = clamp(cmd->freq, -maxf, maxf);
   double total = clamp(cmd->freq + cmd->slew_freq, prev_total - max, prev_total + max);
   total = clamp(total, -maxf, maxf);
-  cmd->slew_freq = total - cmd->freq;
-  if (cmd->slew_freq == 0)
+  double slew = total - cmd->freq;
+  if (slew == 0 || (slew > 0) != (cmd->slew_freq > 0)) {
+    cmd->slew_freq = 0;
     cmd->slew_until = 0;
+  } else if (slew != cmd->slew_freq && cmd->slew_until > now) {
+    /* A slower slew, for longer: the same phase is removed. */
+    double phase = cmd->slew_freq * (double)(cmd->slew_until - now);
+    cmd->slew_until = now + (int64_t)(phase / slew);
+    cmd->slew_freq = slew;
+  }
   if (cmd->phase_step_ns != 0 && fabs(cmd->phase_step_ns) > l->max_phase_step_ns)
     cmd->phase_step_ns = copysign(l->max_phase_step_ns, cmd->phase_step_ns);
   return want.freq != cmd->freq || want.slew_freq != cmd->slew_freq ||
          want.drift_per_day != cmd->drift_per_day || want.phase_step_ns != cmd->phase_step_ns;
 }
 
-static void set_state_from_x(struct ctl *c, double x, char *reason, size_t n)
+static void set_state_from_x(struct ctl *c, double x, int64_t now, char *reason, size_t n)
 {
   double ax = fabs(x);
   if (!c->locked_once) {
-    if (ax < c->p.lock_ns && !step_pending(c)) {
+    /* Not while a step or a slew is still to come: the clock is passing by. */
+    if (ax < c->p.lock_ns && fabs(committed_after(c, now)) < c->p.lock_ns / 2) {
       c->locked_once = 1;
       c->state = CS_LOCKED;
       snprintf(reason, n, "first lock: |x| %.1f ns under %.0f ns", ax, c->p.lock_ns);
@@ -179,6 +197,7 @@ int ctl_measure(struct ctl *c, int64_t slot, double x_ns, double sigma_ns,
       .steer_ns = remote->osc.steer_ns,
       .t_apply = now,
       .steer_apply_ns = steer_at(c, now),
+      .committed_ns = committed_after(c, now),
       .hold_apply = hold_at(c, now),
       .can_step = !c->locked_once && !step_pending(c) &&
                   (c->have_report ? c->rep.osc.can_step : remote->osc.can_step),
@@ -201,7 +220,7 @@ int ctl_measure(struct ctl *c, int64_t slot, double x_ns, double sigma_ns,
   d->y_est = out.y_free;
   d->innovation_ns = out.innovation_ns;
   snprintf(d->reason, sizeof d->reason, "%s", verdict_text(out.verdict));
-  set_state_from_x(c, out.verdict == SERVO_OUTLIER ? out.x_est_ns : x_ns, d->reason,
+  set_state_from_x(c, out.verdict == SERVO_OUTLIER ? out.x_est_ns : x_ns, now, d->reason,
                    sizeof d->reason);
   if ((before == CS_HOLDOVER || (before == CS_ALARM && missing > 0)) && c->state != before)
     snprintf(d->reason + strlen(d->reason), sizeof d->reason - strlen(d->reason),
@@ -217,6 +236,11 @@ int ctl_measure(struct ctl *c, int64_t slot, double x_ns, double sigma_ns,
     cmd->drift_per_day = out.drift_per_day;
     cmd->slew_freq = out.slew_freq;
     cmd->slew_until = out.slew_s > 0 ? now + (int64_t)(out.slew_s * 1e9) : 0;
+    if (out.slew_s <= 0 && c->have_last && c->last.slew_until > now) {
+      /* A slew under way goes on as it was commanded. */
+      cmd->slew_freq = c->last.slew_freq;
+      cmd->slew_until = c->last.slew_until;
+    }
     if (out.phase_step_ns != 0 && m.can_step) {
       cmd->phase_step_id = c->next_step_id++;
       cmd->phase_step_ns = out.phase_step_ns;

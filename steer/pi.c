@@ -100,24 +100,32 @@ static int pi_sample(struct servo *sv, const struct servo_meas *m, struct servo_
     s->integ = -y;
     s->last_xf = x_end;
     /* Where the steered clock will be when the jump is applied. */
-    double x_apply = x_end + y * (double)(m->t_apply - m->t) + m->steer_apply_ns;
+    double x_apply = x_end + y * (double)(m->t_apply - m->t) + m->steer_apply_ns +
+                     m->committed_ns;
     out->verdict = SERVO_JUMP;
     out->has_control = 1;
     out->freq = s->integ;
     out->y_free = y;
     out->x_est_ns = x_end + m->steer_ns;
-    /* Without a phase step the loop itself pulls the offset in, its frequency changes
-     * bounded by the controller. */
     if (m->can_step)
       out->phase_step_ns = -x_apply;
+    else if (x_apply != 0) {
+      /* No step: a bounded slew removes the offset, and ends by itself. */
+      double slew = -x_apply * 1e-9 / p->slew_time_s;
+      if (fabs(slew) > p->slew_max)
+        slew = copysign(p->slew_max, slew);
+      out->slew_freq = slew;
+      out->slew_s = -x_apply * 1e-9 / slew;
+    }
     s->locked = 1;
     return 0;
   }
 
-  /* The steered error when the output takes effect: the measurement moved on by the
-   * clock's own frequency and by the steering applied since. */
+  /* The steered error when the output takes effect, and once what is already commanded
+   * has run its course: the measurement moved on by the clock's own frequency, by the
+   * steering applied since and by the steering still to come. */
   double e_ns = m->x_ns + (-s->integ) * (double)(m->t_apply - m->t) +
-                (m->steer_apply_ns - m->steer_ns);
+                (m->steer_apply_ns - m->steer_ns) + m->committed_ns;
   double dt = (double)(m->t - s->last_t) / 1e9;
   if (dt > 2 * SLOT_S)
     dt = 2 * SLOT_S; /* after a gap the error is not owed for the whole gap */

@@ -38,6 +38,8 @@ struct servo_meas {
   /* Where the proposal will take effect: */
   int64_t t_apply;
   double steer_apply_ns;   /* the steering phase the site will have at t_apply */
+  double committed_ns;     /* steering phase still to come after t_apply from what was
+                              already commanded: a slew under way, a step not yet applied */
   double hold_apply;       /* the frequency steering (without slew) it holds then */
   int can_step;            /* phase steps allowed now (before the first lock) */
 };

@@ -16,4 +16,14 @@ tests_test_core_SOURCES = tests/test_core.c
 tests_test_core_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_test_core_LDADD = $(TEST_LIBS)
 
+check_PROGRAMS += tests/test_track
+tests_test_track_SOURCES = tests/test_track.c
+tests_test_track_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_test_track_LDADD = $(TEST_LIBS)
+
+check_PROGRAMS += tests/test_steer
+tests_test_steer_SOURCES = tests/test_steer.c tests/loopsim.c tests/loopsim.h
+tests_test_steer_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_test_steer_LDADD = $(TEST_LIBS)
+
 TESTS += $(check_PROGRAMS)

@@ -1,1 +1,23 @@
-# stats: nothing yet
+# stats: frequency stability (ADEV, OADEV, MDEV, TDEV, HDEV, OHDEV, TOTDEV, TIE rms, MTIE),
+# confidence intervals and noise identification; its tests and benchmark.
+noinst_LIBRARIES += stats/libstats.a
+stats_libstats_a_SOURCES = \
+	stats/stats.h \
+	stats/kernel.h \
+	stats/adev.c \
+	stats/analyze.c \
+	stats/catalog.c \
+	stats/chi2.c \
+	stats/edf.c \
+	stats/hdev.c \
+	stats/load.c \
+	stats/mdev.c \
+	stats/noiseid.c \
+	stats/series.c \
+	stats/taus.c \
+	stats/tie.c \
+	stats/totdev.c
+
+noinst_PROGRAMS += bench/bench_stability
+bench_bench_stability_SOURCES = bench/bench_stability.c
+bench_bench_stability_LDADD = $(CVD_LIBS) $(CVD_EXTLIBS)

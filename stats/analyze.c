@@ -1,0 +1,86 @@
+/* A stability run: each statistic at each averaging factor, with its noise type and
+ * confidence interval. */
+#include "config.h"
+#include "stats/stats.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+/* The noise type at one factor.  Where the autocorrelation method applies it depends only
+ * on the family, Allan (0) or Hadamard (1), so it is found once for each. */
+struct noise_cache {
+  int known[2], alpha[2];
+};
+
+static int noise_type(const struct st_data *d, enum st_stat s, size_t m, struct noise_cache *c)
+{
+  int f = s == ST_HDEV || s == ST_OHDEV, alpha;
+  if ((d->n - 1) / m >= ST_ACF_MIN_POINTS && c->known[f])
+    return c->alpha[f];
+  if (st_noise_id(d, s, m, &alpha) != 0)
+    alpha = ST_NO_ALPHA;
+  c->known[f] = 1;
+  c->alpha[f] = alpha;
+  return alpha;
+}
+
+static int wanted(const struct st_data *d, unsigned mask, int limited, enum st_stat s, size_t m)
+{
+  return mask & (1u << s) && (!limited || m <= st_max_af(s, d->n));
+}
+
+/* MTIE at all its factors in one pass over the sparse table's levels. */
+static void run_mtie(const struct st_data *d, const size_t *afs, size_t naf, int limited,
+                     struct st_result *out)
+{
+  size_t *ms = calloc(naf, sizeof *ms), *counts = malloc(sizeof *counts * naf), k = 0;
+  double *v = malloc(sizeof *v * naf);
+  if (!ms || !counts || !v)
+    goto done;
+  for (size_t j = 0; j < naf; j++)
+    if (wanted(d, 1u << ST_MTIE, limited, ST_MTIE, afs[j]))
+      ms[k++] = afs[j];
+  if (st_mtie_list(d, ms, k, v, counts) == 0)
+    for (size_t j = 0, i = 0; j < naf && i < k; j++)
+      if (afs[j] == ms[i]) {
+        out[j * ST_NSTATS + ST_MTIE].dev = v[i];
+        out[j * ST_NSTATS + ST_MTIE].count = counts[i++];
+      }
+done:
+  free(ms);
+  free(counts);
+  free(v);
+}
+
+void st_analyze(const struct st_data *d, unsigned mask, const size_t *afs, size_t naf,
+                int limited, double conf, int exact_ci, struct st_result *out)
+{
+  for (size_t j = 0; j < naf * ST_NSTATS; j++)
+    out[j] = (struct st_result){NAN, 0, ST_NO_ALPHA, NAN, NAN, NAN};
+  if (mask & (1u << ST_MTIE))
+    run_mtie(d, afs, naf, limited, out);
+  for (size_t k = 0; k < naf; k++) {
+    size_t m = afs[k];
+    struct noise_cache nc = {{0}, {0}};
+    struct st_result *row = out + k * ST_NSTATS;
+    for (int s = 0; s < ST_NSTATS; s++) {
+      struct st_result *res = &row[s];
+      if (s == ST_MTIE || !wanted(d, mask, limited, (enum st_stat)s, m))
+        continue;
+      if (s == ST_TDEV && !isnan(row[ST_MDEV].dev)) {
+        /* SP 1065 sec. 5.2.6: TDEV = tau / sqrt(3) MDEV, one pass for both. */
+        res->dev = row[ST_MDEV].dev * (double)m * d->tau0 / sqrt(3.0);
+        res->count = row[ST_MDEV].count;
+      } else {
+        res->dev = st_dev((enum st_stat)s, d, m, &res->count);
+      }
+      if (res->count == 0 || !st_stat_has_ci((enum st_stat)s) || conf <= 0.0)
+        continue;
+      res->alpha = noise_type(d, (enum st_stat)s, m, &nc);
+      if (res->alpha == ST_NO_ALPHA)
+        continue;
+      res->edf = st_edf((enum st_stat)s, res->alpha, m, d->n);
+      st_ci(res->dev, res->edf, conf, exact_ci, &res->lo, &res->hi);
+    }
+  }
+}

@@ -1,0 +1,163 @@
+/* Frequency stability analysis: the deviations of NIST SP 1065 (W. J. Riley, "Handbook of
+ * Frequency Stability Analysis", 2008), computed as Stable32 computes them.
+ *
+ * What the library promises:
+ * - Definitions exactly as SP 1065 gives them (each estimator cites its section), with the
+ *   number of terms counted as Stable32 counts them and Stable32's stop ratios for octave,
+ *   decade and all-tau runs.
+ * - Phase and frequency input give the same answer: everything works on phase, and a
+ *   frequency series of n values is integrated into n + 1 phase points.
+ * - Numerical robustness: the phase is kept as residuals from the straight line through its
+ *   end points, so a large time or frequency offset costs no digits in the statistics that
+ *   a line cannot change (all but TIE rms and MTIE, which add the line back exactly).
+ * - Speed: OADEV, MDEV, TDEV, OHDEV, TOTDEV and TIE rms are O(N) at each averaging factor;
+ *   MTIE is O(N) at each window, so O(N log N) over all octave windows.
+ * - Confidence intervals from the equivalent degrees of freedom (Greenhall and Riley 2003
+ *   for the Allan and Hadamard families, SP 1065 table 7 for TOTDEV) and the chi-squared
+ *   distribution, with the dominant power-law noise identified at each averaging factor by
+ *   the lag-1 autocorrelation (Riley and Greenhall 2004), or for fewer than 30 points by the
+ *   B1 ratio and R(n), as Stable32 does.
+ * - Gaps (NaN or infinite values) are refused, naming the first one: the caller fills or
+ *   splits the series.
+ *
+ * Units: phase in seconds (or any time unit: TDEV, TIE rms and MTIE come out in the unit of
+ * the phase), frequency dimensionless, tau0 in seconds. */
+#ifndef CVD_STATS_H
+#define CVD_STATS_H
+
+#include <stddef.h>
+
+enum st_stat {
+  ST_ADEV,
+  ST_OADEV,
+  ST_MDEV,
+  ST_TDEV,
+  ST_HDEV,
+  ST_OHDEV,
+  ST_TOTDEV,
+  ST_TIERMS,
+  ST_MTIE,
+  ST_NSTATS
+};
+
+#define ST_ALL_STATS ((1u << ST_NSTATS) - 1u)
+
+/* "adev", "oadev", ... as in `cvd stability --stats` and its JSON keys. */
+const char *st_stat_name(enum st_stat s);
+/* The statistic named s, or -1. */
+int st_stat_parse(const char *s);
+/* Whether the statistic has a confidence interval and a noise type. */
+int st_stat_has_ci(enum st_stat s);
+
+/* Phase data ready for analysis: x[i] = x0 + slope * i + r[i], i = 0 .. n-1. */
+struct st_data {
+  size_t n;
+  double tau0;
+  double *r;
+  double x0;
+  double slope;
+  int from_freq; /* noise identification then uses averaged frequency, as Stable32 does */
+};
+
+/* From n phase values or n fractional frequency values (which give n + 1 phase points).
+ * Return 0, or -1 with a message in err: too few points (phase needs 2, frequency 1),
+ * tau0 not positive and finite, a gap ("point K is not a number"), or no memory. */
+int st_data_phase(struct st_data *d, const double *x, size_t n, double tau0, char *err,
+                  size_t errlen);
+int st_data_freq(struct st_data *d, const double *y, size_t n, double tau0, char *err,
+                 size_t errlen);
+void st_data_free(struct st_data *d);
+/* The phase at point i, the line added back. */
+static inline double st_phase_at(const struct st_data *d, size_t i)
+{
+  return d->x0 + (d->slope * (double)i + d->r[i]);
+}
+
+/* The estimators at averaging factor m (tau = m tau0).  Each returns the deviation and
+ * sets *count to the number of terms (Stable32's "#"); NaN and 0 when there are none. */
+double st_adev(const struct st_data *d, size_t m, size_t *count);
+double st_oadev(const struct st_data *d, size_t m, size_t *count);
+double st_mdev(const struct st_data *d, size_t m, size_t *count);
+double st_tdev(const struct st_data *d, size_t m, size_t *count);
+double st_hdev(const struct st_data *d, size_t m, size_t *count);
+double st_ohdev(const struct st_data *d, size_t m, size_t *count);
+double st_totdev(const struct st_data *d, size_t m, size_t *count);
+double st_tierms(const struct st_data *d, size_t m, size_t *count);
+double st_mtie(const struct st_data *d, size_t m, size_t *count);
+double st_dev(enum st_stat s, const struct st_data *d, size_t m, size_t *count);
+/* MTIE at each of the k factors ms[] (ascending) in one pass over the data's levels:
+ * O(N log N) for all octave windows.  Returns 0, or -1 when out of memory. */
+int st_mtie_list(const struct st_data *d, const size_t *ms, size_t k, double *out,
+                 size_t *counts);
+
+/* The number of terms of s at factor m on n phase points, as Stable32 counts them:
+ * (N-1)/m - 1 for ADEV, (N-1)/m - 2 for HDEV (integer division), N - 2m for OADEV, N - 3m
+ * for OHDEV, N - 3m + 1 for MDEV and TDEV, N - 2 for TOTDEV (m < N), N - m for TIE rms and
+ * MTIE; 0 when s cannot be computed. */
+size_t st_count(enum st_stat s, size_t n, size_t m);
+/* Stable32's stop ratio for s: a run stops before the factor that leaves fewer than this
+ * many tau in the record; st_max_af is that largest factor for n phase points. */
+size_t st_stop_ratio(enum st_stat s);
+size_t st_max_af(enum st_stat s, size_t n);
+
+/* Averaging factors from "octave" (1, 2, 4, ...), "decade" (1, 2, 4, 10, 20, 40, ...), "all"
+ * (every factor), each up to the stop limit of the statistics in mask, or a comma-separated
+ * list of tau in seconds, each a whole multiple of tau0 (kept whatever the stop limits).
+ * On success *afs is malloc'ed, ascending and without repeats; *limited is 1 for the
+ * keywords (each statistic then stops at its own limit) and 0 for a list. Returns 0, or -1
+ * with a message in err. */
+int st_taus(const char *spec, size_t n, double tau0, unsigned mask, size_t **afs, size_t *naf,
+            int *limited, char *err, size_t errlen);
+
+/* Noise identification at averaging factor m for statistic s: sets *alpha, the exponent of
+ * the dominant power-law frequency noise (2 white PM, 1 flicker PM, 0 white FM, -1 flicker
+ * FM, -2 random walk FM, down to -4 for the Hadamard family). Returns 0, or -1 when the
+ * data are too few. */
+int st_noise_id(const struct st_data *d, enum st_stat s, size_t m, int *alpha);
+/* With at least this many frequency averages ((n-1)/m) the noise is identified by the lag-1
+ * autocorrelation, and the answer is the same for every statistic of a family (Allan:
+ * ADEV, OADEV, MDEV, TDEV, TOTDEV; Hadamard: HDEV, OHDEV). */
+#define ST_ACF_MIN_POINTS 30
+
+/* Equivalent degrees of freedom of statistic s at factor m for noise alpha on n phase
+ * points; NaN when no formula applies. */
+double st_edf(enum st_stat s, int alpha, size_t m, size_t n);
+/* Greenhall and Riley's combined algorithm: d = 2 Allan, 3 Hadamard; overlapping,
+ * modified as the estimator is. NaN when n is too short or alpha + 2d <= 1. */
+double st_edf_greenhall(int alpha, int d, size_t m, size_t n, int overlapping, int modified);
+
+/* The regularized lower incomplete gamma function P(a, x), and the chi-squared quantile:
+ * the x with P(nu/2, x/2) = p, for 0 < p < 1 and nu > 0. */
+double st_gamma_p(double a, double x);
+double st_chi2_quantile(double p, double nu);
+/* The two-sided interval of confidence conf (e.g. 0.683) around dev for edf degrees of
+ * freedom: with exact, from the exact chi-squared quantiles; otherwise as Stable32 computes
+ * it (0.683 read as one standard deviation, and above 100 degrees of freedom Wilson and
+ * Hilferty's approximation at the probabilities rounded to hundredths).  Returns 0, or -1
+ * (lo and hi NaN) when edf is not a positive number. */
+int st_ci(double dev, double edf, double conf, int exact, double *lo, double *hi);
+
+/* One statistic at one averaging factor. dev is NaN when not computed; alpha, edf, lo and
+ * hi are set only for statistics with confidence intervals (NaN, alpha 99 otherwise). */
+struct st_result {
+  double dev;
+  size_t count;
+  int alpha;
+  double edf, lo, hi;
+};
+#define ST_NO_ALPHA 99
+
+/* Computes the statistics in mask at each factor, into out[k * ST_NSTATS + stat]. With
+ * limited, a statistic stops at its st_max_af; otherwise it is computed wherever it has at
+ * least one term.  conf and exact_ci as for st_ci; conf 0 skips noise identification and
+ * confidence intervals. */
+void st_analyze(const struct st_data *d, unsigned mask, const size_t *afs, size_t naf,
+                int limited, double conf, int exact_ci, struct st_result *out);
+
+/* Reads a column of numbers from a text file (gzip-compressed or plain; "-" is stdin): one
+ * value a line, the first field; blank lines, lines starting with '#' and everything after
+ * a '#' are ignored, so are further fields. On success *vals is malloc'ed. Returns 0, or -1
+ * with "FILE:LINE: not a number: '...'" (or a gap, an I/O error, no data) in err. */
+int st_load(const char *path, double **vals, size_t *n, char *err, size_t errlen);
+
+#endif

@@ -1,16 +1,321 @@
-/* cvd stability: placeholder until stats/ lands (issue 3). */
+/* cvd stability: frequency stability of phase or frequency data, as Stable32 computes it
+ * (the numbers come from stats/; this file reads the options and prints). */
 #include "config.h"
 
+#include <getopt.h>
+#include <jansson.h>
+#include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
+#include "core/conf.h"
+#include "core/jsonx.h"
 #include "cvd/cmd.h"
+#include "stats/stats.h"
+
+void help_stability(FILE *out)
+{
+  fprintf(out,
+"Usage: cvd stability [--phase|--freq] [--ns] [--tau0 SECONDS]\n"
+"                     [--taus octave|decade|all|LIST] [--stats LIST]\n"
+"                     [--confidence P] [--exact-ci] [--json] FILE|-\n"
+"\n"
+"Computes the frequency stability of a clock from its phase (time error) or fractional\n"
+"frequency data, as NIST SP 1065 defines the statistics and as Stable32 computes them:\n"
+"the same values, term counts, noise types and confidence intervals.\n"
+"\n"
+"Input: one value a line, the first field; further fields (blank, comma or semicolon\n"
+"separated), blank lines and '#' comments are ignored.  The file may be gzip-compressed;\n"
+"'-' reads stdin.  A line that is not a number, or a gap written as nan, is an error\n"
+"naming the file and line: fill or split data with gaps first.\n"
+"\n"
+"Options:\n"
+"  --phase            the data are phase, in seconds (default)\n"
+"  --freq             the data are fractional frequency (dimensionless), integrated\n"
+"                     into phase: frequency and phase data of one clock give the same\n"
+"                     answer\n"
+"  --ns               phase data are in nanoseconds; TDEV, TIE rms and MTIE are then\n"
+"                     printed in nanoseconds too (with --freq: only the latter)\n"
+"  --tau0 SECONDS     the sample interval (default 1)\n"
+"  --taus SPEC        the averaging times: octave (tau0 times 1, 2, 4, 8, ...; the\n"
+"                     default), decade (1, 2, 4, 10, 20, 40, 100, ...), all (every\n"
+"                     factor: quadratic time, for small data sets), each stopping where\n"
+"                     Stable32 stops (data length over 5 for ADEV and HDEV, over 4 for\n"
+"                     OADEV, MDEV, TDEV, OHDEV and TIE rms, over 2 for TOTDEV and MTIE);\n"
+"                     or a comma-separated list of tau in seconds, each a whole multiple\n"
+"                     of tau0, computed wherever there is at least one term\n"
+"  --stats LIST       a comma-separated subset of adev, oadev, mdev, tdev, hdev, ohdev,\n"
+"                     totdev, tierms, mtie (default: all of them)\n"
+"  --confidence P     the two-sided confidence of the intervals, 0 < P < 1 (default\n"
+"                     0.683, which like Stable32 means one standard deviation)\n"
+"  --exact-ci         exact chi-squared quantiles at P; by default they are computed as\n"
+"                     Stable32 does (one sigma taken as 0.6827, and above 100 degrees of\n"
+"                     freedom the Wilson-Hilferty approximation at the 16 and 84 %%\n"
+"                     points), so that the intervals match Stable32's to its digits\n"
+"  --json             print one JSON object on one line instead of the tables\n"
+"  -h, --help         this help\n"
+"\n"
+"Statistics: adev (Allan), oadev (overlapping Allan), mdev (modified Allan), tdev (time\n"
+"deviation), hdev and ohdev (Hadamard, non-overlapping and overlapping), totdev (total\n"
+"deviation), tierms (rms time interval error), mtie (maximum time interval error).\n"
+"TDEV, TIE rms and MTIE are times, in the unit of the phase; the others are\n"
+"dimensionless.  For each of ADEV, OADEV, MDEV, TDEV, HDEV, OHDEV and TOTDEV the output\n"
+"gives the dominant power-law noise (alpha: 2 white PM, 1 flicker PM, 0 white FM,\n"
+"-1 flicker FM, -2 random-walk FM) found by the lag-1 autocorrelation (B1 and R(n) for\n"
+"fewer than 30 points), and the confidence interval from its equivalent degrees of\n"
+"freedom (Greenhall's algorithm; SP 1065 table 7 for TOTDEV) and the chi-squared\n"
+"distribution.  The count n is the number of terms, as Stable32 counts them.\n"
+"\n"
+"Output: a table for each statistic (AF, tau, n, alpha, min, value, max), or with --json\n"
+"one object {\"n\": N, \"points\": P, \"tau0\": T, \"data\": \"phase\"|\"freq\",\n"
+"\"unit\": \"s\"|\"ns\", "
+"\"confidence\": C, \"rows\": [{\"tau\": t, \"af\": m, \"adev\": v, \"adev_n\": count,\n"
+"\"adev_lo\": lo, \"adev_hi\": hi, \"adev_alpha\": a, ...}]} where N counts the values\n"
+"read and P the phase points (N + 1 for frequency data);\n"
+"a value that cannot be computed at a tau is null.\n"
+"\n"
+"Exit status: 0 success, 1 runtime failure (out of memory), 2 bad usage or bad input\n"
+"(no numbers, a line that is not a number, a gap, tau0 or a tau that is not positive,\n"
+"an unknown statistic, a bad tau list).\n"
+"\n"
+"Examples:\n"
+"  cvd stability --tau0 1 ticc.log.gz\n"
+"  cvd stability --freq --taus 1,10,100,1000 --stats oadev,mdev --json y.txt\n"
+"  cvd stability --ns --stats tdev,mtie --taus decade - < tie_ns.txt\n"
+"\n"
+"See cvd-stability(1).\n");
+}
+
+struct opts {
+  int freq, ns, json, exact_ci;
+  double tau0, conf;
+  const char *taus, *path;
+  unsigned mask;
+};
+
+static int parse_stats(const char *list, unsigned *mask, char *err, size_t errlen)
+{
+  char buf[256];
+  if (snprintf(buf, sizeof buf, "%s", list) >= (int)sizeof buf) {
+    snprintf(err, errlen, "--stats list too long");
+    return -1;
+  }
+  *mask = 0;
+  for (char *save = NULL, *w = strtok_r(buf, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
+    int s = st_stat_parse(w);
+    if (s < 0) {
+      snprintf(err, errlen,
+               "unknown statistic '%s' in --stats (known: adev, oadev, mdev, tdev, hdev, "
+               "ohdev, totdev, tierms, mtie)",
+               w);
+      return -1;
+    }
+    *mask |= 1u << s;
+  }
+  if (*mask == 0) {
+    snprintf(err, errlen, "--stats names no statistic");
+    return -1;
+  }
+  return 0;
+}
+
+/* Reads the options; 0, or an exit status. */
+static int parse_opts(int argc, char **argv, struct opts *o)
+{
+  static const struct option lopts[] = {
+      {"phase", no_argument, NULL, 'p'},          {"freq", no_argument, NULL, 'f'},
+      {"ns", no_argument, NULL, 'n'},             {"tau0", required_argument, NULL, 't'},
+      {"taus", required_argument, NULL, 'T'},     {"stats", required_argument, NULL, 's'},
+      {"confidence", required_argument, NULL, 'c'}, {"exact-ci", no_argument, NULL, 'x'},
+      {"json", no_argument, NULL, 'j'},           {"help", no_argument, NULL, 'h'},
+      {NULL, 0, NULL, 0}};
+  *o = (struct opts){.tau0 = 1.0, .conf = 0.683, .taus = "octave", .mask = ST_ALL_STATS};
+  char err[256];
+  int c;
+  optind = 1;
+  while ((c = getopt_long(argc, argv, "h", lopts, NULL)) != -1) {
+    int bad = 0;
+    switch (c) {
+    case 'p': o->freq = 0; break;
+    case 'f': o->freq = 1; break;
+    case 'n': o->ns = 1; break;
+    case 'x': o->exact_ci = 1; break;
+    case 'j': o->json = 1; break;
+    case 'T': o->taus = optarg; break;
+    case 's': bad = parse_stats(optarg, &o->mask, err, sizeof err); break;
+    case 't':
+      bad = conf_double("--tau0", optarg, -HUGE_VAL, HUGE_VAL, &o->tau0, err, sizeof err);
+      if (!bad && !(o->tau0 > 0.0)) {
+        snprintf(err, sizeof err, "--tau0 must be a positive number of seconds, not %s",
+                 optarg);
+        bad = 1;
+      }
+      break;
+    case 'c':
+      bad = conf_double("--confidence", optarg, -HUGE_VAL, HUGE_VAL, &o->conf, err, sizeof err);
+      if (!bad && !(o->conf > 0.0 && o->conf < 1.0)) {
+        snprintf(err, sizeof err, "--confidence must lie between 0 and 1, not %s", optarg);
+        bad = 1;
+      }
+      break;
+    case 'h': help_stability(stdout); return -1;
+    default: fprintf(stderr, "cvd stability: see cvd stability --help\n"); return EXIT_USAGE;
+    }
+    if (bad) {
+      fprintf(stderr, "cvd stability: %s\n", err);
+      return EXIT_USAGE;
+    }
+  }
+  if (optind + 1 != argc) {
+    fprintf(stderr, optind == argc ? "cvd stability: no input file (use - for stdin)\n"
+                                   : "cvd stability: one input file only\n");
+    return EXIT_USAGE;
+  }
+  o->path = argv[optind];
+  return 0;
+}
+
+/* TDEV, TIE rms and MTIE are times: in the unit of the phase. */
+static int is_time(int s) { return s == ST_TDEV || s == ST_TIERMS || s == ST_MTIE; }
+
+static void print_tables(const struct opts *o, const struct st_data *d, const size_t *afs,
+                         size_t naf, const struct st_result *res, double tscale)
+{
+  static const char *const titles[ST_NSTATS] = {
+      "Allan deviation",       "overlapping Allan deviation", "modified Allan deviation",
+      "time deviation",        "Hadamard deviation",          "overlapping Hadamard deviation",
+      "total deviation",       "TIE rms",                     "MTIE"};
+  if (o->freq)
+    printf("# %s: %zu frequency points (%zu phase points), tau0 %g s\n", o->path, d->n - 1,
+           d->n, o->tau0);
+  else
+    printf("# %s: %zu phase points, tau0 %g s\n", o->path, d->n, o->tau0);
+  for (int s = 0; s < ST_NSTATS; s++) {
+    if (!(o->mask & (1u << s)))
+      continue;
+    int ci = st_stat_has_ci((enum st_stat)s);
+    printf("#\n# %s (%s)%s", titles[s], st_stat_name((enum st_stat)s),
+           is_time(s) ? (o->ns ? ", ns" : ", s") : "");
+    if (ci)
+      printf(", confidence %.1f %%", 100.0 * o->conf);
+    printf("\n#%9s %12s %10s%s\n", "AF", "tau", "n",
+           ci ? "  alpha          min        value          max" : "        value");
+    size_t shown = 0;
+    for (size_t k = 0; k < naf; k++) {
+      const struct st_result *r = &res[k * ST_NSTATS + s];
+      if (isnan(r->dev))
+        continue;
+      shown++;
+      double f = is_time(s) ? tscale : 1.0;
+      printf("%10zu %12.4e %10zu", afs[k], (double)afs[k] * o->tau0, r->count);
+      if (ci && r->alpha != ST_NO_ALPHA)
+        printf(" %6d %12.5e %12.5e %12.5e\n", r->alpha, r->lo * f, r->dev * f, r->hi * f);
+      else if (ci)
+        printf(" %6s %12s %12.5e %12s\n", "-", "-", r->dev * f, "-");
+      else
+        printf(" %12.5e\n", r->dev * f);
+    }
+    if (shown == 0)
+      printf("#   (none: too few points for these averaging times)\n");
+  }
+}
+
+static void set_key(json_t *row, const char *stat, const char *suffix, json_t *v)
+{
+  char key[32];
+  snprintf(key, sizeof key, "%s%s", stat, suffix);
+  json_object_set_new(row, key, v);
+}
+
+static int print_json(const struct opts *o, const struct st_data *d, const size_t *afs,
+                      size_t naf, const struct st_result *res, double tscale)
+{
+  json_t *top = json_object(), *rows = json_array();
+  json_object_set_new(top, "n", json_integer((json_int_t)(o->freq ? d->n - 1 : d->n)));
+  json_object_set_new(top, "points", json_integer((json_int_t)d->n));
+  json_object_set_new(top, "tau0", json_real(o->tau0));
+  json_object_set_new(top, "data", json_string(o->freq ? "freq" : "phase"));
+  json_object_set_new(top, "unit", json_string(o->ns ? "ns" : "s"));
+  json_object_set_new(top, "confidence", json_real(o->conf));
+  for (size_t k = 0; k < naf; k++) {
+    json_t *row = json_object();
+    json_object_set_new(row, "tau", json_real((double)afs[k] * o->tau0));
+    json_object_set_new(row, "af", json_integer((json_int_t)afs[k]));
+    for (int s = 0; s < ST_NSTATS; s++) {
+      if (!(o->mask & (1u << s)))
+        continue;
+      const struct st_result *r = &res[k * ST_NSTATS + s];
+      const char *name = st_stat_name((enum st_stat)s);
+      double f = is_time(s) ? tscale : 1.0;
+      int ok = !isnan(r->dev);
+      set_key(row, name, "", jx_real(r->dev * f));
+      set_key(row, name, "_n", ok ? json_integer((json_int_t)r->count) : json_null());
+      if (!st_stat_has_ci((enum st_stat)s))
+        continue;
+      set_key(row, name, "_lo", jx_real(r->lo * f));
+      set_key(row, name, "_hi", jx_real(r->hi * f));
+      set_key(row, name, "_alpha",
+              ok && r->alpha != ST_NO_ALPHA ? json_integer(r->alpha) : json_null());
+    }
+    json_array_append_new(rows, row);
+  }
+  json_object_set_new(top, "rows", rows);
+  char *text = jx_dump(top);
+  json_decref(top);
+  if (!text)
+    return EXIT_RUNTIME;
+  printf("%s\n", text);
+  free(text);
+  return 0;
+}
 
 int cmd_stability(int argc, char **argv)
 {
-  (void)argc;
-  (void)argv;
-  fprintf(stderr, "cvd stability: not built yet\n");
-  return EXIT_RUNTIME;
+  struct opts o;
+  int rc = parse_opts(argc, argv, &o);
+  if (rc != 0)
+    return rc < 0 ? 0 : rc;
+  char err[512];
+  double *v;
+  size_t nv;
+  if (st_load(o.path, &v, &nv, err, sizeof err) != 0) {
+    fprintf(stderr, "cvd stability: %s\n", err);
+    return EXIT_USAGE;
+  }
+  /* Phase in ns is analysed in seconds; the time statistics are scaled back. */
+  double tscale = o.ns ? 1e9 : 1.0;
+  if (o.ns && !o.freq)
+    for (size_t i = 0; i < nv; i++)
+      v[i] *= 1e-9;
+  struct st_data d;
+  rc = o.freq ? st_data_freq(&d, v, nv, o.tau0, err, sizeof err)
+              : st_data_phase(&d, v, nv, o.tau0, err, sizeof err);
+  free(v);
+  if (rc != 0) {
+    fprintf(stderr, "cvd stability: %s: %s\n", o.path, err);
+    return EXIT_USAGE;
+  }
+  size_t *afs, naf;
+  int limited;
+  if (st_taus(o.taus, d.n, o.tau0, o.mask, &afs, &naf, &limited, err, sizeof err) != 0) {
+    fprintf(stderr, "cvd stability: %s\n", err);
+    st_data_free(&d);
+    return EXIT_USAGE;
+  }
+  struct st_result *res = malloc(sizeof *res * naf * ST_NSTATS);
+  if (!res) {
+    fprintf(stderr, "cvd stability: out of memory for %zu averaging times\n", naf);
+    rc = EXIT_RUNTIME;
+  } else {
+    st_analyze(&d, o.mask, afs, naf, limited, o.conf, o.exact_ci, res);
+    if (o.json)
+      rc = print_json(&o, &d, afs, naf, res, tscale);
+    else
+      print_tables(&o, &d, afs, naf, res, tscale);
+  }
+  free(res);
+  free(afs);
+  st_data_free(&d);
+  return rc;
 }
-
-void help_stability(FILE *out) { fprintf(out, "Usage: cvd stability FILE\n"); }

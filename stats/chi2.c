@@ -7,10 +7,17 @@
 #include <float.h>
 #include <math.h>
 
-/* exp(-x + a ln x - lnGamma(a)), the factor both expansions share. */
+/* exp(-x + a ln x - lnGamma(a)), the factor both expansions share.  For large a its
+ * exponent is a difference of numbers near a ln a, which would cost log10(a ln a) digits;
+ * with Stirling's series for lnGamma it becomes -a (u - ln(1 + u)) + ln(a / 2 pi) / 2 -
+ * 1/(12 a) + 1/(360 a^3), u = x/a - 1, whose parts are all small near the quantiles. */
 static double gamma_prefactor(double a, double x)
 {
-  return exp(-x + a * log(x) - lgamma(a));
+  if (a < 100.0)
+    return exp(-x + a * log(x) - lgamma(a));
+  double u = (x - a) / a;
+  double corr = 1.0 / (12.0 * a) - 1.0 / (360.0 * a * a * a);
+  return exp(-a * (u - log1p(u)) + 0.5 * log(a / (2.0 * M_PI)) - corr);
 }
 
 /* The series P(a, x) = prefactor * sum_n x^n / (a (a+1) ... (a+n)), for x < a + 1.  Its terms

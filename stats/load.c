@@ -35,8 +35,8 @@ static int parse_line(const char *name, size_t lineno, char *line, double *v, ch
   *v = strtod(p, &end);
   int bad = k == 0 || *end != '\0' || errno == ERANGE;
   if (bad || !isfinite(*v)) {
-    line[strcspn(line, "\r\n")] = '\0';
     p[k] = save;
+    line[strcspn(line, "\r\n")] = '\0';
     snprintf(err, errlen, "%s:%zu: %s: '%.60s'%s", name, lineno,
              bad ? "not a number" : "not a finite number (a gap: fill or split the data)",
              line, strlen(line) > 60 ? "..." : "");

@@ -21,3 +21,13 @@ stats_libstats_a_SOURCES = \
 noinst_PROGRAMS += bench/bench_stability
 bench_bench_stability_SOURCES = bench/bench_stability.c
 bench_bench_stability_LDADD = $(CVD_LIBS) $(CVD_EXTLIBS)
+
+check_PROGRAMS += tests/test_stats
+tests_test_stats_SOURCES = tests/test_stats.c
+tests_test_stats_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_test_stats_LDADD = $(TEST_LIBS)
+
+check_PROGRAMS += tests/test_stats_stable32
+tests_test_stats_stable32_SOURCES = tests/test_stats_stable32.c
+tests_test_stats_stable32_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_test_stats_stable32_LDADD = $(TEST_LIBS)

@@ -31,3 +31,8 @@ check_PROGRAMS += tests/test_stats_stable32
 tests_test_stats_stable32_SOURCES = tests/test_stats_stable32.c
 tests_test_stats_stable32_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_test_stats_stable32_LDADD = $(TEST_LIBS)
+
+check_PROGRAMS += tests/test_powerlaw
+tests_test_powerlaw_SOURCES = tests/test_powerlaw.c
+tests_test_powerlaw_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_test_powerlaw_LDADD = $(TEST_LIBS)

@@ -1,1 +1,3 @@
 # Man pages and the operator's guide.
+
+dist_man_MANS += doc/cvd-stability.1

@@ -36,3 +36,8 @@ check_PROGRAMS += tests/test_powerlaw
 tests_test_powerlaw_SOURCES = tests/test_powerlaw.c
 tests_test_powerlaw_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_test_powerlaw_LDADD = $(TEST_LIBS)
+
+check_PROGRAMS += tests/test_stats_cli
+tests_test_stats_cli_SOURCES = tests/test_stats_cli.c
+tests_test_stats_cli_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_test_stats_cli_LDADD = $(TEST_LIBS)

@@ -1,0 +1,282 @@
+/* `cvd stability` end to end: the real binary on the SP 1065 1000-point set (frequency,
+ * phase, stdin, gzip, nanoseconds, another tau0), its JSON contract, its tables and help,
+ * and its refusals of bad input (exit status 2 with the file and line named). */
+#include "config.h"
+
+#include <check.h>
+#include <jansson.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zlib.h>
+
+#include "tests/testutil.h"
+
+static char *dir;
+static char freq_path[512], phase_path[512], gz_path[512], ns_path[512], log_path[512];
+
+/* The 1000-point set as frequency, its phase (in s and in ns), and the phase gzipped. */
+static void setup(void)
+{
+  dir = th_mkdtemp("stability");
+  ck_assert_ptr_nonnull(dir);
+  snprintf(freq_path, sizeof freq_path, "%s/y.txt", dir);
+  snprintf(phase_path, sizeof phase_path, "%s/x.txt", dir);
+  snprintf(gz_path, sizeof gz_path, "%s/x.txt.gz", dir);
+  snprintf(ns_path, sizeof ns_path, "%s/x_ns.txt", dir);
+  snprintf(log_path, sizeof log_path, "%s/stderr.log", dir);
+  FILE *fy = fopen(freq_path, "w"), *fx = fopen(phase_path, "w"), *fn = fopen(ns_path, "w");
+  gzFile gz = gzopen(gz_path, "wb");
+  ck_assert(fy && fx && fn && gz);
+  fprintf(fy, "# the SP 1065 1000-point test set, fractional frequency\n");
+  long long n = 1234567890;
+  double x = 0.0;
+  fprintf(fx, "%.17g\n", x);
+  fprintf(fn, "%.17g\n", x);
+  gzprintf(gz, "%.17g\n", x);
+  for (int i = 0; i < 1000; i++) {
+    double y = (double)n / 2147483647.0;
+    n = 16807 * n % 2147483647;
+    fprintf(fy, "%.17g  %d\n", y, i); /* a second column, ignored */
+    x += y;
+    fprintf(fx, "%.17g\n", x);
+    fprintf(fn, "%.17g\n", x * 1e9);
+    gzprintf(gz, "%.17g\n", x);
+  }
+  fclose(fy);
+  fclose(fx);
+  fclose(fn);
+  gzclose(gz);
+}
+
+static void teardown(void)
+{
+  th_rmtree(dir);
+  free(dir);
+}
+
+/* Runs cvd stability with args (NULL-terminated, at most 12) and stdin from in (or not);
+ * returns the exit status, stdout in *out and stderr in *err (both malloc'ed). */
+static int run(char **out, char **err, const char *in, const char *const *args)
+{
+  char cmd[4096];
+  int k = snprintf(cmd, sizeof cmd, "exec '%s' stability", th_cvd_bin());
+  for (int i = 0; args[i]; i++)
+    k += snprintf(cmd + k, sizeof cmd - (size_t)k, " '%s'", args[i]);
+  if (in)
+    snprintf(cmd + k, sizeof cmd - (size_t)k, " < '%s'", in);
+  remove(log_path);
+  char *argv[] = {"/bin/sh", "-c", cmd, NULL};
+  int rc = th_run(argv, log_path, out, 60.0);
+  *err = th_read_file(log_path);
+  if (!*err)
+    *err = strdup("");
+  return rc;
+}
+
+/* The JSON object on the last line of stdout. */
+static json_t *last_json(const char *out)
+{
+  const char *p = out + strlen(out);
+  while (p > out && p[-1] == '\n')
+    p--;
+  while (p > out && p[-1] != '\n')
+    p--;
+  json_error_t e;
+  json_t *j = json_loads(p, 0, &e);
+  ck_assert_msg(j != NULL, "not JSON: %s (%s)", p, e.text);
+  return j;
+}
+
+static double num(json_t *row, const char *key)
+{
+  json_t *v = json_object_get(row, key);
+  ck_assert_msg(v && json_is_number(v), "%s missing or not a number", key);
+  return json_number_value(v);
+}
+
+/* As SP 1065 prints it: 7 significant digits. */
+#define ck_sp1065(v, printed)                                                               \
+  ck_assert_msg(fabs((v) - (printed)) <= 0.5e-6 * pow(10.0, floor(log10(printed))) + 2e-8 * (printed), \
+                "%.9g, published %.7g", v, printed)
+
+static void check_published(json_t *j, double tscale)
+{
+  json_t *rows = json_object_get(j, "rows");
+  ck_assert_uint_eq(json_array_size(rows), 3);
+  json_t *r1 = json_array_get(rows, 0), *r10 = json_array_get(rows, 1),
+         *r100 = json_array_get(rows, 2);
+  ck_assert_double_eq(num(r10, "tau"), 10.0);
+  ck_sp1065(num(r1, "adev"), 2.922319e-01);
+  ck_sp1065(num(r10, "adev"), 9.965736e-02);
+  ck_sp1065(num(r100, "oadev"), 3.241343e-02);
+  ck_sp1065(num(r10, "mdev"), 6.172376e-02);
+  ck_sp1065(num(r100, "tdev") / tscale, 1.253382e+00);
+  ck_sp1065(num(r10, "hdev"), 1.052754e-01);
+  ck_sp1065(num(r100, "ohdev"), 3.237638e-02);
+  ck_sp1065(num(r10, "totdev"), 9.134743e-02);
+  ck_assert_int_eq((int)num(r10, "adev_n"), 99);
+  ck_assert_int_eq((int)num(r10, "oadev_n"), 981);
+  ck_assert_int_eq((int)num(r1, "adev_alpha"), 0);
+  double lo = num(r10, "adev_lo"), hi = num(r10, "adev_hi"), v = num(r10, "adev");
+  ck_assert(lo < v && v < hi && hi < 1.2 * v);
+  ck_assert(num(r10, "mtie") > 0.0);
+  ck_assert(num(r10, "tierms") > 0.0);
+}
+
+START_TEST(test_json_published)
+{
+  static const char *const forms[][8] = {
+      {"--freq", "--taus", "1,10,100", "--json", freq_path, NULL},
+      {"--phase", "--taus", "1,10,100", "--json", phase_path, NULL},
+      {"--taus", "1,10,100", "--json", gz_path, NULL},
+      {"--ns", "--taus", "1,10,100", "--json", ns_path, NULL},
+      {"--taus", "1,10,100", "--json", "-", NULL},
+  };
+  for (size_t k = 0; k < sizeof forms / sizeof forms[0]; k++) {
+    char *out, *err;
+    ck_assert_msg(run(&out, &err, k == 4 ? phase_path : NULL, forms[k]) == 0, "form %zu: %s",
+                  k, err);
+    json_t *j = last_json(out);
+    ck_assert_int_eq((int)num(j, "n"), k == 0 ? 1000 : 1001);
+    ck_assert_int_eq((int)num(j, "points"), 1001);
+    ck_assert_double_eq(num(j, "tau0"), 1.0);
+    check_published(j, k == 3 ? 1e9 : 1.0);
+    ck_assert_str_eq(json_string_value(json_object_get(j, "unit")), k == 3 ? "ns" : "s");
+    json_decref(j);
+    free(out);
+    free(err);
+  }
+}
+END_TEST
+
+START_TEST(test_json_nulls_and_tau0)
+{
+  char *out, *err;
+  /* HDEV needs 3 averages: none at 400 s of 1001 points; ADEV has its one term. */
+  const char *a[] = {"--taus", "1,400", "--stats", "adev,hdev,mtie", "--json", phase_path, NULL};
+  ck_assert_int_eq(run(&out, &err, NULL, a), 0);
+  json_t *j = last_json(out), *r = json_array_get(json_object_get(j, "rows"), 1);
+  ck_assert_int_eq((int)num(r, "adev_n"), 1);
+  ck_assert(json_is_null(json_object_get(r, "hdev")));
+  ck_assert(json_is_null(json_object_get(r, "hdev_n")));
+  ck_assert(json_is_null(json_object_get(r, "hdev_lo")));
+  ck_assert_ptr_null(json_object_get(r, "oadev")); /* not asked for */
+  ck_assert_ptr_null(json_object_get(r, "mtie_lo"));
+  json_decref(j);
+  free(out);
+  free(err);
+
+  /* tau0 = 10 s: the same phase is a tenth of the frequency. */
+  const char *b[] = {"--tau0", "10", "--taus", "100", "--stats", "adev", "--json", phase_path,
+                     NULL};
+  ck_assert_int_eq(run(&out, &err, NULL, b), 0);
+  j = last_json(out);
+  r = json_array_get(json_object_get(j, "rows"), 0);
+  ck_assert_double_eq(num(r, "tau"), 100.0);
+  ck_sp1065(num(r, "adev") * 10.0, 9.965736e-02);
+  json_decref(j);
+  free(out);
+  free(err);
+
+  /* Keyword tau lists: decade to TOTDEV's and MTIE's stop at N/2. */
+  const char *c[] = {"--taus", "decade", "--json", phase_path, NULL};
+  ck_assert_int_eq(run(&out, &err, NULL, c), 0);
+  j = last_json(out);
+  json_t *rows = json_object_get(j, "rows");
+  static const double dec[] = {1, 2, 4, 10, 20, 40, 100, 200, 400};
+  ck_assert_uint_eq(json_array_size(rows), 9);
+  for (size_t k = 0; k < 9; k++)
+    ck_assert_double_eq(num(json_array_get(rows, k), "tau"), dec[k]);
+  ck_assert(json_is_null(json_object_get(json_array_get(rows, 8), "adev"))); /* past N/5 */
+  json_decref(j);
+  free(out);
+  free(err);
+}
+END_TEST
+
+START_TEST(test_tables_and_help)
+{
+  char *out, *err;
+  const char *a[] = {"--freq", "--stats", "oadev,mtie", freq_path, NULL};
+  ck_assert_int_eq(run(&out, &err, NULL, a), 0);
+  ck_assert_ptr_nonnull(strstr(out, "1000 frequency points (1001 phase points)"));
+  ck_assert_ptr_nonnull(strstr(out, "# overlapping Allan deviation (oadev)"));
+  ck_assert_ptr_nonnull(strstr(out, "# MTIE (mtie), s"));
+  ck_assert_ptr_nonnull(strstr(out, "         1   1.0000e+00        999      0"));
+  ck_assert_ptr_null(strstr(out, "Allan deviation (adev)"));
+  free(out);
+  free(err);
+  const char *h[] = {"--help", NULL};
+  ck_assert_int_eq(run(&out, &err, NULL, h), 0);
+  ck_assert_ptr_nonnull(strstr(out, "Usage: cvd stability"));
+  ck_assert_ptr_nonnull(strstr(out, "Exit status"));
+  free(out);
+  free(err);
+}
+END_TEST
+
+START_TEST(test_bad_input)
+{
+  char bad[600], empty[600], gap[600];
+  snprintf(bad, sizeof bad, "%s/bad.txt", dir);
+  snprintf(empty, sizeof empty, "%s/empty.txt", dir);
+  snprintf(gap, sizeof gap, "%s/gap.txt", dir);
+  th_write_file(bad, "1e-9\n2e-9\n# comment\nabc\n");
+  th_write_file(empty, "# nothing here\n\n");
+  th_write_file(gap, "1e-9\n2e-9\nnan\n4e-9\n");
+  char want_bad[700], want_gap[700], want_empty[700];
+  snprintf(want_bad, sizeof want_bad, "cvd stability: %s:4: not a number: 'abc'", bad);
+  snprintf(want_gap, sizeof want_gap, "cvd stability: %s:3: not a finite number", gap);
+  snprintf(want_empty, sizeof want_empty, "cvd stability: %s: no numbers", empty);
+  const struct {
+    const char *args[6];
+    const char *want;
+  } cases[] = {
+      {{bad}, want_bad},
+      {{gap}, want_gap},
+      {{empty}, want_empty},
+      {{"--tau0", "-1", phase_path}, "--tau0 must be a positive number"},
+      {{"--tau0", "0", phase_path}, "--tau0 must be a positive number"},
+      {{"--tau0", "x", phase_path}, "bad --tau0 'x'"},
+      {{"--stats", "adev,allan", phase_path}, "unknown statistic 'allan'"},
+      {{"--taus", "1,,2", phase_path}, "bad tau list '1,,2'"},
+      {{"--taus", "1.5", phase_path}, "not a whole multiple of tau0"},
+      {{"--taus", "5000", phase_path}, "longer than the data"},
+      {{"--confidence", "1", phase_path}, "--confidence must lie between 0 and 1"},
+      {{"/nonexistent/y.txt"}, "/nonexistent/y.txt: No such file"},
+      {{"--json"}, "no input file"},
+  };
+  for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+    const char *args[8] = {0};
+    for (int i = 0; i < 6 && cases[k].args[i]; i++)
+      args[i] = cases[k].args[i];
+    char *out, *err;
+    ck_assert_int_eq(run(&out, &err, NULL, args), 2);
+    ck_assert_msg(strstr(err, cases[k].want) != NULL, "case %zu: '%s', want '%s'", k, err,
+                  cases[k].want);
+    ck_assert_str_eq(out, "");
+    free(out);
+    free(err);
+  }
+}
+END_TEST
+
+int main(void)
+{
+  Suite *s = suite_create("stats_cli");
+  TCase *tc = tcase_create("cli");
+  tcase_set_timeout(tc, 120);
+  tcase_add_checked_fixture(tc, setup, teardown);
+  tcase_add_test(tc, test_json_published);
+  tcase_add_test(tc, test_json_nulls_and_tau0);
+  tcase_add_test(tc, test_tables_and_help);
+  tcase_add_test(tc, test_bad_input);
+  suite_add_tcase(s, tc);
+  SRunner *sr = srunner_create(s);
+  srunner_run_all(sr, CK_NORMAL);
+  int failed = srunner_ntests_failed(sr);
+  srunner_free(sr);
+  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

@@ -68,12 +68,12 @@ void help_stability(FILE *out)
 "distribution.  The count n is the number of terms, as Stable32 counts them.\n"
 "\n"
 "Output: a table for each statistic (AF, tau, n, alpha, min, value, max), or with --json\n"
-"one object {\"n\": N, \"points\": P, \"tau0\": T, \"data\": \"phase\"|\"freq\",\n"
-"\"unit\": \"s\"|\"ns\", "
-"\"confidence\": C, \"rows\": [{\"tau\": t, \"af\": m, \"adev\": v, \"adev_n\": count,\n"
-"\"adev_lo\": lo, \"adev_hi\": hi, \"adev_alpha\": a, ...}]} where N counts the values\n"
-"read and P the phase points (N + 1 for frequency data);\n"
-"a value that cannot be computed at a tau is null.\n"
+"one object on one line:\n"
+"  {\"n\": N, \"points\": P, \"tau0\": T, \"data\": \"phase\"|\"freq\", \"unit\": \"s\"|\"ns\",\n"
+"   \"confidence\": C, \"rows\": [{\"tau\": t, \"af\": m, \"adev\": v, \"adev_n\": count,\n"
+"   \"adev_lo\": lo, \"adev_hi\": hi, \"adev_alpha\": a, ... for each statistic}]}\n"
+"N counts the values read, P the phase points (N + 1 for frequency data).  A value that\n"
+"cannot be computed at a tau is null, and so are its count, interval and alpha.\n"
 "\n"
 "Exit status: 0 success, 1 runtime failure (out of memory), 2 bad usage or bad input\n"
 "(no numbers, a line that is not a number, a gap, tau0 or a tau that is not positive,\n"
@@ -303,6 +303,11 @@ int cmd_stability(int argc, char **argv)
     st_data_free(&d);
     return EXIT_USAGE;
   }
+  /* Each factor costs O(N): every factor of a long record is a long wait, say so. */
+  if (strcmp(o.taus, "all") == 0 && (double)naf * (double)d.n > 1e10)
+    fprintf(stderr, "cvd stability: --taus all: %zu averaging times over %zu points; this "
+                    "takes a while (octave or decade would not)\n",
+            naf, d.n);
   struct st_result *res = malloc(sizeof *res * naf * ST_NSTATS);
   if (!res) {
     fprintf(stderr, "cvd stability: out of memory for %zu averaging times\n", naf);

@@ -54,9 +54,23 @@ static void flicker_roll(struct sim_rb *rb)
               rng_normal(&rb->rw_rng);
 }
 
+/* A clock asked about before the scenario's start (a process whose shared clock began
+ * early) starts there: where its initial frequency would have put it. */
+static void start_early(struct sim_rb *rb, int64_t t)
+{
+  int64_t t0 = (t / NS_PER_S) * NS_PER_S;
+  if (t0 >= rb->t || rb->started)
+    return;
+  rb->x_ns += rb->sc->init_freq * (double)(t0 - rb->t);
+  rb->t = t0;
+  rb->fl_t = t0;
+}
+
 void sim_rb_advance(struct sim_rb *rb, int64_t t)
 {
   const struct scenario *sc = rb->sc;
+  start_early(rb, t);
+  rb->started = 1;
   const double drift_per_s = sc->rb_drift_per_day / 86400.0;
   const double wfm = sc->rb_adev_1s;
   while (rb->t + NS_PER_S <= t) {
@@ -73,6 +87,7 @@ void sim_rb_advance(struct sim_rb *rb, int64_t t)
 }
 
 void sim_rb_set_freq(struct sim_rb *rb, double correction) { rb->steer = correction; }
+
 
 void sim_rb_phase_step(struct sim_rb *rb, double ns) { rb->x_ns += ns; }
 

@@ -24,6 +24,7 @@ struct sim_rb {
   const struct scenario *sc;
   int site;
   int64_t t;       /* time of x, UTC ns, whole seconds */
+  int started;     /* advanced at least once */
   double x_ns;     /* true LOCAL - REF */
   double steer;    /* steering correction applied now */
   double y_last;   /* total fractional frequency over the last second */

@@ -147,12 +147,14 @@ static int bound(const struct ctl *c, struct steer_cmd *cmd, int64_t now)
          want.drift_per_day != cmd->drift_per_day || want.phase_step_ns != cmd->phase_step_ns;
 }
 
-static void set_state_from_x(struct ctl *c, double x, int64_t now, char *reason, size_t n)
+static void set_state_from_x(struct ctl *c, double x, int tracking, int64_t now, char *reason,
+                             size_t n)
 {
   double ax = fabs(x);
   if (!c->locked_once) {
-    /* Not while a step or a slew is still to come: the clock is passing by. */
-    if (ax < c->p.lock_ns && fabs(committed_after(c, now)) < c->p.lock_ns / 2) {
+    /* Not during acquisition, nor while a step or a slew is still to come: the clock is
+     * only passing by. */
+    if (tracking && ax < c->p.lock_ns && fabs(committed_after(c, now)) < c->p.lock_ns / 2) {
       c->locked_once = 1;
       c->state = CS_LOCKED;
       snprintf(reason, n, "first lock: |x| %.1f ns under %.0f ns", ax, c->p.lock_ns);
@@ -176,10 +178,11 @@ static const char *verdict_text(int v)
 {
   switch (v) {
   case SERVO_FIRST: return "acquiring: measuring the frequency";
+  case SERVO_WAIT: return "acquiring: frequency set, waiting for the site to hold it";
   case SERVO_USED: return "measurement used";
   case SERVO_OUTLIER: return "outlier rejected";
   case SERVO_STEP_DETECTED: return "step detected";
-  case SERVO_JUMP: return "acquired: frequency set";
+  case SERVO_JUMP: return "acquired: the site holds the frequency, time offset removed";
   default: return "?";
   }
 }
@@ -199,6 +202,7 @@ int ctl_measure(struct ctl *c, int64_t slot, double x_ns, double sigma_ns,
       .steer_apply_ns = steer_at(c, now),
       .committed_ns = committed_after(c, now),
       .hold_apply = hold_at(c, now),
+      .max_step = c->locked_once ? c->p.limits.max_step_locked : c->p.limits.max_step_acquire,
       .can_step = !c->locked_once && !step_pending(c) &&
                   (c->have_report ? c->rep.osc.can_step : remote->osc.can_step),
   };
@@ -220,8 +224,8 @@ int ctl_measure(struct ctl *c, int64_t slot, double x_ns, double sigma_ns,
   d->y_est = out.y_free;
   d->innovation_ns = out.innovation_ns;
   snprintf(d->reason, sizeof d->reason, "%s", verdict_text(out.verdict));
-  set_state_from_x(c, out.verdict == SERVO_OUTLIER ? out.x_est_ns : x_ns, now, d->reason,
-                   sizeof d->reason);
+  set_state_from_x(c, out.verdict == SERVO_OUTLIER ? out.x_est_ns : x_ns, out.tracking, now,
+                   d->reason, sizeof d->reason);
   if ((before == CS_HOLDOVER || (before == CS_ALARM && missing > 0)) && c->state != before)
     snprintf(d->reason + strlen(d->reason), sizeof d->reason - strlen(d->reason),
              "; data resumed after %lld missing slots", (long long)missing);

@@ -1,6 +1,7 @@
 /* A proportional-integral servo on the steered time error, as linuxptp's pi.c: the first
- * measurements give a frequency estimate and a jump (a phase step where the oscillator
- * takes one, else a slew), after which
+ * measurements give a frequency estimate, which is set first; once the site holds it, the
+ * clock no longer runs away and the remaining offset is removed by a phase step where the
+ * oscillator takes one, else by a slew, however late the site gets the command; then
  *   u = -(kp e + ki sum e dt),   kp = 2 zeta / tau,  ki = 1 / tau^2,  zeta = 0.7,
  * a second-order loop of time constant tau that follows a frequency drift with a
  * constant phase error (drift / ki). */
@@ -23,7 +24,7 @@ struct pi_servo {
   struct servo base;
   double kp, ki;          /* 1/s, 1/s^2 */
   int count;              /* measurements taken */
-  int locked;             /* past the jump */
+  int stage;              /* 0: measuring the frequency, 1: frequency set, 2: tracking */
   double integ;           /* the integral term: a frequency correction */
   int64_t last_t;
   double last_xf;         /* free-running phase at last_t, ns */
@@ -81,32 +82,39 @@ static int pi_sample(struct servo *sv, const struct servo_meas *m, struct servo_
   out->x_sigma_ns = m->sigma_ns;
   out->innovation_ns = NAN;
 
-  if (!s->locked) {
-    if (s->count == 0 || m->t > s->acq_t[s->count - 1]) {
+  if (s->stage < 2) {
+    if (s->count < PI_MAX_ACQUIRE && (s->count == 0 || m->t > s->acq_t[s->count - 1])) {
       s->acq_t[s->count] = m->t;
       s->acq_x[s->count] = xf;
       s->count++;
     }
     s->last_t = m->t;
-    s->last_xf = xf;
     s->last_sigma = m->sigma_ns;
     if (s->count < p->acquire_slots) {
+      s->last_xf = xf;
       out->verdict = SERVO_FIRST;
-      out->y_free = s->count >= 2 ? -s->integ : NAN;
       return 0;
     }
     double x_end, y;
     acq_fit(s, &x_end, &y);
-    s->integ = -y;
     s->last_xf = x_end;
-    /* Where the steered clock will be when the jump is applied. */
+    out->has_control = 1;
+    out->x_est_ns = x_end + m->steer_ns;
+    if (s->stage == 0) {
+      s->integ = -y;
+      s->stage = 1;
+    }
+    out->freq = s->integ;
+    out->y_free = -s->integ;
+    if (fabs(m->hold_apply - s->integ) > 1e-15) {
+      out->verdict = SERVO_WAIT; /* the site does not hold the frequency yet */
+      return 0;
+    }
+    /* The site holds the frequency: the steered clock stands still, and the offset
+     * removed now is the offset whenever the site applies it. */
     double x_apply = x_end + y * (double)(m->t_apply - m->t) + m->steer_apply_ns +
                      m->committed_ns;
     out->verdict = SERVO_JUMP;
-    out->has_control = 1;
-    out->freq = s->integ;
-    out->y_free = y;
-    out->x_est_ns = x_end + m->steer_ns;
     if (m->can_step)
       out->phase_step_ns = -x_apply;
     else if (x_apply != 0) {
@@ -117,7 +125,8 @@ static int pi_sample(struct servo *sv, const struct servo_meas *m, struct servo_
       out->slew_freq = slew;
       out->slew_s = -x_apply * 1e-9 / slew;
     }
-    s->locked = 1;
+    s->stage = 2;
+    out->tracking = 1;
     return 0;
   }
 
@@ -134,7 +143,18 @@ static int pi_sample(struct servo *sv, const struct servo_meas *m, struct servo_
   double pred = s->last_xf + (-s->integ) * (double)(m->t - s->last_t);
   out->innovation_ns = xf - pred;
   s->integ -= s->ki * e_ns * 1e-9 * dt;
+  double u = s->integ - s->kp * e_ns * 1e-9;
+  /* Anti-windup by back-calculation: when the controller will bound the output, the
+   * integrator is held where the bounded output leaves it. */
+  if (m->max_step > 0) {
+    double lo = m->hold_apply - m->max_step, hi = m->hold_apply + m->max_step;
+    if (u > hi)
+      s->integ -= u - hi;
+    else if (u < lo)
+      s->integ += lo - u;
+  }
   out->verdict = SERVO_USED;
+  out->tracking = 1;
   out->has_control = 1;
   out->freq = s->integ - s->kp * e_ns * 1e-9;
   out->y_free = -s->integ;
@@ -170,12 +190,12 @@ static json_t *pi_save(const struct servo *sv)
 {
   const struct pi_servo *s = (const struct pi_servo *)sv;
   json_t *t = json_array(), *x = json_array();
-  for (int i = 0; i < s->count && i < PI_MAX_ACQUIRE && !s->locked; i++) {
+  for (int i = 0; i < s->count && i < PI_MAX_ACQUIRE && s->stage < 2; i++) {
     json_array_append_new(t, json_integer(s->acq_t[i]));
     json_array_append_new(x, json_real(s->acq_x[i]));
   }
-  return json_pack("{s:s,s:i,s:b,s:f,s:I,s:f,s:o,s:o,s:o}", "servo", "pi", "count", s->count,
-                   "locked", s->locked, "integ", s->integ, "last_t", (json_int_t)s->last_t,
+  return json_pack("{s:s,s:i,s:i,s:f,s:I,s:f,s:o,s:o,s:o}", "servo", "pi", "count", s->count,
+                   "stage", s->stage, "integ", s->integ, "last_t", (json_int_t)s->last_t,
                    "last_xf", s->last_xf, "last_sigma", jx_real(s->last_sigma), "acq_t", t,
                    "acq_x", x);
 }
@@ -187,8 +207,10 @@ static int pi_load(struct servo *sv, const json_t *j, char *err, size_t errlen)
   if (jx_int(j, "count", JX_REQUIRED, 0, INT32_MAX, &v, err, errlen) < 0)
     return -1;
   s->count = (int)v;
-  if (jx_bool(j, "locked", JX_REQUIRED, &s->locked, err, errlen) < 0 ||
-      jx_double(j, "integ", JX_REQUIRED, -1, 1, &s->integ, err, errlen) < 0 ||
+  if (jx_int(j, "stage", JX_REQUIRED, 0, 2, &v, err, errlen) < 0)
+    return -1;
+  s->stage = (int)v;
+  if (jx_double(j, "integ", JX_REQUIRED, -1, 1, &s->integ, err, errlen) < 0 ||
       jx_int(j, "last_t", JX_REQUIRED, INT64_MIN, INT64_MAX, &v, err, errlen) < 0)
     return -1;
   s->last_t = v;
@@ -197,7 +219,7 @@ static int pi_load(struct servo *sv, const json_t *j, char *err, size_t errlen)
   s->last_sigma = NAN;
   jx_double(j, "last_sigma", JX_OPTIONAL, 0, 1e12, &s->last_sigma, err, errlen);
   const json_t *t = json_object_get(j, "acq_t"), *x = json_object_get(j, "acq_x");
-  if (!s->locked) {
+  if (s->stage < 2) {
     if (!json_is_array(t) || !json_is_array(x) || json_array_size(t) != json_array_size(x) ||
         json_array_size(t) != (size_t)s->count || s->count > PI_MAX_ACQUIRE) {
       snprintf(err, errlen, "acquisition arrays do not match count");

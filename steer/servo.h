@@ -41,14 +41,16 @@ struct servo_meas {
   double committed_ns;     /* steering phase still to come after t_apply from what was
                               already commanded: a slew under way, a step not yet applied */
   double hold_apply;       /* the frequency steering (without slew) it holds then */
+  double max_step;         /* the largest change of it the controller will let through */
   int can_step;            /* phase steps allowed now (before the first lock) */
 };
 
-enum servo_verdict { SERVO_FIRST = 0, SERVO_USED, SERVO_OUTLIER, SERVO_STEP_DETECTED,
-                     SERVO_JUMP };
+enum servo_verdict { SERVO_FIRST = 0, SERVO_WAIT, SERVO_USED, SERVO_OUTLIER,
+                     SERVO_STEP_DETECTED, SERVO_JUMP };
 
 struct servo_out {
   int verdict;
+  int tracking;            /* past acquisition: the clock may be declared locked */
   /* Estimates at the measurement time: */
   double x_est_ns;         /* steered x */
   double x_sigma_ns;

@@ -26,4 +26,14 @@ tests_test_steer_SOURCES = tests/test_steer.c tests/loopsim.c tests/loopsim.h
 tests_test_steer_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_test_steer_LDADD = $(TEST_LIBS)
 
+check_PROGRAMS += tests/test_system
+tests_test_system_SOURCES = tests/test_system.c tests/cluster.c tests/cluster.h
+tests_test_system_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_test_system_LDADD = $(TEST_LIBS)
+
+check_PROGRAMS += tests/test_demo
+tests_test_demo_SOURCES = tests/test_demo.c
+tests_test_demo_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_test_demo_LDADD = $(TEST_LIBS)
+
 TESTS += $(check_PROGRAMS)

@@ -1,5 +1,6 @@
 /* Unit tests of stats/: the published values of NIST SP 1065 (the NBS 9-point set and the
- * 1000-point test set), phase and frequency input giving the same answer, robustness to
+ * 1000-point test set) and Stable32's TIE rms and MTIE of the latter's phase form, phase
+ * and frequency input giving the same answer, robustness to
  * large time and frequency offsets, the fast estimators against the textbook sums, term
  * counts and averaging factors, the chi-squared quantiles, the EDF, and the loader. */
 #include "config.h"
@@ -36,7 +37,8 @@ static void phase_from_freq(const double *y, size_t n, double *x)
     x[i + 1] = x[i] + y[i];
 }
 
-/* SP 1065 sec. 12.4 (table 31): the NBS 9-point frequency data set at tau = 1 and 2. */
+/* SP 1065's validation table for the NBS 9-point frequency data set (p. 107 of the 2008
+ * edition), at tau = 1 and 2. */
 START_TEST(test_nbs9_published)
 {
   static const double y[9] = {892, 809, 823, 798, 671, 644, 883, 903, 677};
@@ -81,7 +83,7 @@ static void nbs1000(double *y)
   }
 }
 
-/* SP 1065 sec. 12.4 (table 32): the 1000-point set at tau = 1, 10 and 100. */
+/* SP 1065's validation table for the 1000-point set (p. 108), at tau = 1, 10 and 100. */
 START_TEST(test_nbs1000_published)
 {
   static const struct {
@@ -116,6 +118,44 @@ START_TEST(test_nbs1000_published)
       }
   st_data_free(&d[0]);
   st_data_free(&d[1]);
+}
+END_TEST
+
+/* PHASE.DAT, distributed with Stable32, is the 1000-point set as phase with its mean
+ * frequency removed; Stable32's TIE rms and MTIE of it (../shared/data/stability/phasedat,
+ * 5 digits) hold without the file. */
+START_TEST(test_phasedat_tie)
+{
+  double y[1000], x[1001], mean = 0.0;
+  nbs1000(y);
+  for (int i = 0; i < 1000; i++)
+    mean += y[i] / 1000.0;
+  x[0] = 0.0;
+  for (int i = 0; i < 1000; i++)
+    x[i + 1] = x[i] + (y[i] - mean);
+  ck_assert_double_eq_tol(x[1], 8.511601033439709e-02, 1e-12); /* the file's second line */
+  struct st_data d;
+  char err[256];
+  ck_assert_int_eq(st_data_phase(&d, x, 1001, 1.0, err, sizeof err), 0);
+  static const struct {
+    size_t m, n;
+    double v;
+  } tie[] = {{1, 1000, 2.8832e-01},  {2, 999, 4.0240e-01},  {10, 991, 8.7588e-01},
+             {21, 980, 1.2213e+00},  {247, 754, 2.6144e+00}},
+    mtie[] = {{1, 1000, 5.0597e-01},  {3, 998, 1.2984e+00},  {7, 994, 2.2922e+00},
+              {15, 986, 2.9949e+00},  {31, 970, 4.4550e+00}, {63, 938, 6.5989e+00},
+              {127, 874, 6.8061e+00}, {255, 746, 7.8205e+00}, {511, 490, 7.8205e+00}};
+  for (size_t k = 0; k < sizeof tie / sizeof tie[0]; k++) {
+    size_t c;
+    ck_printed(st_tierms(&d, tie[k].m, &c), tie[k].v, 5, "TIE rms");
+    ck_assert_uint_eq(c, tie[k].n);
+  }
+  for (size_t k = 0; k < sizeof mtie / sizeof mtie[0]; k++) {
+    size_t c;
+    ck_printed(st_mtie(&d, mtie[k].m, &c), mtie[k].v, 5, "MTIE");
+    ck_assert_uint_eq(c, mtie[k].n);
+  }
+  st_data_free(&d);
 }
 END_TEST
 
@@ -476,6 +516,7 @@ int main(void)
   tcase_set_timeout(tc, 60);
   tcase_add_test(tc, test_nbs9_published);
   tcase_add_test(tc, test_nbs1000_published);
+  tcase_add_test(tc, test_phasedat_tie);
   tcase_add_test(tc, test_phase_freq_same);
   tcase_add_test(tc, test_offsets_robust);
   tcase_add_test(tc, test_fast_forms);

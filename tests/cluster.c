@@ -1,0 +1,157 @@
+#include "config.h"
+#include "tests/cluster.h"
+
+#include <check.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/clock.h"
+#include "core/sign.h"
+#include "core/timeutil.h"
+#include "tests/testutil.h"
+
+const char *cl_name(int k)
+{
+  static char names[CL_MAX][16];
+  if (k == 0)
+    return "ref";
+  snprintf(names[k], sizeof names[k], "r%d", k);
+  return names[k];
+}
+
+void cl_init(struct cluster *c, const char *tag, int remotes, double speed,
+             const char *scenario_extra)
+{
+  memset(c, 0, sizeof *c);
+  c->dir = th_mkdtemp(tag);
+  ck_assert_ptr_nonnull(c->dir);
+  c->port = th_free_port();
+  for (int k = 0; k <= remotes; k++) {
+    c->site_port[k] = c->port;
+    ck_assert_int_eq(sign_random_hex(c->secret[k], 32), 0);
+  }
+  c->remotes = remotes;
+  c->speed = speed;
+  tu_parse("2025-01-01T00:00:00Z", &c->start);
+  c->anchor = tu_mono_ns() + 1500000000LL;
+  struct clk_conf cc = {.kind = CLK_SIM, .start = c->start, .speed = speed, .anchor_mono = c->anchor};
+  clk_configure(&cc);
+  char path[1024], text[2048];
+  snprintf(path, sizeof path, "%s/scenario.conf", c->dir);
+  snprintf(text, sizeof text, "remotes %d\nseed 7\n%s\n", remotes, scenario_extra ? scenario_extra : "");
+  ck_assert_int_eq(th_write_file(path, text), 0);
+}
+
+static void clock_line(const struct cluster *c, char *buf, size_t n)
+{
+  snprintf(buf, n, "clock simulated 2025-01-01T00:00:00Z %.17g %lld\n", c->speed,
+           (long long)c->anchor);
+}
+
+void cl_write_server_conf(struct cluster *c)
+{
+  char text[4096], path[1024], cl[128];
+  clock_line(c, cl, sizeof cl);
+  int off = snprintf(text, sizeof text,
+                     "listen 127.0.0.1 %d\ndatabase %s/server.db\nreference ref\n%s%s\n",
+                     c->port, c->dir, cl, c->server_extra);
+  for (int k = 0; k <= c->remotes; k++)
+    off += snprintf(text + off, sizeof text - (size_t)off, "site %s %s\n", cl_name(k), c->secret[k]);
+  snprintf(path, sizeof path, "%s/server.conf", c->dir);
+  ck_assert_int_eq(th_write_file(path, text), 0);
+}
+
+void cl_write_site_conf(struct cluster *c, int k)
+{
+  char text[4096], path[1024], cl[128];
+  clock_line(c, cl, sizeof cl);
+  snprintf(text, sizeof text,
+           "name %s\nserver http://127.0.0.1:%d\nsecret %s\nspool %s/%s.db\n"
+           "oscillator %s\nsimulation %s/scenario.conf\nupload_timeout 2\nretry 10 120\n%s",
+           cl_name(k), c->site_port[k], c->secret[k], c->dir, cl_name(k), k ? "sim" : "none",
+           c->dir, cl);
+  snprintf(path, sizeof path, "%s/%s.conf", c->dir, cl_name(k));
+  ck_assert_int_eq(th_write_file(path, text), 0);
+}
+
+pid_t cl_start_server(struct cluster *c)
+{
+  char conf[1024], log[1024];
+  snprintf(conf, sizeof conf, "%s/server.conf", c->dir);
+  snprintf(log, sizeof log, "%s/server.log", c->dir);
+  char *argv[] = {(char *)th_cvd_bin(), (char *)"server", (char *)"-c", conf, NULL};
+  c->server = th_spawn(argv, log);
+  ck_assert_int_eq(th_wait_port(c->port, 10), 0);
+  return c->server;
+}
+
+pid_t cl_start_site(struct cluster *c, int k)
+{
+  char conf[1024], log[1024];
+  snprintf(conf, sizeof conf, "%s/%s.conf", c->dir, cl_name(k));
+  snprintf(log, sizeof log, "%s/%s.log", c->dir, cl_name(k));
+  char *argv[] = {(char *)th_cvd_bin(), (char *)"site", (char *)"-c", conf, NULL};
+  c->site[k] = th_spawn(argv, log);
+  return c->site[k];
+}
+
+void cl_wait_hours(struct cluster *c, double hours)
+{
+  clk_sleep_until(c->start + (int64_t)(hours * 3600e9), NULL);
+}
+
+void cl_stop(struct cluster *c)
+{
+  /* The server first: sites gone for a moment would look like holdover to it. */
+  if (c->server > 0) {
+    th_stop(c->server, SIGTERM, 10);
+    c->server = 0;
+  }
+  for (int k = 0; k <= c->remotes; k++)
+    if (c->site[k] > 0) {
+      th_stop(c->site[k], SIGTERM, 10);
+      c->site[k] = 0;
+    }
+}
+
+static sqlite3 *open_ro(const char *path)
+{
+  sqlite3 *db = NULL;
+  ck_assert_int_eq(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+  sqlite3_busy_timeout(db, 5000);
+  return db;
+}
+
+sqlite3 *cl_server_db(struct cluster *c)
+{
+  char path[1024];
+  snprintf(path, sizeof path, "%s/server.db", c->dir);
+  return open_ro(path);
+}
+
+sqlite3 *cl_spool_db(struct cluster *c, int k)
+{
+  char path[1024];
+  snprintf(path, sizeof path, "%s/%s.db", c->dir, cl_name(k));
+  return open_ro(path);
+}
+
+long long cl_query_int(sqlite3 *db, const char *sql)
+{
+  sqlite3_stmt *st = NULL;
+  long long v = -1;
+  if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+    v = sqlite3_column_int64(st, 0);
+  sqlite3_finalize(st);
+  return v;
+}
+
+void cl_cleanup(struct cluster *c)
+{
+  cl_stop(c);
+  th_rmtree(c->dir);
+  free(c->dir);
+  c->dir = NULL;
+}

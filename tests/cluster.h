@@ -1,0 +1,42 @@
+/* A small network of real cvd processes for integration tests: a server and sites on a
+ * shared simulated clock, configuration files in a temporary directory, SQLite files
+ * there too, all on 127.0.0.1. */
+#ifndef CVD_CLUSTER_H
+#define CVD_CLUSTER_H
+
+#include <sqlite3.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#define CL_MAX 8
+
+struct cluster {
+  char *dir;
+  int port;                  /* the server's */
+  int site_port[CL_MAX];     /* where each site sends (the server, or a proxy) */
+  double speed;
+  int64_t start, anchor;
+  int remotes;
+  char secret[CL_MAX][65];
+  pid_t server, site[CL_MAX];
+  char server_extra[512];
+};
+
+/* Sets up the directory, ports, secrets and the shared clock (also for this process). */
+void cl_init(struct cluster *c, const char *tag, int remotes, double speed,
+             const char *scenario_extra);
+void cl_write_server_conf(struct cluster *c);
+void cl_write_site_conf(struct cluster *c, int k);
+pid_t cl_start_server(struct cluster *c);
+pid_t cl_start_site(struct cluster *c, int k);
+/* Sleeps until the shared clock reads start + hours. */
+void cl_wait_hours(struct cluster *c, double hours);
+void cl_stop(struct cluster *c);           /* server, then sites: SIGTERM, then SIGKILL */
+sqlite3 *cl_server_db(struct cluster *c);  /* read-only */
+sqlite3 *cl_spool_db(struct cluster *c, int k);
+/* One integer from a query, or -1. */
+long long cl_query_int(sqlite3 *db, const char *sql);
+const char *cl_name(int k);                 /* "ref", "r1", ... */
+void cl_cleanup(struct cluster *c);
+
+#endif

@@ -1,0 +1,157 @@
+/* cvd demo as a user runs it: three simulated days from microseconds off, the JSON
+ * report, and stopping it with Ctrl-C (and even SIGKILL) leaves no process behind. */
+#include "config.h"
+
+#include <check.h>
+#include <dirent.h>
+#include <jansson.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "tests/testutil.h"
+
+/* Processes whose command line mentions dir. */
+static int procs_using(const char *dir)
+{
+  DIR *d = opendir("/proc");
+  struct dirent *e;
+  int n = 0;
+  while ((e = readdir(d))) {
+    char path[300], buf[4096];
+    if (e->d_name[0] < '0' || e->d_name[0] > '9' || atoi(e->d_name) == getpid())
+      continue;
+    snprintf(path, sizeof path, "/proc/%s/cmdline", e->d_name);
+    FILE *f = fopen(path, "r");
+    if (!f)
+      continue;
+    size_t len = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    for (size_t i = 0; i < len; i++)
+      if (buf[i] == '\0')
+        buf[i] = ' ';
+    buf[len] = '\0';
+    if (strstr(buf, dir))
+      n++;
+  }
+  closedir(d);
+  return n;
+}
+
+START_TEST(test_demo_three_days)
+{
+  char *tmp = th_mkdtemp("demo3");
+  char dir[1100], port[16], log[1100];
+  snprintf(dir, sizeof dir, "%s/data", tmp);
+  snprintf(log, sizeof log, "%s/demo.log", tmp);
+  snprintf(port, sizeof port, "%d", th_free_port());
+  char *argv[] = {(char *)th_cvd_bin(), (char *)"demo", (char *)"--days", (char *)"3",
+                  (char *)"--no-web", (char *)"--json", (char *)"--speed", (char *)"4320",
+                  (char *)"--port", port, (char *)"--dir", dir, NULL};
+  char *out = NULL;
+  ck_assert_int_eq(th_run(argv, log, &out, 180), 0);
+  /* The last line of stdout is the one JSON object. */
+  char *last = out + strlen(out);
+  while (last > out && last[-1] == '\n')
+    *--last = '\0';
+  while (last > out && last[-1] != '\n')
+    last--;
+  json_error_t je;
+  json_t *j = json_loads(last, 0, &je);
+  ck_assert_msg(j != NULL, "last line not JSON: %s", last);
+  ck_assert(fabs(json_number_value(json_object_get(j, "sim_days")) - 3) < 0.05);
+  const json_t *rs = json_object_get(j, "remotes");
+  ck_assert_int_eq(json_array_size(rs), 3);
+  for (size_t i = 0; i < 3; i++) {
+    const json_t *r = json_array_get(rs, i);
+    const char *site = json_string_value(json_object_get(r, "site"));
+    double tx = json_number_value(json_object_get(r, "true_x_ns"));
+    double mx = json_number_value(json_object_get(r, "measured_x_ns"));
+    double rms = json_number_value(json_object_get(r, "rms_true_x_ns_last_day"));
+    ck_assert_msg(strcmp(json_string_value(json_object_get(r, "state")), "LOCKED") == 0,
+                  "%s is %s", site, json_string_value(json_object_get(r, "state")));
+    ck_assert_msg(fabs(tx) < 50, "%s: true x %.1f ns", site, tx);
+    ck_assert_msg(rms < 20 && rms > 0, "%s: rms %.2f ns over the last day", site, rms);
+    /* The server's measurement agrees with the truth to the common-view noise. */
+    ck_assert_msg(fabs(mx - tx) < 15, "%s: measured %.1f, true %.1f", site, mx, tx);
+    /* One truth sample a simulated minute over the last day. */
+    ck_assert_int_ge(json_integer_value(json_object_get(r, "truth_samples_last_day")), 1400);
+  }
+  /* A progress line per simulated hour went to stderr. */
+  char *err = th_read_file(log);
+  ck_assert_ptr_nonnull(strstr(err, "2025-01-01T01:00Z  r1 "));
+  ck_assert_ptr_nonnull(strstr(err, "2025-01-03T23:00Z  r1 "));
+  free(err);
+  json_decref(j);
+  free(out);
+  ck_assert_int_eq(procs_using(dir), 0);
+  th_rmtree(tmp);
+  free(tmp);
+}
+END_TEST
+
+static void stop_demo_with(int sig)
+{
+  char *tmp = th_mkdtemp("demosig");
+  char dir[1100], port[16], log[1100];
+  snprintf(dir, sizeof dir, "%s/data", tmp);
+  snprintf(log, sizeof log, "%s/demo.log", tmp);
+  snprintf(port, sizeof port, "%d", th_free_port());
+  char *argv[] = {(char *)th_cvd_bin(), (char *)"demo", (char *)"--speed", (char *)"3600",
+                  (char *)"--port", port, (char *)"--dir", dir, NULL};
+  pid_t pid = th_spawn(argv, log);
+  /* Wait for the first progress lines: everything is up. */
+  char *text = NULL;
+  for (int i = 0; i < 200; i++) {
+    free(text);
+    text = th_read_file(log);
+    if (text && strstr(text, "2025-01-01T02:00Z"))
+      break;
+    th_sleep(0.1);
+  }
+  ck_assert_msg(text && strstr(text, "2025-01-01T02:00Z"), "no progress: %s", text ? text : "");
+  free(text);
+  ck_assert_int_eq(procs_using(dir), 6); /* demo, server, ref, r1, r2, r3 */
+  kill(pid, sig);
+  int st = th_wait(pid, 20);
+  ck_assert_msg(st != -1, "demo did not stop");
+  if (sig != SIGKILL)
+    ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "demo exit status %d", st);
+  /* Every process it started is gone (after SIGKILL, through their parent-death signal). */
+  int left = 0;
+  for (int i = 0; i < 100 && (left = procs_using(dir)) > 0; i++)
+    th_sleep(0.1);
+  ck_assert_msg(left == 0, "%d processes left behind", left);
+  th_rmtree(tmp);
+  free(tmp);
+}
+
+START_TEST(test_demo_ctrl_c) { stop_demo_with(SIGINT); }
+END_TEST
+
+START_TEST(test_demo_sigterm) { stop_demo_with(SIGTERM); }
+END_TEST
+
+START_TEST(test_demo_sigkill) { stop_demo_with(SIGKILL); }
+END_TEST
+
+int main(void)
+{
+  Suite *s = suite_create("demo");
+  TCase *tc = tcase_create("demo");
+  tcase_set_timeout(tc, 240);
+  tcase_add_test(tc, test_demo_ctrl_c);
+  tcase_add_test(tc, test_demo_sigterm);
+  tcase_add_test(tc, test_demo_sigkill);
+  tcase_add_test(tc, test_demo_three_days);
+  suite_add_tcase(s, tc);
+  SRunner *sr = srunner_create(s);
+  srunner_run_all(sr, CK_VERBOSE);
+  int failed = srunner_ntests_failed(sr);
+  srunner_free(sr);
+  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

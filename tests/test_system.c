@@ -1,0 +1,373 @@
+/* Integration tests with real parts: the server and sites as cvd processes over loopback
+ * HTTP with their own SQLite files, on a shared simulated clock; socat as the network
+ * that is cut; hand-made requests for the upload API's refusals. */
+#include "config.h"
+
+#include <check.h>
+#include <curl/curl.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include "core/jsonx.h"
+#include "core/msg.h"
+#include "core/sign.h"
+#include "core/timeutil.h"
+#include "tests/cluster.h"
+#include "tests/testutil.h"
+
+#define SPEED 4320.0 /* a simulated day in 20 s */
+
+/* Every track a site's spool holds acknowledged is at the server exactly once, and the
+ * server holds nothing else from it, without gaps.  Returns the number of tracks. */
+static long long check_exactly_once(struct cluster *c, int k)
+{
+  sqlite3 *db = cl_server_db(c);
+  char sql[2048], path[1024];
+  snprintf(path, sizeof path, "%s/%s.db", c->dir, cl_name(k));
+  snprintf(sql, sizeof sql, "ATTACH '%s' AS sp", path);
+  ck_assert_int_eq(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+  const char *s = cl_name(k);
+  snprintf(sql, sizeof sql, "SELECT count(*) FROM tracks WHERE site = '%s'", s);
+  long long at_server = cl_query_int(db, sql);
+  snprintf(sql, sizeof sql, "SELECT count(DISTINCT slot) FROM tracks WHERE site = '%s'", s);
+  ck_assert_int_eq(cl_query_int(db, sql), at_server);
+  long long acked = cl_query_int(db, "SELECT count(*) FROM sp.tracks WHERE acked IS NOT NULL");
+  long long unacked = cl_query_int(db, "SELECT count(*) FROM sp.tracks WHERE acked IS NULL");
+  snprintf(sql, sizeof sql,
+           "SELECT count(*) FROM sp.tracks s WHERE s.acked IS NOT NULL AND NOT EXISTS "
+           "(SELECT 1 FROM main.tracks t WHERE t.site = '%s' AND t.slot = s.slot)", s);
+  ck_assert_msg(cl_query_int(db, sql) == 0, "%s: acknowledged tracks missing at the server", s);
+  snprintf(sql, sizeof sql,
+           "SELECT count(*) FROM main.tracks t WHERE t.site = '%s' AND NOT EXISTS "
+           "(SELECT 1 FROM sp.tracks s WHERE s.slot = t.slot)", s);
+  ck_assert_msg(cl_query_int(db, sql) == 0, "%s: the server holds tracks the site never made", s);
+  snprintf(sql, sizeof sql,
+           "SELECT (max(slot) - min(slot)) / 600000000000 + 1 - count(*) FROM tracks "
+           "WHERE site = '%s'", s);
+  ck_assert_msg(cl_query_int(db, sql) == 0, "%s: gaps in the server's tracks", s);
+  /* The server is stopped first: what the sites made after that waits in their spools. */
+  ck_assert_msg(unacked <= 3, "%s: %lld tracks still unacknowledged", s, unacked);
+  ck_assert_int_ge(at_server, acked);
+  sqlite3_close(db);
+  return at_server;
+}
+
+START_TEST(test_server_killed_during_uploads)
+{
+  struct cluster c;
+  cl_init(&c, "kill", 1, SPEED, NULL);
+  cl_write_server_conf(&c);
+  cl_write_site_conf(&c, 0);
+  cl_write_site_conf(&c, 1);
+  cl_start_server(&c);
+  cl_start_site(&c, 0);
+  cl_start_site(&c, 1);
+  /* Kill the server three times while both sites upload every 0.14 s, once for long
+   * enough that tracks pile up in the spools. */
+  double at[] = {6, 12, 18};
+  double down_s[] = {0.05, 2.0, 0.3};
+  for (int i = 0; i < 3; i++) {
+    cl_wait_hours(&c, at[i]);
+    kill(c.server, SIGKILL);
+    waitpid(c.server, NULL, 0);
+    th_sleep(down_s[i]);
+    cl_start_server(&c);
+  }
+  cl_wait_hours(&c, 30);
+  cl_stop(&c);
+  long long n_ref = check_exactly_once(&c, 0), n_r1 = check_exactly_once(&c, 1);
+  /* 30 hours of slots each, and the two before hour 0 while the processes started. */
+  ck_assert_msg(n_ref >= 178 && n_ref <= 195, "ref: %lld tracks", n_ref);
+  ck_assert_msg(n_r1 >= 178 && n_r1 <= 195, "r1: %lld tracks", n_r1);
+  sqlite3 *db = cl_server_db(&c);
+  ck_assert_int_ge(cl_query_int(db, "SELECT count(*) FROM cv"), 165);
+  ck_assert_int_ge(cl_query_int(db, "SELECT count(*) FROM steering WHERE site = 'r1'"), 150);
+  /* The restarted server took up the clock where it was. */
+  ck_assert_int_eq(cl_query_int(db, "SELECT count(*) FROM clocks WHERE site = 'r1' AND "
+                                    "state = 'LOCKED'"), 1);
+  sqlite3_close(db);
+  cl_cleanup(&c);
+}
+END_TEST
+
+START_TEST(test_network_cut_for_a_day)
+{
+  const char *socat = getenv("SOCAT");
+  if (!socat || !*socat)
+    socat = "/usr/bin/socat";
+  struct cluster c;
+  cl_init(&c, "cut", 1, SPEED, NULL);
+  int proxy = th_free_port();
+  c.site_port[1] = proxy;
+  cl_write_server_conf(&c);
+  cl_write_site_conf(&c, 0);
+  cl_write_site_conf(&c, 1);
+  char listen[64], target[64], log[1024];
+  snprintf(listen, sizeof listen, "TCP-LISTEN:%d,bind=127.0.0.1,reuseaddr,fork", proxy);
+  snprintf(target, sizeof target, "TCP:127.0.0.1:%d", c.port);
+  snprintf(log, sizeof log, "%s/socat.log", c.dir);
+  char *argv[] = {(char *)socat, listen, target, NULL};
+  pid_t px = th_spawn(argv, log);
+  ck_assert_int_eq(th_wait_port(proxy, 5), 0);
+  cl_start_server(&c);
+  cl_start_site(&c, 0);
+  cl_start_site(&c, 1);
+  cl_wait_hours(&c, 8);
+  /* The network between r1 and the server goes for a simulated day. */
+  kill(-px, SIGKILL);
+  waitpid(px, NULL, 0);
+  cl_wait_hours(&c, 32);
+  sqlite3 *sp = cl_spool_db(&c, 1);
+  long long waiting = cl_query_int(sp, "SELECT count(*) FROM tracks WHERE acked IS NULL");
+  sqlite3_close(sp);
+  ck_assert_msg(waiting >= 140, "r1 spooled only %lld tracks during the cut", waiting);
+  px = th_spawn(argv, log);
+  ck_assert_int_eq(th_wait_port(proxy, 5), 0);
+  cl_wait_hours(&c, 40);
+  cl_stop(&c);
+  kill(-px, SIGKILL);
+  waitpid(px, NULL, 0);
+  long long n = check_exactly_once(&c, 1);
+  ck_assert_msg(n >= 238 && n <= 255, "r1: %lld tracks", n);
+  sqlite3 *db = cl_server_db(&c);
+  /* The server saw the clock go into holdover and come back. */
+  ck_assert_int_ge(cl_query_int(db, "SELECT count(*) FROM steering WHERE site = 'r1' AND "
+                                    "state = 'HOLDOVER'"), 1);
+  ck_assert_int_eq(cl_query_int(db, "SELECT count(*) FROM clocks WHERE site = 'r1' AND "
+                                    "state IN ('LOCKED', 'UNLOCKED')"), 1);
+  sqlite3_close(db);
+  /* And the site knew it was on its own. */
+  snprintf(log, sizeof log, "%s/r1.log", c.dir);
+  char *text = th_read_file(log);
+  ck_assert_ptr_nonnull(text);
+  ck_assert_ptr_nonnull(strstr(text, "holdover from"));
+  ck_assert_ptr_nonnull(strstr(text, "holdover ended"));
+  free(text);
+  cl_cleanup(&c);
+}
+END_TEST
+
+/* A hand-made request to the upload API. */
+struct answer {
+  long status;
+  char *body;
+  size_t len;
+};
+
+static size_t on_data(char *d, size_t s, size_t n, void *u)
+{
+  struct answer *a = u;
+  a->body = realloc(a->body, a->len + s * n + 1);
+  memcpy(a->body + a->len, d, s * n);
+  a->len += s * n;
+  a->body[a->len] = '\0';
+  return s * n;
+}
+
+static struct answer post(int port, const char *site, long long ts, const char *sig,
+                          const char *body, size_t len)
+{
+  struct answer a = {0};
+  CURL *cu = curl_easy_init();
+  char url[128], h1[96], h2[96], h3[128];
+  snprintf(url, sizeof url, "http://127.0.0.1:%d%s", port, MSG_PATH_TRACKS);
+  snprintf(h1, sizeof h1, "X-CVD-Site: %s", site);
+  snprintf(h2, sizeof h2, "X-CVD-Timestamp: %lld", ts);
+  snprintf(h3, sizeof h3, "X-CVD-Signature: %s", sig);
+  struct curl_slist *h = curl_slist_append(NULL, h1);
+  h = curl_slist_append(h, h2);
+  h = curl_slist_append(h, h3);
+  h = curl_slist_append(h, "Expect:");
+  curl_easy_setopt(cu, CURLOPT_URL, url);
+  curl_easy_setopt(cu, CURLOPT_POSTFIELDS, body);
+  curl_easy_setopt(cu, CURLOPT_POSTFIELDSIZE, (long)len);
+  curl_easy_setopt(cu, CURLOPT_HTTPHEADER, h);
+  curl_easy_setopt(cu, CURLOPT_WRITEFUNCTION, on_data);
+  curl_easy_setopt(cu, CURLOPT_WRITEDATA, &a);
+  curl_easy_setopt(cu, CURLOPT_TIMEOUT, 10L);
+  ck_assert_int_eq(curl_easy_perform(cu), CURLE_OK);
+  curl_easy_getinfo(cu, CURLINFO_RESPONSE_CODE, &a.status);
+  curl_slist_free_all(h);
+  curl_easy_cleanup(cu);
+  return a;
+}
+
+static struct answer signed_post(struct cluster *c, int k, long long ts, const char *body)
+{
+  char sig[65];
+  sign_request(c->secret[k], "POST", MSG_PATH_TRACKS, ts, body, strlen(body), sig);
+  return post(c->port, cl_name(k), ts, sig, body, strlen(body));
+}
+
+/* A 4xx answer is a JSON error that names the problem. */
+static void assert_refused(struct answer a, long status, const char *says)
+{
+  ck_assert_int_eq(a.status, status);
+  json_t *j = json_loads(a.body ? a.body : "", 0, NULL);
+  ck_assert_msg(j != NULL, "error body is not JSON: %s", a.body ? a.body : "");
+  ck_assert(json_is_false(json_object_get(j, "ok")));
+  const char *e = json_string_value(json_object_get(j, "error"));
+  ck_assert_msg(e && strstr(e, says), "error '%s' does not say '%s'", e ? e : "", says);
+  json_decref(j);
+  free(a.body);
+}
+
+static char *one_track_body(const char *site, int sod)
+{
+  struct track t;
+  int64_t slot;
+  tu_parse("2025-01-01T00:00:00Z", &slot);
+  track_init(&t, site, slot + (int64_t)sod * NS_PER_S);
+  t.value_ns = 12.5;
+  t.sigma_ns = 3;
+  t.n_used = 600;
+  json_t *j = msg_upload_request(site, NULL, &t, 1);
+  char *s = jx_dump(j);
+  json_decref(j);
+  return s;
+}
+
+START_TEST(test_bad_uploads_refused)
+{
+  struct cluster c;
+  cl_init(&c, "bad", 1, 1.0, NULL);
+  snprintf(c.server_extra, sizeof c.server_extra, "max_body 65536\n");
+  cl_write_server_conf(&c);
+  cl_start_server(&c);
+  long long now = tu_wall_ns() / NS_PER_S;
+  char *body = one_track_body("r1", 0);
+
+  char sig[65];
+  sign_request("not-the-secret-of-r1", "POST", MSG_PATH_TRACKS, now, body, strlen(body), sig);
+  assert_refused(post(c.port, "r1", now, sig, body, strlen(body)), 401, "bad signature");
+  assert_refused(signed_post(&c, 1, now - 1000, body), 401, "stale timestamp");
+  assert_refused(signed_post(&c, 1, now + 1000, body), 401, "stale timestamp");
+  sign_request(c.secret[1], "POST", MSG_PATH_TRACKS, now, body, strlen(body), sig);
+  assert_refused(post(c.port, "r9", now, sig, body, strlen(body)), 401, "unknown site");
+  assert_refused(signed_post(&c, 1, now, "{\"site\": \"r1\", \"tracks\": [}"), 400, "malformed JSON");
+  char *other = one_track_body("ref", 600);
+  assert_refused(signed_post(&c, 1, now, other), 400, "X-CVD-Site is 'r1'");
+  free(other);
+  const char *bad_track = "{\"site\":\"r1\",\"tracks\":[{\"site\":\"r1\",\"mjd\":60676,"
+                          "\"sod\":601,\"n_used\":600,\"n_rejected\":0,\"value_ns\":1}]}";
+  assert_refused(signed_post(&c, 1, now, bad_track), 400, "sod");
+  size_t big = 100000;
+  char *huge = malloc(big + 1);
+  memset(huge, ' ', big);
+  huge[big] = '\0';
+  memcpy(huge, "{\"site\":\"r1\",\"tracks\":[]}", 24);
+  assert_refused(signed_post(&c, 1, now, huge), 413, "over the limit");
+  free(huge);
+  sqlite3 *db = cl_server_db(&c);
+  ck_assert_int_eq(cl_query_int(db, "SELECT count(*) FROM tracks"), 0);
+  sqlite3_close(db);
+
+  /* The good request is taken, answered with a signature over the request's, and the
+   * same bytes sent again are a replay. */
+  sign_request(c.secret[1], "POST", MSG_PATH_TRACKS, now, body, strlen(body), sig);
+  struct answer a = post(c.port, "r1", now, sig, body, strlen(body));
+  ck_assert_int_eq(a.status, 200);
+  json_t *j = json_loads(a.body, 0, NULL);
+  ck_assert(json_is_true(json_object_get(j, "ok")));
+  ck_assert_int_eq(json_integer_value(json_object_get(j, "stored")), 1);
+  ck_assert_int_eq(json_array_size(json_object_get(j, "acked")), 1);
+  json_decref(j);
+  free(a.body);
+  assert_refused(post(c.port, "r1", now, sig, body, strlen(body)), 409, "replayed");
+  /* A new request with the same track stores it once. */
+  a = signed_post(&c, 1, now + 1, body);
+  ck_assert_int_eq(a.status, 200);
+  j = json_loads(a.body, 0, NULL);
+  ck_assert_int_eq(json_integer_value(json_object_get(j, "stored")), 0);
+  ck_assert_int_eq(json_integer_value(json_object_get(j, "duplicates")), 1);
+  json_decref(j);
+  free(a.body);
+  db = cl_server_db(&c);
+  ck_assert_int_eq(cl_query_int(db, "SELECT count(*) FROM tracks"), 1);
+  sqlite3_close(db);
+  free(body);
+  cl_cleanup(&c);
+}
+END_TEST
+
+/* Runs cvd with args; returns the exit status and the stderr text (malloc'ed). */
+static int run_cvd(const char *dir, char *const args[], char **err)
+{
+  char log[1024];
+  snprintf(log, sizeof log, "%s/run.log", dir);
+  remove(log);
+  int st = th_run(args, log, NULL, 30);
+  *err = th_read_file(log);
+  return st;
+}
+
+START_TEST(test_config_errors_name_file_and_line)
+{
+  char *dir = th_mkdtemp("conf");
+  char path[1024], *err, want[1200];
+  snprintf(path, sizeof path, "%s/server.conf", dir);
+  th_write_file(path, "# a server\nreference ref\nbogus_directive 12\nsite ref 0123456789abcdef\n");
+  char *a1[] = {(char *)th_cvd_bin(), (char *)"server", (char *)"-c", path, NULL};
+  ck_assert_int_eq(run_cvd(dir, a1, &err), 2);
+  snprintf(want, sizeof want, "%s:3: unknown directive 'bogus_directive'", path);
+  ck_assert_msg(strstr(err, want), "stderr: %s", err);
+  free(err);
+
+  snprintf(path, sizeof path, "%s/site.conf", dir);
+  th_write_file(path, "name r1\nserver http://127.0.0.1:1\nsecret 0123456789abcdef\n"
+                      "intdly ten\n");
+  char *a2[] = {(char *)th_cvd_bin(), (char *)"site", (char *)"-c", path, NULL};
+  ck_assert_int_eq(run_cvd(dir, a2, &err), 2);
+  snprintf(want, sizeof want, "%s:4: 'intdly': bad intdly 'ten'", path);
+  ck_assert_msg(strstr(err, want), "stderr: %s", err);
+  free(err);
+
+  /* A scenario named by the site's configuration is checked with its own lines. */
+  char scen[1024];
+  snprintf(scen, sizeof scen, "%s/scen.conf", dir);
+  th_write_file(scen, "remotes 2\nrb_adev_1s 1e-11\noutage 5 2 r7\n");
+  char text[2048];
+  snprintf(text, sizeof text, "name r1\nserver http://127.0.0.1:1\nsecret 0123456789abcdef\n"
+                              "simulation %s\n", scen);
+  th_write_file(path, text);
+  ck_assert_int_eq(run_cvd(dir, a2, &err), 2);
+  ck_assert_msg(strstr(err, "r7") && strstr(err, scen), "stderr: %s", err);
+  free(err);
+
+  /* A missing required directive is named too. */
+  th_write_file(path, "name r1\nserver http://127.0.0.1:1\n");
+  ck_assert_int_eq(run_cvd(dir, a2, &err), 2);
+  ck_assert_msg(strstr(err, "no 'secret' directive"), "stderr: %s", err);
+  free(err);
+  /* So is a bad option. */
+  char *a3[] = {(char *)th_cvd_bin(), (char *)"demo", (char *)"--remotes", (char *)"0", NULL};
+  ck_assert_int_eq(run_cvd(dir, a3, &err), 2);
+  ck_assert_msg(strstr(err, "--remotes"), "stderr: %s", err);
+  free(err);
+  th_rmtree(dir);
+  free(dir);
+}
+END_TEST
+
+int main(void)
+{
+  curl_global_init(CURL_GLOBAL_DEFAULT);
+  Suite *s = suite_create("system");
+  TCase *tc = tcase_create("system");
+  tcase_set_timeout(tc, 240);
+  tcase_add_test(tc, test_config_errors_name_file_and_line);
+  tcase_add_test(tc, test_bad_uploads_refused);
+  tcase_add_test(tc, test_server_killed_during_uploads);
+  tcase_add_test(tc, test_network_cut_for_a_day);
+  suite_add_tcase(s, tc);
+  SRunner *sr = srunner_create(s);
+  srunner_run_all(sr, CK_VERBOSE);
+  int failed = srunner_ntests_failed(sr);
+  srunner_free(sr);
+  curl_global_cleanup();
+  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

@@ -41,8 +41,7 @@ static double lag1(const struct diffseries *z)
   for (size_t i = 0; i < n; i++)
     mean += ds_at(z, i);
   mean /= (double)n;
-  double num = 0.0, den = 0.0, prev = ds_at(z, 0) - mean;
-  den = prev * prev;
+  double prev = ds_at(z, 0) - mean, num = 0.0, den = prev * prev;
   for (size_t i = 1; i < n; i++) {
     double a = ds_at(z, i) - mean;
     den += a * a;
@@ -67,8 +66,8 @@ static double acf_p(struct diffseries *z, int dmax)
   }
 }
 
-/* The B1 ratio expected for N samples of phase noise exponent mu (Howe, Beard, Greenhall
- * and Riley, "A total estimator of the Hadamard function used for GPS operations", Proc.
+/* SP 1065 sec. 5.5.2.  The B1 ratio expected for N samples of phase noise exponent mu
+ * (Howe, Beard, Greenhall and Riley, "A total estimator of the Hadamard function used for GPS operations", Proc.
  * 32nd PTTI, 2000, table 3):
  *   B1(N, mu) = N (1 - N^mu) / (2 (N - 1) (1 - 2^mu)), N ln N / (2 (N - 1) ln 2) at mu = 0. */
 static double b1_expected(double N, int mu)

@@ -128,22 +128,16 @@ double st_chi2_quantile(double p, double nu)
   return x;
 }
 
-/* Stable32 prints its confidence factor for one standard deviation as 0.683 and computes
- * with 0.6827 (its intervals fit that to the last digit, 0.683 and 0.682689 do not). */
-static double stable32_conf(double conf)
-{
-  return fabs(conf - 0.683) < 5e-4 ? 0.6827 : conf;
-}
-
-/* Above 100 degrees of freedom Stable32 takes the chi-squared quantile from Wilson and
- * Hilferty's approximation at the probability rounded to hundredths: its printed
- * intervals fit that to the last digit (the 16 % and 84 % points for one sigma), and the
- * exact quantile, 0.5 % of the half-width away at 800 degrees of freedom, does not. */
+/* Stable32's one-sigma intervals, which it labels 0.683: computed with 0.6827 (its printed
+ * bounds fit that to the last digit; 0.683 and 0.682689 do not), and above 100 degrees of
+ * freedom with Wilson and Hilferty's cube-root approximation at the 16 % and 84 % points
+ * (there the exact quantile, 0.5 % of the half-width away at 800 degrees of freedom, does
+ * not fit).  Other confidences are Stable32's to choose; they get exact quantiles. */
 static double stable32_quantile(double p, double nu)
 {
   if (nu <= 100.0)
     return st_chi2_quantile(p, nu);
-  double h = 2.0 / (9.0 * nu), z = normal_quantile(round(p * 100.0) / 100.0);
+  double h = 2.0 / (9.0 * nu), z = normal_quantile(p < 0.5 ? 0.16 : 0.84);
   double c = 1.0 - h + z * sqrt(h);
   return nu * c * c * c;
 }
@@ -155,8 +149,9 @@ int st_ci(double dev, double edf, double conf, int exact, double *lo, double *hi
   *lo = *hi = NAN;
   if (!(edf > 0.0) || !isfinite(edf) || !(conf > 0.0 && conf < 1.0) || !isfinite(dev))
     return -1;
-  double pl = (1.0 - (exact ? conf : stable32_conf(conf))) / 2.0;
-  double (*q)(double, double) = exact ? st_chi2_quantile : stable32_quantile;
+  int stable32 = !exact && fabs(conf - 0.683) < 5e-4;
+  double pl = (1.0 - (stable32 ? 0.6827 : conf)) / 2.0;
+  double (*q)(double, double) = stable32 ? stable32_quantile : st_chi2_quantile;
   *lo = dev * sqrt(edf / q(1.0 - pl, edf));
   *hi = dev * sqrt(edf / q(pl, edf));
   return 0;

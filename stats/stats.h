@@ -131,10 +131,10 @@ double st_edf_greenhall(int alpha, int d, size_t m, size_t n, int overlapping, i
 double st_gamma_p(double a, double x);
 double st_chi2_quantile(double p, double nu);
 /* The two-sided interval of confidence conf (e.g. 0.683) around dev for edf degrees of
- * freedom: with exact, from the exact chi-squared quantiles; otherwise as Stable32 computes
- * it (0.683 read as one standard deviation, and above 100 degrees of freedom Wilson and
- * Hilferty's approximation at the probabilities rounded to hundredths).  Returns 0, or -1
- * (lo and hi NaN) when edf is not a positive number. */
+ * freedom, from the exact chi-squared quantiles; except that without exact, conf 0.683
+ * gives Stable32's one-sigma interval as it computes it (0.6827, and above 100 degrees of
+ * freedom Wilson and Hilferty's approximation at the 16 % and 84 % points), to match its
+ * printed digits.  Returns 0, or -1 (lo and hi NaN) when edf is not a positive number. */
 int st_ci(double dev, double edf, double conf, int exact, double *lo, double *hi);
 
 /* One statistic at one averaging factor. dev is NaN when not computed; alpha, edf, lo and

@@ -11,7 +11,8 @@
  *   end points, so a large time or frequency offset costs no digits in the statistics that
  *   a line cannot change (all but TIE rms and MTIE, which add the line back exactly).
  * - Speed: OADEV, MDEV, TDEV, OHDEV, TOTDEV and TIE rms are O(N) at each averaging factor;
- *   MTIE is O(N) at each window, so O(N log N) over all octave windows.
+ *   MTIE over a list of windows builds one sparse table of running extremes, O(N log N)
+ *   for all octave windows together and O(N) for each window beyond.
  * - Confidence intervals from the equivalent degrees of freedom (Greenhall and Riley 2003
  *   for the Allan and Hadamard families, SP 1065 table 7 for TOTDEV) and the chi-squared
  *   distribution, with the dominant power-law noise identified at each averaging factor by

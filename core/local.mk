@@ -7,6 +7,7 @@ core_libcore_a_SOURCES = \
 	core/jsonx.c core/jsonx.h \
 	core/log.c core/log.h \
 	core/msg.c core/msg.h \
+	core/serial.c core/serial.h \
 	core/sign.c core/sign.h \
 	core/timeutil.c core/timeutil.h \
 	core/track.c core/track.h

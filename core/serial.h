@@ -1,0 +1,43 @@
+/* Serial ports for instruments: raw mode, 8 data bits, no parity, one stop bit, no flow
+ * control, and line-oriented reading with a deadline.  Timeouts are wall time (they
+ * bound I/O, DESIGN.md section 3).  A port that returns EOF or an I/O error is gone
+ * (unplugged USB): the caller closes it and opens it again later. */
+#ifndef CVD_SERIAL_H
+#define CVD_SERIAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define SERIAL_LINE_MAX 512
+
+struct serial {
+  int fd;
+  char path[256];
+  char buf[SERIAL_LINE_MAX * 2];
+  size_t len;
+  long overlong;  /* lines longer than SERIAL_LINE_MAX, cut and reported as such */
+};
+
+/* Opens path at baud (9600, 19200, 38400, 57600, 115200).  0, or -1 with err. */
+int serial_open(struct serial *s, const char *path, int baud, char *err, size_t errlen);
+void serial_close(struct serial *s);
+int serial_is_open(const struct serial *s);
+
+/* Writes all of data within timeout_ms.  0, or -1 with err. */
+int serial_write(struct serial *s, const char *data, size_t len, int timeout_ms, char *err,
+                 size_t errlen);
+int serial_puts(struct serial *s, const char *text, int timeout_ms, char *err, size_t errlen);
+
+/* Reads one line, ended by LF (a CR before it is dropped, as is a lone CR), into line
+ * (NUL-terminated, without the end of line) until wall time deadline_ns.  Returns 1 with
+ * a line, 0 at the deadline, -1 when the port is gone or failed (err says which).
+ * An overlong line is cut, counted in s->overlong and returned: callers see garbage. */
+int serial_read_line(struct serial *s, char *line, size_t n, int64_t deadline_ns, char *err,
+                     size_t errlen);
+
+/* Drops what the port has received and not yet read. */
+void serial_drain(struct serial *s);
+/* Sets or clears DTR (the TAPR TICC resets on DTR). 0 or -1. */
+int serial_set_dtr(struct serial *s, int on);
+
+#endif

@@ -5,8 +5,9 @@
  *
  * The series is phase x in seconds at interval tau0.  A noise of type alpha (the exponent of
  * its fractional-frequency spectrum, S_y(f) = h_alpha f^alpha) is white noise through the
- * Kasdin-Walter filter of exponent 2 - alpha, applied to the whole series at once by FFT
- * convolution (2^20 points in well under a second).  Its level is set exactly: the
+ * Kasdin-Walter filter of exponent 2 - alpha, applied to the whole series at once: by FFT
+ * convolution for the flicker noises (2^20 points in about half a second), as the exact
+ * running sums it is for the others.  Its level is set exactly: the
  * expected Allan variance of the discrete filtered process at the stated tau is computed
  * from the filter itself, so the generated series has that ADEV there, and at other tau
  * the slope SP 1065's conversion formulas (pl_adev_sp1065) predict. */

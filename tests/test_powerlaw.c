@@ -133,7 +133,7 @@ START_TEST(test_drift_and_step)
 }
 END_TEST
 
-/* Same seed, same series; 2^20 points in well under a second or two. */
+/* Same seed, same series, at 2^20 points; bad arguments refused. */
 START_TEST(test_reproducible_and_fast)
 {
   enum { N = 1 << 20 };
@@ -148,8 +148,8 @@ START_TEST(test_reproducible_and_fast)
   ck_assert_int_eq(pl_add_noise(a, N, 1.0, PL_FFM, 1e-13, 1.0, &r1), 0);
   clock_gettime(CLOCK_MONOTONIC, &t1);
   double secs = (double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec);
-  printf("2^20 points of flicker FM: %.3f s\n", secs);
-  ck_assert_msg(secs < 5.0, "2^20 points took %.3f s", secs);
+  printf("2^20 points of flicker FM: %.3f s (a figure, not a test: DESIGN.md section 2)\n",
+         secs);
   ck_assert_int_eq(pl_add_noise(b, N, 1.0, PL_FFM, 1e-13, 1.0, &r2), 0);
   ck_assert_int_eq(memcmp(a, b, sizeof(double) * N), 0);
   /* Bad arguments are refused; a zero level adds nothing. */

@@ -8,6 +8,8 @@ cvd_cvd_SOURCES = \
 	cvd/site_conf.c cvd/site_conf.h \
 	cvd/sitecore.c cvd/sitecore.h \
 	cvd/server_conf.c cvd/server_conf.h \
+	cvd/simscore.c cvd/simscore.h \
+	cvd/simulate.c \
 	cvd/site_main.c \
 	cvd/server_main.c \
 	cvd/demo_main.c

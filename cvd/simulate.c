@@ -1,0 +1,390 @@
+/* cvd simulate: the whole network in one process, in simulated time, as fast as the
+ * machine allows, through the same code the site and the server run: the simulated TIC,
+ * receiver and oscillator drivers, the track builder and spool (in memory), the upload
+ * request and response, the server's engine (common view, servo, holdover).  Only the
+ * processes and HTTP are left out.  Scored against the simulation's truth. */
+#include "config.h"
+
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/clock.h"
+#include "core/conf.h"
+#include "core/jsonx.h"
+#include "core/log.h"
+#include "core/msg.h"
+#include "core/timeutil.h"
+#include "cvd/cmd.h"
+#include "cvd/sig.h"
+#include "cvd/simscore.h"
+#include "cvd/sitecore.h"
+#include "steer/engine.h"
+
+void help_simulate(FILE *out)
+{
+  fprintf(out,
+"Usage: cvd simulate [OPTIONS]\n"
+"\n"
+"Runs a whole common-view network in one process in simulated time, as fast as the machine\n"
+"allows, through the code the real site daemon and server run (simulated TIC, receiver and\n"
+"oscillator drivers, track builder, spool, common view, steering servo, holdover); only the\n"
+"processes and HTTP are left out.  Scores the steering against the simulation's truth.\n"
+"A line per simulated day goes to stderr.\n"
+"\n"
+"Options (they override the scenario file):\n"
+"      --days D          simulated days\n"
+"      --seed S          random seed\n"
+"      --remotes N       remote sites r1..rN\n"
+"      --servo NAME      steering servo: %s\n"
+"      --scenario FILE   scenario file (directives below)\n"
+"      --json            print one JSON object on one line, last on stdout:\n"
+"                        {\"days\", \"seed\", \"servo\", \"remotes\": [{\"site\", \"lock_time_h\",\n"
+"                        \"rms_x_ns\", \"max_abs_x_ns\", \"max_abs_daily_mean_ns\", \"mdev_1d\",\n"
+"                        \"freq_1d_rms\", \"bound_rms_x_ns\", \"time_locked_pct\", \"holdover\":\n"
+"                        [{\"start_h\", \"duration_h\", \"max_abs_x_ns\", \"predicted_x_ns\",\n"
+"                        \"predicted_sigma_ns\", \"true_x_ns\"}]}]}\n"
+"      --log-level L     error, warn, info or debug [warn]\n"
+"  -h, --help            this text\n"
+"\n"
+"Figures: x is the true REMOTE - REF at every slot midpoint.  rms_x_ns, max_abs_x_ns, the\n"
+"daily means, mdev_1d (MDEV at 1 day) and freq_1d_rms (rms of the change of the daily mean\n"
+"x per day, as a fractional frequency) use the samples after the first day outside the\n"
+"outage windows that cut the remote off (mdev_1d bridges those windows by straight lines).\n"
+"lock_time_h: the hour after which |x| stays under 50 ns; time_locked_pct: the share of\n"
+"those samples in which the server's state was LOCKED; bound_rms_x_ns: sqrt(P) of the\n"
+"steady-state one-slot-ahead prediction error of a two-state Kalman filter with T = 600 s,\n"
+"q1 = rb_adev_1s^2 x 1 s, q2 = 3 (rb_flicker_floor^2 / 1e4 s + rb_rwfm_adev_1d^2 / 86400 s),\n"
+"R = cv_noise_ns^2, plus (cv_diurnal_ns / sqrt 2)^2.  holdover: per outage window that cut\n"
+"the remote off, the largest |x| inside it, the server's prediction of x and its 1-sigma\n"
+"for the window's end, and the true x there.\n"
+"\n"
+"Scenario directives (config syntax; times in hours from the start; REMOTE is r1..rN and a\n"
+"directive without it applies to every remote) and their defaults:\n"
+"  days D [30]  seed S [1]  remotes N [3]  start YYYY-MM-DDTHH:MM:SSZ [2025-01-01T00:00:00Z]\n"
+"  rb_adev_1s A             white FM of the remote rubidiums, as ADEV at 1 s [1e-11]\n"
+"  rb_flicker_floor F       flicker FM, as its ADEV floor [2e-13]\n"
+"  rb_rwfm_adev_1d R        random-walk FM, as ADEV at 1 day [0]\n"
+"  rb_drift_per_day D       linear frequency drift [1e-12]\n"
+"  rb_freq_step HOUR SIZE [REMOTE]   a frequency step\n"
+"  init_time_ns X           x at the start [3000]\n"
+"  init_freq Y              y at the start; positive makes x grow [1e-10]\n"
+"  osc_phase_step yes|no    the oscillators take phase steps, as a PRS10 does [yes]\n"
+"  cv_noise_ns N            white PM of one 10-minute common-view difference, half its\n"
+"                           variance at each end [2]\n"
+"  cv_diurnal_ns A          amplitude of a 24 h delay variation at each remote [0]\n"
+"  gps_common_ns G          rms of the GPS error common to all sites [5]\n"
+"  rx_white_ns W            white noise of each receiver's 1PPS at 1 s [3]\n"
+"  rx_sawtooth_ns S         peak-to-peak sawtooth, reported as qErr [8]\n"
+"  tic_resolution_ns R      [0.06]\n"
+"  outage START DURATION all|ref|REMOTE   (repeatable) every slot overlapping the window is\n"
+"                           lost from those sites; `all` also means no command reaches any\n"
+"  ref_delay_step HOUR NS   the reference receiver's delay grows by NS\n"
+"  remote_delay_step HOUR NS REMOTE   that remote receiver's delay grows by NS\n"
+"\n"
+"Exit status: 0 on success, 1 on a runtime failure, 2 on bad usage or scenario.\n",
+          servo_names());
+}
+
+struct simnet {
+  struct scenario sc;
+  struct engine eng;
+  struct site_core *site;   /* 0 ref, k remote k */
+  int nsites;
+  struct sim_series *ser;   /* per remote, index k-1 */
+  int nslots;
+  struct track buf[MSG_MAX_TRACKS];
+};
+
+/* The tracks of slots an outage loses never reach the server: acknowledge them locally. */
+static void drop_lost(struct simnet *n, int k)
+{
+  struct track t[64];
+  int m = spool_unacked(n->site[k].spool, t, 64), lost = 0;
+  for (int i = 0; i < m; i++)
+    if (scenario_slot_lost(&n->sc, k, t[i].slot))
+      t[lost++] = t[i];
+  if (lost)
+    spool_ack(n->site[k].spool, t, lost, 0);
+}
+
+static void upload(struct simnet *n, int k, int64_t now)
+{
+  struct site_core *s = &n->site[k];
+  drop_lost(n, k);
+  struct osc_report rep;
+  site_core_report(s, now, &rep);
+  int m;
+  json_t *body = site_upload_request(s->spool, s->conf.name, &rep, n->buf, 144, &m);
+  struct upload_req req;
+  char err[512];
+  if (msg_parse_request(body, &req, err, sizeof err) != 0) {
+    LOGE("simulate", "%s: request not valid: %s", s->conf.name, err);
+    json_decref(body);
+    return;
+  }
+  json_decref(body);
+  json_t *resp = NULL;
+  int status = engine_upload(&n->eng, &req, now, tu_wall_ns(), &resp);
+  msg_request_free(&req);
+  struct upload_resp ur;
+  if (status == 200 && site_upload_response(s->spool, resp, n->buf, m, &ur, err, sizeof err) == 0) {
+    if (ur.has_command)
+      site_core_command(s, &ur.command, now);
+    msg_response_free(&ur);
+  } else
+    LOGE("simulate", "%s: upload failed (%d)", s->conf.name, status);
+  json_decref(resp);
+}
+
+static int open_net(struct simnet *n, const char *servo, char *err, size_t errlen)
+{
+  struct engine_conf ec;
+  engine_conf_default(&ec);
+  snprintf(ec.db_path, sizeof ec.db_path, ":memory:");
+  snprintf(ec.reference, sizeof ec.reference, "ref");
+  if (servo)
+    snprintf(ec.servo, sizeof ec.servo, "%s", servo);
+  /* The server knows the kind of clock it steers. */
+  ec.sp.clk.adev_1s = n->sc.rb_adev_1s;
+  ec.sp.clk.flicker_floor = n->sc.rb_flicker_floor;
+  ec.sp.clk.rwfm_adev_1d = n->sc.rb_rwfm_adev_1d;
+  ec.sp.meas_noise_ns = n->sc.cv_noise_ns > 0 ? n->sc.cv_noise_ns : 0.1;
+  n->nsites = n->sc.remotes + 1;
+  ec.n_sites = n->nsites;
+  for (int k = 0; k < n->nsites; k++) {
+    scenario_site_name(k, ec.sites[k].name, sizeof ec.sites[k].name);
+    snprintf(ec.sites[k].secret, sizeof ec.sites[k].secret, "simulated-site-secret");
+  }
+  if (engine_open(&n->eng, &ec, err, errlen) != 0)
+    return -1;
+  n->site = calloc((size_t)n->nsites, sizeof *n->site);
+  n->nslots = (int)(n->sc.days * 144);
+  n->ser = calloc((size_t)n->sc.remotes, sizeof *n->ser);
+  if (!n->site || !n->ser)
+    return -1;
+  for (int k = 0; k < n->nsites; k++) {
+    struct site_conf c;
+    site_conf_default(&c);
+    scenario_site_name(k, c.name, sizeof c.name);
+    snprintf(c.tb.site, sizeof c.tb.site, "%s", c.name);
+    snprintf(c.server, sizeof c.server, "http://simulated");
+    snprintf(c.spool, sizeof c.spool, ":memory:");
+    snprintf(c.osc.driver, sizeof c.osc.driver, "%s", k ? "sim" : "none");
+    c.has_sim = 1;
+    c.sc = n->sc;
+    c.truth = 0;
+    if (site_core_open(&n->site[k], &c, err, errlen) != 0)
+      return -1;
+    if (k) {
+      struct sim_series *s = &n->ser[k - 1];
+      snprintf(s->site, sizeof s->site, "%s", c.name);
+      s->index = k;
+      s->n = n->nslots;
+      s->x = calloc((size_t)s->n, sizeof *s->x);
+      s->locked = calloc((size_t)s->n, 1);
+      if (!s->x || !s->locked)
+        return -1;
+      for (int i = 0; i < s->n; i++)
+        s->x[i] = NAN;
+    }
+  }
+  return 0;
+}
+
+static void close_net(struct simnet *n)
+{
+  for (int k = 0; k < n->nsites && n->site; k++)
+    site_core_close(&n->site[k]);
+  for (int k = 0; k < n->sc.remotes && n->ser; k++) {
+    free(n->ser[k].x);
+    free(n->ser[k].locked);
+  }
+  free(n->site);
+  free(n->ser);
+  engine_close(&n->eng);
+}
+
+/* The outage windows cutting remote k off, noted when they start and scored when they end. */
+static void holdover_events(struct simnet *n, int64_t t)
+{
+  const struct scenario *sc = &n->sc;
+  for (int i = 0; i < sc->n_outages; i++) {
+    const struct sim_outage *o = &sc->outages[i];
+    int64_t end = sc->start + (int64_t)llround((o->start_h + o->dur_h) * 3600.0) * NS_PER_S;
+    if (t != end)
+      continue;
+    for (int k = 1; k <= sc->remotes; k++) {
+      if (o->site != SIM_ALL && o->site != SIM_REF && o->site != k)
+        continue;
+      struct sim_series *s = &n->ser[k - 1];
+      if (s->n_ho == SIM_MAX_EVENTS)
+        continue;
+      struct sim_holdover *h = &s->ho[s->n_ho++];
+      h->start_h = o->start_h;
+      h->duration_h = o->dur_h;
+      h->true_x_ns = sim_site_true_x(n->site[k].sim, t);
+      ctl_predict(n->eng.sites[k].ctl, t, &h->predicted_x_ns, &h->predicted_sigma_ns);
+      double mx = 0;
+      int64_t a = sc->start + (int64_t)(o->start_h * 3600e9);
+      for (int slot = 0; slot < s->n; slot++) {
+        int64_t mid = sc->start + (int64_t)slot * SLOT_NS + SLOT_NS / 2;
+        if (mid >= a && mid < end && isfinite(s->x[slot]) && fabs(s->x[slot]) > mx)
+          mx = fabs(s->x[slot]);
+      }
+      h->max_abs_x_ns = mx;
+    }
+  }
+}
+
+static void progress(struct simnet *n, int64_t t, double wall0)
+{
+  char line[1024], iso[40];
+  int off = snprintf(line, sizeof line, "%s day %.0f (%.1f s):", tu_format(t, iso, sizeof iso, 0),
+                     (double)(t - n->sc.start) / 86400e9,
+                     (double)(tu_mono_ns() - (int64_t)wall0) / 1e9);
+  for (int k = 1; k < n->nsites && off < (int)sizeof line - 64; k++) {
+    const struct ctl *c = n->eng.sites[k].ctl;
+    off += snprintf(line + off, sizeof line - (size_t)off, "  %s %s x %+.2f ns",
+                    n->eng.sites[k].name, cs_name(c->state),
+                    sim_site_true_x(n->site[k].sim, t));
+  }
+  fprintf(stderr, "%s\n", line);
+}
+
+int cmd_simulate(int argc, char **argv)
+{
+  static const struct option opts[] = {
+      {"days", required_argument, NULL, 'd'},     {"seed", required_argument, NULL, 's'},
+      {"remotes", required_argument, NULL, 'n'},  {"servo", required_argument, NULL, 'v'},
+      {"scenario", required_argument, NULL, 'f'}, {"json", no_argument, NULL, 'j'},
+      {"log-level", required_argument, NULL, 'l'}, {"help", no_argument, NULL, 'h'},
+      {NULL, 0, NULL, 0}};
+  double days = -1;
+  long long seed = -1, remotes = -1;
+  const char *servo = NULL, *scen = NULL, *level = "warn";
+  int json_out = 0, c;
+  char err[1024];
+  optind = 1;
+  while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+    int bad = 0;
+    switch (c) {
+    case 'd': bad = conf_double("--days", optarg, 1.0 / 24, 3650, &days, err, sizeof err); break;
+    case 's': bad = conf_int("--seed", optarg, 0, INT64_MAX, &seed, err, sizeof err); break;
+    case 'n': bad = conf_int("--remotes", optarg, 1, SIM_MAX_REMOTES, &remotes, err, sizeof err); break;
+    case 'v': servo = optarg; break;
+    case 'f': scen = optarg; break;
+    case 'j': json_out = 1; break;
+    case 'l': level = optarg; break;
+    case 'h': help_simulate(stdout); return 0;
+    default: fprintf(stderr, "cvd simulate: see cvd simulate --help\n"); return EXIT_USAGE;
+    }
+    if (bad) {
+      fprintf(stderr, "cvd simulate: %s\n", err);
+      return EXIT_USAGE;
+    }
+  }
+  if (optind != argc) {
+    fprintf(stderr, "cvd simulate: unexpected argument '%s'\n", argv[optind]);
+    return EXIT_USAGE;
+  }
+  int lv = log_parse_level(level);
+  if (lv < 0) {
+    fprintf(stderr, "cvd simulate: --log-level %s: want error, warn, info or debug\n", level);
+    return EXIT_USAGE;
+  }
+  log_open("simulate", 0);
+  log_set_level((enum log_sev)lv);
+  static struct simnet net;
+  struct simnet *n = &net;
+  scenario_defaults(&n->sc);
+  if (scen && scenario_parse_file(scen, &n->sc, err, sizeof err) != 0) {
+    fprintf(stderr, "cvd simulate: %s\n", err);
+    return EXIT_USAGE;
+  }
+  if (days > 0)
+    n->sc.days = days;
+  if (seed >= 0)
+    n->sc.seed = (uint64_t)seed;
+  if (remotes > 0)
+    n->sc.remotes = (int)remotes;
+  if (scenario_check(&n->sc, err, sizeof err) != 0) {
+    fprintf(stderr, "cvd simulate: %s\n", err);
+    return EXIT_USAGE;
+  }
+  struct servo_params sp;
+  servo_params_default(&sp);
+  if (servo) {
+    struct servo *probe = servo_create(servo, &sp, err, sizeof err);
+    if (!probe) {
+      fprintf(stderr, "cvd simulate: --servo: %s\n", err);
+      return EXIT_USAGE;
+    }
+    servo_destroy(probe);
+  }
+  cvd_catch_signals();
+  struct clk_conf cc = {.kind = CLK_MANUAL, .start = n->sc.start - 1};
+  clk_configure(&cc);
+  if (open_net(n, servo, err, sizeof err) != 0) {
+    fprintf(stderr, "cvd simulate: %s\n", err);
+    close_net(n);
+    return EXIT_RUNTIME;
+  }
+  double wall0 = (double)tu_mono_ns();
+  int64_t end = n->sc.start + (int64_t)n->nslots * SLOT_NS;
+  for (int64_t t = n->sc.start; t < end && !cvd_stop; t += NS_PER_S) {
+    clk_set(t);
+    int stored = 0;
+    for (int k = 0; k < n->nsites; k++)
+      stored += site_core_step(&n->site[k], t) > 0;
+    int64_t in_slot = t - tu_slot_start(t);
+    if (in_slot == SLOT_NS / 2) {
+      int slot = (int)((t - n->sc.start) / SLOT_NS);
+      for (int k = 1; k < n->nsites; k++) {
+        n->ser[k - 1].x[slot] = sim_site_true_x(n->site[k].sim, t);
+        n->ser[k - 1].locked[slot] = n->eng.sites[k].ctl->state == CS_LOCKED;
+      }
+    }
+    holdover_events(n, t);
+    if (stored && !scenario_commands_cut(&n->sc, t))
+      for (int k = 0; k < n->nsites; k++)
+        upload(n, k, t);
+    if (in_slot == 150 * NS_PER_S)
+      engine_tick(&n->eng, t, tu_wall_ns());
+    if ((t - n->sc.start) % NS_PER_DAY == 0 && t > n->sc.start)
+      progress(n, t, wall0);
+  }
+  double wall = ((double)tu_mono_ns() - wall0) / 1e9;
+  if (cvd_stop) {
+    close_net(n);
+    return EXIT_RUNTIME;
+  }
+  fprintf(stderr, "cvd simulate: %.1f days of %d remotes in %.1f s (%.0f simulated seconds per second)\n",
+          n->sc.days, n->sc.remotes, wall, n->sc.days * 86400 / (wall > 0 ? wall : 1e-9));
+  json_t *rs = json_array();
+  for (int k = 0; k < n->sc.remotes; k++) {
+    struct sim_score s;
+    simscore_compute(&n->sc, &n->ser[k], &s);
+    json_array_append_new(rs, simscore_json(&n->ser[k], &s));
+    if (!json_out)
+      printf("%-4s lock %6.2f h  rms %7.3f ns (bound %.3f)  max %8.2f ns  daily mean max %7.3f ns  "
+             "mdev(1d) %.2e  freq(1d) rms %.2e  locked %5.1f %%\n",
+             n->ser[k].site, s.lock_time_h, s.rms_x_ns, s.bound_rms_x_ns, s.max_abs_x_ns,
+             s.max_abs_daily_mean_ns, s.mdev_1d, s.freq_1d_rms, s.time_locked_pct);
+  }
+  if (json_out) {
+    json_t *j = json_pack("{s:f,s:I,s:s,s:o,s:f}", "days", n->sc.days, "seed",
+                          (json_int_t)n->sc.seed, "servo", n->eng.conf.servo, "remotes", rs,
+                          "sim_seconds_per_second", n->sc.days * 86400 / (wall > 0 ? wall : 1e-9));
+    char *text = jx_dump(j);
+    printf("%s\n", text);
+    free(text);
+    json_decref(j);
+  } else
+    json_decref(rs);
+  close_net(n);
+  return 0;
+}

@@ -13,6 +13,8 @@ void cmd_limits_default(struct steer_limits *l)
   l->max_freq = 1e-8;
   l->max_step_acquire = 1e-9;
   l->max_step_locked = 1e-12;
+  l->max_slew_locked = 1e-11;
+  l->max_slew_phase_ns = 100;
   l->max_phase_step_ns = 1e6;
   l->max_drift_per_day = 1e-10;
 }
@@ -105,14 +107,36 @@ int cmd_check(const struct steer_cmd *next, const struct steer_cmd *held, int64_
     return -1;
   }
   int locked = locked_before || next->locked;
-  double max_step = locked ? l->max_step_locked : l->max_step_acquire;
-  double prev = held ? cmd_freq_at(held, t) : 0.0;
-  /* A small tolerance: limits are set in round numbers and a servo working at the
-   * limit lands on them up to rounding. */
-  if (fabs(f - prev) > max_step * (1 + 1e-9)) {
-    snprintf(err, errlen, "frequency change %.3e beyond the %s limit %.1e", f - prev,
-             locked ? "locked" : "acquisition", max_step);
-    return -1;
+  /* A small tolerance: limits are set in round numbers and a servo working at the limit
+   * lands on them up to rounding. */
+  const double tol = 1 + 1e-9;
+  if (!locked) {
+    double prev = held ? cmd_freq_at(held, t) : 0.0;
+    if (fabs(f - prev) > l->max_step_acquire * tol) {
+      snprintf(err, errlen, "frequency change %.3e beyond the acquisition limit %.1e", f - prev,
+               l->max_step_acquire);
+      return -1;
+    }
+  } else {
+    double hold = cmd_hold_freq_at(next, t), prev = held ? cmd_hold_freq_at(held, t) : 0.0;
+    if (fabs(hold - prev) > l->max_step_locked * tol) {
+      snprintf(err, errlen, "frequency steering change %.3e beyond the locked limit %.1e",
+               hold - prev, l->max_step_locked);
+      return -1;
+    }
+    if (next->slew_until > t) {
+      double phase = fabs(next->slew_freq) * (double)(next->slew_until - t);
+      if (fabs(next->slew_freq) > l->max_slew_locked * tol) {
+        snprintf(err, errlen, "slew %.3e beyond the locked limit %.1e", next->slew_freq,
+                 l->max_slew_locked);
+        return -1;
+      }
+      if (phase > l->max_slew_phase_ns * tol) {
+        snprintf(err, errlen, "slew moving the clock %.1f ns, beyond the locked limit %.0f ns",
+                 phase, l->max_slew_phase_ns);
+        return -1;
+      }
+    }
   }
   if (next->phase_step_id > applied_step_id && next->phase_step_ns != 0) {
     if (locked && !next->phase_step_operator) {

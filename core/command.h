@@ -32,11 +32,17 @@ struct steer_cmd {
   char state[16];         /* the server's clock state, for the site's log */
 };
 
-/* Limits a site enforces on what it receives (DESIGN.md section 3). */
+/* Limits a site enforces on what it receives (DESIGN.md section 3).  Before the first
+ * lock a command may change the applied frequency by max_step_acquire in all.  After it,
+ * frequency steering (freq and drift) may change by max_step_locked per command, and time
+ * steering is bounded on its own: a slew of at most max_slew_locked that moves the clock by
+ * at most max_slew_phase_ns, then ends by itself; a locked clock thus never runs away. */
 struct steer_limits {
   double max_freq;             /* |correction| [1e-8] */
   double max_step_acquire;     /* change per command before the first lock [1e-9] */
-  double max_step_locked;      /* change per command after it [1e-12] */
+  double max_step_locked;      /* change of frequency steering per command after it [1e-12] */
+  double max_slew_locked;      /* |slew| after the first lock [1e-11] */
+  double max_slew_phase_ns;    /* time moved by one command's slew after it [100] */
   double max_phase_step_ns;    /* [1e6, i.e. 1 ms] */
   double max_drift_per_day;    /* [1e-10] */
 };

@@ -388,13 +388,14 @@ int cmd_demo(int argc, char **argv)
   int np = 0;
   for (int k = -1; k < nsites; k++) {
     struct proc *p = &procs[np++];
-    char conf[1200];
+    char conf[1200], name[32];
     if (k < 0)
-      snprintf(p->name, sizeof p->name, "server");
+      snprintf(name, sizeof name, "server");
     else
-      scenario_site_name(k, p->name, sizeof p->name);
-    snprintf(conf, sizeof conf, "%s/%.31s.conf", dir, p->name);
-    snprintf(p->log, sizeof p->log, "%.1000s/%.31s.log", dir, p->name);
+      scenario_site_name(k, name, sizeof name);
+    memcpy(p->name, name, sizeof p->name);
+    snprintf(conf, sizeof conf, "%s/%.31s.conf", dir, name);
+    snprintf(p->log, sizeof p->log, "%.1000s/%.31s.log", dir, name);
     char *args[] = {(char *)"cvd", k < 0 ? (char *)"server" : (char *)"site", (char *)"-c", conf, NULL};
     p->pid = spawn(p->log, args);
   }

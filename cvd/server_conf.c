@@ -101,6 +101,8 @@ DBL(h_max_freq, "max_freq", engine.cp.limits.max_freq, 1e-15, 1e-6)
 DBL(h_step_acq, "max_freq_step_acquire", engine.cp.limits.max_step_acquire, 1e-16, 1e-6)
 DBL(h_step_lock, "max_freq_step_locked", engine.cp.limits.max_step_locked, 1e-16, 1e-6)
 DBL(h_max_phase, "max_phase_step_ns", engine.cp.limits.max_phase_step_ns, 0, 1e9)
+DBL(h_max_slew, "max_slew_locked", engine.cp.limits.max_slew_locked, 1e-16, 1e-6)
+DBL(h_max_slew_ph, "max_slew_phase_ns", engine.cp.limits.max_slew_phase_ns, 0, 1e9)
 
 static int h_int(const char *what, const char *s, long long lo, long long hi, int *out, char *e,
                  size_t n)
@@ -198,6 +200,8 @@ static const struct conf_directive server_tab[] = {
     {"max_freq_step_acquire", 1, 1, h_step_acq},
     {"max_freq_step_locked", 1, 1, h_step_lock},
     {"max_phase_step_ns", 1, 1, h_max_phase},
+    {"max_slew_locked", 1, 1, h_max_slew},
+    {"max_slew_phase_ns", 1, 1, h_max_slew_ph},
     {"web", 1, 1, h_web},
     {"max_body", 1, 1, h_max_body},
     {"threads", 1, 1, h_threads},

@@ -47,6 +47,8 @@ void help_simulate(FILE *out)
 "                        \"freq_1d_rms\", \"bound_rms_x_ns\", \"time_locked_pct\", \"holdover\":\n"
 "                        [{\"start_h\", \"duration_h\", \"max_abs_x_ns\", \"predicted_x_ns\",\n"
 "                        \"predicted_sigma_ns\", \"true_x_ns\"}]}]}\n"
+"      --series FILE     write every remote's true x per slot midpoint as CSV\n"
+"                        (slot start, hours, site, x_ns, state)\n"
 "      --log-level L     error, warn, info or debug [warn]\n"
 "  -h, --help            this text\n"
 "\n"
@@ -240,6 +242,22 @@ static void holdover_events(struct simnet *n, int64_t t)
   }
 }
 
+static int write_series(const struct simnet *n, const char *path)
+{
+  FILE *f = fopen(path, "w");
+  if (!f)
+    return -1;
+  fprintf(f, "slot,hours,site,x_ns,locked\n");
+  char iso[40];
+  for (int i = 0; i < n->nslots; i++) {
+    int64_t slot = n->sc.start + (int64_t)i * SLOT_NS;
+    for (int k = 0; k < n->sc.remotes; k++)
+      fprintf(f, "%s,%.4f,%s,%.4f,%d\n", tu_format(slot, iso, sizeof iso, 0),
+              (double)i * SLOT_S / 3600.0, n->ser[k].site, n->ser[k].x[i], n->ser[k].locked[i]);
+  }
+  return fclose(f);
+}
+
 static void progress(struct simnet *n, int64_t t, double wall0)
 {
   char line[1024], iso[40];
@@ -261,11 +279,12 @@ int cmd_simulate(int argc, char **argv)
       {"days", required_argument, NULL, 'd'},     {"seed", required_argument, NULL, 's'},
       {"remotes", required_argument, NULL, 'n'},  {"servo", required_argument, NULL, 'v'},
       {"scenario", required_argument, NULL, 'f'}, {"json", no_argument, NULL, 'j'},
-      {"log-level", required_argument, NULL, 'l'}, {"help", no_argument, NULL, 'h'},
+      {"log-level", required_argument, NULL, 'l'}, {"series", required_argument, NULL, 'S'},
+      {"help", no_argument, NULL, 'h'},
       {NULL, 0, NULL, 0}};
   double days = -1;
   long long seed = -1, remotes = -1;
-  const char *servo = NULL, *scen = NULL, *level = "warn";
+  const char *servo = NULL, *scen = NULL, *level = "warn", *series = NULL;
   int json_out = 0, c;
   char err[1024];
   optind = 1;
@@ -279,6 +298,7 @@ int cmd_simulate(int argc, char **argv)
     case 'f': scen = optarg; break;
     case 'j': json_out = 1; break;
     case 'l': level = optarg; break;
+    case 'S': series = optarg; break;
     case 'h': help_simulate(stdout); return 0;
     default: fprintf(stderr, "cvd simulate: see cvd simulate --help\n"); return EXIT_USAGE;
     }
@@ -349,9 +369,10 @@ int cmd_simulate(int argc, char **argv)
       }
     }
     holdover_events(n, t);
-    if (stored && !scenario_commands_cut(&n->sc, t))
+    if (stored && !scenario_commands_cut(&n->sc, t)) {
       for (int k = 0; k < n->nsites; k++)
         upload(n, k, t);
+    }
     if (in_slot == 150 * NS_PER_S)
       engine_tick(&n->eng, t, tu_wall_ns());
     if ((t - n->sc.start) % NS_PER_DAY == 0 && t > n->sc.start)
@@ -364,6 +385,11 @@ int cmd_simulate(int argc, char **argv)
   }
   fprintf(stderr, "cvd simulate: %.1f days of %d remotes in %.1f s (%.0f simulated seconds per second)\n",
           n->sc.days, n->sc.remotes, wall, n->sc.days * 86400 / (wall > 0 ? wall : 1e-9));
+  if (series && write_series(n, series) != 0) {
+    fprintf(stderr, "cvd simulate: cannot write %s\n", series);
+    close_net(n);
+    return EXIT_RUNTIME;
+  }
   json_t *rs = json_array();
   for (int k = 0; k < n->sc.remotes; k++) {
     struct sim_score s;

@@ -29,7 +29,11 @@ const char site_conf_help[] =
 "  keep_days N                    days acknowledged tracks stay in the spool [30]\n"
 "  max_freq F                     largest frequency setpoint accepted [1e-8]\n"
 "  max_freq_step_acquire F        largest change per command before the first lock [1e-9]\n"
-"  max_freq_step_locked F         and after it [1e-12]\n"
+"  max_freq_step_locked F         largest change of frequency steering per command after\n"
+"                                 it [1e-12]\n"
+"  max_slew_locked F              largest time-steering slew after it [1e-11]\n"
+"  max_slew_phase_ns NS           largest time one command's slew may move the clock after\n"
+"                                 it [100]\n"
 "  max_phase_step_ns NS           largest phase step accepted [1000000]\n"
 "  max_drift_per_day D            largest drift rate accepted [1e-10]\n"
 "  truth yes|no                   record the simulated truth each minute [yes]\n"
@@ -138,6 +142,8 @@ DBL(h_max_freq, "max_freq", limits.max_freq, 1e-15, 1e-6)
 DBL(h_step_acq, "max_freq_step_acquire", limits.max_step_acquire, 1e-16, 1e-6)
 DBL(h_step_lock, "max_freq_step_locked", limits.max_step_locked, 1e-16, 1e-6)
 DBL(h_max_phase, "max_phase_step_ns", limits.max_phase_step_ns, 0, 1e9)
+DBL(h_max_slew, "max_slew_locked", limits.max_slew_locked, 1e-16, 1e-6)
+DBL(h_max_slew_ph, "max_slew_phase_ns", limits.max_slew_phase_ns, 0, 1e9)
 DBL(h_max_drift, "max_drift_per_day", limits.max_drift_per_day, 0, 1e-6)
 
 static int get_int(const char *what, const char *s, long long lo, long long hi, int *out,
@@ -242,6 +248,8 @@ static const struct conf_directive site_tab[] = {
     {"max_freq_step_acquire", 1, 1, h_step_acq},
     {"max_freq_step_locked", 1, 1, h_step_lock},
     {"max_phase_step_ns", 1, 1, h_max_phase},
+    {"max_slew_locked", 1, 1, h_max_slew},
+    {"max_slew_phase_ns", 1, 1, h_max_slew_ph},
     {"max_drift_per_day", 1, 1, h_max_drift},
     {"truth", 1, 1, h_truth},
     {"log_level", 1, 1, h_log_level},

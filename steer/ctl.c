@@ -115,36 +115,46 @@ static double total_at(const struct ctl *c, int64_t t)
 
 static double clamp(double v, double lo, double hi) { return v < lo ? lo : v > hi ? hi : v; }
 
-/* Bounds a proposal so the site, which checks the same limits, accepts it: the change of
- * the frequency it applies at `now` and the setpoint itself.  Returns 1 if clamped. */
+/* Bounds a proposal so the site, which checks the same limits (cmd_check), accepts it.
+ * A slew cut down in rate runs longer, so it still moves the clock as far.  Returns 1 if
+ * anything was bounded. */
 static int bound(const struct ctl *c, struct steer_cmd *cmd, int64_t now)
 {
   const struct steer_limits *l = &c->p.limits;
-  /* Margin for the time between now and the site's receipt, and for rounding. */
-  double max = 0.99 * (c->locked_once ? l->max_step_locked : l->max_step_acquire);
-  double maxf = 0.99 * l->max_freq;
-  double prev_hold = hold_at(c, now), prev_total = total_at(c, now);
+  /* Margins for the time between now and the site's receipt, and for rounding. */
+  const double k = 0.99;
+  double maxf = k * l->max_freq;
   struct steer_cmd want = *cmd;
-  cmd->drift_per_day = clamp(cmd->drift_per_day, -0.99 * l->max_drift_per_day,
-                             0.99 * l->max_drift_per_day);
-  cmd->freq = clamp(cmd->freq, prev_hold - max, prev_hold + max);
-  cmd->freq = clamp(cmd->freq, -maxf, maxf);
-  double total = clamp(cmd->freq + cmd->slew_freq, prev_total - max, prev_total + max);
-  total = clamp(total, -maxf, maxf);
-  double slew = total - cmd->freq;
-  if (slew == 0 || (slew > 0) != (cmd->slew_freq > 0)) {
+  cmd->drift_per_day = clamp(cmd->drift_per_day, -k * l->max_drift_per_day,
+                             k * l->max_drift_per_day);
+  double phase = cmd->slew_until > now ? cmd->slew_freq * (double)(cmd->slew_until - now) : 0;
+  if (c->locked_once) {
+    double prev = hold_at(c, now), max = k * l->max_step_locked;
+    cmd->freq = clamp(cmd->freq, prev - max, prev + max);
+    cmd->freq = clamp(cmd->freq, -maxf, maxf);
+    phase = clamp(phase, -k * l->max_slew_phase_ns, k * l->max_slew_phase_ns);
+    double slew = clamp(cmd->slew_freq, -k * l->max_slew_locked, k * l->max_slew_locked);
+    cmd->slew_freq = phase == 0 ? 0 : slew;
+  } else {
+    double prev_hold = hold_at(c, now), prev_total = total_at(c, now);
+    double max = k * l->max_step_acquire;
+    cmd->freq = clamp(cmd->freq, prev_hold - max, prev_hold + max);
+    cmd->freq = clamp(cmd->freq, -maxf, maxf);
+    double total = clamp(cmd->freq + cmd->slew_freq, prev_total - max, prev_total + max);
+    total = clamp(total, -maxf, maxf);
+    double slew = total - cmd->freq;
+    cmd->slew_freq = (slew > 0) == (phase > 0) ? slew : 0;
+  }
+  if (cmd->slew_freq == 0 || phase == 0) {
     cmd->slew_freq = 0;
     cmd->slew_until = 0;
-  } else if (slew != cmd->slew_freq && cmd->slew_until > now) {
-    /* A slower slew, for longer: the same phase is removed. */
-    double phase = cmd->slew_freq * (double)(cmd->slew_until - now);
-    cmd->slew_until = now + (int64_t)(phase / slew);
-    cmd->slew_freq = slew;
-  }
+  } else
+    cmd->slew_until = now + (int64_t)(phase / cmd->slew_freq);
   if (cmd->phase_step_ns != 0 && fabs(cmd->phase_step_ns) > l->max_phase_step_ns)
     cmd->phase_step_ns = copysign(l->max_phase_step_ns, cmd->phase_step_ns);
-  return want.freq != cmd->freq || want.slew_freq != cmd->slew_freq ||
-         want.drift_per_day != cmd->drift_per_day || want.phase_step_ns != cmd->phase_step_ns;
+  return fabs(want.freq - cmd->freq) > 1e-20 || fabs(want.slew_freq - cmd->slew_freq) > 1e-20 ||
+         want.drift_per_day != cmd->drift_per_day || want.phase_step_ns != cmd->phase_step_ns ||
+         llabs(want.slew_until - cmd->slew_until) > NS_PER_S;
 }
 
 static void set_state_from_x(struct ctl *c, double x, int tracking, int64_t now, char *reason,

@@ -18,7 +18,7 @@ void engine_conf_default(struct engine_conf *c)
 {
   memset(c, 0, sizeof *c);
   snprintf(c->db_path, sizeof c->db_path, "cvd-server.db");
-  snprintf(c->servo, sizeof c->servo, "pi");
+  snprintf(c->servo, sizeof c->servo, "kalman");
   servo_params_default(&c->sp);
   ctl_params_default(&c->cp);
 }

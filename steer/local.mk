@@ -4,5 +4,7 @@ steer_libsteer_a_SOURCES = \
 	steer/ctl.c steer/ctl.h \
 	steer/cv.c steer/cv.h \
 	steer/engine.c steer/engine.h \
+	steer/kalman.c \
+	steer/kf.c steer/kf.h \
 	steer/pi.c \
 	steer/servo.c steer/servo.h

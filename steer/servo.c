@@ -5,9 +5,11 @@
 
 #include "core/drvconf.h"
 
+extern const struct servo_ops servo_kalman_ops;
 extern const struct servo_ops servo_pi_ops;
 
 static const struct servo_ops *const servos[] = {
+    &servo_kalman_ops,
     &servo_pi_ops,
     NULL,
 };

@@ -63,6 +63,7 @@ struct servo_out {
   double slew_freq;        /* time steering: extra frequency for slew_s seconds */
   double slew_s;
   double phase_step_ns;    /* time steering by a step; 0 for none */
+  double step_ns;          /* SERVO_STEP_DETECTED: the measurement step found, ns */
 };
 
 struct servo;
@@ -76,6 +77,9 @@ struct servo_ops {
   void (*predict)(const struct servo *s, int64_t t, double *x_free_ns, double *sigma_ns);
   /* The free-running frequency and drift (per day) estimated now, for holdover. */
   void (*frequency)(const struct servo *s, double *y, double *drift_per_day);
+  /* Shifts the servo's measurement bias (a step the engine estimated from all remotes
+   * together); NULL when the servo does not correct steps. */
+  void (*add_bias)(struct servo *s, double ns);
   json_t *(*save)(const struct servo *s);
   int (*load)(struct servo *s, const json_t *j, char *err, size_t errlen);
 };

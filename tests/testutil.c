@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -120,6 +121,8 @@ pid_t th_spawn(char *const argv[], const char *log)
   if (pid != 0)
     return pid;
   setpgid(0, 0);
+  /* A test that fails (or is killed) takes what it started with it. */
+  prctl(PR_SET_PDEATHSIG, SIGKILL);
   if (log) {
     int fd = open(log, O_WRONLY | O_CREAT | O_APPEND, 0644);
     if (fd >= 0) {

@@ -1,0 +1,366 @@
+/* A Kalman servo: the free-running clock (phase, frequency, drift, and flicker frequency
+ * noise as a sum of Gauss-Markov processes) estimated from the common-view measurements,
+ * and steered by absolute setpoints: the frequency and drift that cancel the estimated
+ * ones (frequency steering), and a slew that brings the steered clock to zero at the next
+ * slot midpoint (time steering).
+ *
+ * Clock model (NIST SP 1065 table 5 for the levels; the flicker approximation after
+ * the usual sum of first-order Markov processes, one per decade of correlation time):
+ *   x' = y + sum u_i + w1,  y' = d + w2,  d' = w3,  u_i' = -u_i / tau_i + wu_i
+ *   q1 = adev_1s^2 (white FM), q2 = 3 rwfm_1d^2 / 86400 s (random-walk FM),
+ *   var(u_i) = ln(10) h_-1 with h_-1 = floor^2 / (2 ln 2) (flicker FM), tau_i = 10^(2.5+i) s.
+ * Measurement: z = x + bias + v, var(v) learnt from the innovations, started from
+ * meas_noise_ns, plus the tracks' own statistical variance.
+ *
+ * Acquisition: the first measurements give the frequency; it is set first and, once the
+ * site holds it, the time offset is removed by a phase step (or a bounded slew).  While
+ * tracking, an innovation beyond 5 sigma is an outlier and not used; two in a row of the
+ * same size are a step in the measurement (a receiver delay), estimated and corrected,
+ * never followed; three inconsistent ones in a row open the filter to a change of the
+ * clock. */
+#include "config.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/jsonx.h"
+#include "core/timeutil.h"
+#include "steer/kf.h"
+#include "steer/servo.h"
+
+extern const struct servo_ops servo_kalman_ops;
+
+#define KM_OU 5          /* flicker components */
+#define KM_N (3 + KM_OU) /* state: x, y, d, u_1..u_5 */
+#define KM_OUTLIER 5.0   /* sigmas */
+#define KM_CACHE 4
+#define KM_R_WEIGHT (1.0 / 288) /* two days of slots for the learnt measurement noise */
+
+struct km_trans {
+  double dt;
+  kf_mat F, Q;
+};
+
+struct kalman_servo {
+  struct servo base;
+  struct kf_model model;
+  struct kf f;
+  int64_t t;             /* time of the estimate */
+  int stage;             /* 0 measuring, 1 frequency set, 2 tracking */
+  int count;
+  double f0;             /* the frequency proposed in stage 1, fractional */
+  double bias;           /* measurement bias from detected steps, ns */
+  double r2;             /* learnt measurement noise, ns^2 */
+  int n_out;             /* consecutive outliers */
+  double prev_nu;        /* the last one's innovation */
+  struct km_trans cache[KM_CACHE];
+  int cache_next;
+};
+
+static const struct km_trans *trans(struct kalman_servo *s, double dt)
+{
+  for (int i = 0; i < KM_CACHE; i++)
+    if (s->cache[i].dt == dt)
+      return &s->cache[i];
+  struct km_trans *c = &s->cache[s->cache_next];
+  s->cache_next = (s->cache_next + 1) % KM_CACHE;
+  c->dt = dt;
+  kf_discretize(&s->model, dt, c->F, c->Q);
+  return c;
+}
+
+static void build_model(struct kalman_servo *s)
+{
+  const struct clock_model *cm = &s->base.p.clk;
+  struct kf_model *m = &s->model;
+  memset(m, 0, sizeof *m);
+  m->n = KM_N;
+  m->A[0][1] = 1;
+  m->A[1][2] = 1;
+  m->Qc[0][0] = cm->adev_1s * cm->adev_1s * 1e18;
+  m->Qc[1][1] = 3.0 * cm->rwfm_adev_1d * cm->rwfm_adev_1d / 86400.0 * 1e18;
+  double dr = cm->drift_rw * 1e9 / 86400.0;
+  m->Qc[2][2] = dr * dr / 86400.0;
+  double h1 = cm->flicker_floor * cm->flicker_floor / (2 * M_LN2) * 1e18;
+  for (int i = 0; i < KM_OU; i++) {
+    double tau = pow(10.0, 2.5 + i), var = M_LN10 * h1;
+    m->A[0][3 + i] = 1;
+    m->A[3 + i][3 + i] = -1 / tau;
+    m->Qc[3 + i][3 + i] = 2 * var / tau;
+  }
+}
+
+static struct servo *km_create(const struct servo_params *p)
+{
+  struct kalman_servo *s = calloc(1, sizeof *s);
+  if (!s)
+    return NULL;
+  s->base.ops = &servo_kalman_ops;
+  s->base.p = *p;
+  if (s->base.p.acquire_slots < 3)
+    s->base.p.acquire_slots = 3;
+  build_model(s);
+  s->f.n = KM_N;
+  s->r2 = p->meas_noise_ns * p->meas_noise_ns;
+  for (int i = 0; i < KM_CACHE; i++)
+    s->cache[i].dt = -1;
+  return &s->base;
+}
+
+static void km_destroy(struct servo *s) { free(s); }
+
+static double freq_of(const double *x)
+{
+  double y = x[1];
+  for (int i = 0; i < KM_OU; i++)
+    y += x[3 + i];
+  return y; /* ns/s */
+}
+
+/* The mean of the state at t (t >= s->t). */
+static void mean_at(struct kalman_servo *s, int64_t t, double *x)
+{
+  memcpy(x, s->f.x, sizeof(double) * KM_N);
+  if (t > s->t) {
+    const struct km_trans *c = trans(s, (double)(t - s->t) / 1e9);
+    struct kf tmp = s->f;
+    kf_predict_mean(&tmp, c->F, x);
+  }
+}
+
+static void start(struct kalman_servo *s, const struct servo_meas *m, double z)
+{
+  memset(&s->f, 0, sizeof s->f);
+  s->f.n = KM_N;
+  s->f.x[0] = z;
+  double r = s->r2 + m->sigma_ns * m->sigma_ns;
+  s->f.P[0][0] = r;
+  s->f.P[1][1] = 100.0;                          /* 1e-8: a cold rubidium */
+  double d0 = 1e-10 * 1e9 / 86400.0;             /* 1e-10 per day, in ns/s^2 */
+  s->f.P[2][2] = d0 * d0;
+  for (int i = 0; i < KM_OU; i++)
+    s->f.P[3 + i][3 + i] = s->model.Qc[3 + i][3 + i] * pow(10.0, 2.5 + i) / 2;
+  s->t = m->t;
+}
+
+/* Time steering: the slew that brings the steered clock to zero at the next slot
+ * midpoint at least a minute ahead, and the frequency steering that holds it there. */
+static void control(struct kalman_servo *s, const struct servo_meas *m, struct servo_out *out)
+{
+  int64_t target = tu_slot_start(m->t_apply) + SLOT_NS / 2;
+  if (target < m->t_apply + 60 * NS_PER_S)
+    target += SLOT_NS;
+  double x_now[KM_N], x_tgt[KM_N];
+  mean_at(s, m->t_apply, x_now);
+  mean_at(s, target, x_tgt);
+  double D = (double)(target - m->t_apply) / 1e9;
+  double fr = -freq_of(x_now), dr = -x_now[2];
+  double r = x_tgt[0] + m->steer_apply_ns + fr * D + dr * D * D / 2;
+  out->has_control = 1;
+  out->freq = fr * 1e-9;
+  out->drift_per_day = dr * 1e-9 * 86400.0;
+  out->slew_freq = -r / D * 1e-9;
+  out->slew_s = D;
+}
+
+static void estimates(struct kalman_servo *s, const struct servo_meas *m, struct servo_out *out)
+{
+  out->x_est_ns = s->f.x[0] + m->steer_ns;
+  out->x_sigma_ns = sqrt(s->f.P[0][0]);
+  out->y_free = freq_of(s->f.x) * 1e-9;
+}
+
+static const double H[KF_MAX] = {1};
+
+static int km_sample(struct servo *sv, const struct servo_meas *m, struct servo_out *out)
+{
+  struct kalman_servo *s = (struct kalman_servo *)sv;
+  const struct servo_params *p = &sv->p;
+  memset(out, 0, sizeof *out);
+  out->innovation_ns = NAN;
+  double z = m->x_ns - m->steer_ns - s->bias;
+  double r = s->r2 + (isfinite(m->sigma_ns) ? m->sigma_ns * m->sigma_ns : 0);
+
+  if (s->count == 0) {
+    start(s, m, z);
+    s->count = 1;
+    out->verdict = SERVO_FIRST;
+    estimates(s, m, out);
+    return 0;
+  }
+  if (m->t <= s->t)
+    return 0;
+  const struct km_trans *c = trans(s, (double)(m->t - s->t) / 1e9);
+  kf_predict(&s->f, c->F, c->Q);
+  s->t = m->t;
+  double nu, S;
+  kf_innovation(&s->f, H, z, r, &nu, &S);
+  out->innovation_ns = nu;
+
+  if (s->stage < 2) {
+    /* Acquisition: large innovations are the clock's own offset. */
+    kf_update(&s->f, H, z, r);
+    s->count++;
+    estimates(s, m, out);
+    if (s->count < p->acquire_slots) {
+      out->verdict = SERVO_FIRST;
+      return 0;
+    }
+    if (s->stage == 0) {
+      s->f0 = -freq_of(s->f.x) * 1e-9;
+      s->stage = 1;
+    }
+    out->has_control = 1;
+    out->freq = s->f0;
+    if (fabs(m->hold_apply - s->f0) > 1e-15) {
+      out->verdict = SERVO_WAIT;
+      return 0;
+    }
+    /* The site holds the frequency: remove the time offset now. */
+    control(s, m, out);
+    double x_now[KM_N];
+    mean_at(s, m->t_apply, x_now);
+    double x_apply = x_now[0] + m->steer_apply_ns + m->committed_ns;
+    out->verdict = SERVO_JUMP;
+    if (m->can_step) {
+      out->phase_step_ns = -x_apply;
+      out->slew_freq = 0;
+      out->slew_s = 0;
+    } else {
+      double slew = -x_apply * 1e-9 / p->slew_time_s;
+      if (fabs(slew) > p->slew_max)
+        slew = copysign(p->slew_max, slew);
+      out->slew_freq = slew;
+      out->slew_s = -x_apply * 1e-9 / slew;
+    }
+    s->stage = 2;
+    out->tracking = 1;
+    return 0;
+  }
+
+  out->tracking = 1;
+  double lim = KM_OUTLIER * sqrt(S);
+  if (fabs(nu) > lim) {
+    if (s->n_out >= 1 && fabs(nu - s->prev_nu) < 4 * sqrt(2 * S)) {
+      /* The same offset twice: a step in the measurement, not in the clock. */
+      double step = 0.5 * (nu + s->prev_nu);
+      s->bias += step;
+      kf_update(&s->f, H, z - step, r);
+      out->verdict = SERVO_STEP_DETECTED;
+      out->step_ns = step;
+      s->n_out = 0;
+    } else if (s->n_out >= 2) {
+      /* Offsets that keep changing: the clock itself changed (a frequency step).  Open
+       * the filter to it and take the measurement. */
+      s->f.P[1][1] += 1e-4; /* (1e-13)^2 in (ns/s)^2 */
+      kf_update(&s->f, H, z, r);
+      out->verdict = SERVO_USED;
+      s->n_out = 0;
+    } else {
+      out->verdict = SERVO_OUTLIER;
+      s->prev_nu = nu;
+      s->n_out++;
+    }
+  } else {
+    s->n_out = 0;
+    kf_update(&s->f, H, z, r);
+    out->verdict = SERVO_USED;
+    /* Learn the measurement noise from the innovations: E[nu^2] = h P h' + R. */
+    double rr = nu * nu - (S - r);
+    s->r2 += KM_R_WEIGHT * (rr - s->r2);
+    double lo = 0.05 * 0.05, hi = 1e4;
+    s->r2 = s->r2 < lo ? lo : s->r2 > hi ? hi : s->r2;
+  }
+  estimates(s, m, out);
+  control(s, m, out);
+  return 0;
+}
+
+static void km_predict(const struct servo *sv, int64_t t, double *x_free_ns, double *sigma_ns)
+{
+  struct kalman_servo *s = (struct kalman_servo *)sv;
+  struct kf tmp = s->f;
+  if (t > s->t) {
+    const struct km_trans *c = trans(s, (double)(t - s->t) / 1e9);
+    kf_predict(&tmp, c->F, c->Q);
+  }
+  *x_free_ns = tmp.x[0];
+  *sigma_ns = sqrt(tmp.P[0][0]);
+}
+
+static void km_frequency(const struct servo *sv, double *y, double *drift_per_day)
+{
+  const struct kalman_servo *s = (const struct kalman_servo *)sv;
+  *y = freq_of(s->f.x) * 1e-9;
+  *drift_per_day = s->f.x[2] * 1e-9 * 86400.0;
+}
+
+static void km_add_bias(struct servo *sv, double ns)
+{
+  ((struct kalman_servo *)sv)->bias += ns;
+}
+
+static json_t *km_save(const struct servo *sv)
+{
+  const struct kalman_servo *s = (const struct kalman_servo *)sv;
+  json_t *x = json_array(), *P = json_array();
+  for (int i = 0; i < KM_N; i++) {
+    json_array_append_new(x, json_real(s->f.x[i]));
+    for (int j = 0; j <= i; j++)
+      json_array_append_new(P, json_real(s->f.P[i][j]));
+  }
+  return json_pack("{s:s,s:i,s:i,s:I,s:f,s:f,s:f,s:i,s:f,s:o,s:o}", "servo", "kalman", "stage",
+                   s->stage, "count", s->count, "t", (json_int_t)s->t, "f0", s->f0, "bias",
+                   s->bias, "r2", s->r2, "n_out", s->n_out, "prev_nu", s->prev_nu, "x", x, "P",
+                   P);
+}
+
+static int km_load(struct servo *sv, const json_t *j, char *err, size_t errlen)
+{
+  struct kalman_servo *s = (struct kalman_servo *)sv;
+  long long v;
+  if (jx_int(j, "stage", JX_REQUIRED, 0, 2, &v, err, errlen) < 0)
+    return -1;
+  s->stage = (int)v;
+  if (jx_int(j, "count", JX_REQUIRED, 0, INT32_MAX, &v, err, errlen) < 0)
+    return -1;
+  s->count = (int)v;
+  if (jx_int(j, "t", JX_REQUIRED, INT64_MIN, INT64_MAX, &v, err, errlen) < 0)
+    return -1;
+  s->t = v;
+  if (jx_double(j, "f0", JX_REQUIRED, -1, 1, &s->f0, err, errlen) < 0 ||
+      jx_double(j, "bias", JX_REQUIRED, -1e9, 1e9, &s->bias, err, errlen) < 0 ||
+      jx_double(j, "r2", JX_REQUIRED, 0, 1e12, &s->r2, err, errlen) < 0 ||
+      jx_int(j, "n_out", JX_REQUIRED, 0, 1000, &v, err, errlen) < 0)
+    return -1;
+  s->n_out = (int)v;
+  if (jx_double(j, "prev_nu", JX_REQUIRED, -1e12, 1e12, &s->prev_nu, err, errlen) < 0)
+    return -1;
+  const json_t *x = json_object_get(j, "x"), *P = json_object_get(j, "P");
+  if (!json_is_array(x) || json_array_size(x) != KM_N || !json_is_array(P) ||
+      json_array_size(P) != KM_N * (KM_N + 1) / 2) {
+    snprintf(err, errlen, "state or covariance of the wrong size");
+    return -1;
+  }
+  int k = 0;
+  for (int i = 0; i < KM_N; i++) {
+    s->f.x[i] = json_number_value(json_array_get(x, (size_t)i));
+    for (int q = 0; q <= i; q++, k++)
+      s->f.P[i][q] = s->f.P[q][i] = json_number_value(json_array_get(P, (size_t)k));
+  }
+  return 0;
+}
+
+const struct servo_ops servo_kalman_ops = {
+    .name = "kalman",
+    .create = km_create,
+    .destroy = km_destroy,
+    .sample = km_sample,
+    .predict = km_predict,
+    .frequency = km_frequency,
+    .add_bias = km_add_bias,
+    .save = km_save,
+    .load = km_load,
+};

@@ -23,6 +23,7 @@ void ctl_params_default(struct ctl_params *p)
   p->holdover_slots = 2;
   p->grace = 120 * NS_PER_S;
   p->validity = 1800 * NS_PER_S;
+  p->fault_hold = 6 * 3600 * NS_PER_S;
   cmd_limits_default(&p->limits);
 }
 
@@ -157,10 +158,21 @@ static int bound(const struct ctl *c, struct steer_cmd *cmd, int64_t now)
          llabs(want.slew_until - cmd->slew_until) > NS_PER_S;
 }
 
+void ctl_flag_fault(struct ctl *c, int64_t until, const char *reason)
+{
+  c->fault_until = until;
+  snprintf(c->fault_reason, sizeof c->fault_reason, "%s", reason);
+}
+
 static void set_state_from_x(struct ctl *c, double x, int tracking, int64_t now, char *reason,
                              size_t n)
 {
   double ax = fabs(x);
+  if (now < c->fault_until) {
+    c->state = CS_ALARM;
+    snprintf(c->alarm_reason, sizeof c->alarm_reason, "%s", c->fault_reason);
+    return;
+  }
   if (!c->locked_once) {
     /* Not during acquisition, nor while a step or a slew is still to come: the clock is
      * only passing by. */
@@ -180,7 +192,7 @@ static void set_state_from_x(struct ctl *c, double x, int tracking, int64_t now,
     c->state = CS_ALARM;
     snprintf(c->alarm_reason, sizeof c->alarm_reason, "|x| %.0f ns at or above %.0f ns", ax,
              c->p.alarm_ns);
-    snprintf(reason, n, "ALARM: %s", c->alarm_reason);
+    snprintf(reason, n, "ALARM: %.240s", c->alarm_reason);
   }
 }
 
@@ -191,7 +203,7 @@ static const char *verdict_text(int v)
   case SERVO_WAIT: return "acquiring: frequency set, waiting for the site to hold it";
   case SERVO_USED: return "measurement used";
   case SERVO_OUTLIER: return "outlier rejected";
-  case SERVO_STEP_DETECTED: return "step detected";
+  case SERVO_STEP_DETECTED: return "measurement step detected";
   case SERVO_JUMP: return "acquired: the site holds the frequency, time offset removed";
   default: return "?";
   }
@@ -234,6 +246,18 @@ int ctl_measure(struct ctl *c, int64_t slot, double x_ns, double sigma_ns,
   d->y_est = out.y_free;
   d->innovation_ns = out.innovation_ns;
   snprintf(d->reason, sizeof d->reason, "%s", verdict_text(out.verdict));
+  if (out.verdict == SERVO_STEP_DETECTED) {
+    d->step = 1;
+    d->step_ns = out.step_ns;
+    c->step_slot = slot;
+    c->step_own = c->step_ns = out.step_ns;
+    /* The mean of two innovations of variance S each. */
+    double si = out.innovation_sigma_ns;
+    c->step_var = isfinite(si) ? si * si / 2 : 4.0;
+    snprintf(d->reason, sizeof d->reason,
+             "measurement step of %+.1f ns (a receiver delay): corrected, not followed",
+             out.step_ns);
+  }
   set_state_from_x(c, out.verdict == SERVO_OUTLIER ? out.x_est_ns : x_ns, out.tracking, now,
                    d->reason, sizeof d->reason);
   if ((before == CS_HOLDOVER || (before == CS_ALARM && missing > 0)) && c->state != before)
@@ -314,7 +338,7 @@ int ctl_tick(struct ctl *c, int64_t now, struct ctl_decision *d)
     snprintf(c->alarm_reason, sizeof c->alarm_reason,
              "holdover: 95%% bound of the prediction %.0f ns reached %.0f ns", bound95,
              c->p.alarm_ns);
-    snprintf(d->reason, sizeof d->reason, "ALARM: %s", c->alarm_reason);
+    snprintf(d->reason, sizeof d->reason, "ALARM: %.240s", c->alarm_reason);
   } else
     snprintf(d->reason, sizeof d->reason, "holdover: no common-view data after slot %s",
              tu_format(c->last_slot, t, sizeof t, 0));

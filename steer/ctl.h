@@ -22,6 +22,7 @@ struct ctl_params {
   int holdover_slots;     /* missing slots that make holdover [2] */
   int64_t grace;          /* a slot is due this long after its end [120 s] */
   int64_t validity;       /* how long a command is valid [1800 s] */
+  int64_t fault_hold;     /* how long a reference fault keeps the clocks in ALARM [6 h] */
   struct steer_limits limits;
 };
 
@@ -35,6 +36,8 @@ struct ctl_decision {
   struct steer_cmd cmd;
   enum clock_state state;
   char reason[256];
+  int step;                /* a step in the measurement was detected (and corrected) */
+  double step_ns;
 };
 
 struct ctl {
@@ -43,7 +46,7 @@ struct ctl {
   struct ctl_params p;
   enum clock_state state;
   int locked_once;
-  char alarm_reason[160];
+  char alarm_reason[256];
   int64_t last_slot;       /* newest common-view slot taken */
   double last_x_ns, last_sigma_ns;
   /* The site's oscillator as last reported. */
@@ -57,6 +60,13 @@ struct ctl {
   int64_t next_id, next_step_id;
   /* Holdover prediction, when in HOLDOVER. */
   double pred_x_ns, pred_sigma_ns;
+  /* The last step detected in the measurements. */
+  int64_t step_slot;
+  double step_own;         /* as this clock's servo estimated it */
+  double step_ns, step_var; /* as applied (the common estimate when the engine made one) */
+  /* A fault flagged by the engine (on the reference): ALARM until fault_until. */
+  int64_t fault_until;
+  char fault_reason[200];
 };
 
 struct ctl *ctl_create(const char *site, const char *servo_name, const struct servo_params *sp,
@@ -76,6 +86,10 @@ int ctl_measure(struct ctl *c, int64_t slot, double x_ns, double sigma_ns,
 /* Time passing without data: holdover, its prediction and alarm.  Returns 1 when the state
  * changed (d says to what and why), else 0. */
 int ctl_tick(struct ctl *c, int64_t now, struct ctl_decision *d);
+
+/* Flags a fault outside this clock (the reference's) until `until`: the state is ALARM
+ * with the reason while steering goes on. */
+void ctl_flag_fault(struct ctl *c, int64_t until, const char *reason);
 
 /* Steered x predicted at t, with its 1-sigma, from the servo and the held command. */
 void ctl_predict(const struct ctl *c, int64_t t, double *x_ns, double *sigma_ns);

@@ -141,6 +141,55 @@ static void log_decision(struct engine *e, const struct ctl *c, const struct ctl
     LOGE("engine", "%s: writing the steering log failed", c->site);
 }
 
+/* Steps in the measurements of several remotes in the same slot, of one size, are the
+ * reference's: every remote measures against it.  Their common size is estimated from all
+ * of them together (weighted mean), every remote's servo takes it, and the reference is
+ * flagged for staff. */
+static void common_step(struct engine *e, int64_t slot, int64_t now)
+{
+  double sw = 0, swx = 0;
+  int n = 0;
+  for (int i = 0; i < e->n_sites; i++) {
+    const struct ctl *c = e->sites[i].ctl;
+    if (c && c->step_slot == slot && c->step_var > 0) {
+      sw += 1 / c->step_var;
+      swx += c->step_own / c->step_var;
+      n++;
+    }
+  }
+  if (n < 2)
+    return;
+  double mean = swx / sw, var = 1 / sw;
+  for (int i = 0; i < e->n_sites; i++) {
+    const struct ctl *c = e->sites[i].ctl;
+    if (c && c->step_slot == slot && fabs(c->step_own - mean) > 4 * sqrt(c->step_var))
+      return; /* not one step: each remote keeps its own */
+  }
+  char t[40], why[200];
+  snprintf(why, sizeof why,
+           "the measurements of %d remotes stepped together by %+.1f ns at %s: the reference "
+           "receiver's delay changed by %+.1f ns; corrected",
+           n, mean, tu_format(slot, t, sizeof t, 0), -mean);
+  for (int i = 0; i < e->n_sites; i++) {
+    struct ctl *c = e->sites[i].ctl;
+    if (!c)
+      continue;
+    if (c->step_slot == slot && c->servo->ops->shift_bias) {
+      c->servo->ops->shift_bias(c->servo, mean - c->step_ns, var);
+      c->step_ns = mean;
+      c->step_var = var;
+    }
+    ctl_flag_fault(c, now + c->p.fault_hold, why);
+    save_ctl(e, c, now);
+  }
+  if (e->ref_fault_until <= now || strcmp(e->ref_fault, why) != 0) {
+    LOGW("engine", "reference %s: %s", e->sites[e->ref].name, why);
+    store_event(e->db, now, e->sites[e->ref].name, "reference_step", why);
+  }
+  e->ref_fault_until = now + e->conf.cp.fault_hold;
+  snprintf(e->ref_fault, sizeof e->ref_fault, "%s", why);
+}
+
 static void run_ctl(struct engine *e, struct engine_site *s, int64_t slot, double x, double sigma,
                     const struct track *remote, int64_t now)
 {
@@ -160,6 +209,11 @@ static void run_ctl(struct engine *e, struct engine_site *s, int64_t slot, doubl
     LOGE("engine", "%s: storing command %lld failed", s->name, (long long)d.cmd.id);
   log_decision(e, s->ctl, &d);
   save_ctl(e, s->ctl, now);
+  if (d.step) {
+    LOGW("engine", "%s: %s", s->name, d.reason);
+    store_event(e->db, now, s->name, "measurement_step", d.reason);
+    common_step(e, slot, now);
+  }
   if (d.state != before || (d.has_cmd && d.cmd.phase_step_ns != 0 && d.cmd.phase_step_id ==
                                                                        s->ctl->next_step_id - 1))
     LOGI("engine", "%s: %s -> %s, x %.1f ns: %s", s->name, cs_name(before), cs_name(d.state),
@@ -345,8 +399,11 @@ json_t *engine_grid(struct engine *e, int64_t now)
       json_object_set_new(c, "alarm_reason",
                           s->ctl->state == CS_ALARM ? json_string(s->ctl->alarm_reason)
                                                     : json_null());
-    } else
-      json_object_set_new(c, "state", json_string("REFERENCE"));
+    } else {
+      int fault = e->ref_fault_until > now;
+      json_object_set_new(c, "state", json_string(fault ? "ALARM" : "REFERENCE"));
+      json_object_set_new(c, "alarm_reason", fault ? json_string(e->ref_fault) : json_null());
+    }
     json_array_append_new(clocks, c);
   }
   json_t *matrix = json_array();

@@ -50,6 +50,8 @@ struct engine {
   struct engine_site sites[ENGINE_MAX_SITES];
   int n_sites;
   int ref;                 /* index of the reference site */
+  int64_t ref_fault_until; /* a fault flagged on the reference */
+  char ref_fault[200];
 };
 
 /* Opens the store and restores every clock's controller.  Returns 0 or -1 with err. */

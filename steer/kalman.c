@@ -9,8 +9,11 @@
  *   x' = y + sum u_i + w1,  y' = d + w2,  d' = w3,  u_i' = -u_i / tau_i + wu_i
  *   q1 = adev_1s^2 (white FM), q2 = 3 rwfm_1d^2 / 86400 s (random-walk FM),
  *   var(u_i) = ln(10) h_-1 with h_-1 = floor^2 / (2 ln 2) (flicker FM), tau_i = 10^(2.5+i) s.
- * Measurement: z = x + bias + v, var(v) learnt from the innovations, started from
- * meas_noise_ns, plus the tracks' own statistical variance.
+ * Measurement: z = x + b + v, var(v) learnt from the innovations, started from
+ * meas_noise_ns, plus the tracks' own statistical variance.  b, the bias of the
+ * measurement, is a state too: known (zero variance) until a step is detected, then
+ * opened to the size estimated and refined by the measurements that follow, the clock's
+ * continuity telling the two apart.
  *
  * Acquisition: the first measurements give the frequency; it is set first and, once the
  * site holds it, the time offset is removed by a phase step (or a bounded slew).  While
@@ -32,8 +35,9 @@
 
 extern const struct servo_ops servo_kalman_ops;
 
-#define KM_OU 5          /* flicker components */
-#define KM_N (3 + KM_OU) /* state: x, y, d, u_1..u_5 */
+#define KM_OU 5              /* flicker components */
+#define KM_B (3 + KM_OU)     /* index of the measurement bias */
+#define KM_N (4 + KM_OU)     /* state: x, y, d, u_1..u_5, b */
 #define KM_OUTLIER 5.0   /* sigmas */
 #define KM_CACHE 4
 #define KM_R_WEIGHT (1.0 / 288) /* two days of slots for the learnt measurement noise */
@@ -51,7 +55,6 @@ struct kalman_servo {
   int stage;             /* 0 measuring, 1 frequency set, 2 tracking */
   int count;
   double f0;             /* the frequency proposed in stage 1, fractional */
-  double bias;           /* measurement bias from detected steps, ns */
   double r2;             /* learnt measurement noise, ns^2 */
   int n_out;             /* consecutive outliers */
   double prev_nu;        /* the last one's innovation */
@@ -119,15 +122,31 @@ static double freq_of(const double *x)
   return y; /* ns/s */
 }
 
+/* Propagates f (and its covariance unless mean_only) over dt seconds in steps of at most
+ * one slot: Van Loan's exponential of a long step would lose everything to the fast
+ * decaying flicker components. */
+#define KM_MAX_STEP 600.0
+
+static void propagate(struct kalman_servo *s, struct kf *f, double dt, int mean_only)
+{
+  while (dt > 0) {
+    double h = dt > KM_MAX_STEP ? KM_MAX_STEP : dt;
+    const struct km_trans *c = trans(s, h);
+    if (mean_only)
+      kf_predict_mean(f, c->F, f->x);
+    else
+      kf_predict(f, c->F, c->Q);
+    dt -= h;
+  }
+}
+
 /* The mean of the state at t (t >= s->t). */
 static void mean_at(struct kalman_servo *s, int64_t t, double *x)
 {
-  memcpy(x, s->f.x, sizeof(double) * KM_N);
-  if (t > s->t) {
-    const struct km_trans *c = trans(s, (double)(t - s->t) / 1e9);
-    struct kf tmp = s->f;
-    kf_predict_mean(&tmp, c->F, x);
-  }
+  struct kf tmp = s->f;
+  if (t > s->t)
+    propagate(s, &tmp, (double)(t - s->t) / 1e9, 1);
+  memcpy(x, tmp.x, sizeof(double) * KM_N);
 }
 
 static void start(struct kalman_servo *s, const struct servo_meas *m, double z)
@@ -165,6 +184,15 @@ static void control(struct kalman_servo *s, const struct servo_meas *m, struct s
   out->slew_s = D;
 }
 
+/* Moves the bias by delta and gives it the variance var, uncorrelated with the clock. */
+static void open_bias(struct kalman_servo *s, double delta, double var)
+{
+  s->f.x[KM_B] += delta;
+  for (int i = 0; i < KM_N; i++)
+    s->f.P[i][KM_B] = s->f.P[KM_B][i] = 0;
+  s->f.P[KM_B][KM_B] = var;
+}
+
 static void estimates(struct kalman_servo *s, const struct servo_meas *m, struct servo_out *out)
 {
   out->x_est_ns = s->f.x[0] + m->steer_ns;
@@ -172,15 +200,16 @@ static void estimates(struct kalman_servo *s, const struct servo_meas *m, struct
   out->y_free = freq_of(s->f.x) * 1e-9;
 }
 
-static const double H[KF_MAX] = {1};
+static const double H[KF_MAX] = {[0] = 1, [KM_B] = 1};
+
 
 static int km_sample(struct servo *sv, const struct servo_meas *m, struct servo_out *out)
 {
   struct kalman_servo *s = (struct kalman_servo *)sv;
   const struct servo_params *p = &sv->p;
   memset(out, 0, sizeof *out);
-  out->innovation_ns = NAN;
-  double z = m->x_ns - m->steer_ns - s->bias;
+  out->innovation_ns = out->innovation_sigma_ns = NAN;
+  double z = m->x_ns - m->steer_ns;
   double r = s->r2 + (isfinite(m->sigma_ns) ? m->sigma_ns * m->sigma_ns : 0);
 
   if (s->count == 0) {
@@ -192,12 +221,12 @@ static int km_sample(struct servo *sv, const struct servo_meas *m, struct servo_
   }
   if (m->t <= s->t)
     return 0;
-  const struct km_trans *c = trans(s, (double)(m->t - s->t) / 1e9);
-  kf_predict(&s->f, c->F, c->Q);
+  propagate(s, &s->f, (double)(m->t - s->t) / 1e9, 0);
   s->t = m->t;
   double nu, S;
   kf_innovation(&s->f, H, z, r, &nu, &S);
   out->innovation_ns = nu;
+  out->innovation_sigma_ns = sqrt(S);
 
   if (s->stage < 2) {
     /* Acquisition: large innovations are the clock's own offset. */
@@ -244,10 +273,11 @@ static int km_sample(struct servo *sv, const struct servo_meas *m, struct servo_
   double lim = KM_OUTLIER * sqrt(S);
   if (fabs(nu) > lim) {
     if (s->n_out >= 1 && fabs(nu - s->prev_nu) < 4 * sqrt(2 * S)) {
-      /* The same offset twice: a step in the measurement, not in the clock. */
+      /* The same offset twice: a step in the measurement, not in the clock.  The bias
+       * opens to it, and this and later measurements refine it. */
       double step = 0.5 * (nu + s->prev_nu);
-      s->bias += step;
-      kf_update(&s->f, H, z - step, r);
+      open_bias(s, step, S);
+      kf_update(&s->f, H, z, r);
       out->verdict = SERVO_STEP_DETECTED;
       out->step_ns = step;
       s->n_out = 0;
@@ -282,10 +312,8 @@ static void km_predict(const struct servo *sv, int64_t t, double *x_free_ns, dou
 {
   struct kalman_servo *s = (struct kalman_servo *)sv;
   struct kf tmp = s->f;
-  if (t > s->t) {
-    const struct km_trans *c = trans(s, (double)(t - s->t) / 1e9);
-    kf_predict(&tmp, c->F, c->Q);
-  }
+  if (t > s->t)
+    propagate(s, &tmp, (double)(t - s->t) / 1e9, 0);
   *x_free_ns = tmp.x[0];
   *sigma_ns = sqrt(tmp.P[0][0]);
 }
@@ -297,9 +325,9 @@ static void km_frequency(const struct servo *sv, double *y, double *drift_per_da
   *drift_per_day = s->f.x[2] * 1e-9 * 86400.0;
 }
 
-static void km_add_bias(struct servo *sv, double ns)
+static void km_shift_bias(struct servo *sv, double delta_ns, double var_ns2)
 {
-  ((struct kalman_servo *)sv)->bias += ns;
+  open_bias((struct kalman_servo *)sv, delta_ns, var_ns2);
 }
 
 static json_t *km_save(const struct servo *sv)
@@ -311,10 +339,9 @@ static json_t *km_save(const struct servo *sv)
     for (int j = 0; j <= i; j++)
       json_array_append_new(P, json_real(s->f.P[i][j]));
   }
-  return json_pack("{s:s,s:i,s:i,s:I,s:f,s:f,s:f,s:i,s:f,s:o,s:o}", "servo", "kalman", "stage",
-                   s->stage, "count", s->count, "t", (json_int_t)s->t, "f0", s->f0, "bias",
-                   s->bias, "r2", s->r2, "n_out", s->n_out, "prev_nu", s->prev_nu, "x", x, "P",
-                   P);
+  return json_pack("{s:s,s:i,s:i,s:I,s:f,s:f,s:i,s:f,s:o,s:o}", "servo", "kalman", "stage",
+                   s->stage, "count", s->count, "t", (json_int_t)s->t, "f0", s->f0, "r2", s->r2,
+                   "n_out", s->n_out, "prev_nu", s->prev_nu, "x", x, "P", P);
 }
 
 static int km_load(struct servo *sv, const json_t *j, char *err, size_t errlen)
@@ -331,7 +358,6 @@ static int km_load(struct servo *sv, const json_t *j, char *err, size_t errlen)
     return -1;
   s->t = v;
   if (jx_double(j, "f0", JX_REQUIRED, -1, 1, &s->f0, err, errlen) < 0 ||
-      jx_double(j, "bias", JX_REQUIRED, -1e9, 1e9, &s->bias, err, errlen) < 0 ||
       jx_double(j, "r2", JX_REQUIRED, 0, 1e12, &s->r2, err, errlen) < 0 ||
       jx_int(j, "n_out", JX_REQUIRED, 0, 1000, &v, err, errlen) < 0)
     return -1;
@@ -360,7 +386,7 @@ const struct servo_ops servo_kalman_ops = {
     .sample = km_sample,
     .predict = km_predict,
     .frequency = km_frequency,
-    .add_bias = km_add_bias,
+    .shift_bias = km_shift_bias,
     .save = km_save,
     .load = km_load,
 };

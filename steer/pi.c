@@ -80,7 +80,7 @@ static int pi_sample(struct servo *sv, const struct servo_meas *m, struct servo_
   memset(out, 0, sizeof *out);
   out->x_est_ns = m->x_ns;
   out->x_sigma_ns = m->sigma_ns;
-  out->innovation_ns = NAN;
+  out->innovation_ns = out->innovation_sigma_ns = NAN;
 
   if (s->stage < 2) {
     if (s->count < PI_MAX_ACQUIRE && (s->count == 0 || m->t > s->acq_t[s->count - 1])) {

@@ -56,6 +56,7 @@ struct servo_out {
   double x_sigma_ns;
   double y_free;           /* the free-running clock's frequency */
   double innovation_ns;    /* measured minus predicted; NAN when there was no prediction */
+  double innovation_sigma_ns; /* its expected 1-sigma; NAN when unknown */
   /* Proposal from t_apply on; valid when has_control: */
   int has_control;
   double freq;             /* frequency steering to hold at t_apply */
@@ -77,9 +78,10 @@ struct servo_ops {
   void (*predict)(const struct servo *s, int64_t t, double *x_free_ns, double *sigma_ns);
   /* The free-running frequency and drift (per day) estimated now, for holdover. */
   void (*frequency)(const struct servo *s, double *y, double *drift_per_day);
-  /* Shifts the servo's measurement bias (a step the engine estimated from all remotes
-   * together); NULL when the servo does not correct steps. */
-  void (*add_bias)(struct servo *s, double ns);
+  /* Shifts the servo's estimate of the measurement's bias by delta_ns and sets its
+   * variance (a step the engine estimated from all remotes together); NULL when the servo
+   * does not correct steps. */
+  void (*shift_bias)(struct servo *s, double delta_ns, double var_ns2);
   json_t *(*save)(const struct servo *s);
   int (*load)(struct servo *s, const json_t *j, char *err, size_t errlen);
 };

@@ -46,7 +46,10 @@ void help_simulate(FILE *out)
 "                        \"rms_x_ns\", \"max_abs_x_ns\", \"max_abs_daily_mean_ns\", \"mdev_1d\",\n"
 "                        \"freq_1d_rms\", \"bound_rms_x_ns\", \"time_locked_pct\", \"holdover\":\n"
 "                        [{\"start_h\", \"duration_h\", \"max_abs_x_ns\", \"predicted_x_ns\",\n"
-"                        \"predicted_sigma_ns\", \"true_x_ns\"}]}]}\n"
+"                        \"predicted_sigma_ns\", \"true_x_ns\"}]}], \"events\": [{\"hour\",\n"
+"                        \"site\", \"kind\", \"message\"}], \"sim_seconds_per_second\"}\n"
+"                        (events: the steps in measurements and the faults the server\n"
+"                        flagged)\n"
 "      --series FILE     write every remote's true x per slot midpoint as CSV\n"
 "                        (slot start, hours, site, x_ns, state)\n"
 "      --log-level L     error, warn, info or debug [warn]\n"
@@ -402,9 +405,19 @@ int cmd_simulate(int argc, char **argv)
              s.max_abs_daily_mean_ns, s.mdev_1d, s.freq_1d_rms, s.time_locked_pct);
   }
   if (json_out) {
-    json_t *j = json_pack("{s:f,s:I,s:s,s:o,s:f}", "days", n->sc.days, "seed",
+    json_t *ev = engine_events(&n->eng, n->sc.start, end + 1);
+    size_t i;
+    json_t *e;
+    json_array_foreach(ev, i, e)
+    {
+      double h = (double)(json_integer_value(json_object_get(e, "t")) - n->sc.start) / 3600e9;
+      json_object_del(e, "t");
+      json_object_set_new(e, "hour", json_real(h));
+    }
+    json_t *j = json_pack("{s:f,s:I,s:s,s:o,s:o,s:f}", "days", n->sc.days, "seed",
                           (json_int_t)n->sc.seed, "servo", n->eng.conf.servo, "remotes", rs,
-                          "sim_seconds_per_second", n->sc.days * 86400 / (wall > 0 ? wall : 1e-9));
+                          "events", ev ? ev : json_array(), "sim_seconds_per_second",
+                          n->sc.days * 86400 / (wall > 0 ? wall : 1e-9));
     char *text = jx_dump(j);
     printf("%s\n", text);
     free(text);

@@ -364,3 +364,23 @@ int store_event(sqlite3 *db, int64_t t, const char *site, const char *kind, cons
   sqlite3_finalize(st);
   return rc;
 }
+
+json_t *store_events(sqlite3 *db, int64_t from, int64_t to)
+{
+  sqlite3_stmt *st = db_prepare(db, "SELECT t, site, kind, message FROM events WHERE t >= ? AND "
+                                    "t < ? ORDER BY t, id");
+  if (!st)
+    return NULL;
+  sqlite3_bind_int64(st, 1, from);
+  sqlite3_bind_int64(st, 2, to);
+  json_t *arr = json_array();
+  while (sqlite3_step(st) == SQLITE_ROW)
+    json_array_append_new(arr, json_pack("{s:I,s:o,s:s,s:s}", "t",
+                                         (json_int_t)sqlite3_column_int64(st, 0), "site",
+                                         sqlite3_column_type(st, 1) == SQLITE_NULL
+                                             ? json_null()
+                                             : json_string(db_text(st, 1)),
+                                         "kind", db_text(st, 2), "message", db_text(st, 3)));
+  sqlite3_finalize(st);
+  return arr;
+}

@@ -58,5 +58,7 @@ int store_clock_put(sqlite3 *db, const char *site, const char *state, const char
 char *store_clock_get(sqlite3 *db, const char *site);
 
 int store_event(sqlite3 *db, int64_t t, const char *site, const char *kind, const char *msg);
+/* Events with from <= t < to, oldest first, as a JSON array of {t, site, kind, message}. */
+json_t *store_events(sqlite3 *db, int64_t from, int64_t to);
 
 #endif

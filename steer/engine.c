@@ -460,3 +460,11 @@ json_t *engine_steering(struct engine *e, const char *site, int64_t from, int64_
   pthread_mutex_unlock(&e->mtx);
   return s;
 }
+
+json_t *engine_events(struct engine *e, int64_t from, int64_t to)
+{
+  pthread_mutex_lock(&e->mtx);
+  json_t *s = store_events(e->db, from, to);
+  pthread_mutex_unlock(&e->mtx);
+  return s;
+}

@@ -76,6 +76,8 @@ void engine_tick(struct engine *e, int64_t now, int64_t wall_now);
 json_t *engine_grid(struct engine *e, int64_t now);
 /* A pair's common-view differences a - b over [from, to). */
 json_t *engine_series(struct engine *e, const char *a, const char *b, int64_t from, int64_t to);
+/* Events (measurement steps, reference faults) over [from, to). */
+json_t *engine_events(struct engine *e, int64_t from, int64_t to);
 /* The steering log of a clock (all if NULL) over [from, to). */
 json_t *engine_steering(struct engine *e, const char *site, int64_t from, int64_t to, int limit);
 

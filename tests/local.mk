@@ -36,4 +36,14 @@ tests_test_demo_SOURCES = tests/test_demo.c
 tests_test_demo_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_test_demo_LDADD = $(TEST_LIBS)
 
+check_PROGRAMS += tests/test_simulate
+tests_test_simulate_SOURCES = tests/test_simulate.c
+tests_test_simulate_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_test_simulate_LDADD = $(TEST_LIBS)
+
+check_PROGRAMS += tests/test_command
+tests_test_command_SOURCES = tests/test_command.c
+tests_test_command_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_test_command_LDADD = $(TEST_LIBS)
+
 TESTS += $(check_PROGRAMS)

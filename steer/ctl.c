@@ -21,7 +21,7 @@ void ctl_params_default(struct ctl_params *p)
   p->lock_ns = 50;
   p->alarm_ns = 1000;
   p->holdover_slots = 2;
-  p->grace = 120 * NS_PER_S;
+  p->grace = 300 * NS_PER_S;
   p->validity = 1800 * NS_PER_S;
   p->fault_hold = 6 * 3600 * NS_PER_S;
   cmd_limits_default(&p->limits);
@@ -122,10 +122,15 @@ static double clamp(double v, double lo, double hi) { return v < lo ? lo : v > h
 static int bound(const struct ctl *c, struct steer_cmd *cmd, int64_t now)
 {
   const struct steer_limits *l = &c->p.limits;
-  /* Margins for the time between now and the site's receipt, and for rounding. */
-  const double k = 0.99;
+  /* Margins for rounding and for the time between now and the site's receipt, over which
+   * a change of drift moves the frequency steering on: the drift changes by at most 5 %
+   * of the step limit per command, i.e. 2e-15 an hour at the default. */
+  const double k = 0.9;
   double maxf = k * l->max_freq;
   struct steer_cmd want = *cmd;
+  double max_dd = 0.05 * (c->locked_once ? l->max_step_locked : l->max_step_acquire);
+  double prev_drift = c->have_held ? c->held.drift_per_day : 0;
+  cmd->drift_per_day = clamp(cmd->drift_per_day, prev_drift - max_dd, prev_drift + max_dd);
   cmd->drift_per_day = clamp(cmd->drift_per_day, -k * l->max_drift_per_day,
                              k * l->max_drift_per_day);
   double phase = cmd->slew_until > now ? cmd->slew_freq * (double)(cmd->slew_until - now) : 0;
@@ -223,6 +228,7 @@ int ctl_measure(struct ctl *c, int64_t slot, double x_ns, double sigma_ns,
       .t_apply = now,
       .steer_apply_ns = steer_at(c, now),
       .committed_ns = committed_after(c, now),
+      .pending_step_ns = step_pending(c) ? c->last.phase_step_ns : 0,
       .hold_apply = hold_at(c, now),
       .max_step = c->locked_once ? c->p.limits.max_step_locked : c->p.limits.max_step_acquire,
       .can_step = !c->locked_once && !step_pending(c) &&

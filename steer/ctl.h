@@ -20,7 +20,7 @@ struct ctl_params {
   double lock_ns;         /* [50] */
   double alarm_ns;        /* [1000] */
   int holdover_slots;     /* missing slots that make holdover [2] */
-  int64_t grace;          /* a slot is due this long after its end [120 s] */
+  int64_t grace;          /* a slot is due this long after its end [300 s] */
   int64_t validity;       /* how long a command is valid [1800 s] */
   int64_t fault_hold;     /* how long a reference fault keeps the clocks in ALARM [6 h] */
   struct steer_limits limits;

@@ -164,6 +164,31 @@ static void start(struct kalman_servo *s, const struct servo_meas *m, double z)
   s->t = m->t;
 }
 
+/* Variance of the clock's lasting frequency: y and the flicker components that last a
+ * day or more (the faster ones come and go whatever the steering does), (ns/s)^2. */
+static double slow_freq_var(const struct kalman_servo *s)
+{
+  static const int idx[] = {1, 6, 7};
+  double v = 0;
+  for (int a = 0; a < 3; a++)
+    for (int b = 0; b < 3; b++)
+      v += s->f.P[idx[a]][idx[b]];
+  return v;
+}
+
+/* The drift is commanded once it is known to better than KM_DRIFT_SIGMA per day; before,
+ * a drift the filter only guesses at would be kept through holdover. */
+#define KM_DRIFT_SIGMA 2e-13
+/* The clock is acquired when its lasting frequency is known to KM_FREQ_SIGMA, so that
+ * the frequency steering need not move by more than a locked clock's limit. */
+#define KM_FREQ_SIGMA 5e-13
+
+static double drift_to_command(const struct kalman_servo *s, const double *x)
+{
+  double sd = sqrt(s->f.P[2][2]) * 1e-9 * 86400.0;
+  return sd < KM_DRIFT_SIGMA ? x[2] : 0.0;
+}
+
 /* Time steering: the slew that brings the steered clock to zero at the next slot
  * midpoint at least a minute ahead, and the frequency steering that holds it there. */
 static void control(struct kalman_servo *s, const struct servo_meas *m, struct servo_out *out)
@@ -175,8 +200,9 @@ static void control(struct kalman_servo *s, const struct servo_meas *m, struct s
   mean_at(s, m->t_apply, x_now);
   mean_at(s, target, x_tgt);
   double D = (double)(target - m->t_apply) / 1e9;
-  double fr = -freq_of(x_now), dr = -x_now[2];
-  double r = x_tgt[0] + m->steer_apply_ns + fr * D + dr * D * D / 2;
+  double fr = -freq_of(x_now), dr = -drift_to_command(s, x_now);
+  /* A step commanded but not yet applied will be: it counts as done. */
+  double r = x_tgt[0] + m->steer_apply_ns + m->pending_step_ns + fr * D + dr * D * D / 2;
   out->has_control = 1;
   out->freq = fr * 1e-9;
   out->drift_per_day = dr * 1e-9 * 86400.0;
@@ -251,7 +277,7 @@ static int km_sample(struct servo *sv, const struct servo_meas *m, struct servo_
     control(s, m, out);
     double x_now[KM_N];
     mean_at(s, m->t_apply, x_now);
-    double x_apply = x_now[0] + m->steer_apply_ns + m->committed_ns;
+    double x_apply = x_now[0] + m->steer_apply_ns + m->pending_step_ns;
     out->verdict = SERVO_JUMP;
     if (m->can_step) {
       out->phase_step_ns = -x_apply;
@@ -265,11 +291,10 @@ static int km_sample(struct servo *sv, const struct servo_meas *m, struct servo_
       out->slew_s = -x_apply * 1e-9 / slew;
     }
     s->stage = 2;
-    out->tracking = 1;
     return 0;
   }
 
-  out->tracking = 1;
+  out->tracking = sqrt(slow_freq_var(s)) * 1e-9 < KM_FREQ_SIGMA;
   double lim = KM_OUTLIER * sqrt(S);
   if (fabs(nu) > lim) {
     if (s->n_out >= 1 && fabs(nu - s->prev_nu) < 4 * sqrt(2 * S)) {

@@ -40,6 +40,7 @@ struct servo_meas {
   double steer_apply_ns;   /* the steering phase the site will have at t_apply */
   double committed_ns;     /* steering phase still to come after t_apply from what was
                               already commanded: a slew under way, a step not yet applied */
+  double pending_step_ns;  /* the step alone (a servo that replaces the slew each time) */
   double hold_apply;       /* the frequency steering (without slew) it holds then */
   double max_step;         /* the largest change of it the controller will let through */
   int can_step;            /* phase steps allowed now (before the first lock) */

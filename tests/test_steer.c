@@ -158,9 +158,10 @@ START_TEST(test_holdover_and_alarm)
   int64_t last = T0 + (int64_t)l.k * SLOT_NS; /* end of the last slot measured */
   struct ctl_decision d;
   /* One missing slot is not holdover; two are. */
-  ck_assert_int_eq(ctl_tick(c, last + SLOT_NS + 3 * 60 * NS_PER_S, &d), 0);
+  ck_assert_int_eq(ctl_tick(c, last + SLOT_NS + 6 * 60 * NS_PER_S, &d), 0);
   ck_assert_int_eq(c->state, CS_LOCKED);
-  ck_assert_int_eq(ctl_tick(c, last + 2 * SLOT_NS + 3 * 60 * NS_PER_S, &d), 1);
+  ck_assert_int_eq(ctl_tick(c, last + 2 * SLOT_NS + 4 * 60 * NS_PER_S, &d), 0);
+  ck_assert_int_eq(ctl_tick(c, last + 2 * SLOT_NS + 6 * 60 * NS_PER_S, &d), 1);
   ck_assert_int_eq(c->state, CS_HOLDOVER);
   ck_assert(isfinite(c->pred_x_ns) && c->pred_sigma_ns > 0);
   /* The prediction's uncertainty grows with time until its 95 % bound reaches 1 us. */

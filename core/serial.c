@@ -52,7 +52,9 @@ int serial_open(struct serial *s, const char *path, int baud, char *err, size_t 
   tio.c_cflag &= ~(tcflag_t)(CSTOPB | PARENB | CRTSCTS | CSIZE);
   tio.c_cflag |= CS8 | CLOCAL | CREAD;
   tio.c_iflag &= ~(tcflag_t)(IXON | IXOFF | IXANY);
-  tio.c_cc[VMIN] = 0;
+  /* VMIN 1: with O_NONBLOCK a read never blocks, and an empty line reads EAGAIN while
+   * end of file means a hung-up port (with VMIN 0 Linux reads 0 for "no data"). */
+  tio.c_cc[VMIN] = 1;
   tio.c_cc[VTIME] = 0;
   cfsetispeed(&tio, sp);
   cfsetospeed(&tio, sp);

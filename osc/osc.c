@@ -11,10 +11,14 @@
 
 extern const struct osc_driver osc_sim_driver;
 extern const struct osc_driver osc_none_driver;
+extern const struct osc_driver osc_prs10_driver;
+extern const struct osc_driver osc_sa45s_driver;
 
 static const struct osc_driver *const drivers[] = {
     &osc_sim_driver,
     &osc_none_driver,
+    &osc_prs10_driver,
+    &osc_sa45s_driver,
     NULL,
 };
 

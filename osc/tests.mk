@@ -1,0 +1,13 @@
+# Tests of the instrument oscillator drivers with real parts: PRS10 and SA.45s emulators on
+# socat pseudo-terminals (the emulators are built with the tree, as programs of their own,
+# so that the tests run them as separate processes).
+noinst_PROGRAMS += tests/emu_prs10 tests/emu_sa45s
+tests_emu_prs10_SOURCES = tests/emu_prs10.c tests/oscemu.c tests/oscemu.h
+tests_emu_sa45s_SOURCES = tests/emu_sa45s.c tests/oscemu.c tests/oscemu.h
+
+check_PROGRAMS += tests/test_osc
+tests_test_osc_SOURCES = tests/test_osc.c tests/emuproc.c tests/emuproc.h \
+	tests/oscemu.c tests/oscemu.h
+tests_test_osc_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_test_osc_LDADD = $(TEST_LIBS)
+EXTRA_tests_test_osc_DEPENDENCIES = tests/emu_prs10$(EXEEXT) tests/emu_sa45s$(EXEEXT)

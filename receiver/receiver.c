@@ -5,9 +5,11 @@
 #include <string.h>
 
 extern const struct receiver_driver rx_sim_driver;
+extern const struct receiver_driver rx_gpsd_driver;
 
 static const struct receiver_driver *const drivers[] = {
     &rx_sim_driver,
+    &rx_gpsd_driver,
     NULL,
 };
 

@@ -1,0 +1,309 @@
+/* The gpsd receiver driver (receiver/rx_gpsd.c) against gpsd's JSON as a client receives
+ * it, served from a loopback port by the test (gpsfake cannot make PPS messages): a
+ * session written in gpsd 3.22's format (tests/data/gpsd/pps-session.json) read through
+ * libgps's gps_read(), which parses each line with gps_unpack(): fix, satellites, leap
+ * seconds, model, the qErr of each pulse matched to its second past the TOFF trap and a
+ * glitched pulse, the wait for a PPS message still on its way, NODATA after silence, and
+ * gpsd gone.  Then a sawtoothed TIC series whose qErr comes the same way: applying it
+ * lowers the TDEV at 1 to 100 s. */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <check.h>
+#include <math.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "core/timeutil.h"
+#include "receiver/receiver.h"
+#include "stats/stats.h"
+#include "tests/testutil.h"
+#include "track/calib.h"
+
+#define S0 ((int64_t)1735689610) /* 2025-01-01T00:00:10Z, the session's first pulse */
+
+struct fakegpsd {
+  int lfd, fd, port;
+  char watch[512];
+};
+
+static void fg_listen(struct fakegpsd *f)
+{
+  struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+  socklen_t len = sizeof a;
+  f->lfd = socket(AF_INET, SOCK_STREAM, 0);
+  ck_assert(f->lfd >= 0);
+  ck_assert_int_eq(bind(f->lfd, (struct sockaddr *)&a, sizeof a), 0);
+  ck_assert_int_eq(listen(f->lfd, 1), 0);
+  ck_assert_int_eq(getsockname(f->lfd, (struct sockaddr *)&a, &len), 0);
+  f->port = ntohs(a.sin_port);
+}
+
+/* The driver's connection has completed in the backlog: take it and its watch request. */
+static void fg_accept(struct fakegpsd *f)
+{
+  f->fd = accept(f->lfd, NULL, NULL);
+  ck_assert(f->fd >= 0);
+  size_t n = 0;
+  while (n < sizeof f->watch - 1 && !strchr(f->watch, '\n')) {
+    ssize_t r = read(f->fd, f->watch + n, sizeof f->watch - 1 - n);
+    ck_assert(r > 0);
+    n += (size_t)r;
+    f->watch[n] = '\0';
+  }
+}
+
+static void fg_send(struct fakegpsd *f, const char *text)
+{
+  size_t n = strlen(text);
+  ck_assert(write(f->fd, text, n) == (ssize_t)n);
+}
+
+static void fg_close(struct fakegpsd *f)
+{
+  if (f->fd >= 0)
+    close(f->fd);
+  close(f->lfd);
+  f->fd = f->lfd = -1;
+}
+
+static void open_rx(struct receiver *rx, int port, const char *opts)
+{
+  char addr[64], err[256];
+  snprintf(addr, sizeof addr, "127.0.0.1:%d", port);
+  char *argv[8] = {"gpsd", addr};
+  int argc = 2;
+  char copy[256];
+  snprintf(copy, sizeof copy, "%s", opts);
+  for (char *t = strtok(copy, " "); t && argc < 8; t = strtok(NULL, " "))
+    argv[argc++] = t;
+  struct drvconf c;
+  ck_assert_int_eq(drvconf_parse(argc, argv, &c, err, sizeof err), 0);
+  ck_assert_msg(rx_open(rx, &c, NULL, err, sizeof err) == 0, "%s", err);
+}
+
+static int64_t sec(int64_t k) { return (S0 + k) * NS_PER_S; }
+
+static int qerr(struct receiver *rx, int64_t k, int64_t *ps)
+{
+  *ps = 0;
+  return rx_qerr(rx, sec(k), ps);
+}
+
+struct late_pps {
+  struct fakegpsd *f;
+  char line[256];
+};
+
+static void *send_late(void *arg)
+{
+  struct late_pps *l = arg;
+  th_sleep(0.15);
+  fg_send(l->f, l->line);
+  return NULL;
+}
+
+START_TEST(test_json_session)
+{
+  struct fakegpsd f;
+  struct receiver rx;
+  char err[256], path[512];
+  int64_t ps;
+  fg_listen(&f);
+  open_rx(&rx, f.port, "stale=2 pps_wait=900");
+  fg_accept(&f);
+  /* PPS messages asked for: without "pps":true gpsd sends none. */
+  ck_assert_msg(strstr(f.watch, "\"pps\":true") && strstr(f.watch, "\"json\":true"), "%s",
+                f.watch);
+  snprintf(path, sizeof path, "%s/tests/data/gpsd/pps-session.json", th_srcdir());
+  char *session = th_read_file(path);
+  ck_assert_ptr_nonnull(session);
+  fg_send(&f, session);
+  free(session);
+  /* Everything taken in: the last pulse's qErr is there (or waited for). */
+  ck_assert_int_eq(rx_poll(&rx, sec(9), err, sizeof err), 0);
+  ck_assert_int_eq(qerr(&rx, 9, &ps), 1);
+  ck_assert_int_eq(ps, 3333);
+  ck_assert_int_eq(rx_poll(&rx, sec(9), err, sizeof err), 0);
+  struct rx_state *s = &rx.state;
+  ck_assert_int_eq(s->fix, RX_FIX_TIME);
+  ck_assert_int_eq(s->leap_seconds, 18);
+  ck_assert_str_eq(s->model, "u-blox ZED-F9T");
+  ck_assert_int_eq(s->sats_visible, 9);
+  ck_assert_int_eq(s->sats_used, 7);
+  ck_assert_str_eq(s->sats[4].gnss, "GAL");
+  ck_assert_int_eq(s->sats[4].prn, 3);
+  ck_assert(s->sats[4].elevation == 55 && s->sats[4].azimuth == 150 && s->sats[4].snr == 42);
+  ck_assert_int_eq(s->sats[4].used, 1);
+  ck_assert_str_eq(s->sats[6].gnss, "GLO");
+  ck_assert_str_eq(s->sats[7].gnss, "BDS");
+  ck_assert_int_eq(s->sats[7].prn, 19);
+  ck_assert_str_eq(s->sats[8].gnss, "SBAS");
+  ck_assert_int_eq(s->sats[8].used, 0);
+  ck_assert_str_eq(s->sats[3].gnss, "GPS");
+  ck_assert_int_eq(s->sats[3].used, 0);
+  /* Each pulse's qErr, though a TOFF (decoded into `pps` by libgps 3.22) follows each;
+   * a pulse without qErr is unknown; a PPS at x.437 s is not a pulse of second x.  The
+   * recorded values are u-blox's (positive: the pulse is early), delivered as lateness. */
+  static const long want[10] = {1234, -2210, 4875, -731, 2999, 0, -4020, 610, -1505, 3333};
+  for (int k = 0; k < 10; k++) {
+    ck_assert_int_eq(qerr(&rx, k, &ps), want[k] != 0);
+    ck_assert_int_eq(ps, want[k]);
+  }
+  ck_assert_int_eq(qerr(&rx, -1, &ps), 0);
+  /* A pulse whose message is still on its way: waited for. */
+  struct late_pps late = {.f = &f};
+  snprintf(late.line, sizeof late.line,
+           "{\"class\":\"PPS\",\"device\":\"/dev/pps0\",\"real_sec\":%lld,\"real_nsec\":0,"
+           "\"clock_sec\":%lld,\"clock_nsec\":91000,\"precision\":-20,\"qErr\":777}\n",
+           (long long)S0 + 10, (long long)S0 + 10);
+  pthread_t th;
+  double t = th_now();
+  pthread_create(&th, NULL, send_late, &late);
+  ck_assert_int_eq(qerr(&rx, 10, &ps), 1);
+  ck_assert_int_eq(ps, -777);
+  ck_assert(th_now() - t < 0.85);
+  pthread_join(th, NULL);
+  /* None comes: the wait ends at pps_wait. */
+  t = th_now();
+  ck_assert_int_eq(qerr(&rx, 11, &ps), 0);
+  ck_assert(th_now() - t > 0.85 && th_now() - t < 2);
+  /* The receiver silent for over `stale` seconds: NODATA. */
+  ck_assert_int_eq(rx_poll(&rx, sec(11), err, sizeof err), 0);
+  ck_assert_int_eq(s->fix, RX_FIX_TIME);
+  ck_assert_int_eq(rx_poll(&rx, sec(12), err, sizeof err), 0);
+  ck_assert_int_eq(s->fix, RX_FIX_NODATA);
+  ck_assert_int_eq(s->sats_used, 0);
+  /* gpsd gone. */
+  fg_close(&f);
+  ck_assert_int_eq(rx_poll(&rx, sec(13), err, sizeof err), -1);
+  ck_assert_msg(strstr(err, "closed the connection"), "%s", err);
+  rx_close(&rx);
+}
+END_TEST
+
+START_TEST(test_open_errors)
+{
+  struct receiver rx;
+  struct drvconf c;
+  char err[256];
+  char *bad_port[] = {"gpsd", "localhost:99999"};
+  ck_assert_int_eq(drvconf_parse(2, bad_port, &c, err, sizeof err), 0);
+  ck_assert_int_eq(rx_open(&rx, &c, NULL, err, sizeof err), -1);
+  ck_assert_msg(strstr(err, "gpsd port"), "%s", err);
+  char *bad_v6[] = {"gpsd", "[::1:2947"};
+  ck_assert_int_eq(drvconf_parse(2, bad_v6, &c, err, sizeof err), 0);
+  ck_assert_int_eq(rx_open(&rx, &c, NULL, err, sizeof err), -1);
+  ck_assert_str_eq(err, "bad gpsd address '[::1:2947' (HOST, HOST:PORT or [IPV6]:PORT)");
+  char *bad_key[] = {"gpsd", "localhost", "speed=9600"};
+  ck_assert_int_eq(drvconf_parse(3, bad_key, &c, err, sizeof err), 0);
+  ck_assert_int_eq(rx_open(&rx, &c, NULL, err, sizeof err), -1);
+  ck_assert_str_eq(err, "driver 'gpsd' has no option 'speed'");
+  char *bad_sign[] = {"gpsd", "localhost", "qerr_sign=0.5"};
+  ck_assert_int_eq(drvconf_parse(3, bad_sign, &c, err, sizeof err), 0);
+  ck_assert_int_eq(rx_open(&rx, &c, NULL, err, sizeof err), -1);
+  ck_assert_str_eq(err, "qerr_sign must be 1, -1 or 0, not 0.5");
+  /* Nobody listening: refused at once. */
+  char addr[64];
+  snprintf(addr, sizeof addr, "127.0.0.1:%d", th_free_port());
+  char *none[] = {"gpsd", addr};
+  ck_assert_int_eq(drvconf_parse(2, none, &c, err, sizeof err), 0);
+  ck_assert_int_eq(rx_open(&rx, &c, NULL, err, sizeof err), -1);
+  ck_assert_msg(strstr(err, "cannot connect to gpsd at 127.0.0.1:"), "%s", err);
+}
+END_TEST
+
+/* A receiver's 1PPS comes on the edges of its own clock (here 48 MHz, 20.8 ns): its
+ * error is a sawtooth, whose period follows the clock's frequency offset, reported as
+ * qErr with each PPS message (with u-blox's sign).  The TIC reads LOCAL - GPS plus that
+ * error; subtracting the qErr the driver delivers for each second leaves the TIC's own
+ * 0.1 ns.  With the sign wrong the correction doubles the sawtooth: TDEV grows. */
+START_TEST(test_qerr_lowers_tdev)
+{
+  enum { N = 3000 };
+  static double raw[N], corrected[N], wrong[N];
+  const double period = 1e3 / 48.0; /* ns */
+  struct fakegpsd f;
+  struct receiver rx;
+  char err[256], line[512];
+  fg_listen(&f);
+  open_rx(&rx, f.port, "pps_wait=900");
+  fg_accept(&f);
+  srand(5);
+  /* A first pulse, so that the driver knows PPS messages are flowing and waits for any
+   * that lags behind its second's TIC reading. */
+  snprintf(line, sizeof line,
+           "{\"class\":\"PPS\",\"device\":\"/dev/pps0\",\"real_sec\":%lld,\"real_nsec\":0,"
+           "\"clock_sec\":%lld,\"clock_nsec\":95000,\"precision\":-20,\"qErr\":1}\n",
+           (long long)S0 - 1, (long long)S0 - 1);
+  fg_send(&f, line);
+  double phase = 0.3;
+  int known = 0, nonzero = 0;
+  for (int i = 0; i < N; i++) {
+    /* The receiver clock's offset drifts: fast sawtooth, then a slow one near 0 (the
+     * "hanging bridge" that hurts at long tau). */
+    phase += 0.21 - 0.2 * i / N;
+    double saw = period * (phase - floor(phase) - 0.5); /* how late the pulse is, ns */
+    double tic_noise = 0.1 * ((rand() / (double)RAND_MAX) + (rand() / (double)RAND_MAX) - 1) *
+                       sqrt(6.0);
+    raw[i] = 25.0 + tic_noise + saw;
+    long long q = -llround(saw * 1000); /* u-blox's sign: positive when early */
+    nonzero += q != 0;                   /* gpsd's 0 is "no qErr" */
+    snprintf(line, sizeof line,
+             "{\"class\":\"PPS\",\"device\":\"/dev/pps0\",\"real_sec\":%lld,\"real_nsec\":0,"
+             "\"clock_sec\":%lld,\"clock_nsec\":95000,\"precision\":-20,\"qErr\":%lld}\n"
+             "{\"class\":\"TOFF\",\"device\":\"/dev/ttyACM0\",\"real_sec\":%lld,"
+             "\"real_nsec\":0,\"clock_sec\":%lld,\"clock_nsec\":64000000,\"precision\":-1}\n",
+             (long long)S0 + i, (long long)S0 + i, q, (long long)S0 + i, (long long)S0 + i);
+    fg_send(&f, line);
+    ck_assert_int_eq(rx_poll(&rx, sec(i), err, sizeof err), 0);
+    int64_t ps = 0;
+    int have = rx_qerr(&rx, sec(i), &ps);
+    known += have;
+    corrected[i] = have ? calib_apply_qerr(raw[i], ps) : raw[i];
+    wrong[i] = have ? calib_apply_qerr(raw[i], -ps) : raw[i];
+  }
+  ck_assert_int_eq(known, nonzero);
+  struct st_data dr, dc, dw;
+  ck_assert_int_eq(st_data_phase(&dr, raw, N, 1.0, err, sizeof err), 0);
+  ck_assert_int_eq(st_data_phase(&dc, corrected, N, 1.0, err, sizeof err), 0);
+  ck_assert_int_eq(st_data_phase(&dw, wrong, N, 1.0, err, sizeof err), 0);
+  static const size_t taus[] = {1, 2, 5, 10, 20, 50, 100};
+  for (size_t k = 0; k < sizeof taus / sizeof taus[0]; k++) {
+    size_t n;
+    double tr = st_tdev(&dr, taus[k], &n), tc = st_tdev(&dc, taus[k], &n),
+           tw = st_tdev(&dw, taus[k], &n);
+    printf("TDEV(%3zu s): sawtoothed %.4f ns, qErr applied %.4f ns, with the wrong sign "
+           "%.4f ns\n",
+           taus[k], tr, tc, tw);
+    ck_assert_msg(tc * 5 < tr, "tau %zu: %.4f vs %.4f ns", taus[k], tc, tr);
+    ck_assert(tw > 1.5 * tr);
+  }
+  st_data_free(&dr);
+  st_data_free(&dc);
+  st_data_free(&dw);
+  fg_close(&f);
+  rx_close(&rx);
+}
+END_TEST
+
+int main(void)
+{
+  Suite *s = suite_create("gpsd");
+  TCase *tc = tcase_create("json");
+  tcase_set_timeout(tc, 60);
+  tcase_add_test(tc, test_json_session);
+  tcase_add_test(tc, test_open_errors);
+  tcase_add_test(tc, test_qerr_lowers_tdev);
+  suite_add_tcase(s, tc);
+  SRunner *sr = srunner_create(s);
+  srunner_run_all(sr, CK_NORMAL);
+  int failed = srunner_ntests_failed(sr);
+  srunner_free(sr);
+  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

@@ -79,9 +79,22 @@ static void drop_unasked(struct oscser *l)
   serial_drain(&l->s);
 }
 
+/* Stray lines say something about the cable or the unit: logged, at most once a minute. */
+static void log_garbage(struct oscser *l)
+{
+  int64_t now = tu_mono_ns();
+  if (l->garbage == l->garbage_logged || now - l->garbage_log_at < 60 * NS_PER_S)
+    return;
+  LOGW("osc", "%s on %s: %ld stray lines so far (noise on the line, or the unit restarting)",
+       l->name, l->path, l->garbage);
+  l->garbage_logged = l->garbage;
+  l->garbage_log_at = now;
+}
+
 int oscser_query(struct oscser *l, const char *cmd, oscser_accept_fn accept, char *reply,
                  size_t n, char *err, size_t errlen)
 {
+  log_garbage(l);
   drop_unasked(l);
   if (oscser_send(l, cmd, err, errlen) != 0)
     return -1;

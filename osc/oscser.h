@@ -27,6 +27,8 @@ struct oscser {
   int64_t next_poll;    /* monotonic ns of the next status read */
   int fresh;            /* reopened since the driver last initialised the unit */
   long garbage;         /* lines that were not the reply asked for */
+  long garbage_logged;  /* garbage when it was last logged */
+  int64_t garbage_log_at; /* monotonic ns of that log: at most one a minute */
   long failures;        /* times the link was lost */
 };
 

@@ -9,9 +9,19 @@
 #include "core/timeutil.h"
 
 extern const struct tic_driver tic_sim_driver;
+extern const struct tic_driver tic_replay_driver;
+extern const struct tic_driver tic_ticc_driver;
+extern const struct tic_driver tic_53230a_driver;
+extern const struct tic_driver tic_sr620_driver;
+extern const struct tic_driver tic_pps_driver;
 
 static const struct tic_driver *const drivers[] = {
     &tic_sim_driver,
+    &tic_replay_driver,
+    &tic_ticc_driver,
+    &tic_53230a_driver,
+    &tic_sr620_driver,
+    &tic_pps_driver,
     NULL,
 };
 

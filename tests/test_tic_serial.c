@@ -1,0 +1,253 @@
+/* The serial TIC drivers against emulated instruments on a pseudo-terminal made by socat
+ * (tests/emu_ticc.c, tests/emu_sr620.c): the real serial code, the instruments' real line
+ * formats and commands, their start-up banner and menu window, error replies, garbage,
+ * late lines, a restart and a disconnect.  Each reading must carry the value the
+ * emulator's pulses had in the second it is labelled with (ticemu.h: the value changes
+ * every second, so a wrong label shows).  The clock is simulated at twice real time. */
+#include "config.h"
+
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/clock.h"
+#include "core/drvconf.h"
+#include "core/timeutil.h"
+#include "tests/testutil.h"
+#include "tests/tictest.h"
+#include "tic/tic.h"
+
+#define S (1893456000LL * NS_PER_S) /* 2030-01-01T00:00:00Z */
+#define SPEED 2.0
+#define MAXR 64
+
+static int open_tic(struct tic *t, const char *driver, const char *tty, const char *opts,
+                    char *err, size_t errlen)
+{
+  char words[700], *argv[16];
+  int argc = 0;
+  snprintf(words, sizeof words, "%s %s %s", driver, tty, opts);
+  for (char *save = NULL, *w = strtok_r(words, " ", &save); w && argc < 16;
+       w = strtok_r(NULL, " ", &save))
+    argv[argc++] = w;
+  struct drvconf c;
+  if (drvconf_parse(argc, argv, &c, err, errlen) != 0)
+    return -1;
+  return tic_open(t, &c, NULL, err, errlen);
+}
+
+/* Every reading has its second's value (to the instrument's resolution) and the seconds
+ * are those of want[] exactly. */
+static void check_readings(const struct tic_reading *r, int n, int64_t offset_ps,
+                           double tol_ns, const int *want, int n_want)
+{
+  char got[600] = "";
+  for (int i = 0; i < n; i++)
+    snprintf(got + strlen(got), sizeof got - strlen(got), " %lld",
+             (long long)((r[i].t - S) / NS_PER_S));
+  ck_assert_msg(n == n_want, "seconds read:%s (%d, want %d)", got, n, n_want);
+  for (int i = 0; i < n; i++)
+    ck_assert_msg(r[i].t == S + want[i] * NS_PER_S, "seconds read:%s", got);
+  tr_check_values(r, n, S, offset_ps, tol_ns);
+}
+
+static int menu_entered(const struct ticrun *r)
+{
+  char *log = th_read_file(r->log);
+  int found = log && strstr(log, "menu entered");
+  free(log);
+  return found;
+}
+
+static struct ticrun run;
+
+static void start_emulator(const char *name, int64_t offset_ps, const char *const *extra)
+{
+  ck_assert_msg(tr_socat(&run) == 0, "socat did not start");
+  ck_assert_msg(tr_emulator(&run, name, run.emu, offset_ps, extra) == 0, "%s", name);
+}
+
+START_TEST(test_ticc_interval)
+{
+  /* Local pulse 50 ns ahead.  Second 12 brings five malformed lines, 14 has no GPS pulse,
+   * 16's line comes 0.7 s late and 19 to 21 are held and sent at once: the late line and
+   * the two stale ones of the burst are refused, never given a neighbour's second. */
+  tr_init(&run, "ticc", S, SPEED);
+  const char *extra[] = {"--mode", "interval", "--fault", "garbage@12", "--fault", "skip@14",
+                         "--fault", "late@16:700", "--fault", "burst@19:3", NULL};
+  start_emulator("emu_ticc", 50000, extra);
+  struct tic t;
+  char err[300];
+  ck_assert_msg(open_tic(&t, "ticc", run.tty, "mode=interval", err, sizeof err) == 0, "%s",
+                err);
+  struct tic_reading r[MAXR];
+  int n = tr_collect(&t, S + 26 * NS_PER_S, r, MAXR, err, sizeof err);
+  ck_assert_msg(n >= 0, "driver failed: %s", err);
+  /* The board throws its first two readings away (8 and 9, after the menu window). */
+  static const int want[] = {10, 11, 12, 13, 15, 17, 18, 21, 22, 23, 24, 25};
+  check_readings(r, n, 50000, 0.010, want, 12);
+  ck_assert_int_eq(t.counts.garbage, 5 + 1 + 2);
+  ck_assert_int_eq(t.counts.duplicates + t.counts.out_of_order + t.counts.errors, 0);
+  ck_assert_msg(!menu_entered(&run), "the driver wrote to the board in its menu window");
+  tic_close(&t);
+  tr_done(&run);
+}
+END_TEST
+
+START_TEST(test_ticc_timestamp)
+{
+  /* Timestamp mode, 12 decimals, local pulse 40 ns behind GPS.  The same faults, but late
+   * and held lines now keep their seconds: the board's own timebase, locked to UTC by two
+   * timely seconds (10 and 11), labels them. */
+  tr_init(&run, "ticc", S, SPEED);
+  const char *extra[] = {"--mode", "timestamp", "--places", "12", "--fault", "garbage@12",
+                         "--fault", "skip@14", "--fault", "late@16:700", "--fault",
+                         "burst@19:3", NULL};
+  start_emulator("emu_ticc", -40000, extra);
+  struct tic t;
+  char err[300];
+  ck_assert_msg(open_tic(&t, "ticc", run.tty, "mode=timestamp", err, sizeof err) == 0, "%s",
+                err);
+  struct tic_reading r[MAXR];
+  int n = tr_collect(&t, S + 26 * NS_PER_S, r, MAXR, err, sizeof err);
+  ck_assert_msg(n >= 0, "driver failed: %s", err);
+  static const int want[] = {11, 12, 13, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25};
+  check_readings(r, n, -40000, 0.001, want, 14);
+  ck_assert_int_eq(t.counts.garbage, 5);
+  ck_assert_msg(!menu_entered(&run), "the driver wrote to the board in its menu window");
+  tic_close(&t);
+  tr_done(&run);
+}
+END_TEST
+
+START_TEST(test_ticc_restart_and_unplug)
+{
+  /* Local pulse on channel B.  The board restarts at second 14 (banner, menu window,
+   * readings again from 23) and the driver must stay silent through the window; then the
+   * cable is pulled: the driver fails, the caller opens it again once the board is back. */
+  tr_init(&run, "ticc", S, SPEED);
+  const char *extra[] = {"--mode", "interval", "--local", "B", "--fault", "reset@14", NULL};
+  start_emulator("emu_ticc", 30000, extra);
+  struct tic t;
+  char err[300];
+  ck_assert_msg(open_tic(&t, "ticc", run.tty, "local=B", err, sizeof err) == 0, "%s", err);
+  struct tic_reading r[MAXR];
+  int n = tr_collect(&t, S + 26 * NS_PER_S, r, MAXR, err, sizeof err);
+  ck_assert_msg(n >= 0, "driver failed: %s", err);
+  static const int want[] = {10, 11, 12, 13, 23, 24, 25};
+  check_readings(r, n, 30000, 0.010, want, 7);
+  ck_assert_msg(!menu_entered(&run), "the driver wrote to the board in its menu window");
+  tr_stop(&run);
+  n = tr_collect(&t, S + 29 * NS_PER_S, r, MAXR, err, sizeof err);
+  ck_assert_msg(n < 0, "no failure after the port went away");
+  ck_assert_msg(strstr(err, run.tty), "error '%s' does not name the port", err);
+  tic_close(&t);
+  /* Plugged in again: a new board start, readings after its window. */
+  start_emulator("emu_ticc", 30000, extra);
+  ck_assert_msg(open_tic(&t, "ticc", run.tty, "local=B", err, sizeof err) == 0, "%s", err);
+  int64_t back = clk_now();
+  n = tr_collect(&t, back + 13 * NS_PER_S, r, MAXR, err, sizeof err);
+  ck_assert_msg(n >= 2, "%d readings after reconnecting (%s)", n, n < 0 ? err : "");
+  tr_check_values(r, n, S, 30000, 0.010);
+  tic_close(&t);
+  tr_done(&run);
+}
+END_TEST
+
+START_TEST(test_sr620_signed)
+{
+  /* +-TIME arming, GPS pulse 30 ns before the local one: signed negative readings.  Second
+   * 5's reply is garbled and 7's comes 0.7 s late; 10 is never answered, the driver fails
+   * after 4 s, and the caller opens it again. */
+  tr_init(&run, "sr620", S, SPEED);
+  const char *extra[] = {"--fault", "garbage@5", "--fault", "late@7:700", "--fault",
+                         "silent@10", NULL};
+  start_emulator("emu_sr620", -30000, extra);
+  struct tic t;
+  char err[300];
+  ck_assert_msg(open_tic(&t, "sr620", run.tty, "arming=+-time levelA=0.5", err, sizeof err) == 0,
+                "%s", err);
+  struct tic_reading r[MAXR];
+  int n = tr_collect(&t, S + 9 * NS_PER_S + NS_PER_S / 2, r, MAXR, err, sizeof err);
+  ck_assert_msg(n >= 0, "driver failed: %s", err);
+  static const int want[] = {1, 2, 3, 4, 6, 8, 9};
+  check_readings(r, n, -30000, 0.001, want, 7);
+  ck_assert(r[0].raw_s < 0);
+  ck_assert_int_eq(t.counts.garbage, 2);
+  n = tr_collect(&t, S + 30 * NS_PER_S, r, MAXR, err, sizeof err);
+  ck_assert_msg(n == -1, "the unanswered MEAS? did not fail the driver (%d)", n);
+  ck_assert_msg(strstr(err, "no reply to MEAS? 0"), "%s", err);
+  tic_close(&t);
+  ck_assert_msg(open_tic(&t, "sr620", run.tty, "", err, sizeof err) == 0, "%s", err);
+  int64_t back = clk_now();
+  n = tr_collect(&t, back + 4 * NS_PER_S, r, MAXR, err, sizeof err);
+  ck_assert_msg(n >= 3, "%d readings after reopening (%s)", n, n < 0 ? err : "");
+  tr_check_values(r, n, S, -30000, 0.001);
+  tic_close(&t);
+  tr_done(&run);
+}
+END_TEST
+
+START_TEST(test_sr620_plus_time)
+{
+  /* +TIME arming with the GPS pulse first: the counter waits for the next GPS pulse and
+   * reads nearly 1 s, which ends after the next local pulse has passed, so it follows every
+   * other second.  Each such reading belongs to the second of its start, not the next. */
+  tr_init(&run, "sr620", S, SPEED);
+  start_emulator("emu_sr620", -30000, NULL);
+  struct tic t;
+  char err[300];
+  ck_assert_msg(open_tic(&t, "sr620", run.tty, "arming=+time", err, sizeof err) == 0, "%s", err);
+  struct tic_reading r[MAXR];
+  int n = tr_collect(&t, S + 10 * NS_PER_S, r, MAXR, err, sizeof err);
+  ck_assert_msg(n >= 0, "driver failed: %s", err);
+  static const int want[] = {1, 3, 5, 7};
+  check_readings(r, n, -30000, 0.001, want, 4);
+  ck_assert(r[0].raw_s > 0.99999996 && r[0].raw_s < 1.0);
+  ck_assert_int_eq(t.counts.wrapped, 4);
+  tic_close(&t);
+  tr_done(&run);
+}
+END_TEST
+
+START_TEST(test_sr620_refusals)
+{
+  /* The counter refuses a setup command: the open fails and says what *ESR? said. */
+  tr_init(&run, "sr620", S, SPEED);
+  const char *extra[] = {"--fault", "reject@TERM", NULL};
+  start_emulator("emu_sr620", 0, extra);
+  struct tic t;
+  char err[300];
+  ck_assert_int_eq(open_tic(&t, "sr620", run.tty, "impedance=1M", err, sizeof err), -1);
+  ck_assert_msg(strstr(err, "*ESR? = 16: execution error") && strstr(err, "TERM 1,1"), "%s",
+                err);
+  tr_stop(&run);
+  /* Nothing answers on the line: *IDN? times out, naming the port. */
+  ck_assert_msg(tr_socat(&run) == 0, "socat");
+  ck_assert_int_eq(open_tic(&t, "sr620", run.tty, "", err, sizeof err), -1);
+  ck_assert_msg(strstr(err, "no reply to *IDN?") && strstr(err, run.tty), "%s", err);
+  tr_done(&run);
+}
+END_TEST
+
+int main(void)
+{
+  if (!tr_socat_path())
+    return 77;
+  Suite *s = suite_create("tic_serial");
+  TCase *tc = tcase_create("serial");
+  tcase_set_timeout(tc, 120);
+  tcase_add_test(tc, test_ticc_interval);
+  tcase_add_test(tc, test_ticc_timestamp);
+  tcase_add_test(tc, test_ticc_restart_and_unplug);
+  tcase_add_test(tc, test_sr620_signed);
+  tcase_add_test(tc, test_sr620_plus_time);
+  tcase_add_test(tc, test_sr620_refusals);
+  suite_add_tcase(s, tc);
+  SRunner *sr = srunner_create(s);
+  srunner_run_all(sr, CK_NORMAL);
+  int failed = srunner_ntests_failed(sr);
+  srunner_free(sr);
+  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

@@ -1,0 +1,145 @@
+#include "config.h"
+#include "tests/tictest.h"
+
+#include <check.h>
+#include <libgen.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/clock.h"
+#include "core/timeutil.h"
+#include "tests/testutil.h"
+#include "tests/ticemu.h"
+
+void tr_init(struct ticrun *r, const char *tag, int64_t start, double speed)
+{
+  memset(r, 0, sizeof *r);
+  char *d = th_mkdtemp(tag);
+  snprintf(r->dir, sizeof r->dir, "%s", d ? d : "/tmp");
+  free(d);
+  snprintf(r->tty, sizeof r->tty, "%s/tty", r->dir);
+  snprintf(r->emu, sizeof r->emu, "%s/emu", r->dir);
+  snprintf(r->log, sizeof r->log, "%s/emulator.log", r->dir);
+  r->start = start;
+  r->speed = speed;
+  r->anchor = tu_mono_ns();
+  struct clk_conf c = {.kind = CLK_SIM, .start = start, .speed = speed, .anchor_mono = r->anchor};
+  clk_configure(&c);
+}
+
+void tr_done(struct ticrun *r)
+{
+  tr_stop(r);
+  char *log = th_read_file(r->log);
+  if (log && *log)
+    fprintf(stderr, "--- %s\n%s", r->log, log);
+  free(log);
+  th_rmtree(r->dir);
+}
+
+const char *tr_socat_path(void)
+{
+  const char *s = getenv("SOCAT");
+  if (!s || !*s)
+    s = "/usr/bin/socat";
+  if (access(s, X_OK) != 0) {
+    printf("socat not found (SOCAT='%s'): the serial instrument tests need it\n", s);
+    return NULL;
+  }
+  return s;
+}
+
+static int wait_path(const char *p, double timeout_s)
+{
+  struct stat st;
+  double end = th_now() + timeout_s;
+  while (stat(p, &st) != 0) {
+    if (th_now() > end)
+      return -1;
+    th_sleep(0.01);
+  }
+  return 0;
+}
+
+int tr_socat(struct ticrun *r)
+{
+  const char *socat = tr_socat_path();
+  if (!socat)
+    return -1;
+  char a1[400], a2[400];
+  snprintf(a1, sizeof a1, "pty,raw,echo=0,link=%s", r->tty);
+  snprintf(a2, sizeof a2, "pty,raw,echo=0,link=%s", r->emu);
+  char *argv[] = {(char *)socat, "-d", a1, a2, NULL};
+  unlink(r->tty);
+  unlink(r->emu);
+  r->socat = th_spawn(argv, r->log);
+  return wait_path(r->tty, 10) == 0 && wait_path(r->emu, 10) == 0 ? 0 : -1;
+}
+
+int tr_emulator(struct ticrun *r, const char *name, const char *port, int64_t offset_ps,
+                const char *const *extra)
+{
+  char self[512], prog[700], start[32], speed[32], anchor[32], offset[32];
+  ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+  self[n > 0 ? n : 0] = '\0';
+  snprintf(prog, sizeof prog, "%s/%s", dirname(self), name);
+  snprintf(start, sizeof start, "%lld", (long long)r->start);
+  snprintf(speed, sizeof speed, "%.17g", r->speed);
+  snprintf(anchor, sizeof anchor, "%lld", (long long)r->anchor);
+  snprintf(offset, sizeof offset, "%lld", (long long)offset_ps);
+  char *argv[64] = {prog,     "--start", start,         "--speed", speed, "--anchor",
+                    anchor,   "--port",  (char *)port,  "--offset", offset};
+  int a = 11;
+  for (int i = 0; extra && extra[i] && a < 62; i++)
+    argv[a++] = (char *)extra[i];
+  argv[a] = NULL;
+  r->emulator = th_spawn(argv, r->log);
+  return r->emulator > 0 ? 0 : -1;
+}
+
+void tr_stop(struct ticrun *r)
+{
+  if (r->emulator > 0)
+    th_stop(r->emulator, SIGTERM, 5);
+  if (r->socat > 0)
+    th_stop(r->socat, SIGTERM, 5);
+  r->emulator = r->socat = 0;
+}
+
+int tr_collect(struct tic *t, int64_t until, struct tic_reading *out, int max, char *err,
+               size_t errlen)
+{
+  int n = 0;
+  while (clk_now() < until) {
+    struct tic_reading rd;
+    int64_t deadline = clk_now() + NS_PER_S;
+    int rc = tic_read(t, &rd, deadline < until ? deadline : until, err, errlen);
+    if (rc < 0)
+      return -1 - n;
+    /* A reading of the second `until` or later belongs to the next call. */
+    if (rc == 1 && rd.t < until && n < max)
+      out[n++] = rd;
+  }
+  return n;
+}
+
+double tr_expected_ns(int64_t t, int64_t offset_ps)
+{
+  return (double)ticemu_u_ps(t, offset_ps) / 1000.0;
+}
+
+void tr_check_values(const struct tic_reading *r, int n, int64_t start, int64_t offset_ps,
+                     double tol_ns)
+{
+  for (int i = 0; i < n; i++) {
+    double e = tr_expected_ns(r[i].t, offset_ps);
+    ck_assert_msg(fabs(r[i].ns - e) <= tol_ns, "second %lld: %.4f ns, its pulses %.4f ns",
+                  (long long)((r[i].t - start) / NS_PER_S), r[i].ns, e);
+    ck_assert(i == 0 || r[i].t > r[i - 1].t);
+  }
+}

@@ -1,0 +1,84 @@
+#include "config.h"
+#include "tic/ticcline.h"
+
+#include <ctype.h>
+#include <string.h>
+
+/* Seconds with exactly 11 or 12 decimals into picoseconds; the integer part is bounded
+ * so the result cannot overflow (1e6 s, eleven days, beyond any wrap setting). */
+static int parse_seconds(const char *s, const char **end, int64_t *ps)
+{
+  int neg = *s == '-';
+  if (neg)
+    s++;
+  int64_t sec = 0;
+  int nd = 0;
+  for (; isdigit((unsigned char)*s); s++, nd++) {
+    if (nd == 7)
+      return -1;
+    sec = sec * 10 + (*s - '0');
+  }
+  if (nd == 0 || *s++ != '.')
+    return -1;
+  int64_t frac = 0;
+  int nf = 0;
+  for (; isdigit((unsigned char)*s); s++, nf++) {
+    if (nf == 12)
+      return -1;
+    frac = frac * 10 + (*s - '0');
+  }
+  if (nf < 11)
+    return -1;
+  if (nf == 11)
+    frac *= 10;
+  int64_t v = sec * 1000000000000LL + frac;
+  *ps = neg ? -v : v;
+  *end = s;
+  return 0;
+}
+
+enum ticc_line ticc_parse_line(const char *line, int64_t *ps)
+{
+  while (*line == ' ' || *line == '\t')
+    line++;
+  if (*line == '#' || *line == '\0')
+    return TICC_COMMENT;
+  const char *p;
+  if (parse_seconds(line, &p, ps) != 0 || (*p != ' ' && *p != '\t'))
+    return TICC_GARBAGE;
+  while (*p == ' ' || *p == '\t')
+    p++;
+  size_t n = strlen(p);
+  while (n > 0 && (p[n - 1] == ' ' || p[n - 1] == '\t'))
+    n--;
+  /* Timestamps are never negative; only intervals carry a sign. */
+  if (n == 8 && strncmp(p, "TI(A->B)", 8) == 0)
+    return TICC_INTERVAL;
+  if (*ps < 0)
+    return TICC_GARBAGE;
+  if (n == 3 && strncmp(p, "chA", 3) == 0)
+    return TICC_CHAN_A;
+  if (n == 3 && strncmp(p, "chB", 3) == 0)
+    return TICC_CHAN_B;
+  if (n >= 3 && strncmp(p, "chC", 3) == 0)
+    return TICC_CHAN_C;
+  return TICC_GARBAGE;
+}
+
+const char *ticc_header_mode(const char *line)
+{
+  static const struct {
+    const char *prefix, *mode;
+  } h[] = {
+      /* Longest first: the TimeLab header also starts with "# timestamp". */
+      {"# timestamp chA, chB; interval", "timelab"},
+      {"# time interval A->B", "interval"},
+      {"# timestamp", "timestamp"},
+      {"# period", "period"},
+      {"# time1 time2", "debug"},
+  };
+  for (size_t i = 0; i < sizeof h / sizeof h[0]; i++)
+    if (strncmp(line, h[i].prefix, strlen(h[i].prefix)) == 0)
+      return h[i].mode;
+  return NULL;
+}

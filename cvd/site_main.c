@@ -14,6 +14,7 @@
 #include "core/log.h"
 #include "core/timeutil.h"
 #include "cvd/cmd.h"
+#include "cvd/probe.h"
 #include "cvd/sig.h"
 #include "cvd/sitecore.h"
 #include "db/db.h"
@@ -42,6 +43,11 @@ void help_site(FILE *out)
 "\n"
 "Options (they override the file):\n"
 "  -c, --config FILE   configuration file (required)\n"
+"      --probe         talk to each configured instrument for a few seconds, print what was\n"
+"                      found (TIC readings and their spread, receiver model, fix and\n"
+"                      satellites, oscillator status, the spool), and exit: status 0 only\n"
+"                      if all are usable\n"
+"      --probe-seconds N   how long each instrument is read [5]\n"
 "      --server URL    the central server\n"
 "      --spool FILE    the SQLite spool\n"
 "      --log-level L   error, warn, info or debug\n"
@@ -193,9 +199,11 @@ int cmd_site(int argc, char **argv)
   static const struct option opts[] = {
       {"config", required_argument, NULL, 'c'}, {"server", required_argument, NULL, 's'},
       {"spool", required_argument, NULL, 'S'},  {"log-level", required_argument, NULL, 'l'},
+      {"probe", no_argument, NULL, 'P'},        {"probe-seconds", required_argument, NULL, 'N'},
       {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0}};
   const char *conf_path = NULL, *server = NULL, *spool = NULL, *level = NULL;
-  int c;
+  int c, probe = 0;
+  long probe_s = 5;
   char err[1024];
   optind = 1;
   while ((c = getopt_long(argc, argv, "c:h", opts, NULL)) != -1) {
@@ -204,6 +212,16 @@ int cmd_site(int argc, char **argv)
     case 's': server = optarg; break;
     case 'S': spool = optarg; break;
     case 'l': level = optarg; break;
+    case 'P': probe = 1; break;
+    case 'N': {
+      char *end;
+      probe_s = strtol(optarg, &end, 10);
+      if (*end || probe_s < 1 || probe_s > 3600) {
+        fprintf(stderr, "cvd site: --probe-seconds %s: want 1 to 3600\n", optarg);
+        return EXIT_USAGE;
+      }
+      break;
+    }
     case 'h': help_site(stdout); return 0;
     default: fprintf(stderr, "cvd site: see cvd site --help\n"); return EXIT_USAGE;
     }
@@ -236,6 +254,8 @@ int cmd_site(int argc, char **argv)
   if (sc.log_level >= 0)
     log_set_level((enum log_sev)sc.log_level);
   clk_configure(&sc.clock);
+  if (probe)
+    return site_probe(&sc, (int)probe_s);
   cvd_catch_signals();
 
   struct site_core core;

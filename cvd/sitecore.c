@@ -74,6 +74,9 @@ int site_core_open(struct site_core *s, const struct site_conf *c, char *err, si
   memset(s, 0, sizeof *s);
   s->conf = *c;
   if (c->has_sim) {
+    /* On the real clock a scenario without a start begins with the daemon. */
+    if (!s->conf.sc.start_given && clk_config()->kind == CLK_REAL)
+      s->conf.sc.start = tu_slot_start(clk_now());
     s->sim = calloc(1, sizeof *s->sim);
     if (!s->sim || sim_site_init(s->sim, &s->conf.sc, c->name) != 0) {
       snprintf(err, errlen, "site '%s' is not in the simulation %s (ref, r1..r%d)", c->name,

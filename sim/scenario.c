@@ -108,6 +108,7 @@ static int h_start(void *u, int c, char **v, char *e, size_t n)
     snprintf(e, n, "bad time '%s' (want YYYY-MM-DDTHH:MM:SSZ)", v[0]);
     return -1;
   }
+  SC->start_given = 1;
   return 0;
 }
 

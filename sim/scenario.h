@@ -19,6 +19,8 @@ struct sim_delay_step { double hour, ns; int site; };             /* SIM_REF or 
 
 struct scenario {
   int64_t start;            /* UTC ns of hour 0 [2025-01-01T00:00:00Z] */
+  int start_given;          /* `start` was in the file (else a site on the real clock
+                               starts the scenario when it starts) */
   double days;              /* [30] */
   uint64_t seed;            /* [1] */
   int remotes;              /* [3] */

@@ -353,6 +353,43 @@ START_TEST(test_config_errors_name_file_and_line)
 }
 END_TEST
 
+START_TEST(test_probe)
+{
+  char *dir = th_mkdtemp("probe");
+  char conf[1024], scen[1024], log[1024], text[2048];
+  snprintf(conf, sizeof conf, "%s/site.conf", dir);
+  snprintf(scen, sizeof scen, "%s/scen.conf", dir);
+  snprintf(log, sizeof log, "%s/err.log", dir);
+  th_write_file(scen, "remotes 1\n");
+  snprintf(text, sizeof text,
+           "name r1\nserver http://127.0.0.1:9\nsecret 0123456789abcdef\nspool %s/r1.db\n"
+           "oscillator sim\nsimulation %s\n", dir, scen);
+  th_write_file(conf, text);
+  char *argv[] = {(char *)th_cvd_bin(), (char *)"site", (char *)"--probe", (char *)"--probe-seconds",
+                  (char *)"2", (char *)"-c", conf, NULL};
+  char *out = NULL;
+  ck_assert_int_eq(th_run(argv, log, &out, 60), 0);
+  ck_assert_msg(strstr(out, "tic        sim: 2 readings in 2 s") || strstr(out, "tic        sim: 3 readings"),
+                "%s", out);
+  /* The simulated clock starts 3 us off: the raw reading says so. */
+  ck_assert_ptr_nonnull(strstr(out, "LOCAL - GPS +30"));
+  ck_assert_ptr_nonnull(strstr(out, "fix TIME"));
+  ck_assert_ptr_nonnull(strstr(out, "all usable"));
+  free(out);
+  /* The reference's name with a steered oscillator is not usable, and says why. */
+  snprintf(text, sizeof text,
+           "name ref\nserver http://127.0.0.1:9\nsecret 0123456789abcdef\nspool %s/ref.db\n"
+           "oscillator sim\nsimulation %s\n", dir, scen);
+  th_write_file(conf, text);
+  ck_assert_int_eq(th_run(argv, log, &out, 60), 1);
+  ck_assert_ptr_nonnull(strstr(out, "oscillator sim: the sim oscillator needs"));
+  ck_assert_ptr_nonnull(strstr(out, "not all usable"));
+  free(out);
+  th_rmtree(dir);
+  free(dir);
+}
+END_TEST
+
 int main(void)
 {
   curl_global_init(CURL_GLOBAL_DEFAULT);
@@ -361,6 +398,7 @@ int main(void)
   tcase_set_timeout(tc, 240);
   tcase_add_test(tc, test_config_errors_name_file_and_line);
   tcase_add_test(tc, test_bad_uploads_refused);
+  tcase_add_test(tc, test_probe);
   tcase_add_test(tc, test_server_killed_during_uploads);
   tcase_add_test(tc, test_network_cut_for_a_day);
   suite_add_tcase(s, tc);

@@ -9,6 +9,8 @@ int cmd_server(int argc, char **argv);
 void help_server(FILE *out);
 int cmd_demo(int argc, char **argv);
 void help_demo(FILE *out);
+int cmd_calibrate(int argc, char **argv);
+void help_calibrate(FILE *out);
 int cmd_simulate(int argc, char **argv);
 void help_simulate(FILE *out);
 int cmd_stability(int argc, char **argv);
@@ -21,6 +23,8 @@ const struct cvd_cmd cvd_commands[] = {
      help_server},
     {"demo", "run a whole simulated network on this machine, with the web grid", cmd_demo,
      help_demo},
+    {"calibrate", "a site's differential delay from a common-clock run", cmd_calibrate,
+     help_calibrate},
     {"simulate", "simulate the whole network in one process, scored against truth",
      cmd_simulate, help_simulate},
     {"stability", "frequency stability of phase or frequency data (ADEV, MDEV, TDEV, ...)",

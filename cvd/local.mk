@@ -1,5 +1,6 @@
 bin_PROGRAMS += cvd/cvd
 cvd_cvd_SOURCES = \
+	cvd/calibrate.c \
 	cvd/cmd.h \
 	cvd/commands.c \
 	cvd/main.c \

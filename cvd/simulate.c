@@ -78,6 +78,8 @@ void help_simulate(FILE *out)
 "  init_time_ns X           x at the start [3000]\n"
 "  init_freq Y              y at the start; positive makes x grow [1e-10]\n"
 "  osc_phase_step yes|no    the oscillators take phase steps, as a PRS10 does [yes]\n"
+"  common_clock REMOTE      that remote runs on the reference's clock, with its own\n"
+"                           receiver: a common-clock calibration run (see cvd calibrate)\n"
 "  cv_noise_ns N            white PM of one 10-minute common-view difference, half its\n"
 "                           variance at each end [2]\n"
 "  cv_diurnal_ns A          amplitude of a 24 h delay variation at each remote [0]\n"

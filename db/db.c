@@ -5,6 +5,10 @@
 #include <stdio.h>
 
 #include "core/log.h"
+#include "core/track.h"
+
+#include <jansson.h>
+#include <stdlib.h>
 
 sqlite3 *db_open(const char *path, enum db_kind kind, char *err, size_t errlen)
 {
@@ -96,4 +100,34 @@ double db_double(sqlite3_stmt *st, int i)
 int db_bind_double(sqlite3_stmt *st, int i, double v)
 {
   return isfinite(v) ? sqlite3_bind_double(st, i, v) : sqlite3_bind_null(st, i);
+}
+
+int db_read_tracks(sqlite3_stmt *st, struct track **out)
+{
+  int n = 0, cap = 64;
+  struct track *v = malloc(sizeof *v * (size_t)cap);
+  while (v && sqlite3_step(st) == SQLITE_ROW) {
+    if (n == cap) {
+      struct track *w = realloc(v, sizeof *v * (size_t)(cap *= 2));
+      if (!w) {
+        free(v);
+        v = NULL;
+        break;
+      }
+      v = w;
+    }
+    json_error_t je;
+    char err[256];
+    json_t *j = json_loads(db_text(st, 0), 0, &je);
+    if (j && track_from_json(j, &v[n], err, sizeof err) == 0)
+      n++;
+    else
+      LOGE("db", "stored track unreadable, skipped: %s", j ? err : je.text);
+    json_decref(j);
+  }
+  sqlite3_finalize(st);
+  if (!v)
+    return -1;
+  *out = v;
+  return n;
 }

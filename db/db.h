@@ -35,6 +35,10 @@ int db_step_done(sqlite3 *db, sqlite3_stmt *st);
 const char *db_text(sqlite3_stmt *st, int i);
 /* Column i as double, NAN for NULL. */
 double db_double(sqlite3_stmt *st, int i);
+/* Steps st, whose first column is a track's JSON, into a malloc'ed array of tracks
+ * (unreadable rows are logged and skipped).  Returns the count or -1.  Finalizes st. */
+struct track;
+int db_read_tracks(sqlite3_stmt *st, struct track **out);
 /* Binds a double, or NULL when it is not finite. */
 int db_bind_double(sqlite3_stmt *st, int i, double v);
 

@@ -79,6 +79,17 @@ int spool_unacked(sqlite3 *db, struct track *out, int max)
   return n;
 }
 
+int spool_tracks(sqlite3 *db, int64_t from, int64_t to, struct track **out)
+{
+  sqlite3_stmt *st = db_prepare(db, "SELECT json FROM tracks WHERE slot >= ? AND slot < ? "
+                                    "ORDER BY slot");
+  if (!st)
+    return -1;
+  sqlite3_bind_int64(st, 1, from);
+  sqlite3_bind_int64(st, 2, to);
+  return db_read_tracks(st, out);
+}
+
 int spool_count_unacked(sqlite3 *db)
 {
   sqlite3_stmt *st = db_prepare(db, "SELECT count(*) FROM tracks WHERE acked IS NULL");

@@ -23,6 +23,9 @@ int spool_put(sqlite3 *db, const struct track *t, int64_t now, const struct trut
  * that no longer parses is logged and skipped (it stays in the spool). */
 int spool_unacked(sqlite3 *db, struct track *out, int max);
 int spool_count_unacked(sqlite3 *db);
+/* Every track (acknowledged or not) with from <= slot < to, oldest first, into a malloc'ed
+ * array; returns the count or -1. */
+int spool_tracks(sqlite3 *db, int64_t from, int64_t to, struct track **out);
 int spool_ack(sqlite3 *db, const struct track *t, int n, int64_t wall_now);
 /* Deletes acknowledged tracks and truth older than `before` (service time). */
 int spool_prune(sqlite3 *db, int64_t before);

@@ -66,32 +66,20 @@ int store_slot_tracks(sqlite3 *db, int64_t slot, struct track **out)
   if (!st)
     return -1;
   sqlite3_bind_int64(st, 1, slot);
-  int n = 0, cap = 8;
-  struct track *v = malloc(sizeof *v * (size_t)cap);
-  while (v && sqlite3_step(st) == SQLITE_ROW) {
-    if (n == cap) {
-      struct track *w = realloc(v, sizeof *v * (size_t)(cap *= 2));
-      if (!w) {
-        free(v);
-        v = NULL;
-        break;
-      }
-      v = w;
-    }
-    json_error_t je;
-    char err[256];
-    json_t *j = json_loads(db_text(st, 0), 0, &je);
-    if (j && track_from_json(j, &v[n], err, sizeof err) == 0)
-      n++;
-    else
-      LOGE("store", "stored track unreadable: %s", j ? err : je.text);
-    json_decref(j);
-  }
-  sqlite3_finalize(st);
-  if (!v)
+  return db_read_tracks(st, out);
+}
+
+int store_site_tracks(sqlite3 *db, const char *site, int64_t from, int64_t to,
+                      struct track **out)
+{
+  sqlite3_stmt *st = db_prepare(db, "SELECT json FROM tracks WHERE site = ? AND slot >= ? AND "
+                                    "slot < ? ORDER BY slot");
+  if (!st)
     return -1;
-  *out = v;
-  return n;
+  sqlite3_bind_text(st, 1, site, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64(st, 2, from);
+  sqlite3_bind_int64(st, 3, to);
+  return db_read_tracks(st, out);
 }
 
 int64_t store_last_slot(sqlite3 *db, const char *site)

@@ -19,6 +19,9 @@ int store_sig_prune(sqlite3 *db, int64_t wall_before);
 int store_track_insert(sqlite3 *db, const struct track *t, int64_t wall_received);
 /* Every track of the slot (malloc'ed array); returns the count or -1. */
 int store_slot_tracks(sqlite3 *db, int64_t slot, struct track **out);
+/* A site's tracks with from <= slot < to, oldest first (malloc'ed); the count or -1. */
+int store_site_tracks(sqlite3 *db, const char *site, int64_t from, int64_t to,
+                      struct track **out);
 /* The latest slot with a track from site, or 0. */
 int64_t store_last_slot(sqlite3 *db, const char *site);
 int store_track_count(sqlite3 *db, const char *site);

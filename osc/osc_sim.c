@@ -10,7 +10,7 @@
 static int sim_open(struct osc *o, char *err, size_t errlen)
 {
   static const char *const keys[] = {NULL};
-  if (!o->sim || o->sim->index == 0) {
+  if (!o->sim || o->sim->ideal) {
     snprintf(err, errlen, "the sim oscillator needs a 'simulation' scenario and a remote site "
                           "(the reference's clock is 'none')");
     return -1;

@@ -137,6 +137,16 @@ static int h_phase_step(void *u, int c, char **v, char *e, size_t n)
   return conf_bool("osc_phase_step", v[0], &SC->has_phase_step, e, n);
 }
 
+static int h_ideal(void *u, int c, char **v, char *e, size_t n)
+{
+  (void)c;
+  int site;
+  if (parse_remote(v[0], 0, 0, &site, e, n))
+    return -1;
+  SC->ideal |= 1ULL << site;
+  return 0;
+}
+
 static int h_freq_step(void *u, int c, char **v, char *e, size_t n)
 {
   if (SC->n_freq_steps == SIM_MAX_EVENTS) {
@@ -213,6 +223,7 @@ static const struct conf_directive sc_tab[] = {
     {"init_time_ns", 1, 1, h_init_time},
     {"init_freq", 1, 1, h_init_freq},
     {"osc_phase_step", 1, 1, h_phase_step},
+    {"common_clock", 1, 1, h_ideal},
     {"cv_noise_ns", 1, 1, h_cv_noise},
     {"cv_diurnal_ns", 1, 1, h_diurnal},
     {"gps_common_ns", 1, 1, h_gps_common},
@@ -252,6 +263,10 @@ int scenario_parse_text(const char *name, const char *text, struct scenario *sc,
 
 int scenario_check(const struct scenario *sc, char *err, size_t errlen)
 {
+  if (sc->ideal >> (sc->remotes + 1)) {
+    snprintf(err, errlen, "common_clock names a remote beyond the %d remotes", sc->remotes);
+    return -1;
+  }
   for (int i = 0; i < sc->n_freq_steps; i++)
     if (sc->freq_steps[i].site > sc->remotes) {
       snprintf(err, errlen, "rb_freq_step names r%d, but there are %d remotes",
@@ -291,6 +306,9 @@ int scenario_write(const struct scenario *sc, const char *path)
   fprintf(f, "gps_common_ns %.17g\nrx_white_ns %.17g\nrx_sawtooth_ns %.17g\n",
           sc->gps_common_ns, sc->rx_white_ns, sc->rx_sawtooth_ns);
   fprintf(f, "tic_resolution_ns %.17g\n", sc->tic_resolution_ns);
+  for (int k = 1; k <= sc->remotes; k++)
+    if (sc->ideal & (1ULL << k))
+      fprintf(f, "common_clock %s\n", scenario_site_name(k, name, sizeof name));
   for (int i = 0; i < sc->n_freq_steps; i++) {
     const struct sim_freq_step *s = &sc->freq_steps[i];
     fprintf(f, "rb_freq_step %.17g %.17g", s->hour, s->size);

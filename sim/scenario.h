@@ -32,6 +32,8 @@ struct scenario {
   double init_time_ns;      /* x at the start [3000] */
   double init_freq;         /* y at the start [1e-10] */
   int has_phase_step;       /* the oscillator accepts phase steps, as a PRS10 does [yes] */
+  unsigned long long ideal; /* bit k: remote rk runs on the reference's clock (a
+                               common-clock calibration run) */
   /* Common view and receivers. */
   double cv_noise_ns;       /* white PM of one 10-minute CV difference, half at each end [2] */
   double cv_diurnal_ns;     /* 24 h delay variation at each remote [0] */

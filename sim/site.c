@@ -17,14 +17,15 @@ int sim_site_init(struct sim_site *s, const struct scenario *sc, const char *nam
   if (s->index < 0)
     return -1;
   snprintf(s->name, sizeof s->name, "%s", name);
-  if (s->index > 0 && sim_rb_init(&s->rb, &s->sc, s->index) != 0)
+  s->ideal = s->index == 0 || (sc->ideal & (1ULL << s->index));
+  if (!s->ideal && sim_rb_init(&s->rb, &s->sc, s->index) != 0)
     return -1;
   return 0;
 }
 
 void sim_site_free(struct sim_site *s)
 {
-  if (s->index > 0)
+  if (!s->ideal)
     sim_rb_free(&s->rb);
 }
 
@@ -32,7 +33,7 @@ double sim_site_tic(struct sim_site *s, int64_t t, int64_t *qerr_ps)
 {
   const struct scenario *sc = &s->sc;
   double x = 0;
-  if (s->index > 0) {
+  if (!s->ideal) {
     sim_rb_advance(&s->rb, t);
     x = sim_rb_x_at(&s->rb, t);
   }
@@ -49,18 +50,18 @@ double sim_site_tic(struct sim_site *s, int64_t t, int64_t *qerr_ps)
 
 double sim_site_true_x(const struct sim_site *s, int64_t t)
 {
-  return s->index > 0 ? sim_rb_x_at(&s->rb, t) : 0.0;
+  return s->ideal ? 0.0 : sim_rb_x_at(&s->rb, t);
 }
 
 void sim_site_set_freq(struct sim_site *s, double correction)
 {
-  if (s->index > 0)
+  if (!s->ideal)
     sim_rb_set_freq(&s->rb, correction);
 }
 
 int sim_site_phase_step(struct sim_site *s, double ns)
 {
-  if (s->index == 0 || !s->sc.has_phase_step)
+  if (s->ideal || !s->sc.has_phase_step)
     return -1;
   sim_rb_phase_step(&s->rb, ns);
   return 0;

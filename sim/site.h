@@ -12,8 +12,9 @@
 struct sim_site {
   struct scenario sc;  /* own copy */
   int index;           /* 0 ref, k remote rk */
+  int ideal;           /* on the reference's clock: the ref, or a common_clock remote */
   char name[32];
-  struct sim_rb rb;    /* remotes only */
+  struct sim_rb rb;    /* remotes not on the reference's clock */
 };
 
 /* Returns 0, or -1 when the name is not a site of the scenario. */

@@ -46,4 +46,9 @@ tests_test_command_SOURCES = tests/test_command.c
 tests_test_command_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_test_command_LDADD = $(TEST_LIBS)
 
+check_PROGRAMS += tests/test_calibrate
+tests_test_calibrate_SOURCES = tests/test_calibrate.c
+tests_test_calibrate_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_test_calibrate_LDADD = $(TEST_LIBS)
+
 TESTS += $(check_PROGRAMS)

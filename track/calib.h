@@ -20,4 +20,26 @@ double calib_local_minus_gps(double tic_ns, const struct site_delays *d);
  * the TIC reading of the pulse it belongs to. */
 double calib_apply_qerr(double tic_ns, int64_t qerr_ps);
 
+/* A common-clock calibration (two sites on one clock and one antenna, as NIST calibrates
+ * a system before shipment): every difference REF - DUT of their tracks of the same slot
+ * would be zero with right delays, so their mean is the DUT's delay error.  Outliers
+ * beyond 5 robust sigmas are dropped; the statistical uncertainty of the mean counts the
+ * independent differences from the lag-1 autocorrelation, n (1 - r) / (1 + r) (the usual
+ * AR(1) correction; NIST SP 1065 section 5.5 discusses it). */
+struct track;
+
+struct calib_result {
+  int n, rejected;
+  int64_t first, last;       /* first and last slot used */
+  double mean_ns;            /* REF - DUT */
+  double sd_ns, r1, n_eff;
+  double u_stat_ns;          /* standard uncertainty of the mean */
+  double dut_intdly;         /* the INTDLY the DUT's last track applied */
+};
+
+/* Pairs the tracks by slot (both sorted or not).  Returns 0, or -1 with fewer than 10
+ * common usable slots. */
+int calib_common_clock(const struct track *ref, int nref, const struct track *dut, int ndut,
+                       struct calib_result *r);
+
 #endif

@@ -6,11 +6,14 @@
  * measurement, ended by CR LF:
  *   interval mode   "%.11f TI(A->B)"   B - A of one second, once both edges have come
  *   timestamp mode  "%.11f chA"        each edge on the board's timebase, zero at start
+ *   TimeLab mode    "%.11f A", "%.11f B", "%.11f chC (B - A)" once both edges have come
+ *                   (the 2020 firmware's names)
  * The first two measurements after a start are thrown away, as the firmware does.
  * A start is when the emulator begins (the test starts it as it opens the port: the
  * DTR reset, which socat cannot carry) and at reset@K.
  *
- * Arguments besides ticemu.h's: --mode interval|timestamp, --places 11|12, --local A|B.
+ * Arguments besides ticemu.h's: --mode interval|timestamp|timelab, --places 11|12,
+ * --local A|B.
  * Faults at second K: garbage@K (five malformed lines before the second), skip@K (no GPS
  * pulse), late@K:MS (its lines MS ms late), burst@K:N (the lines of N seconds held and
  * sent together after the last), reset@K (the board restarts), exit@K (the emulator
@@ -37,7 +40,7 @@ struct qline {
 struct board {
   struct ticemu e;
   int fd;
-  int timestamp, places, local_b;
+  int timestamp, timelab, places, local_b;
   int64_t boot;
   int dots, menu, discard;
   int64_t next_gen;
@@ -72,7 +75,8 @@ static void start(struct board *b)
   b->discard = 2;
   char line[96];
   for (size_t i = 0; i < sizeof banner / sizeof banner[0]; i++) {
-    snprintf(line, sizeof line, banner[i], b->timestamp ? "Timestamp" : "Time Interval A->B");
+    snprintf(line, sizeof line, banner[i],
+             b->timelab ? "TimeLab" : b->timestamp ? "Timestamp" : "Time Interval A->B");
     queue(b, now, line);
   }
   b->next_gen = (now + 7 * S) / S * S + S;
@@ -106,7 +110,10 @@ static void window(struct board *b, int64_t now)
     if (b->dots++ == 28) {
       char h[96];
       snprintf(h, sizeof h, "# %s (seconds with %d decimal places)\r\n",
-               b->timestamp ? "timestamp" : "time interval A->B", b->places);
+               b->timelab     ? "timestamp chA, chB; interval chA->B"
+               : b->timestamp ? "timestamp"
+                              : "time interval A->B",
+               b->places);
       ticemu_write(b->fd, h);
     }
   }
@@ -151,7 +158,7 @@ static void second(struct board *b, int64_t n)
   int64_t u = ticemu_u_ps(n, b->e.offset_ps);
   int gps = ticemu_has_gps(&b->e, n);
   char v[40], line[96];
-  if (!b->timestamp) {
+  if (!b->timestamp && !b->timelab) {
     if (!gps)
       return;
     /* TI(A->B) = B - A; with the local pulse on A that is GPS - LOCAL = u. */
@@ -161,6 +168,21 @@ static void second(struct board *b, int64_t n)
     return;
   }
   int64_t local = n - u / 1000, base = (n - b->boot) * 1000;
+  if (b->timelab) {
+    if (!gps)
+      return;
+    int64_t when = (due >= 0 ? due : line_due(b, n)) + extra, ts[2] = {base - u, base};
+    for (int ch = 0; ch < 2; ch++) { /* A, then B */
+      ticemu_format_ps(v, sizeof v, ts[ch == b->local_b ? 0 : 1], b->places);
+      snprintf(line, sizeof line, "%s %c", v, ch ? 'B' : 'A');
+      queue(b, when, line);
+    }
+    int64_t a = ts[b->local_b], bb = ts[!b->local_b];
+    ticemu_format_ps(v, sizeof v, bb / 1000000000000LL * 1000000000000LL + (bb - a), b->places);
+    snprintf(line, sizeof line, "%s chC (B - A)", v);
+    queue(b, when, line);
+    return;
+  }
   ticemu_format_ps(v, sizeof v, base - u, b->places);
   snprintf(line, sizeof line, "%s ch%c", v, b->local_b ? 'B' : 'A');
   queue(b, (due >= 0 ? due : local + MS) + extra, line);
@@ -189,8 +211,10 @@ int main(int argc, char **argv)
   struct board b = {.e = {.name = "emu_ticc"}, .places = 11};
   for (int i = 1; i + 1 < argc; i += 2) {
     int rc = ticemu_arg(&b.e, argv[i], argv[i + 1]);
-    if (rc == 0 && !strcmp(argv[i], "--mode"))
+    if (rc == 0 && !strcmp(argv[i], "--mode")) {
       b.timestamp = !strcmp(argv[i + 1], "timestamp");
+      b.timelab = !strcmp(argv[i + 1], "timelab");
+    }
     else if (rc == 0 && !strcmp(argv[i], "--places"))
       b.places = atoi(argv[i + 1]) == 12 ? 12 : 11;
     else if (rc == 0 && !strcmp(argv[i], "--local"))

@@ -172,6 +172,8 @@ START_TEST(test_ticc_lines)
   ck_assert_int_eq(ticc_parse_line("17.12345680135 chB", &ps), TICC_CHAN_B);
   ck_assert_int_eq(ps, 17123456801350LL);
   ck_assert_int_eq(ticc_parse_line("18.00000000001 chC (B - A)", &ps), TICC_CHAN_C);
+  ck_assert_int_eq(ticc_parse_line("17.12345680135 B", &ps), TICC_CHAN_B);
+  ck_assert_int_eq(ticc_parse_line("17.12345680135 A", &ps), TICC_CHAN_A);
   ck_assert_int_eq(ticc_parse_line("# Type any character for config menu", &ps), TICC_COMMENT);
   ck_assert_int_eq(ticc_parse_line("# ............................", &ps), TICC_COMMENT);
   ck_assert_int_eq(ticc_parse_line("", &ps), TICC_COMMENT);
@@ -181,6 +183,7 @@ START_TEST(test_ticc_lines)
                                     "0.00000004512 TI(A->B) x",    "0.00000004512TI(A->B)",
                                     "12345678.00000000000 chA",    ".00000004512 TI(A->B)",
                                     "0.00000004512 chD",           "choose one:",
+                                    "17.12345680135 C",            "17.12345680135 AB",
                                     "\x07\x1b[2J@@@@ %%%"};
   for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
     ck_assert_msg(ticc_parse_line(bad[i], &ps) == TICC_GARBAGE, "'%s' taken", bad[i]);

@@ -105,15 +105,21 @@ static int next_line(struct ticc *c, char *line, size_t n, int64_t *arrival,
   return rc;
 }
 
-/* 1 when another complete line has already arrived behind the one just read. */
+/* 1 when another complete line has already arrived behind the one just read.  TimeLab
+ * mode's derived chC line follows its pair at once and is ignored anyway: it does not
+ * count. */
 static int stale(struct ticc *c, int64_t arrival)
 {
   char e[8];
-  if (c->has_next || serial_read_line(&c->port, c->next, sizeof c->next, 0, e, sizeof e) != 1)
-    return c->has_next;
-  c->has_next = 1;
-  c->next_arrival = arrival;
-  return 1;
+  int64_t ps;
+  while (!c->has_next &&
+         serial_read_line(&c->port, c->next, sizeof c->next, 0, e, sizeof e) == 1) {
+    if (ticc_parse_line(c->next, &ps) == TICC_CHAN_C)
+      continue;
+    c->has_next = 1;
+    c->next_arrival = arrival;
+  }
+  return c->has_next;
 }
 
 static int mode_error(struct tic *t, const char *seen, char *err, size_t errlen)
@@ -182,7 +188,7 @@ static int edge(struct tic *t, struct ticc *c, enum ticc_line kind, int64_t ps,
     tic_skip(t, "timestamps came too late to name their second before the board's "
                 "timebase was locked to UTC");
   else
-    LOGD("tic", "ticc: timestamps withheld while the timebase is locked to UTC");
+    LOGD("tic", "ticc: timestamps withheld until the board's timebase is locked to UTC");
   return 0;
 }
 

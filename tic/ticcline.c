@@ -56,9 +56,10 @@ enum ticc_line ticc_parse_line(const char *line, int64_t *ps)
     return TICC_INTERVAL;
   if (*ps < 0)
     return TICC_GARBAGE;
-  if (n == 3 && strncmp(p, "chA", 3) == 0)
+  /* TimeLab mode names the channels without "ch" in some firmware versions. */
+  if ((n == 3 && strncmp(p, "chA", 3) == 0) || (n == 1 && *p == 'A'))
     return TICC_CHAN_A;
-  if (n == 3 && strncmp(p, "chB", 3) == 0)
+  if ((n == 3 && strncmp(p, "chB", 3) == 0) || (n == 1 && *p == 'B'))
     return TICC_CHAN_B;
   if (n >= 3 && strncmp(p, "chC", 3) == 0)
     return TICC_CHAN_C;

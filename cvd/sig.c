@@ -20,4 +20,7 @@ void cvd_catch_signals(void)
   sigaction(SIGINT, &sa, NULL);
   sigaction(SIGTERM, &sa, NULL);
   signal(SIGPIPE, SIG_IGN);
+  /* A file that may not grow (a full disk, RLIMIT_FSIZE) is an error to report and live
+   * through, not a reason to die. */
+  signal(SIGXFSZ, SIG_IGN);
 }

@@ -115,6 +115,11 @@ void site_core_close(struct site_core *s)
     rx_close(&s->rx);
   osc_close(&s->osc);
   tb_free(&s->tb);
+  if (s->n_held)
+    LOGE("site", "%d TRACKS NOT STORED: the spool failed to the end", s->n_held);
+  free(s->held);
+  s->held = NULL;
+  s->n_held = 0;
   if (s->spool)
     db_close(s->spool);
   s->spool = NULL;
@@ -126,10 +131,53 @@ void site_core_close(struct site_core *s)
   s->tic_up = s->rx_up = 0;
 }
 
+/* Stores one track; a spool that fails (a full disk) is said loudly each time, and the
+ * track is held in memory to be stored as soon as the spool takes it again. */
+static int store_one(struct site_core *s, const struct track *t, int64_t now)
+{
+  if (spool_put(s->spool, t, now, s->truth, s->n_truth) != 0)
+    return -1;
+  s->n_truth = 0;
+  s->tracks_stored++;
+  LOGD("site", "track %d %05d stored: %s%.2f ns, %d used, %d rejected, %d missing", t->mjd,
+       t->sod, t->low_count ? "LOW COUNT " : "", t->value_ns, t->n_used, t->n_rejected,
+       t->n_missing);
+  return 0;
+}
+
+static void hold(struct site_core *s, const struct track *t)
+{
+  if (!s->held)
+    s->held = malloc(sizeof *s->held * SITE_HELD_MAX);
+  if (!s->held)
+    return;
+  if (s->n_held == SITE_HELD_MAX) {
+    LOGE("site", "TRACK %d %05d LOST: the spool has failed for a week of tracks", s->held[0].mjd,
+         s->held[0].sod);
+    memmove(s->held, s->held + 1, sizeof *s->held * (SITE_HELD_MAX - 1));
+    s->n_held--;
+  }
+  s->held[s->n_held++] = *t;
+}
+
+/* A failing spool is tried again a minute later, or with the next track. */
+#define SITE_HELD_RETRY (60 * NS_PER_S)
+
 static int store_finished(struct site_core *s, int64_t now)
 {
   struct track t;
   int stored = 0;
+  if (s->n_held > 0 && now < s->held_retry && s->tb.n_done == 0)
+    return 0;
+  s->held_retry = now + SITE_HELD_RETRY;
+  /* What the spool refused before goes first, in order. */
+  while (s->n_held > 0 && store_one(s, &s->held[0], now) == 0) {
+    memmove(s->held, s->held + 1, sizeof *s->held * (size_t)(s->n_held - 1));
+    s->n_held--;
+    stored++;
+    if (s->n_held == 0)
+      LOGI("site", "the spool takes tracks again: every held track is stored");
+  }
   while (tb_take(&s->tb, &t)) {
     struct track_osc o;
     osc_report(&s->osc, &o);
@@ -138,19 +186,17 @@ static int store_finished(struct site_core *s, int64_t now)
     t.osc.holdover = o.holdover;
     t.osc.can_step = o.can_step;
     snprintf(t.osc.status, sizeof t.osc.status, "%s", o.status);
-    if (spool_put(s->spool, &t, now, s->truth, s->n_truth) != 0) {
-      LOGE("site", "TRACK %d %05d NOT STORED: the spool is failing (disk full?); the "
-                   "measurement of this slot is lost",
-           t.mjd, t.sod);
-      return -1;
+    if (s->n_held > 0 || store_one(s, &t, now) != 0) {
+      hold(s, &t);
+      LOGE("site", "TRACK %d %05d NOT STORED: the spool is failing (disk full, or a file size "
+                   "limit?); %d tracks held in memory only until it takes them",
+           t.mjd, t.sod, s->n_held);
+      continue;
     }
-    s->n_truth = 0;
-    s->tracks_stored++;
     stored++;
-    LOGD("site", "track %d %05d stored: %s%.2f ns, %d used, %d rejected, %d missing", t.mjd,
-         t.sod, t.low_count ? "LOW COUNT " : "", t.value_ns, t.n_used, t.n_rejected, t.n_missing);
-    save_osc(s);
   }
+  if (stored)
+    save_osc(s);
   return stored;
 }
 

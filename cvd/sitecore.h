@@ -20,6 +20,7 @@
 #include "track/builder.h"
 
 #define SITE_TRUTH_BUF 64
+#define SITE_HELD_MAX 1008 /* a week of tracks held in memory while the spool fails */
 
 struct site_core {
   struct site_conf conf;
@@ -34,6 +35,10 @@ struct site_core {
   struct truth_sample truth[SITE_TRUTH_BUF];
   int n_truth;
   long tracks_stored;
+  /* Tracks the spool could not take (disk full), held until it can, oldest first. */
+  struct track *held;
+  int n_held;
+  int64_t held_retry;    /* when to try the spool again */
 };
 
 /* Opens the spool and the instruments, restores the oscillator's state.  0 or -1. */
@@ -41,7 +46,8 @@ int site_core_open(struct site_core *s, const struct site_conf *c, char *err, si
 void site_core_close(struct site_core *s);
 
 /* One step: a TIC reading (or waiting until `deadline`), the tracks it finishes stored.
- * Returns the number of tracks stored, or -1 when storing failed (logged loudly). */
+ * Returns the number of tracks stored.  While the spool fails, that is said loudly for
+ * each track, and the tracks are held in memory and stored once it takes them again. */
 int site_core_step(struct site_core *s, int64_t deadline);
 
 /* Applies a steering command from the server; the state is saved to the spool. */

@@ -49,9 +49,11 @@ static int probe_tic(const struct site_conf *c, struct sim_site *sim, int second
   double mean = n ? sum / n : NAN, sd = n > 1 ? sqrt(fmax(0, (ss - n * mean * mean) / (n - 1))) : NAN;
   int ok = n >= seconds - 1 && n > 0;
   printf("tic        %s%s%s: %d readings in %d s; LOCAL - GPS %+.2f ns, spread %.2f ns (raw, before "
-         "sawtooth and delays); %ld wrapped, %ld duplicated, %ld out of order, %ld garbage  %s\n",
+         "sawtooth and delays); %ld wrapped, %ld duplicated, %ld out of order, %ld late, %ld "
+         "garbage  %s\n",
          c->tic.driver, c->tic.device[0] ? " " : "", c->tic.device, n, seconds, mean, sd,
-         t.counts.wrapped, t.counts.duplicates, t.counts.out_of_order, t.counts.garbage,
+         t.counts.wrapped, t.counts.duplicates, t.counts.out_of_order, t.counts.late,
+         t.counts.garbage,
          verdict(ok));
   tic_close(&t);
   return ok;

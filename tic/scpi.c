@@ -218,7 +218,7 @@ int scpi_tic_read(struct tic *t, struct scpi *io, struct scpi_poll *p, double la
       continue;
     }
     if (!ticlabel_by_arrival(arrival, v, latency_s, &r->t)) {
-      tic_skip(t, "a reading came too late to name its second");
+      tic_late(t, "a reading came too late to name its second");
       continue;
     }
     r->raw_s = v;

@@ -24,6 +24,7 @@ struct tic_reading {
 
 struct tic_counts {
   long readings, wrapped, duplicates, out_of_order, garbage, errors;
+  long late; /* readings that came too late to name their second: refused */
 };
 
 struct tic;

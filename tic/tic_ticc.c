@@ -157,11 +157,11 @@ static int interval(struct tic *t, struct ticc *c, int64_t ps, int64_t arrival,
 {
   double raw = (double)(c->local_is_b ? -ps : ps) / 1e12;
   if (stale(c, arrival)) {
-    tic_skip(t, "a TI line waited behind a newer one: its second is unknown");
+    tic_late(t, "a TI line waited behind a newer one: its second is unknown");
     return 0;
   }
   if (!ticlabel_by_arrival(arrival, raw, c->latency_s, &r->t)) {
-    tic_skip(t, "a TI line came too late to name its second");
+    tic_late(t, "a TI line came too late to name its second");
     return 0;
   }
   r->raw_s = raw;
@@ -185,7 +185,7 @@ static int edge(struct tic *t, struct ticc *c, enum ticc_line kind, int64_t ps,
     return 1;
   }
   if (!timely)
-    tic_skip(t, "timestamps came too late to name their second before the board's "
+    tic_late(t, "timestamps came too late to name their second before the board's "
                 "timebase was locked to UTC");
   else
     LOGD("tic", "ticc: timestamps withheld until the board's timebase is locked to UTC");

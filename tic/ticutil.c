@@ -10,17 +10,29 @@
 #include "core/log.h"
 #include "core/timeutil.h"
 
-void tic_skip(struct tic *t, const char *fmt, ...)
+static void say(struct tic *t, long n, const char *fmt, va_list ap)
 {
-  long n = ++t->counts.garbage;
   if (n > 10 && n % 100 != 0)
     return;
   char msg[400];
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  LOGW("tic", "%s: %s (%ld so far)", t->drv->name, msg, n);
+}
+
+void tic_skip(struct tic *t, const char *fmt, ...)
+{
   va_list ap;
   va_start(ap, fmt);
-  vsnprintf(msg, sizeof msg, fmt, ap);
+  say(t, ++t->counts.garbage, fmt, ap);
   va_end(ap);
-  LOGW("tic", "%s: %s (%ld skipped so far)", t->drv->name, msg, n);
+}
+
+void tic_late(struct tic *t, const char *fmt, ...)
+{
+  va_list ap;
+  va_start(ap, fmt);
+  say(t, ++t->counts.late, fmt, ap);
+  va_end(ap);
 }
 
 int64_t tic_wall_deadline(int64_t deadline)

@@ -13,6 +13,8 @@
  * ten of a driver's life and then every hundredth, so a babbling instrument cannot flood
  * the log. */
 void tic_skip(struct tic *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The same for a reading that came too late to name its second (counts.late). */
+void tic_late(struct tic *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* The service-time deadline as a wall-clock deadline for I/O (DESIGN.md section 3: I/O
  * timeouts are wall time; the simulated clock may run faster). */

@@ -161,6 +161,7 @@ static int gpsd_open(struct receiver *rx, char *err, size_t errlen)
     return -1;
   }
   rx->priv = g;
+  g->was_stale = 1; /* the first report is logged */
   if (configure(g, &rx->conf, err, errlen) != 0 || connect_gpsd(g, err, errlen) != 0) {
     gpsd_close(rx);
     return -1;

@@ -55,7 +55,8 @@ void help_site(FILE *out)
 "\n"
 "Configuration directives (one per line, '#' comments) and their defaults:\n%s"
 "\n"
-"Drivers: tic: %s; receiver: %s; oscillator: %s.\n"
+"Drivers: tic: %s; receiver: %s; oscillator: %s; their devices and options are in\n"
+"cvd-tic(5), cvd-receiver(5) and cvd-osc(5).\n"
 "\n"
 "Exit status: 0 after SIGINT or SIGTERM, 1 on a runtime failure, 2 on bad usage or\n"
 "configuration.\n",

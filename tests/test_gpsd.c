@@ -5,11 +5,13 @@
  * seconds, model, the qErr of each pulse matched to its second past the TOFF trap and a
  * glitched pulse, the wait for a PPS message still on its way, NODATA after silence, and
  * gpsd gone.  Then a sawtoothed TIC series whose qErr comes the same way: applying it
- * lowers the TDEV at 1 to 100 s. */
+ * lowers the TDEV at 1 to 100 s.  And the libgps 3.22 behaviour the driver is built
+ * around, pinned on the recorded lines through gps_unpack() itself. */
 #include "config.h"
 
 #include <arpa/inet.h>
 #include <check.h>
+#include <gps.h>
 #include <math.h>
 #include <netinet/in.h>
 #include <pthread.h>
@@ -187,6 +189,55 @@ START_TEST(test_json_session)
 }
 END_TEST
 
+/* The traps of DESIGN.md section 6, as libgps shows them on the recorded session: if a
+ * libgps upgrade changes them, this says so before the driver misreads anything. */
+START_TEST(test_libgps_traps)
+{
+  char path[512], *save = NULL;
+  snprintf(path, sizeof path, "%s/tests/data/gpsd/pps-session.json", th_srcdir());
+  char *session = th_read_file(path);
+  ck_assert_ptr_nonnull(session);
+  struct gps_data_t d;
+  memset(&d, 0, sizeof d);
+  int pps = 0, toff = 0, tpv = 0;
+  for (char *line = strtok_r(session, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+    d.set = 0; /* as the driver does before each read */
+    ck_assert_int_eq(gps_unpack(line, &d), 0);
+    if (strstr(line, "\"class\":\"TOFF\"")) {
+      toff++;
+      ck_assert(d.set & TOFF_SET);
+#if GPSD_API_MAJOR_VERSION < 14
+      /* 3.22: a TOFF lands in `pps` (the serial message's time, 60 ms after the pulse). */
+      ck_assert(d.pps.clock.tv_nsec > 50000000);
+      ck_assert_int_eq(d.qErr, 0);
+#endif
+    } else if (strstr(line, "\"class\":\"PPS\"")) {
+      pps++;
+      ck_assert(d.set & PPS_SET);
+      ck_assert(d.pps.real.tv_sec >= S0);
+      /* qErr comes only with a PPS message; without the key it reads 0. */
+      ck_assert_int_eq(d.qErr == 0, strstr(line, "qErr") == NULL);
+    } else if (strstr(line, "\"class\":\"TPV\"")) {
+      tpv++;
+      ck_assert_int_eq(d.fix.mode, MODE_3D);
+      ck_assert_int_eq(d.fix.status, STATUS_TIME);
+      ck_assert_int_eq(d.leap_seconds, 18);
+    }
+  }
+  ck_assert_int_eq(pps, 11);
+  ck_assert_int_eq(toff, 10);
+  ck_assert_int_eq(tpv, 10);
+  free(session);
+  /* Not cleared, set keeps bits of earlier messages: a SKY after a TPV says MODE_SET. */
+  char tpv_line[] = "{\"class\":\"TPV\",\"device\":\"/dev/ttyACM0\",\"mode\":3}";
+  char sky_line[] = "{\"class\":\"SKY\",\"device\":\"/dev/ttyACM0\",\"satellites\":[]}";
+  memset(&d, 0, sizeof d);
+  ck_assert_int_eq(gps_unpack(tpv_line, &d), 0);
+  ck_assert_int_eq(gps_unpack(sky_line, &d), 0);
+  ck_assert((d.set & SATELLITE_SET) && (d.set & MODE_SET));
+}
+END_TEST
+
 START_TEST(test_open_errors)
 {
   struct receiver rx;
@@ -299,6 +350,7 @@ int main(void)
   tcase_set_timeout(tc, 60);
   tcase_add_test(tc, test_json_session);
   tcase_add_test(tc, test_open_errors);
+  tcase_add_test(tc, test_libgps_traps);
   tcase_add_test(tc, test_qerr_lowers_tdev);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);

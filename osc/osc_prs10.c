@@ -1,9 +1,9 @@
 /* SRS PRS10 rubidium frequency standard on RS-232.
  *
- * The protocol (PRS10 Operation and Service Manual, chapter "RS-232 Interface" and its
- * command list): 9600 baud 8N1; a command is two letters, an optional argument and CR;
- * a query (the command followed by '?') is answered by one line ended by CR; a setting is
- * not answered.  The unit reports a rejected command only through status byte 6 of ST?
+ * The protocol (PRS10 Operation and Service Manual, its RS-232 command reference and the
+ * table of the ST status bytes): 9600 baud 8N1; a command is two letters, an optional
+ * argument and CR; a query (the command followed by '?') is answered by one line ended by
+ * CR; a setting is not answered.  The unit reports a rejected command only through status byte 6 of ST?
  * (bit 5 bad syntax, bit 6 bad parameter) and a reset or power cycle through its bit 7, so
  * every setting here is read back (SF?, PL?, and ST? when it differs) or, for PP, which
  * has nothing to read back, followed by ST?.  The commands used:
@@ -17,7 +17,9 @@
  *           clock's reading grows: its pulse comes earlier) is sent as PP -s.  pp_sign=-1
  *           reverses it for a unit that shows the other sign on the TIC (doc/cvd-osc.5).
  *   LO?     1 when the frequency lock loop is locked
- *   ST?     six status bytes "b1,b2,b3,b4,b5,b6"; reading them clears the event bits
+ *   ST?     six status bytes "b1,b2,b3,b4,b5,b6" (byte 6: bit 5 bad syntax, bit 6 bad
+ *           parameter, bit 7 unit reset), the events cleared once read (the driver
+ *           counts a reset each time it sees bit 7)
  * A reset is detected from ST? byte 6 bit 7, from SF? differing from what was set or
  * from PL? no longer 0; the driver then restores PL 0 and SF. */
 #include "config.h"
@@ -58,8 +60,7 @@ static int accept_int(const char *s)
 {
   char *end;
   errno = 0;
-  long v = strtol(s, &end, 10);
-  (void)v;
+  (void)strtol(s, &end, 10);
   return end != s && errno == 0 && *end == '\0';
 }
 

@@ -6,6 +6,7 @@ cvd_cvd_SOURCES = \
 	cvd/main.c \
 	cvd/stability.c \
 	cvd/probe.c cvd/probe.h \
+	cvd/procconf.c cvd/procconf.h \
 	cvd/sig.c cvd/sig.h \
 	cvd/site_conf.c cvd/site_conf.h \
 	cvd/sitecore.c cvd/sitecore.h \

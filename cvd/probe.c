@@ -100,10 +100,15 @@ static int probe_osc(const struct site_conf *c, struct sim_site *sim)
   }
   if (o.drv->status)
     o.drv->status(&o, status, sizeof status);
+  char res[64];
+  if (o.drv->resolution > 0)
+    snprintf(res, sizeof res, "set in steps of %.0e", o.drv->resolution);
+  else
+    snprintf(res, sizeof res, "continuous setting");
   printf("oscillator %s%s%s: %s; %s; %s%s  %s\n", c->osc.driver, c->osc.device[0] ? " " : "",
-         c->osc.device, status[0] ? status : "no status", o.drv->steerable ? "steerable" : "not steered",
-         o.drv->resolution > 0 ? "" : "continuous setting",
-         o.drv->phase_step ? ", takes phase steps" : "", verdict(1));
+         c->osc.device, status[0] ? status : "no status",
+         o.drv->steerable ? "steerable" : "not steered", res,
+         o.drv->phase_step ? ", takes phase steps" : ", no phase steps", verdict(1));
   osc_close(&o);
   return 1;
 }

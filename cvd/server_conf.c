@@ -5,7 +5,6 @@
 #include <string.h>
 
 #include "core/conf.h"
-#include "core/log.h"
 #include "core/timeutil.h"
 #include "core/track.h"
 
@@ -14,9 +13,7 @@ void server_conf_default(struct server_conf *c)
   memset(c, 0, sizeof *c);
   engine_conf_default(&c->engine);
   web_conf_default(&c->web);
-  c->clock.kind = CLK_REAL;
-  c->clock.speed = 1;
-  c->log_level = -1;
+  proc_conf_default(&c->proc);
   c->tick_s = 60;
 }
 
@@ -158,28 +155,6 @@ static int h_threads(void *u, int argc, char **argv, char *e, size_t n)
   return h_int("threads", argv[0], 1, 64, &SC->web.threads, e, n);
 }
 
-static int h_log_level(void *u, int argc, char **argv, char *e, size_t n)
-{
-  (void)argc;
-  SC->log_level = log_parse_level(argv[0]);
-  if (SC->log_level < 0) {
-    snprintf(e, n, "bad level '%s' (want error, warn, info or debug)", argv[0]);
-    return -1;
-  }
-  return 0;
-}
-
-static int h_syslog(void *u, int argc, char **argv, char *e, size_t n)
-{
-  (void)argc;
-  return conf_bool("syslog", argv[0], &SC->use_syslog, e, n);
-}
-
-static int h_clock(void *u, int argc, char **argv, char *e, size_t n)
-{
-  return clk_parse(argc, argv, &SC->clock, e, n);
-}
-
 static const struct conf_directive server_tab[] = {
     {"listen", 2, 2, h_listen},
     {"database", 1, 1, h_database},
@@ -205,9 +180,7 @@ static const struct conf_directive server_tab[] = {
     {"web", 1, 1, h_web},
     {"max_body", 1, 1, h_max_body},
     {"threads", 1, 1, h_threads},
-    {"log_level", 1, 1, h_log_level},
-    {"syslog", 1, 1, h_syslog},
-    {"clock", 1, 4, h_clock},
+    PROC_CONF_DIRECTIVES,
     {NULL, 0, 0, NULL},
 };
 

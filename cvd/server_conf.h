@@ -4,16 +4,14 @@
 
 #include <stddef.h>
 
-#include "core/clock.h"
+#include "cvd/procconf.h"
 #include "steer/engine.h"
 #include "web/web.h"
 
 struct server_conf {
+  struct proc_conf proc;   /* first: see procconf.h */
   struct engine_conf engine;
   struct web_conf web;
-  struct clk_conf clock;
-  int log_level;           /* -1: default */
-  int use_syslog;
   int tick_s;              /* service seconds between holdover checks [60] */
 };
 

@@ -131,14 +131,11 @@ int cmd_server(int argc, char **argv)
     snprintf(sc.engine.db_path, sizeof sc.engine.db_path, "%s", db);
   if (no_web)
     sc.web.html = 0;
-  if (level && (sc.log_level = log_parse_level(level)) < 0) {
+  if (proc_log_option(&sc.proc, level) != 0) {
     fprintf(stderr, "cvd server: --log-level %s: want error, warn, info or debug\n", level);
     return EXIT_USAGE;
   }
-  log_open("server", sc.use_syslog);
-  if (sc.log_level >= 0)
-    log_set_level((enum log_sev)sc.log_level);
-  clk_configure(&sc.clock);
+  proc_start(&sc.proc, "server");
   cvd_catch_signals();
 
   struct engine e;

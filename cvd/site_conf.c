@@ -5,7 +5,6 @@
 #include <string.h>
 
 #include "core/conf.h"
-#include "core/log.h"
 #include "core/track.h"
 #include "upload/client.h"
 
@@ -55,9 +54,7 @@ void site_conf_default(struct site_conf *c)
   c->retry_max_s = 600;
   c->keep_days = 30;
   c->truth = 1;
-  c->log_level = -1;
-  c->clock.kind = CLK_REAL;
-  c->clock.speed = 1;
+  proc_conf_default(&c->proc);
   scenario_defaults(&c->sc);
 }
 
@@ -203,28 +200,6 @@ static int h_truth(void *u, int argc, char **argv, char *e, size_t n)
   return conf_bool("truth", argv[0], &SC->truth, e, n);
 }
 
-static int h_log_level(void *u, int argc, char **argv, char *e, size_t n)
-{
-  (void)argc;
-  SC->log_level = log_parse_level(argv[0]);
-  if (SC->log_level < 0) {
-    snprintf(e, n, "bad level '%s' (want error, warn, info or debug)", argv[0]);
-    return -1;
-  }
-  return 0;
-}
-
-static int h_syslog(void *u, int argc, char **argv, char *e, size_t n)
-{
-  (void)argc;
-  return conf_bool("syslog", argv[0], &SC->use_syslog, e, n);
-}
-
-static int h_clock(void *u, int argc, char **argv, char *e, size_t n)
-{
-  return clk_parse(argc, argv, &SC->clock, e, n);
-}
-
 static const struct conf_directive site_tab[] = {
     {"name", 1, 1, h_name},
     {"server", 1, 1, h_server},
@@ -252,9 +227,7 @@ static const struct conf_directive site_tab[] = {
     {"max_slew_phase_ns", 1, 1, h_max_slew_ph},
     {"max_drift_per_day", 1, 1, h_max_drift},
     {"truth", 1, 1, h_truth},
-    {"log_level", 1, 1, h_log_level},
-    {"syslog", 1, 1, h_syslog},
-    {"clock", 1, 4, h_clock},
+    PROC_CONF_DIRECTIVES,
     {NULL, 0, 0, NULL},
 };
 

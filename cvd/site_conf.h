@@ -5,13 +5,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "core/clock.h"
+#include "cvd/procconf.h"
 #include "core/command.h"
 #include "core/drvconf.h"
 #include "sim/scenario.h"
 #include "track/builder.h"
 
 struct site_conf {
+  struct proc_conf proc;      /* first: see procconf.h */
   char name[SITE_NAME_MAX];
   char server[512];
   char secret[129];
@@ -27,8 +28,6 @@ struct site_conf {
   int retry_min_s, retry_max_s; /* service seconds [10, 600] */
   int keep_days;              /* acknowledged tracks kept in the spool [30] */
   int truth;                  /* record simulated truth each minute [yes with simulation] */
-  int log_level, use_syslog;
-  struct clk_conf clock;
 };
 
 void site_conf_default(struct site_conf *c);

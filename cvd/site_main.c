@@ -247,14 +247,11 @@ int cmd_site(int argc, char **argv)
   }
   if (spool)
     snprintf(sc.spool, sizeof sc.spool, "%s", spool);
-  if (level && (sc.log_level = log_parse_level(level)) < 0) {
+  if (proc_log_option(&sc.proc, level) != 0) {
     fprintf(stderr, "cvd site: --log-level %s: want error, warn, info or debug\n", level);
     return EXIT_USAGE;
   }
-  log_open(sc.name, sc.use_syslog);
-  if (sc.log_level >= 0)
-    log_set_level((enum log_sev)sc.log_level);
-  clk_configure(&sc.clock);
+  proc_start(&sc.proc, sc.name);
   if (probe)
     return site_probe(&sc, (int)probe_s);
   cvd_catch_signals();

@@ -56,6 +56,8 @@ void osc_close(struct osc *o)
   o->drv = NULL;
 }
 
+#define CARRY_TAU_NS 60e9
+
 /* Integrates the steering applied since t_last, and the phase a quantised actuator owes
  * for holding freq_applied where want_last was asked for. */
 static void integrate(struct osc *o, int64_t now)
@@ -67,8 +69,13 @@ static void integrate(struct osc *o, int64_t now)
   if (now > o->h.t_last) {
     double dt = (double)(now - o->h.t_last);
     o->h.steer_ns += o->h.freq_applied * dt;
-    if (o->drv->resolution > 0)
+    if (o->drv->resolution > 0) {
+      /* Owed phase beyond two steps over the payback time is not rounding but a device
+       * that cannot follow (at the end of its range, or failing): it is not owed. */
+      double lim = 2 * o->drv->resolution * CARRY_TAU_NS;
       o->h.carry_ns += (o->h.want_last - o->h.freq_applied) * dt;
+      o->h.carry_ns = o->h.carry_ns > lim ? lim : o->h.carry_ns < -lim ? -lim : o->h.carry_ns;
+    }
     o->h.t_last = now;
   }
 }
@@ -76,7 +83,6 @@ static void integrate(struct osc *o, int64_t now)
 /* A device that takes frequencies only in steps of `resolution` gets the setting nearest to
  * what is asked plus the owed phase paid back over CARRY_TAU: a first-order noise shaper,
  * so that the average frequency is the one asked for. */
-#define CARRY_TAU_NS 60e9
 
 static void set_device(struct osc *o, double want)
 {
@@ -89,8 +95,20 @@ static void set_device(struct osc *o, double want)
   double applied = target;
   char err[256];
   if (o->drv->set_freq(o, target, &applied, err, sizeof err) != 0) {
-    LOGW("osc", "setting frequency %.4e failed: %s", target, err);
+    /* Tried again every second: said once a minute. */
+    int64_t wall = tu_wall_ns();
+    o->set_failures++;
+    if (wall >= o->warn_next) {
+      LOGW("osc", "setting frequency %.4e failed (%ld times so far): %s", target,
+           o->set_failures, err);
+      o->warn_next = wall + 60 * NS_PER_S;
+    }
     return;
+  }
+  if (o->set_failures) {
+    LOGI("osc", "frequency set again after %ld failures", o->set_failures);
+    o->set_failures = 0;
+    o->warn_next = 0;
   }
   o->h.freq_applied = applied;
 }

@@ -55,6 +55,8 @@ struct osc {
   struct steer_limits limits;
   struct osc_hold h;
   int holdover;          /* the held command has expired */
+  long set_failures;     /* settings that failed in a row */
+  int64_t warn_next;     /* wall time before which a failure is not said again */
   char status[OSC_STATUS_MAX];
 };
 

@@ -22,27 +22,8 @@ void ep_prog(char *buf, size_t n, const char *name)
   snprintf(buf, n, "%s/%s", dirname(self), name);
 }
 
-static int wait_path(const char *path, double timeout_s)
-{
-  double end = th_now() + timeout_s;
-  struct stat st;
-  while (stat(path, &st) != 0) {
-    if (th_now() > end)
-      return -1;
-    th_sleep(0.01);
-  }
-  return 0;
-}
-
 int ep_start(struct emuproc *e, const char *dir, const char *prog)
 {
-  const char *socat = getenv("SOCAT");
-  if (!socat || !*socat)
-    socat = "/usr/bin/socat";
-  if (access(socat, X_OK) != 0) {
-    printf("socat not found (SOCAT=%s): the serial emulators need it\n", socat);
-    return -1;
-  }
   snprintf(e->dir, sizeof e->dir, "%s", dir);
   snprintf(e->prog, sizeof e->prog, "%s", prog);
   snprintf(e->tty, sizeof e->tty, "%s/tty", dir);
@@ -50,14 +31,8 @@ int ep_start(struct emuproc *e, const char *dir, const char *prog)
   snprintf(e->ctl, sizeof e->ctl, "%s/ctl", dir);
   snprintf(e->state, sizeof e->state, "%s/state", dir);
   snprintf(e->log, sizeof e->log, "%s/emu.log", dir);
-  char a1[700], a2[700];
-  snprintf(a1, sizeof a1, "pty,raw,echo=0,link=%s", e->tty);
-  snprintf(a2, sizeof a2, "pty,raw,echo=0,link=%s", e->emu);
-  char *sargv[] = {(char *)socat, "-d", "-d", a1, a2, NULL};
-  unlink(e->tty);
-  unlink(e->emu);
-  e->socat = th_spawn(sargv, e->log);
-  if (wait_path(e->tty, 10) || wait_path(e->emu, 10))
+  e->socat = th_pty_pair(e->tty, e->emu, e->log);
+  if (e->socat < 0)
     return -1;
   if (access(e->ctl, F_OK) != 0 && mkfifo(e->ctl, 0600) != 0)
     return -1;
@@ -68,7 +43,7 @@ int ep_start(struct emuproc *e, const char *dir, const char *prog)
   char *eargv[] = {e->prog, "--tty", e->emu, "--ctl", e->ctl, "--state", e->state,
                    restore ? "--restore" : NULL, old_state, NULL};
   e->pid = th_spawn(eargv, e->log);
-  return wait_path(e->state, 10);
+  return th_wait_path(e->state, 10);
 }
 
 void ep_stop(struct emuproc *e)

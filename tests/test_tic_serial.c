@@ -237,7 +237,7 @@ END_TEST
 
 int main(void)
 {
-  if (!tr_socat_path())
+  if (!th_socat())
     return 77;
   Suite *s = suite_create("tic_serial");
   TCase *tc = tcase_create("serial");

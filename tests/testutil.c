@@ -254,3 +254,46 @@ int th_wait_port(int port, double timeout_s)
   } while (th_now() < end);
   return -1;
 }
+
+int th_wait_path(const char *path, double timeout_s)
+{
+  struct stat st;
+  double end = th_now() + timeout_s;
+  while (stat(path, &st) != 0) {
+    if (th_now() > end)
+      return -1;
+    th_sleep(0.01);
+  }
+  return 0;
+}
+
+const char *th_socat(void)
+{
+  const char *s = getenv("SOCAT");
+  if (!s || !*s)
+    s = "/usr/bin/socat";
+  if (access(s, X_OK) != 0) {
+    printf("socat not found (SOCAT='%s'): the serial instrument tests need it\n", s);
+    return NULL;
+  }
+  return s;
+}
+
+pid_t th_pty_pair(const char *tty, const char *emu, const char *log)
+{
+  const char *socat = th_socat();
+  if (!socat)
+    return -1;
+  char a1[700], a2[700];
+  snprintf(a1, sizeof a1, "pty,raw,echo=0,link=%s", tty);
+  snprintf(a2, sizeof a2, "pty,raw,echo=0,link=%s", emu);
+  char *argv[] = {(char *)socat, (char *)"-d", a1, a2, NULL};
+  unlink(tty);
+  unlink(emu);
+  pid_t pid = th_spawn(argv, log);
+  if (th_wait_path(tty, 10) != 0 || th_wait_path(emu, 10) != 0) {
+    th_stop(pid, SIGTERM, 5);
+    return -1;
+  }
+  return pid;
+}

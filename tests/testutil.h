@@ -36,6 +36,14 @@ int th_run(char *const argv[], const char *log, char **out, double timeout_s);
 /* Polls until a TCP connection to 127.0.0.1:port succeeds; 0 or -1 on timeout. */
 int th_wait_port(int port, double timeout_s);
 
+/* Polls until path exists; 0 or -1 on timeout. */
+int th_wait_path(const char *path, double timeout_s);
+/* socat ($SOCAT, else /usr/bin/socat), or NULL after printing why (the caller skips). */
+const char *th_socat(void);
+/* A pair of pseudo-terminals joined by socat: `tty` for the code under test, `emu` for
+ * the emulated instrument.  Returns socat's pid, or -1 when it could not be made. */
+pid_t th_pty_pair(const char *tty, const char *emu, const char *log);
+
 void th_sleep(double s);
 double th_now(void); /* CLOCK_MONOTONIC seconds */
 

@@ -42,43 +42,10 @@ void tr_done(struct ticrun *r)
   th_rmtree(r->dir);
 }
 
-const char *tr_socat_path(void)
-{
-  const char *s = getenv("SOCAT");
-  if (!s || !*s)
-    s = "/usr/bin/socat";
-  if (access(s, X_OK) != 0) {
-    printf("socat not found (SOCAT='%s'): the serial instrument tests need it\n", s);
-    return NULL;
-  }
-  return s;
-}
-
-static int wait_path(const char *p, double timeout_s)
-{
-  struct stat st;
-  double end = th_now() + timeout_s;
-  while (stat(p, &st) != 0) {
-    if (th_now() > end)
-      return -1;
-    th_sleep(0.01);
-  }
-  return 0;
-}
-
 int tr_socat(struct ticrun *r)
 {
-  const char *socat = tr_socat_path();
-  if (!socat)
-    return -1;
-  char a1[400], a2[400];
-  snprintf(a1, sizeof a1, "pty,raw,echo=0,link=%s", r->tty);
-  snprintf(a2, sizeof a2, "pty,raw,echo=0,link=%s", r->emu);
-  char *argv[] = {(char *)socat, "-d", a1, a2, NULL};
-  unlink(r->tty);
-  unlink(r->emu);
-  r->socat = th_spawn(argv, r->log);
-  return wait_path(r->tty, 10) == 0 && wait_path(r->emu, 10) == 0 ? 0 : -1;
+  r->socat = th_pty_pair(r->tty, r->emu, r->log);
+  return r->socat < 0 ? -1 : 0;
 }
 
 int tr_emulator(struct ticrun *r, const char *name, const char *port, int64_t offset_ps,

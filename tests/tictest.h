@@ -23,8 +23,6 @@ struct ticrun {
 void tr_init(struct ticrun *r, const char *tag, int64_t start, double speed);
 void tr_done(struct ticrun *r);
 
-/* socat, or NULL (with a message) when it is missing: the test then skips. */
-const char *tr_socat_path(void);
 /* Starts socat with DIR/tty for the driver and DIR/emu for the emulator.  0 or -1. */
 int tr_socat(struct ticrun *r);
 /* Starts tests/NAME (built next to the test) with the clock arguments, --port, --offset and

@@ -101,7 +101,7 @@ static int probe_osc(const struct site_conf *c, struct sim_site *sim)
 {
   struct osc o;
   char err[256], status[OSC_STATUS_MAX] = "";
-  if (osc_open(&o, &c->osc, sim, &c->limits, err, sizeof err) != 0) {
+  if (osc_open(&o, &c->osc, sim, &c->proc.limits, err, sizeof err) != 0) {
     printf("oscillator %s: %s  %s\n", c->osc.driver, err, verdict(0));
     return 0;
   }

@@ -12,6 +12,7 @@ void proc_conf_default(struct proc_conf *p)
   p->log_level = -1;
   p->clock.kind = CLK_REAL;
   p->clock.speed = 1;
+  cmd_limits_default(&p->limits);
 }
 
 #define PC ((struct proc_conf *)u)
@@ -37,6 +38,20 @@ int proc_h_clock(void *u, int argc, char **argv, char *err, size_t errlen)
 {
   return clk_parse(argc, argv, &PC->clock, err, errlen);
 }
+
+#define LIMIT(fn, what, field, lo, hi)                                                      \
+  int fn(void *u, int argc, char **argv, char *err, size_t errlen)                         \
+  {                                                                                        \
+    (void)argc;                                                                            \
+    return conf_double(what, argv[0], lo, hi, &PC->limits.field, err, errlen);            \
+  }
+LIMIT(proc_h_max_freq, "max_freq", max_freq, 1e-15, 1e-6)
+LIMIT(proc_h_step_acq, "max_freq_step_acquire", max_step_acquire, 1e-16, 1e-6)
+LIMIT(proc_h_step_lock, "max_freq_step_locked", max_step_locked, 1e-16, 1e-6)
+LIMIT(proc_h_max_phase, "max_phase_step_ns", max_phase_step_ns, 0, 1e9)
+LIMIT(proc_h_max_slew, "max_slew_locked", max_slew_locked, 1e-16, 1e-6)
+LIMIT(proc_h_max_slew_ph, "max_slew_phase_ns", max_slew_phase_ns, 0, 1e9)
+LIMIT(proc_h_max_drift, "max_drift_per_day", max_drift_per_day, 0, 1e-6)
 
 int proc_log_option(struct proc_conf *p, const char *level)
 {

@@ -94,12 +94,6 @@ DBL(h_floor, "clock_flicker_floor", engine.sp.clk.flicker_floor, 0, 1e-6)
 DBL(h_rwfm, "clock_rwfm_adev_1d", engine.sp.clk.rwfm_adev_1d, 0, 1e-6)
 DBL(h_lock, "lock_threshold_ns", engine.cp.lock_ns, 1, 1e6)
 DBL(h_alarm, "alarm_threshold_ns", engine.cp.alarm_ns, 1, 1e9)
-DBL(h_max_freq, "max_freq", engine.cp.limits.max_freq, 1e-15, 1e-6)
-DBL(h_step_acq, "max_freq_step_acquire", engine.cp.limits.max_step_acquire, 1e-16, 1e-6)
-DBL(h_step_lock, "max_freq_step_locked", engine.cp.limits.max_step_locked, 1e-16, 1e-6)
-DBL(h_max_phase, "max_phase_step_ns", engine.cp.limits.max_phase_step_ns, 0, 1e9)
-DBL(h_max_slew, "max_slew_locked", engine.cp.limits.max_slew_locked, 1e-16, 1e-6)
-DBL(h_max_slew_ph, "max_slew_phase_ns", engine.cp.limits.max_slew_phase_ns, 0, 1e9)
 
 static int h_int(const char *what, const char *s, long long lo, long long hi, int *out, char *e,
                  size_t n)
@@ -171,12 +165,6 @@ static const struct conf_directive server_tab[] = {
     {"alarm_threshold_ns", 1, 1, h_alarm},
     {"holdover_slots", 1, 1, h_holdover},
     {"command_validity", 1, 1, h_validity},
-    {"max_freq", 1, 1, h_max_freq},
-    {"max_freq_step_acquire", 1, 1, h_step_acq},
-    {"max_freq_step_locked", 1, 1, h_step_lock},
-    {"max_phase_step_ns", 1, 1, h_max_phase},
-    {"max_slew_locked", 1, 1, h_max_slew},
-    {"max_slew_phase_ns", 1, 1, h_max_slew_ph},
     {"web", 1, 1, h_web},
     {"max_body", 1, 1, h_max_body},
     {"threads", 1, 1, h_threads},
@@ -188,6 +176,7 @@ int server_conf_load(const char *path, struct server_conf *c, char *err, size_t 
 {
   if (conf_parse_file(path, server_tab, c, err, errlen) != 0)
     return -1;
+  c->engine.cp.limits = c->proc.limits;
   if (!c->engine.reference[0]) {
     snprintf(err, errlen, "%s: no 'reference' directive: which site is the lab's reference?", path);
     return -1;

@@ -62,6 +62,7 @@ void help_server(FILE *out)
 "  max_slew_phase_ns NS           largest time one command's slew may move the clock after\n"
 "                                 it [100]\n"
 "  max_phase_step_ns NS           largest phase step [1000000]\n"
+"  max_drift_per_day D            largest drift rate commanded [1e-10]\n"
 "  web yes|no                     serve the HTML pages [yes]\n"
 "  max_body BYTES                 largest upload accepted [4194304]\n"
 "  threads N                      HTTP threads [4]\n"

@@ -47,7 +47,6 @@ void site_conf_default(struct site_conf *c)
   snprintf(c->receiver.driver, sizeof c->receiver.driver, "sim");
   snprintf(c->osc.driver, sizeof c->osc.driver, "none");
   tb_params_default(&c->tb, "");
-  cmd_limits_default(&c->limits);
   c->upload_timeout_ms = 10000;
   c->upload_batch = 144;
   c->retry_min_s = 10;
@@ -135,13 +134,6 @@ DBL(h_cabdly, "cabdly", tb.delays.cabdly, -1e6, 1e6)
 DBL(h_ppsdly, "ppsdly", tb.delays.ppsdly, -1e6, 1e6)
 DBL(h_refdly, "refdly", tb.delays.refdly, -1e6, 1e6)
 DBL(h_reject, "reject_sigma", tb.reject_k, 2, 100)
-DBL(h_max_freq, "max_freq", limits.max_freq, 1e-15, 1e-6)
-DBL(h_step_acq, "max_freq_step_acquire", limits.max_step_acquire, 1e-16, 1e-6)
-DBL(h_step_lock, "max_freq_step_locked", limits.max_step_locked, 1e-16, 1e-6)
-DBL(h_max_phase, "max_phase_step_ns", limits.max_phase_step_ns, 0, 1e9)
-DBL(h_max_slew, "max_slew_locked", limits.max_slew_locked, 1e-16, 1e-6)
-DBL(h_max_slew_ph, "max_slew_phase_ns", limits.max_slew_phase_ns, 0, 1e9)
-DBL(h_max_drift, "max_drift_per_day", limits.max_drift_per_day, 0, 1e-6)
 
 static int get_int(const char *what, const char *s, long long lo, long long hi, int *out,
                    char *e, size_t n)
@@ -219,13 +211,6 @@ static const struct conf_directive site_tab[] = {
     {"upload_batch", 1, 1, h_batch},
     {"retry", 2, 2, h_retry},
     {"keep_days", 1, 1, h_keep},
-    {"max_freq", 1, 1, h_max_freq},
-    {"max_freq_step_acquire", 1, 1, h_step_acq},
-    {"max_freq_step_locked", 1, 1, h_step_lock},
-    {"max_phase_step_ns", 1, 1, h_max_phase},
-    {"max_slew_locked", 1, 1, h_max_slew},
-    {"max_slew_phase_ns", 1, 1, h_max_slew_ph},
-    {"max_drift_per_day", 1, 1, h_max_drift},
     {"truth", 1, 1, h_truth},
     PROC_CONF_DIRECTIVES,
     {NULL, 0, 0, NULL},

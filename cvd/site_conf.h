@@ -22,7 +22,6 @@ struct site_conf {
   char sim_path[1024];
   struct scenario sc;         /* loaded from sim_path */
   struct tb_params tb;        /* delays, min_samples, rejection */
-  struct steer_limits limits;
   long upload_timeout_ms;     /* [10000] */
   int upload_batch;           /* tracks per request [144] */
   int retry_min_s, retry_max_s; /* service seconds [10, 600] */

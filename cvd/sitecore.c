@@ -97,7 +97,7 @@ int site_core_open(struct site_core *s, const struct site_conf *c, char *err, si
   if (rx_open(&s->rx, &c->receiver, s->sim, err, errlen) != 0)
     goto fail;
   s->rx_up = 1;
-  if (osc_open(&s->osc, &c->osc, s->sim, &c->limits, err, errlen) != 0)
+  if (osc_open(&s->osc, &c->osc, s->sim, &c->proc.limits, err, errlen) != 0)
     goto fail;
   tb_init(&s->tb, &c->tb);
   restore_osc(s, clk_now());

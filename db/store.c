@@ -108,15 +108,22 @@ int store_track_count(sqlite3 *db, const char *site)
   return n;
 }
 
+/* A pair is stored once, with a < b: puts a and b in that order and returns the sign that
+ * turns a value of the asked pair into the stored one and back. */
+static double pair_order(const char **a, const char **b)
+{
+  if (strcmp(*a, *b) <= 0)
+    return 1;
+  const char *t = *a;
+  *a = *b;
+  *b = t;
+  return -1;
+}
+
 int store_cv_put(sqlite3 *db, int64_t slot, const char *a, const char *b, double value_ns,
                  double sigma_ns)
 {
-  if (strcmp(a, b) > 0) {
-    const char *t = a;
-    a = b;
-    b = t;
-    value_ns = -value_ns;
-  }
+  value_ns *= pair_order(&a, &b);
   sqlite3_stmt *st = db_prepare(db, "INSERT OR REPLACE INTO cv (slot, a, b, value_ns, sigma_ns) "
                                     "VALUES (?, ?, ?, ?, ?)");
   if (!st)
@@ -133,13 +140,7 @@ int store_cv_put(sqlite3 *db, int64_t slot, const char *a, const char *b, double
 
 int store_cv_latest(sqlite3 *db, const char *a, const char *b, int64_t *slot, double *value_ns)
 {
-  double sign = 1;
-  if (strcmp(a, b) > 0) {
-    const char *t = a;
-    a = b;
-    b = t;
-    sign = -1;
-  }
+  double sign = pair_order(&a, &b);
   sqlite3_stmt *st = db_prepare(db, "SELECT slot, value_ns FROM cv WHERE a = ? AND b = ? "
                                     "ORDER BY slot DESC LIMIT 1");
   if (!st)
@@ -158,13 +159,7 @@ int store_cv_latest(sqlite3 *db, const char *a, const char *b, int64_t *slot, do
 
 json_t *store_cv_series(sqlite3 *db, const char *a, const char *b, int64_t from, int64_t to)
 {
-  double sign = 1;
-  if (strcmp(a, b) > 0) {
-    const char *t = a;
-    a = b;
-    b = t;
-    sign = -1;
-  }
+  double sign = pair_order(&a, &b);
   sqlite3_stmt *st = db_prepare(db, "SELECT slot, value_ns, sigma_ns FROM cv WHERE a = ? AND "
                                     "b = ? AND slot >= ? AND slot < ? ORDER BY slot");
   if (!st)

@@ -6,7 +6,6 @@
 #include <poll.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -178,8 +177,3 @@ void serial_drain(struct serial *s)
     ;
 }
 
-int serial_set_dtr(struct serial *s, int on)
-{
-  int bit = TIOCM_DTR;
-  return ioctl(s->fd, on ? TIOCMBIS : TIOCMBIC, &bit) == 0 ? 0 : -1;
-}

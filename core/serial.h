@@ -37,7 +37,5 @@ int serial_read_line(struct serial *s, char *line, size_t n, int64_t deadline_ns
 
 /* Drops what the port has received and not yet read. */
 void serial_drain(struct serial *s);
-/* Sets or clears DTR (the TAPR TICC resets on DTR). 0 or -1. */
-int serial_set_dtr(struct serial *s, int on);
 
 #endif

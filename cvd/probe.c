@@ -11,6 +11,7 @@
 #include "core/clock.h"
 #include "core/timeutil.h"
 #include "cvd/probe.h"
+#include "cvd/sitecore.h"
 #include "db/db.h"
 #include "db/spool.h"
 #include "osc/osc.h"
@@ -124,16 +125,9 @@ int site_probe(const struct site_conf *c, int seconds)
 {
   struct sim_site *sim = NULL;
   char err[1200];
-  if (c->has_sim) {
-    struct scenario sc = c->sc;
-    if (!sc.start_given && clk_config()->kind == CLK_REAL)
-      sc.start = tu_slot_start(clk_now());
-    sim = calloc(1, sizeof *sim);
-    if (!sim || sim_site_init(sim, &sc, c->name) != 0) {
-      printf("simulation %s: site '%s' is not in it  %s\n", c->sim_path, c->name, verdict(0));
-      free(sim);
-      return 1;
-    }
+  if (c->has_sim && !(sim = site_sim_open(c, err, sizeof err))) {
+    printf("simulation: %s  %s\n", err, verdict(0));
+    return 1;
   }
   printf("cvd site --probe: %s, %d s per instrument\n", c->name, seconds);
   int ok = probe_tic(c, sim, seconds);
@@ -148,9 +142,6 @@ int site_probe(const struct site_conf *c, int seconds)
     ok = 0;
   }
   printf("%s\n", ok ? "all usable" : "not all usable");
-  if (sim) {
-    sim_site_free(sim);
-    free(sim);
-  }
+  site_sim_close(sim);
   return ok ? 0 : 1;
 }

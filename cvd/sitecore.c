@@ -69,23 +69,36 @@ static int open_rx(struct site_core *s)
   return 0;
 }
 
+struct sim_site *site_sim_open(const struct site_conf *c, char *err, size_t errlen)
+{
+  struct scenario sc = c->sc;
+  /* On the real clock a scenario without a start begins with the daemon. */
+  if (!sc.start_given && clk_config()->kind == CLK_REAL)
+    sc.start = tu_slot_start(clk_now());
+  struct sim_site *sim = calloc(1, sizeof *sim);
+  if (!sim || sim_site_init(sim, &sc, c->name) != 0) {
+    snprintf(err, errlen, "site '%s' is not in the simulation %s (ref, r1..r%d)", c->name,
+             c->sim_path, c->sc.remotes);
+    free(sim);
+    return NULL;
+  }
+  return sim;
+}
+
+void site_sim_close(struct sim_site *sim)
+{
+  if (!sim)
+    return;
+  sim_site_free(sim);
+  free(sim);
+}
+
 int site_core_open(struct site_core *s, const struct site_conf *c, char *err, size_t errlen)
 {
   memset(s, 0, sizeof *s);
   s->conf = *c;
-  if (c->has_sim) {
-    /* On the real clock a scenario without a start begins with the daemon. */
-    if (!s->conf.sc.start_given && clk_config()->kind == CLK_REAL)
-      s->conf.sc.start = tu_slot_start(clk_now());
-    s->sim = calloc(1, sizeof *s->sim);
-    if (!s->sim || sim_site_init(s->sim, &s->conf.sc, c->name) != 0) {
-      snprintf(err, errlen, "site '%s' is not in the simulation %s (ref, r1..r%d)", c->name,
-               c->sim_path, c->sc.remotes);
-      free(s->sim);
-      s->sim = NULL;
-      return -1;
-    }
-  }
+  if (c->has_sim && !(s->sim = site_sim_open(c, err, errlen)))
+    return -1;
   s->spool = db_open(c->spool, DB_SPOOL, err, errlen);
   if (!s->spool)
     goto fail;
@@ -123,11 +136,8 @@ void site_core_close(struct site_core *s)
   if (s->spool)
     db_close(s->spool);
   s->spool = NULL;
-  if (s->sim) {
-    sim_site_free(s->sim);
-    free(s->sim);
-    s->sim = NULL;
-  }
+  site_sim_close(s->sim);
+  s->sim = NULL;
   s->tic_up = s->rx_up = 0;
 }
 

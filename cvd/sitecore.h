@@ -41,6 +41,10 @@ struct site_core {
   int64_t held_retry;    /* when to try the spool again */
 };
 
+/* The simulated instruments of the configured scenario (c->has_sim), or NULL with err. */
+struct sim_site *site_sim_open(const struct site_conf *c, char *err, size_t errlen);
+void site_sim_close(struct sim_site *sim);
+
 /* Opens the spool and the instruments, restores the oscillator's state.  0 or -1. */
 int site_core_open(struct site_core *s, const struct site_conf *c, char *err, size_t errlen);
 void site_core_close(struct site_core *s);

@@ -20,7 +20,6 @@ void db_close(sqlite3 *db);
 
 /* Runs the migrations of `kind` above the database's user_version. */
 int db_migrate(sqlite3 *db, enum db_kind kind, char *err, size_t errlen);
-int db_schema_version(sqlite3 *db);
 
 int db_exec(sqlite3 *db, const char *sql, char *err, size_t errlen);
 int db_begin(sqlite3 *db);    /* BEGIN IMMEDIATE */

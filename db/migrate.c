@@ -88,7 +88,7 @@ static const char *const server_migrations[] = {
     ");",
 };
 
-int db_schema_version(sqlite3 *db)
+static int schema_version(sqlite3 *db)
 {
   sqlite3_stmt *st = db_prepare(db, "PRAGMA user_version");
   int v = -1;
@@ -103,7 +103,7 @@ int db_migrate(sqlite3 *db, enum db_kind kind, char *err, size_t errlen)
   const char *const *m = kind == DB_SPOOL ? spool_migrations : server_migrations;
   int n = kind == DB_SPOOL ? (int)(sizeof spool_migrations / sizeof *m)
                            : (int)(sizeof server_migrations / sizeof *m);
-  int have = db_schema_version(db);
+  int have = schema_version(db);
   if (have < 0) {
     snprintf(err, errlen, "cannot read the schema version: %s", sqlite3_errmsg(db));
     return -1;

@@ -95,19 +95,6 @@ int64_t store_last_slot(sqlite3 *db, const char *site)
   return s;
 }
 
-int store_track_count(sqlite3 *db, const char *site)
-{
-  sqlite3_stmt *st = db_prepare(db, "SELECT count(*) FROM tracks WHERE site = ?");
-  int n = -1;
-  if (!st)
-    return -1;
-  sqlite3_bind_text(st, 1, site, -1, SQLITE_STATIC);
-  if (sqlite3_step(st) == SQLITE_ROW)
-    n = sqlite3_column_int(st, 0);
-  sqlite3_finalize(st);
-  return n;
-}
-
 /* A pair is stored once, with a < b: puts a and b in that order and returns the sign that
  * turns a value of the asked pair into the stored one and back. */
 static double pair_order(const char **a, const char **b)

@@ -24,7 +24,6 @@ int store_site_tracks(sqlite3 *db, const char *site, int64_t from, int64_t to,
                       struct track **out);
 /* The latest slot with a track from site, or 0. */
 int64_t store_last_slot(sqlite3 *db, const char *site);
-int store_track_count(sqlite3 *db, const char *site);
 
 /* a - b for a slot; the pair is stored with a < b (strcmp), the sign flipped if needed. */
 int store_cv_put(sqlite3 *db, int64_t slot, const char *a, const char *b, double value_ns,

@@ -37,7 +37,7 @@ double sim_gps_common_ns(const struct scenario *sc, int64_t t)
   return e;
 }
 
-double sim_rx_slot_error_ns(const struct scenario *sc, int site, int64_t t)
+static double slot_error_ns(const struct scenario *sc, int site, int64_t t)
 {
   if (sc->cv_noise_ns == 0)
     return 0;
@@ -49,7 +49,7 @@ double sim_rx_error_ns(const struct scenario *sc, int site, int64_t t)
 {
   uint64_t sec = (uint64_t)tu_floor_div(t, NS_PER_S);
   double e = sc->rx_white_ns * rng_normal_at(sc->seed, STREAM_WHITE + (uint64_t)site, sec);
-  e += sim_rx_slot_error_ns(sc, site, t);
+  e += slot_error_ns(sc, site, t);
   if (site > 0 && sc->cv_diurnal_ns > 0) {
     double phase = 2 * M_PI * rng_u01(rng_hash3(sc->seed, STREAM_DIURNAL, (uint64_t)site));
     e += sc->cv_diurnal_ns * sin(2 * M_PI * (double)tu_sod(t) / 86400.0 + phase);

@@ -21,7 +21,5 @@ double sim_gps_common_ns(const struct scenario *sc, int64_t t);
 double sim_rx_error_ns(const struct scenario *sc, int site, int64_t t);
 /* The sawtooth of the pulse at second t (ns, within +-rx_sawtooth_ns/2). */
 double sim_rx_sawtooth_ns(const struct scenario *sc, int site, int64_t t);
-/* The slow part alone, for tests and truth reports. */
-double sim_rx_slot_error_ns(const struct scenario *sc, int site, int64_t t);
 
 #endif

@@ -11,7 +11,7 @@ void cm_default(struct clock_model *m)
   m->drift_rw = 0;
 }
 
-void cm_process_noise(const struct clock_model *m, double dt, double Q[3][3])
+static void process_noise(const struct clock_model *m, double dt, double Q[3][3])
 {
   /* ns^2/s, (ns/s)^2/s and (ns/s^2)^2/s */
   double q1 = m->adev_1s * m->adev_1s * 1e18;
@@ -41,7 +41,7 @@ void cm_propagate(const struct clock_model *m, double dt, double P[3][3])
     for (int j = 0; j < 3; j++)
       for (int k = 0; k < 3; k++)
         R[i][j] += FP[i][k] * F[j][k];
-  cm_process_noise(m, dt, Q);
+  process_noise(m, dt, Q);
   for (int i = 0; i < 3; i++)
     for (int j = 0; j < 3; j++)
       P[i][j] = R[i][j] + Q[i][j];

@@ -18,8 +18,6 @@ struct clock_model {
 
 void cm_default(struct clock_model *m);
 
-/* Process noise covariance of the 3-state model over dt seconds (units above). */
-void cm_process_noise(const struct clock_model *m, double dt, double Q[3][3]);
 /* P <- F P F' + Q for dt seconds. */
 void cm_propagate(const struct clock_model *m, double dt, double P[3][3]);
 

@@ -14,6 +14,7 @@
 #include "osc/osc.h"
 #include "sim/scenario.h"
 #include "sim/site.h"
+#include "tests/testutil.h"
 
 static struct scenario sc;
 static struct sim_site site;
@@ -183,9 +184,5 @@ int main(void)
   tcase_add_test(tc, test_limits_refused);
   tcase_add_test(tc, test_holdover_keeps_frequency_and_drift);
   suite_add_tcase(s, tc);
-  SRunner *sr = srunner_create(s);
-  srunner_run_all(sr, CK_NORMAL);
-  int failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+  return th_run_suite(s, CK_NORMAL);
 }

@@ -139,11 +139,8 @@ int main(void)
   tcase_set_timeout(tc, 120);
   tcase_add_test(tc, test_gpsfake);
   suite_add_tcase(s, tc);
-  SRunner *sr = srunner_create(s);
-  srunner_run_all(sr, CK_NORMAL);
-  int failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
+  int rc = th_run_suite(s, CK_NORMAL);
   th_rmtree(dir);
   free(dir);
-  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+  return rc;
 }

@@ -12,6 +12,7 @@
 
 #include "sim/powerlaw.h"
 #include "stats/stats.h"
+#include "tests/testutil.h"
 
 static const char *const names[] = {"RWFM", "FFM", "WFM", "FPM", "WPM"}; /* alpha -2 .. 2 */
 
@@ -173,9 +174,5 @@ int main(void)
   tcase_add_test(tc, test_drift_and_step);
   tcase_add_test(tc, test_reproducible_and_fast);
   suite_add_tcase(s, tc);
-  SRunner *sr = srunner_create(s);
-  srunner_run_all(sr, CK_NORMAL);
-  int failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+  return th_run_suite(s, CK_NORMAL);
 }

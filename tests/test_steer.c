@@ -14,6 +14,7 @@
 #include "steer/ctl.h"
 #include "steer/cv.h"
 #include "tests/loopsim.h"
+#include "tests/testutil.h"
 
 static int64_t T0;
 
@@ -192,9 +193,5 @@ int main(void)
   tcase_add_test(tc, test_acquire_without_step_bounded);
   tcase_add_test(tc, test_holdover_and_alarm);
   suite_add_tcase(s, tc);
-  SRunner *sr = srunner_create(s);
-  srunner_run_all(sr, CK_NORMAL);
-  int failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+  return th_run_suite(s, CK_NORMAL);
 }

@@ -408,10 +408,7 @@ int main(void)
   tcase_add_test(tc, test_server_killed_during_uploads);
   tcase_add_test(tc, test_network_cut_for_a_day);
   suite_add_tcase(s, tc);
-  SRunner *sr = srunner_create(s);
-  srunner_run_all(sr, CK_VERBOSE);
-  int failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
+  int rc = th_run_suite(s, CK_VERBOSE);
   curl_global_cleanup();
-  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+  return rc;
 }

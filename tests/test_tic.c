@@ -17,6 +17,7 @@
 #include "tic/tic.h"
 #include "tic/ticcline.h"
 #include "tic/ticlabel.h"
+#include "tests/testutil.h"
 
 TCase *tic_replay_tcase(void);
 
@@ -266,9 +267,5 @@ int main(void)
   tcase_add_test(tc, test_bad_options);
   suite_add_tcase(s, tc);
   suite_add_tcase(s, tic_replay_tcase());
-  SRunner *sr = srunner_create(s);
-  srunner_run_all(sr, CK_NORMAL);
-  int failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+  return th_run_suite(s, CK_NORMAL);
 }

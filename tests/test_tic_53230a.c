@@ -177,9 +177,5 @@ int main(void)
   tcase_add_test(tc, test_53230a_stop_first);
   tcase_add_test(tc, test_53230a_refused_and_dropped);
   suite_add_tcase(s, tc);
-  SRunner *sr = srunner_create(s);
-  srunner_run_all(sr, CK_NORMAL);
-  int failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+  return th_run_suite(s, CK_NORMAL);
 }

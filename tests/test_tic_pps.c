@@ -17,6 +17,7 @@
 #include "core/drvconf.h"
 #include "core/timeutil.h"
 #include "tic/tic.h"
+#include "tests/testutil.h"
 
 static char device[32];
 
@@ -62,9 +63,5 @@ int main(void)
   tcase_set_timeout(tc, 30);
   tcase_add_test(tc, test_pps_device);
   suite_add_tcase(s, tc);
-  SRunner *sr = srunner_create(s);
-  srunner_run_all(sr, CK_NORMAL);
-  int failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+  return th_run_suite(s, CK_NORMAL);
 }

@@ -11,6 +11,7 @@
 #include "track/builder.h"
 #include "track/calib.h"
 #include "track/linfit.h"
+#include "tests/testutil.h"
 
 START_TEST(test_delay_signs)
 {
@@ -192,9 +193,5 @@ int main(void)
   tcase_add_test(tc, test_track_stats_hand);
   tcase_add_test(tc, test_builder_slots);
   suite_add_tcase(s, tc);
-  SRunner *sr = srunner_create(s);
-  srunner_run_all(sr, CK_NORMAL);
-  int failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+  return th_run_suite(s, CK_NORMAL);
 }

@@ -1,6 +1,8 @@
 #include "config.h"
 #include "tests/testutil.h"
 
+#include <check.h>
+
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -296,4 +298,13 @@ pid_t th_pty_pair(const char *tty, const char *emu, const char *log)
     return -1;
   }
   return pid;
+}
+
+int th_run_suite(Suite *s, int mode)
+{
+  SRunner *sr = srunner_create(s);
+  srunner_run_all(sr, (enum print_output)mode);
+  int failed = srunner_ntests_failed(sr);
+  srunner_free(sr);
+  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }

@@ -6,6 +6,11 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+struct Suite;
+/* Runs every test of the suite with output mode (CK_NORMAL, CK_VERBOSE...) and returns
+ * the exit status automake expects: 0 if all passed, 1 if not. */
+int th_run_suite(struct Suite *s, int mode);
+
 /* Path of the cvd binary under test ($CVD_BIN). */
 const char *th_cvd_bin(void);
 /* ../shared/data, or NULL when it is absent (the caller then skips). */

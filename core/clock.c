@@ -8,19 +8,38 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/clkshm.h"
+#include "core/log.h"
 #include "core/timeutil.h"
 
 static struct clk_conf clk = {.kind = CLK_REAL, .speed = 1.0};
 static _Atomic int64_t clk_manual_now;
 
+int clk_configure_checked(const struct clk_conf *c, char *err, size_t errlen)
+{
+  struct clk_conf n = *c;
+  if (n.kind == CLK_LOCKSTEP) {
+    if (cs_attach(n.path, &n.start, err, errlen) != 0)
+      return -1;
+  } else {
+    cs_detach();
+  }
+  if (n.kind == CLK_SIM && n.anchor_mono == 0)
+    n.anchor_mono = tu_mono_ns();
+  if (n.kind != CLK_SIM)
+    n.speed = 1.0;
+  clk = n;
+  atomic_store(&clk_manual_now, n.start);
+  return 0;
+}
+
 void clk_configure(const struct clk_conf *c)
 {
-  clk = *c;
-  if (clk.kind == CLK_SIM && clk.anchor_mono == 0)
-    clk.anchor_mono = tu_mono_ns();
-  if (clk.kind != CLK_SIM)
-    clk.speed = 1.0;
-  atomic_store(&clk_manual_now, c->start);
+  char err[600];
+  if (clk_configure_checked(c, err, sizeof err) != 0) {
+    LOGE("clock", "%s", err);
+    exit(1);
+  }
 }
 
 const struct clk_conf *clk_config(void) { return &clk; }
@@ -32,6 +51,8 @@ int64_t clk_now(void)
     return clk.start + (int64_t)((double)(tu_mono_ns() - clk.anchor_mono) * clk.speed);
   case CLK_MANUAL:
     return atomic_load(&clk_manual_now);
+  case CLK_LOCKSTEP:
+    return cs_now();
   case CLK_REAL:
   default:
     return tu_wall_ns();
@@ -48,13 +69,15 @@ int64_t clk_wall_interval(int64_t dt)
 {
   if (clk.kind == CLK_SIM)
     return (int64_t)((double)dt / clk.speed);
-  return clk.kind == CLK_MANUAL ? 0 : dt;
+  return clk.kind == CLK_REAL ? dt : 0;
 }
 
 int clk_sleep_until(int64_t t, const volatile sig_atomic_t *stop)
 {
   if (clk.kind == CLK_MANUAL)
     return 0;
+  if (clk.kind == CLK_LOCKSTEP)
+    return cs_wait(t, stop, NULL) < 0;
   for (;;) {
     if (stop && *stop)
       return 1;
@@ -69,6 +92,91 @@ int clk_sleep_until(int64_t t, const volatile sig_atomic_t *stop)
     struct timespec ts = {.tv_sec = wall / NS_PER_S, .tv_nsec = wall % NS_PER_S};
     nanosleep(&ts, NULL);
   }
+}
+
+void clk_event_init(struct clk_event *e)
+{
+  pthread_condattr_t a;
+  pthread_condattr_init(&a);
+  pthread_condattr_setclock(&a, CLOCK_MONOTONIC);
+  pthread_cond_init(&e->cv, &a);
+  pthread_condattr_destroy(&a);
+  pthread_mutex_init(&e->mu, NULL);
+  e->flag = 0;
+  e->waiter = -1;
+  e->watching = 0;
+}
+
+void clk_event_destroy(struct clk_event *e)
+{
+  pthread_cond_destroy(&e->cv);
+  pthread_mutex_destroy(&e->mu);
+}
+
+/* CLK_REAL, CLK_SIM: under e->mu, waits for the flag in slices of at most 100 ms of
+ * wall time, so that *stop is looked at. */
+static int event_wait_wall(struct clk_event *e, int64_t until, const volatile sig_atomic_t *stop)
+{
+  for (;;) {
+    if (e->flag) {
+      e->flag = 0;
+      return 1;
+    }
+    if (stop && *stop)
+      return -1;
+    int64_t left = until - clk_now();
+    if (left <= 0)
+      return 0;
+    int64_t wall = clk_wall_interval(left);
+    wall = wall > 100000000 ? 100000000 : wall < 1000 ? 1000 : wall;
+    int64_t d = tu_mono_ns() + wall;
+    struct timespec ts = {.tv_sec = d / NS_PER_S, .tv_nsec = d % NS_PER_S};
+    pthread_cond_timedwait(&e->cv, &e->mu, &ts);
+  }
+}
+
+int clk_event_wait(struct clk_event *e, int64_t until, const volatile sig_atomic_t *stop)
+{
+  if (clk.kind == CLK_LOCKSTEP)
+    return cs_wait(until, stop, e);
+  pthread_mutex_lock(&e->mu);
+  int r;
+  if (clk.kind == CLK_MANUAL) {
+    r = e->flag;
+    e->flag = 0;
+  } else {
+    r = event_wait_wall(e, until, stop);
+  }
+  pthread_mutex_unlock(&e->mu);
+  return r;
+}
+
+void clk_event_signal(struct clk_event *e)
+{
+  if (clk.kind == CLK_LOCKSTEP) {
+    cs_signal(e);
+    return;
+  }
+  pthread_mutex_lock(&e->mu);
+  e->flag = 1;
+  pthread_cond_signal(&e->cv);
+  pthread_mutex_unlock(&e->mu);
+}
+
+/* `lockstep FILE` */
+static int parse_lockstep(int argc, char **argv, struct clk_conf *out, char *err, size_t errlen)
+{
+  if (argc != 2) {
+    snprintf(err, errlen, "want 'lockstep FILE'");
+    return -1;
+  }
+  if (strlen(argv[1]) >= sizeof out->path) {
+    snprintf(err, errlen, "lockstep clock file name longer than %zu bytes", sizeof out->path - 1);
+    return -1;
+  }
+  out->kind = CLK_LOCKSTEP;
+  strcpy(out->path, argv[1]);
+  return 0;
 }
 
 int clk_parse(int argc, char **argv, struct clk_conf *out, char *err, size_t errlen)
@@ -103,6 +211,8 @@ int clk_parse(int argc, char **argv, struct clk_conf *out, char *err, size_t err
     }
     return 0;
   }
-  snprintf(err, errlen, "want 'real' or 'simulated START SPEED [ANCHOR]'");
+  if (argc >= 1 && strcmp(argv[0], "lockstep") == 0)
+    return parse_lockstep(argc, argv, out, err, errlen);
+  snprintf(err, errlen, "want 'real', 'simulated START SPEED [ANCHOR]' or 'lockstep FILE'");
   return -1;
 }

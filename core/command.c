@@ -3,20 +3,36 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "core/conf.h"
 #include "core/jsonx.h"
 #include "core/timeutil.h"
 
+const struct conf_item cmd_limit_items[] = {
+    CONF_DBL("max_freq", "F", struct steer_limits, max_freq, 1e-15, 1e-6, "1e-8",
+             "largest frequency setpoint (fractional) a command may hold"),
+    CONF_DBL("max_freq_step_acquire", "F", struct steer_limits, max_step_acquire, 1e-16, 1e-6,
+             "1e-9", "largest change of the applied frequency per command before the first lock"),
+    CONF_DBL("max_freq_step_locked", "F", struct steer_limits, max_step_locked, 1e-16, 1e-6,
+             "1e-12", "largest change of frequency steering per command after the first lock"),
+    CONF_DBL("max_slew_locked", "F", struct steer_limits, max_slew_locked, 1e-16, 1e-6, "1e-11",
+             "largest time-steering slew (extra frequency) after the first lock"),
+    CONF_DBL("max_slew_phase_ns", "NS", struct steer_limits, max_slew_phase_ns, 0, 1e9, "100",
+             "largest time one command's slew may move the clock after the first lock"),
+    CONF_DBL("max_phase_step_ns", "NS", struct steer_limits, max_phase_step_ns, 0, 1e9,
+             "1000000", "largest phase step; after the first lock only on an operator's request"),
+    CONF_DBL("max_drift_per_day", "D", struct steer_limits, max_drift_per_day, 0, 1e-6,
+             "1e-10", "largest drift rate of the frequency setpoint, per day"),
+    {.type = CONF_END},
+};
+
 void cmd_limits_default(struct steer_limits *l)
 {
-  l->max_freq = 1e-8;
-  l->max_step_acquire = 1e-9;
-  l->max_step_locked = 1e-12;
-  l->max_slew_locked = 1e-11;
-  l->max_slew_phase_ns = 100;
-  l->max_phase_step_ns = 1e6;
-  l->max_drift_per_day = 1e-10;
+  char err[200];
+  if (conf_defaults(cmd_limit_items, l, err, sizeof err) != 0)
+    abort(); /* a default the table's own bounds refuse: a bug caught by every test */
 }
 
 double cmd_hold_freq_at(const struct steer_cmd *c, int64_t t)

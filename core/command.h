@@ -16,6 +16,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/conf.h"
+
 struct steer_cmd {
   int64_t id;             /* > 0, increasing per site */
   int64_t issued;         /* service time it was computed, UTC ns */
@@ -47,6 +49,8 @@ struct steer_limits {
   double max_drift_per_day;    /* [1e-10] */
 };
 
+/* The limits as configuration directives, with their defaults (core/conf.h). */
+extern const struct conf_item cmd_limit_items[];
 void cmd_limits_default(struct steer_limits *l);
 
 double cmd_freq_at(const struct steer_cmd *c, int64_t t);

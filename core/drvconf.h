@@ -15,6 +15,9 @@ struct drvconf {
   int n_opts;
   char key[DRVCONF_MAX_OPTS][32];
   char val[DRVCONF_MAX_OPTS][128];
+  /* The driver's context, set by whoever opens the driver, never by the file: the
+   * simulated drivers find their simulated site (struct sim_site) here; NULL otherwise. */
+  void *ctx;
 };
 
 int drvconf_parse(int argc, char **argv, struct drvconf *c, char *err, size_t errlen);

@@ -1,5 +1,6 @@
 noinst_LIBRARIES += core/libcore.a
 core_libcore_a_SOURCES = \
+	core/clkshm.c core/clkshm.h \
 	core/clock.c core/clock.h \
 	core/command.c core/command.h \
 	core/conf.c core/conf.h \
@@ -7,6 +8,7 @@ core_libcore_a_SOURCES = \
 	core/jsonx.c core/jsonx.h \
 	core/log.c core/log.h \
 	core/msg.c core/msg.h \
+	core/procconf.c core/procconf.h \
 	core/serial.c core/serial.h \
 	core/sign.c core/sign.h \
 	core/timeutil.c core/timeutil.h \

@@ -17,7 +17,7 @@
 #include "db/store.h"
 #include "track/calib.h"
 
-void help_calibrate(FILE *out)
+void cvd_calibrate_help(FILE *out)
 {
   fprintf(out,
 "Usage: cvd calibrate --ref SPOOL --dut SPOOL [OPTIONS]\n"
@@ -66,7 +66,7 @@ static int load(const char *server, const char *who, int64_t from, int64_t to,
   return n;
 }
 
-int cmd_calibrate(int argc, char **argv)
+int cvd_calibrate_main(int argc, char **argv)
 {
   static const struct option opts[] = {
       {"ref", required_argument, NULL, 'r'},   {"dut", required_argument, NULL, 'd'},
@@ -100,7 +100,7 @@ int cmd_calibrate(int argc, char **argv)
       }
       break;
     case 'j': json_out = 1; break;
-    case 'h': help_calibrate(stdout); return 0;
+    case 'h': cvd_calibrate_help(stdout); return 0;
     default: fprintf(stderr, "cvd calibrate: see cvd calibrate --help\n"); return EXIT_USAGE;
     }
   }

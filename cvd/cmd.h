@@ -1,5 +1,7 @@
-/* The subcommands of the cvd program.  Each returns the process exit status
- * (DESIGN.md section 4: 0 success, 1 runtime failure, 2 bad usage, configuration or input). */
+/* The subcommands of the cvd program: for each, cvd_NAME_main(argc, argv) runs it (argv[0]
+ * is the subcommand's name) and returns the process exit status (DESIGN.md section 4: 0
+ * success, 1 runtime failure, 2 bad usage, configuration or input), and cvd_NAME_help
+ * prints its --help.  (The cmd_ prefix belongs to steering commands, core/command.h.) */
 #ifndef CVD_CMD_H
 #define CVD_CMD_H
 
@@ -16,6 +18,19 @@ struct cvd_cmd {
 };
 
 extern const struct cvd_cmd cvd_commands[];
+
+int cvd_site_main(int argc, char **argv);
+void cvd_site_help(FILE *out);
+int cvd_server_main(int argc, char **argv);
+void cvd_server_help(FILE *out);
+int cvd_demo_main(int argc, char **argv);
+void cvd_demo_help(FILE *out);
+int cvd_calibrate_main(int argc, char **argv);
+void cvd_calibrate_help(FILE *out);
+int cvd_simulate_main(int argc, char **argv);
+void cvd_simulate_help(FILE *out);
+int cvd_stability_main(int argc, char **argv);
+void cvd_stability_help(FILE *out);
 
 /* The path of the running cvd executable, for starting child processes. */
 const char *cvd_self_path(void);

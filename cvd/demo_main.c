@@ -28,11 +28,13 @@
 #include "cvd/sig.h"
 #include "db/db.h"
 #include "db/spool.h"
+#include "sim/netconf.h"
 #include "sim/scenario.h"
+#include "upload/http.h"
 
 #define DEMO_MAX_PROCS (SIM_MAX_REMOTES + 2)
 
-void help_demo(FILE *out)
+void cvd_demo_help(FILE *out)
 {
   fprintf(out,
 "Usage: cvd demo [OPTIONS]\n"
@@ -73,40 +75,11 @@ struct proc {
   char log[1100];
 };
 
-static size_t on_body(char *d, size_t s, size_t n, void *u)
+static json_t *get_json(int port, const char *path)
 {
-  struct { char *p; size_t n; } *b = u;
-  char *q = realloc(b->p, b->n + s * n + 1);
-  if (!q)
-    return 0;
-  memcpy(q + b->n, d, s * n);
-  b->p = q;
-  b->n += s * n;
-  b->p[b->n] = '\0';
-  return s * n;
-}
-
-static json_t *http_get_json(int port, const char *path)
-{
-  CURL *c = curl_easy_init();
-  if (!c)
-    return NULL;
   char url[256];
-  struct { char *p; size_t n; } b = {NULL, 0};
   snprintf(url, sizeof url, "http://127.0.0.1:%d%s", port, path);
-  curl_easy_setopt(c, CURLOPT_URL, url);
-  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
-  curl_easy_setopt(c, CURLOPT_WRITEDATA, &b);
-  curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, 5000L);
-  curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-  long status = 0;
-  json_t *j = NULL;
-  if (curl_easy_perform(c) == CURLE_OK &&
-      curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status) == CURLE_OK && status == 200 && b.p)
-    j = json_loadb(b.p, b.n, 0, NULL);
-  curl_easy_cleanup(c);
-  free(b.p);
-  return j;
+  return http_get_json(url, 5000, NULL);
 }
 
 static pid_t spawn(const char *log, char *const argv[])
@@ -169,18 +142,9 @@ static const struct proc *find_dead(struct proc *p, int n)
   return NULL;
 }
 
-static int write_text(const char *path, const char *text)
-{
-  FILE *f = fopen(path, "w");
-  if (!f)
-    return -1;
-  fputs(text, f);
-  return fclose(f);
-}
-
 static void progress(int port, const char *t)
 {
-  json_t *g = http_get_json(port, "/api/v1/grid");
+  json_t *g = get_json(port, "/api/v1/grid");
   char line[2048];
   int off = snprintf(line, sizeof line, "%s", t);
   const json_t *clocks = json_object_get(g, "clocks");
@@ -208,7 +172,7 @@ static void progress(int port, const char *t)
 static json_t *final_report(int port, const char *dir, const struct scenario *sc, double days,
                             int64_t now)
 {
-  json_t *g = http_get_json(port, "/api/v1/grid");
+  json_t *g = get_json(port, "/api/v1/grid");
   json_t *remotes = json_array();
   for (int k = 1; k <= sc->remotes; k++) {
     char name[16], path[1200], err[256];
@@ -249,7 +213,7 @@ static json_t *final_report(int port, const char *dir, const struct scenario *sc
   return json_pack("{s:f,s:o,s:s}", "sim_days", days, "remotes", remotes, "data_dir", dir);
 }
 
-int cmd_demo(int argc, char **argv)
+int cvd_demo_main(int argc, char **argv)
 {
   static const struct option opts[] = {
       {"remotes", required_argument, NULL, 'n'}, {"speed", required_argument, NULL, 's'},
@@ -277,7 +241,7 @@ int cmd_demo(int argc, char **argv)
     case 'f': scen_path = optarg; break;
     case 'v': servo = optarg; break;
     case 'D': dir_opt = optarg; break;
-    case 'h': help_demo(stdout); return 0;
+    case 'h': cvd_demo_help(stdout); return 0;
     default: fprintf(stderr, "cvd demo: see cvd demo --help\n"); return EXIT_USAGE;
     }
     if (bad) {
@@ -331,53 +295,26 @@ int cmd_demo(int argc, char **argv)
 
   /* The shared simulated clock starts a moment from now, when every process is up. */
   int64_t anchor = tu_mono_ns() + NS_PER_S;
-  char clockline[200], start_iso[40], path[1200];
+  char clockargs[200], start_iso[40];
   tu_format(sc.start, start_iso, sizeof start_iso, 0);
-  snprintf(clockline, sizeof clockline, "clock simulated %s %.17g %lld\n", start_iso, speed,
+  snprintf(clockargs, sizeof clockargs, "simulated %s %.17g %lld", start_iso, speed,
            (long long)anchor);
-  snprintf(path, sizeof path, "%s/scenario.conf", dir);
-  if (scenario_write(&sc, path) != 0) {
-    fprintf(stderr, "cvd demo: cannot write %s: %s\n", path, strerror(errno));
-    return EXIT_RUNTIME;
-  }
   int nsites = sc.remotes + 1;
-  char secrets[SIM_MAX_REMOTES + 1][65];
-  char *srv = NULL;
-  size_t srvlen = 0;
-  FILE *sf = open_memstream(&srv, &srvlen);
-  fprintf(sf, "# written by cvd demo\nlisten 127.0.0.1 %lld\ndatabase %s/server.db\nreference ref\n"
-              "web %s\n%s",
-          port, dir, no_web ? "no" : "yes", clockline);
-  if (servo)
-    fprintf(sf, "servo %s\n", servo);
-  for (int k = 0; k < nsites; k++) {
-    char name[16];
-    if (sign_random_hex(secrets[k], 32) != 0) {
-      fprintf(stderr, "cvd demo: no random source for the secrets\n");
-      return EXIT_RUNTIME;
-    }
-    fprintf(sf, "site %s %s\n", scenario_site_name(k, name, sizeof name), secrets[k]);
-  }
-  fclose(sf);
-  snprintf(path, sizeof path, "%s/server.conf", dir);
-  int wrote = write_text(path, srv);
-  free(srv);
-  if (wrote != 0) {
-    fprintf(stderr, "cvd demo: cannot write %s: %s\n", path, strerror(errno));
+  struct netconf nc;
+  if (netconf_init(&nc, dir, (int)port, nsites, clockargs, err, sizeof err) != 0) {
+    fprintf(stderr, "cvd demo: %s\n", err);
     return EXIT_RUNTIME;
   }
-  for (int k = 0; k < nsites; k++) {
-    char name[16], text[4096];
-    scenario_site_name(k, name, sizeof name);
-    snprintf(text, sizeof text,
-             "# written by cvd demo\nname %s\nserver http://127.0.0.1:%lld\nsecret %s\n"
-             "spool %s/%s.db\ntic sim\nreceiver sim\noscillator %s\nsimulation %s/scenario.conf\n%s",
-             name, port, secrets[k], dir, name, k ? "sim" : "none", dir, clockline);
-    snprintf(path, sizeof path, "%s/%s.conf", dir, name);
-    if (write_text(path, text) != 0) {
-      fprintf(stderr, "cvd demo: cannot write %s: %s\n", path, strerror(errno));
-      return EXIT_RUNTIME;
-    }
+  nc.web = !no_web;
+  if (servo)
+    snprintf(nc.servo, sizeof nc.servo, "%s", servo);
+  int bad = netconf_write_scenario(&nc, &sc, err, sizeof err) ||
+            netconf_write_server(&nc, err, sizeof err);
+  for (int k = 0; k < nsites && !bad; k++)
+    bad = netconf_write_site(&nc, k, err, sizeof err);
+  if (bad) {
+    fprintf(stderr, "cvd demo: %s\n", err);
+    return EXIT_RUNTIME;
   }
 
   cvd_catch_signals();

@@ -5,19 +5,15 @@ cvd_cvd_SOURCES = \
 	cvd/commands.c \
 	cvd/main.c \
 	cvd/stability.c \
-	cvd/probe.c cvd/probe.h \
-	cvd/procconf.c cvd/procconf.h \
 	cvd/sig.c cvd/sig.h \
-	cvd/site_conf.c cvd/site_conf.h \
-	cvd/sitecore.c cvd/sitecore.h \
-	cvd/server_conf.c cvd/server_conf.h \
-	cvd/simscore.c cvd/simscore.h \
 	cvd/simulate.c \
 	cvd/site_main.c \
 	cvd/server_main.c \
 	cvd/demo_main.c
 CVD_LIBS = \
 	web/libweb.a \
+	server/libserver.a \
+	site/libsite.a \
 	upload/libupload.a \
 	steer/libsteer.a \
 	track/libtrack.a \

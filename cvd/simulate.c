@@ -20,11 +20,12 @@
 #include "core/timeutil.h"
 #include "cvd/cmd.h"
 #include "cvd/sig.h"
-#include "cvd/simscore.h"
-#include "cvd/sitecore.h"
-#include "steer/engine.h"
+#include "server/server.h"
+#include "sim/score.h"
+#include "site/core.h"
+#include "upload/queue.h"
 
-void help_simulate(FILE *out)
+void cvd_simulate_help(FILE *out)
 {
   fprintf(out,
 "Usage: cvd simulate [OPTIONS]\n"
@@ -68,37 +69,17 @@ void help_simulate(FILE *out)
 "for the window's end, and the true x there.\n"
 "\n"
 "Scenario directives (config syntax; times in hours from the start; REMOTE is r1..rN and a\n"
-"directive without it applies to every remote) and their defaults:\n"
-"  days D [30]  seed S [1]  remotes N [3]  start YYYY-MM-DDTHH:MM:SSZ [2025-01-01T00:00:00Z]\n"
-"  rb_adev_1s A             white FM of the remote rubidiums, as ADEV at 1 s [1e-11]\n"
-"  rb_flicker_floor F       flicker FM, as its ADEV floor [2e-13]\n"
-"  rb_rwfm_adev_1d R        random-walk FM, as ADEV at 1 day [0]\n"
-"  rb_drift_per_day D       linear frequency drift [1e-12]\n"
-"  rb_freq_step HOUR SIZE [REMOTE]   a frequency step\n"
-"  init_time_ns X           x at the start [3000]\n"
-"  init_freq Y              y at the start; positive makes x grow [1e-10]\n"
-"  osc_phase_step yes|no    the oscillators take phase steps, as a PRS10 does [yes]\n"
-"  common_clock REMOTE      that remote runs on the reference's clock, with its own\n"
-"                           receiver: a common-clock calibration run (see cvd calibrate)\n"
-"  cv_noise_ns N            white PM of one 10-minute common-view difference, half its\n"
-"                           variance at each end [2]\n"
-"  cv_diurnal_ns A          amplitude of a 24 h delay variation at each remote [0]\n"
-"  gps_common_ns G          rms of the GPS error common to all sites [5]\n"
-"  rx_white_ns W            white noise of each receiver's 1PPS at 1 s [3]\n"
-"  rx_sawtooth_ns S         peak-to-peak sawtooth, reported as qErr [8]\n"
-"  tic_resolution_ns R      [0.06]\n"
-"  outage START DURATION all|ref|REMOTE   (repeatable) every slot overlapping the window is\n"
-"                           lost from those sites; `all` also means no command reaches any\n"
-"  ref_delay_step HOUR NS   the reference receiver's delay grows by NS\n"
-"  remote_delay_step HOUR NS REMOTE   that remote receiver's delay grows by NS\n"
-"\n"
-"Exit status: 0 on success, 1 on a runtime failure, 2 on bad usage or scenario.\n",
+"directive without it applies to every remote) and their defaults:\n",
           servo_names());
+  conf_help(out, scenario_items);
+  fprintf(out,
+"\n"
+"Exit status: 0 on success, 1 on a runtime failure, 2 on bad usage or scenario.\n");
 }
 
 struct simnet {
   struct scenario sc;
-  struct engine eng;
+  struct server srv;
   struct site_core *site;   /* 0 ref, k remote k */
   int nsites;
   struct sim_series *ser;   /* per remote, index k-1 */
@@ -125,7 +106,7 @@ static void upload(struct simnet *n, int k, int64_t now)
   struct osc_report rep;
   site_core_report(s, now, &rep);
   int m;
-  json_t *body = site_upload_request(s->spool, s->conf.name, &rep, n->buf, 144, &m);
+  json_t *body = upl_queue_request(s->spool, s->conf.name, &rep, n->buf, 144, &m);
   struct upload_req req;
   char err[512];
   if (msg_parse_request(body, &req, err, sizeof err) != 0) {
@@ -135,10 +116,10 @@ static void upload(struct simnet *n, int k, int64_t now)
   }
   json_decref(body);
   json_t *resp = NULL;
-  int status = engine_upload(&n->eng, &req, now, tu_wall_ns(), &resp);
+  int status = server_upload(&n->srv, &req, now, tu_wall_ns(), &resp);
   msg_request_free(&req);
   struct upload_resp ur;
-  if (status == 200 && site_upload_response(s->spool, resp, n->buf, m, &ur, err, sizeof err) == 0) {
+  if (status == 200 && upl_queue_response(s->spool, resp, n->buf, m, &ur, err, sizeof err) == 0) {
     if (ur.has_command)
       site_core_command(s, &ur.command, now);
     msg_response_free(&ur);
@@ -149,8 +130,8 @@ static void upload(struct simnet *n, int k, int64_t now)
 
 static int open_net(struct simnet *n, const char *servo, char *err, size_t errlen)
 {
-  struct engine_conf ec;
-  engine_conf_default(&ec);
+  struct server_app_conf ec;
+  server_app_conf_default(&ec);
   snprintf(ec.db_path, sizeof ec.db_path, ":memory:");
   snprintf(ec.reference, sizeof ec.reference, "ref");
   if (servo)
@@ -166,7 +147,7 @@ static int open_net(struct simnet *n, const char *servo, char *err, size_t errle
     scenario_site_name(k, ec.sites[k].name, sizeof ec.sites[k].name);
     snprintf(ec.sites[k].secret, sizeof ec.sites[k].secret, "simulated-site-secret");
   }
-  if (engine_open(&n->eng, &ec, err, errlen) != 0)
+  if (server_open(&n->srv, &ec, err, errlen) != 0)
     return -1;
   n->site = calloc((size_t)n->nsites, sizeof *n->site);
   n->nslots = (int)(n->sc.days * 144);
@@ -178,7 +159,7 @@ static int open_net(struct simnet *n, const char *servo, char *err, size_t errle
     site_conf_default(&c);
     scenario_site_name(k, c.name, sizeof c.name);
     snprintf(c.tb.site, sizeof c.tb.site, "%s", c.name);
-    snprintf(c.server, sizeof c.server, "http://simulated");
+    snprintf(c.up.server, sizeof c.up.server, "http://simulated");
     snprintf(c.spool, sizeof c.spool, ":memory:");
     snprintf(c.osc.driver, sizeof c.osc.driver, "%s", k ? "sim" : "none");
     c.has_sim = 1;
@@ -212,39 +193,22 @@ static void close_net(struct simnet *n)
   }
   free(n->site);
   free(n->ser);
-  engine_close(&n->eng);
+  server_close(&n->srv);
 }
 
-/* The outage windows cutting remote k off, noted when they start and scored when they end. */
+/* Each outage window that cuts a remote off is scored when it ends, against the server's
+ * prediction for its end. */
 static void holdover_events(struct simnet *n, int64_t t)
 {
-  const struct scenario *sc = &n->sc;
-  for (int i = 0; i < sc->n_outages; i++) {
-    const struct sim_outage *o = &sc->outages[i];
-    int64_t end = sc->start + (int64_t)llround((o->start_h + o->dur_h) * 3600.0) * NS_PER_S;
-    if (t != end)
-      continue;
-    for (int k = 1; k <= sc->remotes; k++) {
-      if (o->site != SIM_ALL && o->site != SIM_REF && o->site != k)
+  for (int i = 0; i < n->sc.n_outages; i++)
+    for (int k = 1; k <= n->sc.remotes; k++) {
+      const struct sim_outage *o = &n->sc.outages[i];
+      if (!simscore_outage_ends(&n->sc, o, k, t))
         continue;
-      struct sim_series *s = &n->ser[k - 1];
-      if (s->n_ho == SIM_MAX_EVENTS)
-        continue;
-      struct sim_holdover *h = &s->ho[s->n_ho++];
-      h->start_h = o->start_h;
-      h->duration_h = o->dur_h;
-      h->true_x_ns = sim_site_true_x(n->site[k].sim, t);
-      ctl_predict(n->eng.sites[k].ctl, t, &h->predicted_x_ns, &h->predicted_sigma_ns);
-      double mx = 0;
-      int64_t a = sc->start + (int64_t)(o->start_h * 3600e9);
-      for (int slot = 0; slot < s->n; slot++) {
-        int64_t mid = sc->start + (int64_t)slot * SLOT_NS + SLOT_NS / 2;
-        if (mid >= a && mid < end && isfinite(s->x[slot]) && fabs(s->x[slot]) > mx)
-          mx = fabs(s->x[slot]);
-      }
-      h->max_abs_x_ns = mx;
+      double px = NAN, ps = NAN;
+      server_predict(&n->srv, n->ser[k - 1].site, t, &px, &ps);
+      simscore_holdover(&n->sc, &n->ser[k - 1], o, sim_site_true_x(n->site[k].sim, t), px, ps);
     }
-  }
 }
 
 static int write_series(const struct simnet *n, const char *path)
@@ -270,15 +234,16 @@ static void progress(struct simnet *n, int64_t t, double wall0)
                      (double)(t - n->sc.start) / 86400e9,
                      (double)(tu_mono_ns() - (int64_t)wall0) / 1e9);
   for (int k = 1; k < n->nsites && off < (int)sizeof line - 64; k++) {
-    const struct ctl *c = n->eng.sites[k].ctl;
+    enum clock_state st = CS_ACQUIRING;
+    server_clock_state(&n->srv, n->srv.sites[k].name, &st);
     off += snprintf(line + off, sizeof line - (size_t)off, "  %s %s x %+.2f ns",
-                    n->eng.sites[k].name, cs_name(c->state),
+                    n->srv.sites[k].name, cs_name(st),
                     sim_site_true_x(n->site[k].sim, t));
   }
   fprintf(stderr, "%s\n", line);
 }
 
-int cmd_simulate(int argc, char **argv)
+int cvd_simulate_main(int argc, char **argv)
 {
   static const struct option opts[] = {
       {"days", required_argument, NULL, 'd'},     {"seed", required_argument, NULL, 's'},
@@ -304,7 +269,7 @@ int cmd_simulate(int argc, char **argv)
     case 'j': json_out = 1; break;
     case 'l': level = optarg; break;
     case 'S': series = optarg; break;
-    case 'h': help_simulate(stdout); return 0;
+    case 'h': cvd_simulate_help(stdout); return 0;
     default: fprintf(stderr, "cvd simulate: see cvd simulate --help\n"); return EXIT_USAGE;
     }
     if (bad) {
@@ -370,7 +335,9 @@ int cmd_simulate(int argc, char **argv)
       int slot = (int)((t - n->sc.start) / SLOT_NS);
       for (int k = 1; k < n->nsites; k++) {
         n->ser[k - 1].x[slot] = sim_site_true_x(n->site[k].sim, t);
-        n->ser[k - 1].locked[slot] = n->eng.sites[k].ctl->state == CS_LOCKED;
+        enum clock_state st = CS_ACQUIRING;
+        server_clock_state(&n->srv, n->ser[k - 1].site, &st);
+        n->ser[k - 1].locked[slot] = st == CS_LOCKED;
       }
     }
     holdover_events(n, t);
@@ -379,7 +346,7 @@ int cmd_simulate(int argc, char **argv)
         upload(n, k, t);
     }
     if (in_slot == 150 * NS_PER_S)
-      engine_tick(&n->eng, t, tu_wall_ns());
+      server_tick(&n->srv, t, tu_wall_ns());
     if ((t - n->sc.start) % NS_PER_DAY == 0 && t > n->sc.start)
       progress(n, t, wall0);
   }
@@ -407,7 +374,7 @@ int cmd_simulate(int argc, char **argv)
              s.max_abs_daily_mean_ns, s.mdev_1d, s.freq_1d_rms, s.time_locked_pct);
   }
   if (json_out) {
-    json_t *ev = engine_events(&n->eng, n->sc.start, end + 1);
+    json_t *ev = server_events(&n->srv, n->sc.start, end + 1);
     size_t i;
     json_t *e;
     json_array_foreach(ev, i, e)
@@ -417,7 +384,7 @@ int cmd_simulate(int argc, char **argv)
       json_object_set_new(e, "hour", json_real(h));
     }
     json_t *j = json_pack("{s:f,s:I,s:s,s:o,s:o,s:f}", "days", n->sc.days, "seed",
-                          (json_int_t)n->sc.seed, "servo", n->eng.conf.servo, "remotes", rs,
+                          (json_int_t)n->sc.seed, "servo", n->srv.conf.servo, "remotes", rs,
                           "events", ev ? ev : json_array(), "sim_seconds_per_second",
                           n->sc.days * 86400 / (wall > 0 ? wall : 1e-9));
     char *text = jx_dump(j);

@@ -14,7 +14,7 @@
 #include "cvd/cmd.h"
 #include "stats/stats.h"
 
-void help_stability(FILE *out)
+void cvd_stability_help(FILE *out)
 {
   fprintf(out,
 "Usage: cvd stability [--phase|--freq] [--ns] [--tau0 SECONDS]\n"
@@ -160,7 +160,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
         bad = 1;
       }
       break;
-    case 'h': help_stability(stdout); return -1;
+    case 'h': cvd_stability_help(stdout); return -1;
     default: fprintf(stderr, "cvd stability: see cvd stability --help\n"); return EXIT_USAGE;
     }
     if (bad) {
@@ -271,7 +271,7 @@ static int print_json(const struct opts *o, const struct st_data *d, const size_
   return 0;
 }
 
-int cmd_stability(int argc, char **argv)
+int cvd_stability_main(int argc, char **argv)
 {
   struct opts o;
   int rc = parse_opts(argc, argv, &o);

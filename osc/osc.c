@@ -33,8 +33,8 @@ const char *osc_driver_names(void)
   return drvtab_names((const void *const *)drivers, buf, sizeof buf);
 }
 
-int osc_open(struct osc *o, const struct drvconf *c, struct sim_site *sim,
-             const struct steer_limits *limits, char *err, size_t errlen)
+int osc_open(struct osc *o, const struct drvconf *c, const struct steer_limits *limits,
+             char *err, size_t errlen)
 {
   memset(o, 0, sizeof *o);
   o->drv = osc_find(c->driver);
@@ -44,7 +44,6 @@ int osc_open(struct osc *o, const struct drvconf *c, struct sim_site *sim,
     return -1;
   }
   o->conf = *c;
-  o->sim = sim;
   o->limits = *limits;
   return o->drv->open(o, err, errlen);
 }

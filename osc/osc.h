@@ -14,7 +14,6 @@
 #include "core/drvconf.h"
 #include "core/track.h"
 
-struct sim_site;
 struct osc;
 
 struct osc_driver {
@@ -49,8 +48,7 @@ struct osc_hold {
 
 struct osc {
   const struct osc_driver *drv;
-  struct drvconf conf;
-  struct sim_site *sim;
+  struct drvconf conf;   /* conf.ctx: the simulated site, for the sim driver */
   void *priv;
   struct steer_limits limits;
   struct osc_hold h;
@@ -62,8 +60,8 @@ struct osc {
 
 const struct osc_driver *osc_find(const char *name);
 const char *osc_driver_names(void);
-int osc_open(struct osc *o, const struct drvconf *c, struct sim_site *sim,
-             const struct steer_limits *limits, char *err, size_t errlen);
+int osc_open(struct osc *o, const struct drvconf *c, const struct steer_limits *limits,
+             char *err, size_t errlen);
 void osc_close(struct osc *o);
 
 /* Restores the state kept across a restart; the device is told the setpoint again. */

@@ -10,7 +10,8 @@
 static int sim_open(struct osc *o, char *err, size_t errlen)
 {
   static const char *const keys[] = {NULL};
-  if (!o->sim || o->sim->ideal) {
+  const struct sim_site *sim = o->conf.ctx;
+  if (!sim || sim->ideal) {
     snprintf(err, errlen, "the sim oscillator needs a 'simulation' scenario and a remote site "
                           "(the reference's clock is 'none')");
     return -1;
@@ -23,14 +24,14 @@ static int sim_set_freq(struct osc *o, double correction, double *applied, char 
 {
   (void)err;
   (void)errlen;
-  sim_site_set_freq(o->sim, correction);
+  sim_site_set_freq(o->conf.ctx, correction);
   *applied = correction;
   return 0;
 }
 
 static int sim_phase_step(struct osc *o, double ns, char *err, size_t errlen)
 {
-  if (sim_site_phase_step(o->sim, ns) != 0) {
+  if (sim_site_phase_step(o->conf.ctx, ns) != 0) {
     snprintf(err, errlen, "this simulated oscillator takes no phase steps");
     return -1;
   }

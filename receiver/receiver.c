@@ -24,8 +24,7 @@ const char *rx_driver_names(void)
   return drvtab_names((const void *const *)drivers, buf, sizeof buf);
 }
 
-int rx_open(struct receiver *rx, const struct drvconf *c, struct sim_site *sim, char *err,
-            size_t errlen)
+int rx_open(struct receiver *rx, const struct drvconf *c, char *err, size_t errlen)
 {
   memset(rx, 0, sizeof *rx);
   rx->state.leap_seconds = -1;
@@ -36,7 +35,6 @@ int rx_open(struct receiver *rx, const struct drvconf *c, struct sim_site *sim, 
     return -1;
   }
   rx->conf = *c;
-  rx->sim = sim;
   return rx->drv->open(rx, err, errlen);
 }
 

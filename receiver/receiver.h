@@ -10,8 +10,6 @@
 
 #include "core/drvconf.h"
 
-struct sim_site;
-
 enum rx_fix { RX_FIX_NODATA = 0, RX_FIX_NONE, RX_FIX_2D, RX_FIX_3D, RX_FIX_TIME };
 
 #define RX_MAX_SATS 64
@@ -49,16 +47,14 @@ struct receiver_driver {
 
 struct receiver {
   const struct receiver_driver *drv;
-  struct drvconf conf;
-  struct sim_site *sim;
+  struct drvconf conf;   /* conf.ctx: the simulated site, for the sim driver */
   void *priv;
   struct rx_state state;
 };
 
 const struct receiver_driver *rx_find(const char *name);
 const char *rx_driver_names(void);
-int rx_open(struct receiver *rx, const struct drvconf *c, struct sim_site *sim, char *err,
-            size_t errlen);
+int rx_open(struct receiver *rx, const struct drvconf *c, char *err, size_t errlen);
 int rx_poll(struct receiver *rx, int64_t now, char *err, size_t errlen);
 int rx_qerr(struct receiver *rx, int64_t second, int64_t *ps);
 void rx_close(struct receiver *rx);

@@ -12,7 +12,7 @@
 static int sim_open(struct receiver *rx, char *err, size_t errlen)
 {
   static const char *const keys[] = {NULL};
-  if (!rx->sim) {
+  if (!rx->conf.ctx) {
     snprintf(err, errlen, "the sim receiver needs a 'simulation' scenario in the configuration");
     return -1;
   }
@@ -29,13 +29,14 @@ static int sim_poll(struct receiver *rx, int64_t now, char *err, size_t errlen)
   (void)errlen;
   rx->state.updated = now;
   rx->state.fix = RX_FIX_TIME;
-  sim_site_sats(rx->sim, now, &rx->state.sats_visible, &rx->state.sats_used);
+  sim_site_sats(rx->conf.ctx, now, &rx->state.sats_visible, &rx->state.sats_used);
   return 0;
 }
 
 static int sim_qerr(struct receiver *rx, int64_t second, int64_t *ps)
 {
-  *ps = llround(sim_rx_sawtooth_ns(&rx->sim->sc, rx->sim->index, second) * 1000.0);
+  const struct sim_site *sim = rx->conf.ctx;
+  *ps = llround(sim_rx_sawtooth_ns(&sim->sc, sim->index, second) * 1000.0);
   return 1;
 }
 

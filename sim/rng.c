@@ -16,16 +16,6 @@ uint64_t rng_hash3(uint64_t a, uint64_t b, uint64_t c)
   return rng_mix(rng_mix(rng_mix(a) ^ b) ^ c);
 }
 
-uint64_t rng_hash_str(const char *s)
-{
-  uint64_t h = 0xcbf29ce484222325ULL;
-  for (; *s; s++) {
-    h ^= (unsigned char)*s;
-    h *= 0x100000001b3ULL;
-  }
-  return h;
-}
-
 double rng_u01(uint64_t bits) { return ((double)(bits >> 11) + 0.5) * 0x1.0p-53; }
 
 double rng_normal_at(uint64_t seed, uint64_t stream, uint64_t index)

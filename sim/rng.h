@@ -11,7 +11,6 @@
 
 uint64_t rng_mix(uint64_t x); /* splitmix64's finaliser */
 uint64_t rng_hash3(uint64_t a, uint64_t b, uint64_t c);
-uint64_t rng_hash_str(const char *s); /* FNV-1a, for site names as streams */
 /* Uniform in (0, 1) from 64 random bits. */
 double rng_u01(uint64_t bits);
 /* Standard normal as a pure function of (seed, stream, index). */

@@ -8,6 +8,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/conf.h"
+
 #define SIM_MAX_REMOTES 64
 #define SIM_MAX_EVENTS 64
 
@@ -49,12 +51,13 @@ struct scenario {
   int n_delay_steps;
 };
 
+/* The scenario's directives (core/conf.h): parsing, defaults, help and writing back. */
+extern const struct conf_item scenario_items[];
+
 void scenario_defaults(struct scenario *sc);
 /* Reads directives into sc (which holds defaults or earlier values).  Returns 0, or -1
  * with "FILE:LINE: message" in err. */
 int scenario_parse_file(const char *path, struct scenario *sc, char *err, size_t errlen);
-int scenario_parse_text(const char *name, const char *text, struct scenario *sc, char *err,
-                        size_t errlen);
 /* Checks what single directives cannot: events name existing remotes. */
 int scenario_check(const struct scenario *sc, char *err, size_t errlen);
 /* Writes the scenario back in its own syntax (for child processes of `demo`). */

@@ -16,13 +16,27 @@ const char *cs_name(enum clock_state s)
   return (unsigned)s < 5 ? names[s] : "ACQUIRING";
 }
 
+const struct conf_item ctl_param_items[] = {
+    CONF_DBL("lock_threshold_ns", "NS", struct ctl_params, lock_ns, 1, 1e6, "50",
+             "|x| under this is LOCKED, green on the grid"),
+    CONF_DBL("alarm_threshold_ns", "NS", struct ctl_params, alarm_ns, 1, 1e9, "1000",
+             "|x| (or a holdover prediction's 95 % bound) at this or more is ALARM, red"),
+    CONF_INTV("holdover_slots", "N", struct ctl_params, holdover_slots, 1, 1000, "2",
+              "missing slots that make HOLDOVER"),
+    {.type = CONF_INT, .name = "command_validity", .args = "SECONDS", .def = "1800",
+     .help = "how long a command is valid; after it the site is in holdover",
+     .off = offsetof(struct ctl_params, validity), .lo = 60, .hi = 86400 * 30, .scale = 1e9,
+     .size = (int)sizeof(int64_t)},
+    {.type = CONF_END},
+};
+
 void ctl_params_default(struct ctl_params *p)
 {
-  p->lock_ns = 50;
-  p->alarm_ns = 1000;
-  p->holdover_slots = 2;
+  char err[200];
+  memset(p, 0, sizeof *p);
+  if (conf_defaults(ctl_param_items, p, err, sizeof err) != 0)
+    abort(); /* a default the table's own bounds refuse: a bug caught by every test */
   p->grace = 300 * NS_PER_S;
-  p->validity = 1800 * NS_PER_S;
   p->fault_hold = 6 * 3600 * NS_PER_S;
   cmd_limits_default(&p->limits);
 }
@@ -163,6 +177,25 @@ static int bound(const struct ctl *c, struct steer_cmd *cmd, int64_t now)
          llabs(want.slew_until - cmd->slew_until) > NS_PER_S;
 }
 
+int ctl_step_in(const struct ctl *c, int64_t slot, double *own_ns, double *var_ns2)
+{
+  if (c->step_slot != slot || !(c->step_var > 0))
+    return 0;
+  *own_ns = c->step_own;
+  *var_ns2 = c->step_var;
+  return 1;
+}
+
+void ctl_take_common_step(struct ctl *c, double step_ns, double var_ns2)
+{
+  /* The servo corrected its own estimate when it found the step: it moves by the
+   * difference. */
+  if (servo_shift_bias(c->servo, step_ns - c->step_ns, var_ns2) != 0)
+    return;
+  c->step_ns = step_ns;
+  c->step_var = var_ns2;
+}
+
 void ctl_flag_fault(struct ctl *c, int64_t until, const char *reason)
 {
   c->fault_until = until;
@@ -235,7 +268,7 @@ int ctl_measure(struct ctl *c, int64_t slot, double x_ns, double sigma_ns,
                   (c->have_report ? c->rep.osc.can_step : remote->osc.can_step),
   };
   struct servo_out out;
-  if (c->servo->ops->sample(c->servo, &m, &out) != 0)
+  if (servo_sample(c->servo, &m, &out) != 0)
     return -1;
   int64_t missing = c->last_slot ? (slot - c->last_slot) / SLOT_NS - 1 : 0;
   enum clock_state before = c->state;
@@ -312,7 +345,7 @@ int ctl_measure(struct ctl *c, int64_t slot, double x_ns, double sigma_ns,
 void ctl_predict(const struct ctl *c, int64_t t, double *x_ns, double *sigma_ns)
 {
   double xf, s;
-  c->servo->ops->predict(c->servo, t, &xf, &s);
+  servo_predict(c->servo, t, &xf, &s);
   *x_ns = xf + steer_at(c, t);
   *sigma_ns = s;
 }
@@ -361,7 +394,7 @@ json_t *ctl_save(const struct ctl *c)
                         "last_x_ns", jx_real(c->last_x_ns), "last_sigma_ns",
                         jx_real(c->last_sigma_ns), "next_id", (json_int_t)c->next_id,
                         "next_step_id", (json_int_t)c->next_step_id, "servo",
-                        c->servo->ops->save(c->servo), "pred_x_ns", jx_real(c->pred_x_ns));
+                        servo_save(c->servo), "pred_x_ns", jx_real(c->pred_x_ns));
   json_object_set_new(j, "pred_sigma_ns", jx_real(c->pred_sigma_ns));
   if (c->have_last)
     json_object_set_new(j, "last", cmd_to_json(&c->last));
@@ -399,7 +432,7 @@ int ctl_load(struct ctl *c, const json_t *j, char *err, size_t errlen)
     return -1;
   c->next_step_id = v;
   const json_t *s = json_object_get(j, "servo");
-  if (!s || c->servo->ops->load(c->servo, s, err, errlen) < 0)
+  if (!s || servo_load(c->servo, s, err, errlen) < 0)
     return -1;
   const json_t *l = json_object_get(j, "last"), *h = json_object_get(j, "held");
   if (l && (c->have_last = cmd_from_json(l, &c->last, err, errlen) == 0) == 0)

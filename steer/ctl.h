@@ -1,7 +1,8 @@
 /* The controller of one remote clock: it feeds the clock's common-view measurements to its
  * servo, keeps the clock's state (DESIGN.md section 3), turns the servo's proposals into
- * bounded, absolute steering commands, predicts the clock through holdover, and writes
- * every decision to the steering log. */
+ * bounded, absolute steering commands, and predicts the clock through holdover.  Every
+ * decision comes back as a struct ctl_decision with its inputs, outputs and reason: the
+ * server writes it to the steering log. */
 #ifndef CVD_CTL_H
 #define CVD_CTL_H
 
@@ -26,6 +27,9 @@ struct ctl_params {
   struct steer_limits limits;
 };
 
+/* The thresholds and the validity as configuration directives (core/conf.h); the limits
+ * are the daemon's own (core/procconf.h). */
+extern const struct conf_item ctl_param_items[];
 void ctl_params_default(struct ctl_params *p);
 
 /* What the controller decided, for the steering log and the caller. */
@@ -86,6 +90,14 @@ int ctl_measure(struct ctl *c, int64_t slot, double x_ns, double sigma_ns,
 /* Time passing without data: holdover, its prediction and alarm.  Returns 1 when the state
  * changed (d says to what and why), else 0. */
 int ctl_tick(struct ctl *c, int64_t now, struct ctl_decision *d);
+
+/* 1 if this clock's servo found a step in the measurement of slot, with its own estimate
+ * of the step and the estimate's variance; else 0. */
+int ctl_step_in(const struct ctl *c, int64_t slot, double *own_ns, double *var_ns2);
+/* The step found in the last slot was the reference's, estimated from every remote
+ * together as step_ns with variance var_ns2: the servo takes that estimate instead of
+ * its own (a servo that does not correct steps is left as it is). */
+void ctl_take_common_step(struct ctl *c, double step_ns, double var_ns2);
 
 /* Flags a fault outside this clock (the reference's) until `until`: the state is ALARM
  * with the reason while steering goes on. */

@@ -31,9 +31,8 @@
 #include "core/jsonx.h"
 #include "core/timeutil.h"
 #include "steer/kf.h"
-#include "steer/servo.h"
+#include "steer/servo_private.h"
 
-extern const struct servo_ops servo_kalman_ops;
 
 #define KM_OU 5              /* flicker components */
 #define KM_B (3 + KM_OU)     /* index of the measurement bias */
@@ -343,12 +342,6 @@ static void km_predict(const struct servo *sv, int64_t t, double *x_free_ns, dou
   *sigma_ns = sqrt(tmp.P[0][0]);
 }
 
-static void km_frequency(const struct servo *sv, double *y, double *drift_per_day)
-{
-  const struct kalman_servo *s = (const struct kalman_servo *)sv;
-  *y = freq_of(s->f.x) * 1e-9;
-  *drift_per_day = s->f.x[2] * 1e-9 * 86400.0;
-}
 
 static void km_shift_bias(struct servo *sv, double delta_ns, double var_ns2)
 {
@@ -406,11 +399,11 @@ static int km_load(struct servo *sv, const json_t *j, char *err, size_t errlen)
 
 const struct servo_ops servo_kalman_ops = {
     .name = "kalman",
+    .summary = "Kalman filter of phase, frequency, drift and flicker FM (the default)",
     .create = km_create,
     .destroy = km_destroy,
     .sample = km_sample,
     .predict = km_predict,
-    .frequency = km_frequency,
     .shift_bias = km_shift_bias,
     .save = km_save,
     .load = km_load,

@@ -3,8 +3,9 @@ steer_libsteer_a_SOURCES = \
 	steer/clockmodel.c steer/clockmodel.h \
 	steer/ctl.c steer/ctl.h \
 	steer/cv.c steer/cv.h \
-	steer/engine.c steer/engine.h \
 	steer/kalman.c \
 	steer/kf.c steer/kf.h \
 	steer/pi.c \
-	steer/servo.c steer/servo.h
+	steer/refstep.c steer/refstep.h \
+	steer/servo.c steer/servo.h steer/servo_private.h \
+	steer/servo_null.c

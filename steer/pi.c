@@ -13,9 +13,8 @@
 
 #include "core/jsonx.h"
 #include "core/timeutil.h"
-#include "steer/servo.h"
+#include "steer/servo_private.h"
 
-extern const struct servo_ops servo_pi_ops;
 
 #define PI_ZETA 0.7
 #define PI_MAX_ACQUIRE 64
@@ -179,12 +178,6 @@ static void pi_predict(const struct servo *sv, int64_t t, double *x_free_ns, dou
   *sigma_ns = sqrt(P[0][0]);
 }
 
-static void pi_frequency(const struct servo *sv, double *y, double *drift_per_day)
-{
-  const struct pi_servo *s = (const struct pi_servo *)sv;
-  *y = -s->integ;
-  *drift_per_day = 0;
-}
 
 static json_t *pi_save(const struct servo *sv)
 {
@@ -235,11 +228,11 @@ static int pi_load(struct servo *sv, const json_t *j, char *err, size_t errlen)
 
 const struct servo_ops servo_pi_ops = {
     .name = "pi",
+    .summary = "proportional-integral loop of time constant servo_tau",
     .create = pi_create,
     .destroy = pi_destroy,
     .sample = pi_sample,
     .predict = pi_predict,
-    .frequency = pi_frequency,
     .save = pi_save,
     .load = pi_load,
 };

@@ -16,6 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/conf.h"
 #include "steer/clockmodel.h"
 
 struct servo_params {
@@ -28,6 +29,8 @@ struct servo_params {
   double slew_time_s;      /* time over which an offset is slewed out when locked [7200] */
 };
 
+/* The servo's parameters as configuration directives (core/conf.h). */
+extern const struct conf_item servo_param_items[];
 void servo_params_default(struct servo_params *p);
 
 struct servo_meas {
@@ -68,34 +71,29 @@ struct servo_out {
   double step_ns;          /* SERVO_STEP_DETECTED: the measurement step found, ns */
 };
 
+/* A servo is reached only through the functions below (linuxptp's wrappers); the
+ * implementations' table and the base struct are in servo_private.h. */
 struct servo;
-
-struct servo_ops {
-  const char *name;
-  struct servo *(*create)(const struct servo_params *p);
-  void (*destroy)(struct servo *s);
-  int (*sample)(struct servo *s, const struct servo_meas *m, struct servo_out *out);
-  /* The free-running phase expected at t (ns) and its 1-sigma uncertainty. */
-  void (*predict)(const struct servo *s, int64_t t, double *x_free_ns, double *sigma_ns);
-  /* The free-running frequency and drift (per day) estimated now, for holdover. */
-  void (*frequency)(const struct servo *s, double *y, double *drift_per_day);
-  /* Shifts the servo's estimate of the measurement's bias by delta_ns and sets its
-   * variance (a step the engine estimated from all remotes together); NULL when the servo
-   * does not correct steps. */
-  void (*shift_bias)(struct servo *s, double delta_ns, double var_ns2);
-  json_t *(*save)(const struct servo *s);
-  int (*load)(struct servo *s, const json_t *j, char *err, size_t errlen);
-};
-
-struct servo {
-  const struct servo_ops *ops;
-  struct servo_params p;
-};
 
 /* Creates the servo called name, or NULL with the known names in err. */
 struct servo *servo_create(const char *name, const struct servo_params *p, char *err,
                            size_t errlen);
+void servo_destroy(struct servo *s);
+/* Comma-separated names, for help texts. */
 const char *servo_names(void);
-static inline void servo_destroy(struct servo *s) { if (s) s->ops->destroy(s); }
+const char *servo_name(const struct servo *s);
+
+/* One measurement in; the estimates and (when out->has_control) a proposal out.  0, or -1
+ * on a failure of the servo (nothing changed). */
+int servo_sample(struct servo *s, const struct servo_meas *m, struct servo_out *out);
+/* The free-running phase expected at t (ns) and its 1-sigma uncertainty. */
+void servo_predict(const struct servo *s, int64_t t, double *x_free_ns, double *sigma_ns);
+/* Shifts the servo's estimate of the measurement's bias by delta_ns and sets its variance
+ * (a step estimated from all remotes together).  0, or -1 when this servo does not
+ * correct steps in the measurements (nothing changed). */
+int servo_shift_bias(struct servo *s, double delta_ns, double var_ns2);
+/* The servo's state, to survive a restart, and back. */
+json_t *servo_save(const struct servo *s);
+int servo_load(struct servo *s, const json_t *j, char *err, size_t errlen);
 
 #endif

@@ -16,6 +16,12 @@ tests_test_core_SOURCES = tests/test_core.c
 tests_test_core_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_test_core_LDADD = $(TEST_LIBS)
 
+check_PROGRAMS += tests/test_clock
+tests_test_clock_SOURCES = tests/test_clock.c
+tests_test_clock_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+# Only core/: this test does not wait for the rest of the tree to build.
+tests_test_clock_LDADD = tests/libtestutil.a core/libcore.a $(CHECK_LIBS) $(CVD_EXTLIBS)
+
 check_PROGRAMS += tests/test_track
 tests_test_track_SOURCES = tests/test_track.c
 tests_test_track_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
@@ -55,5 +61,10 @@ check_PROGRAMS += tests/test_durability
 tests_test_durability_SOURCES = tests/test_durability.c
 tests_test_durability_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_test_durability_LDADD = $(TEST_LIBS)
+
+check_PROGRAMS += tests/test_manpages
+tests_test_manpages_SOURCES = tests/test_manpages.c
+tests_test_manpages_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_test_manpages_LDADD = $(TEST_LIBS)
 
 TESTS += $(check_PROGRAMS)

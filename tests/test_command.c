@@ -26,11 +26,11 @@ static void setup(void)
   scenario_defaults(&sc);
   T0 = sc.start;
   ck_assert_int_eq(sim_site_init(&site, &sc, "r1"), 0);
-  struct drvconf c = {.driver = "sim"};
+  struct drvconf c = {.driver = "sim", .ctx = &site};
   struct steer_limits l;
   char err[256];
   cmd_limits_default(&l);
-  ck_assert_int_eq(osc_open(&osc, &c, &site, &l, err, sizeof err), 0);
+  ck_assert_int_eq(osc_open(&osc, &c, &l, err, sizeof err), 0);
   osc_tick(&osc, T0);
 }
 

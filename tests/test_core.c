@@ -62,17 +62,18 @@ START_TEST(test_slot_alignment)
 }
 END_TEST
 
+struct conf_inner {
+  int n;
+  int64_t validity;
+};
+
 struct conf_probe {
   double gain;
   char name[16];
   int seen;
+  int flag;
+  struct conf_inner in;
 };
-
-static int h_gain(void *u, int argc, char **argv, char *err, size_t n)
-{
-  (void)argc;
-  return conf_double("gain", argv[0], 0, 10, &((struct conf_probe *)u)->gain, err, n);
-}
 
 static int h_name(void *u, int argc, char **argv, char *err, size_t n)
 {
@@ -81,18 +82,49 @@ static int h_name(void *u, int argc, char **argv, char *err, size_t n)
   return conf_string("name", argv[0], ((struct conf_probe *)u)->name, 16, err, n);
 }
 
-static const struct conf_directive probe_tab[] = {
-    {"gain", 1, 1, h_gain}, {"name", 1, 1, h_name}, {NULL, 0, 0, NULL}};
+static int w_name(FILE *f, const char *name, const void *u)
+{
+  fprintf(f, "%s %s\n", name, ((const struct conf_probe *)u)->name);
+  return 0;
+}
+
+static const struct conf_item inner_tab[] = {
+    CONF_INTV("count", "N", struct conf_inner, n, 1, 9, "3", "how many"),
+    {.type = CONF_INT, .name = "validity", .args = "SECONDS", .def = "1800",
+     .help = "stored in ns", .off = offsetof(struct conf_inner, validity), .lo = 60,
+     .hi = 86400, .scale = 1e9, .size = 8},
+    {.type = CONF_END},
+};
+
+static const struct conf_item probe_tab[] = {
+    CONF_DBL("gain", "G", struct conf_probe, gain, 0, 10, "2.5",
+             "a gain that has a help text long enough to be wrapped over more than one line of "
+             "the help's ninety-two columns"),
+    {.type = CONF_CUSTOM, .name = "name", .args = "NAME", .help = "a name",
+     .flags = CONF_REQUIRED, .min_args = 1, .max_args = 1, .parse = h_name, .write = w_name},
+    CONF_YESNO("flag", struct conf_probe, flag, "yes", "a flag"),
+    CONF_INCL(inner_tab, struct conf_probe, in),
+    {.type = CONF_END},
+};
 
 START_TEST(test_conf_parse)
 {
   struct conf_probe p = {0};
   char err[256];
-  ck_assert_int_eq(conf_parse_text("t.conf", "# comment\n\n  gain 2.5  # trailing\nname r1\n",
+  ck_assert_int_eq(conf_parse_text("t.conf", "# comment\n\n  gain 2.25  # trailing\nname r1\n"
+                                   "count 7\nvalidity 60\n",
                                    probe_tab, &p, err, sizeof err),
                    0);
-  ck_assert(fabs(p.gain - 2.5) < 1e-15);
+  ck_assert(fabs(p.gain - 2.25) < 1e-15);
   ck_assert_str_eq(p.name, "r1");
+  /* An included table writes into its own struct; a scaled integer is stored scaled. */
+  ck_assert_int_eq(p.in.n, 7);
+  ck_assert_int_eq(p.in.validity, 60 * NS_PER_S);
+  ck_assert_int_eq(conf_parse_text("t.conf", "count 10\n", probe_tab, &p, err, sizeof err), -1);
+  ck_assert_str_eq(err, "t.conf:1: 'count': count 10 out of range [1, 9]");
+  /* A required directive that is missing is named. */
+  ck_assert_int_eq(conf_parse_text("t.conf", "gain 1\n", probe_tab, &p, err, sizeof err), -1);
+  ck_assert_str_eq(err, "t.conf: no 'name' directive (required)");
 
   ck_assert_int_eq(conf_parse_text("t.conf", "gain 1\nbogus 3\n", probe_tab, &p, err, sizeof err),
                    -1);
@@ -115,6 +147,55 @@ START_TEST(test_conf_parse)
   ck_assert_str_eq(err, want);
   th_rmtree(dir);
   free(dir);
+}
+END_TEST
+
+/* Defaults, help, the man page's list and writing back all come from the one table. */
+START_TEST(test_conf_table)
+{
+  struct conf_probe p;
+  char err[256];
+  memset(&p, 0, sizeof p);
+  ck_assert_int_eq(conf_defaults(probe_tab, &p, err, sizeof err), 0);
+  ck_assert(p.gain == 2.5 && p.flag == 1 && p.in.n == 3 && p.in.validity == 1800 * NS_PER_S);
+  ck_assert_str_eq(p.name, "");
+
+  char *text = NULL;
+  size_t len = 0;
+  FILE *f = open_memstream(&text, &len);
+  conf_help(f, probe_tab);
+  fclose(f);
+  ck_assert_msg(strstr(text, "  gain G                        a gain that has") == text, "%s", text);
+  /* Wrapped: the continuation is indented to the text's column. */
+  ck_assert_ptr_nonnull(strstr(text, "\n                                "));
+  ck_assert_ptr_nonnull(strstr(text, " columns [2.5]\n"));
+  ck_assert_ptr_nonnull(strstr(text, "  name NAME                     a name (required)\n"));
+  ck_assert_ptr_nonnull(strstr(text, "  validity SECONDS              stored in ns [1800]\n"));
+  for (char *l = text; *l; l = strchr(l, '\n') + 1)
+    ck_assert_msg(strchr(l, '\n') - l <= 92, "line too long: %s", l);
+  free(text);
+
+  f = open_memstream(&text, &len);
+  conf_roff(f, probe_tab);
+  fclose(f);
+  ck_assert_ptr_nonnull(strstr(text, ".TP\n\\fBflag\\fR \\fIyes|no\\fR\n\\&a flag. Default: yes.\n"));
+  ck_assert_ptr_nonnull(strstr(text, "\\fBname\\fR \\fINAME\\fR\n\\&a name. Required.\n"));
+  ck_assert_ptr_nonnull(strstr(text, "ninety\\-two"));
+  free(text);
+
+  /* Written back and read again, the same values. */
+  snprintf(p.name, sizeof p.name, "r7");
+  p.gain = 0.1;
+  p.in.validity = 3600 * NS_PER_S;
+  f = open_memstream(&text, &len);
+  ck_assert_int_eq(conf_write(f, probe_tab, &p), 0);
+  fclose(f);
+  struct conf_probe q;
+  memset(&q, 0, sizeof q);
+  ck_assert_msg(conf_parse_text("w.conf", text, probe_tab, &q, err, sizeof err) == 0, "%s", err);
+  ck_assert(q.gain == 0.1 && q.flag == 1 && q.in.n == 3 && q.in.validity == 3600 * NS_PER_S);
+  ck_assert_str_eq(q.name, "r7");
+  free(text);
 }
 END_TEST
 
@@ -272,6 +353,7 @@ int main(void)
   tcase_add_test(tc, test_mjd_epoch);
   tcase_add_test(tc, test_slot_alignment);
   tcase_add_test(tc, test_conf_parse);
+  tcase_add_test(tc, test_conf_table);
   tcase_add_test(tc, test_track_json_roundtrip);
   tcase_add_test(tc, test_sign);
   tcase_add_test(tc, test_command_limits);

@@ -86,7 +86,7 @@ static void open_rx(struct receiver *rx, int port, const char *opts)
     argv[argc++] = t;
   struct drvconf c;
   ck_assert_int_eq(drvconf_parse(argc, argv, &c, err, sizeof err), 0);
-  ck_assert_msg(rx_open(rx, &c, NULL, err, sizeof err) == 0, "%s", err);
+  ck_assert_msg(rx_open(rx, &c, err, sizeof err) == 0, "%s", err);
 }
 
 static int64_t sec(int64_t k) { return (S0 + k) * NS_PER_S; }
@@ -245,26 +245,26 @@ START_TEST(test_open_errors)
   char err[256];
   char *bad_port[] = {"gpsd", "localhost:99999"};
   ck_assert_int_eq(drvconf_parse(2, bad_port, &c, err, sizeof err), 0);
-  ck_assert_int_eq(rx_open(&rx, &c, NULL, err, sizeof err), -1);
+  ck_assert_int_eq(rx_open(&rx, &c, err, sizeof err), -1);
   ck_assert_msg(strstr(err, "gpsd port"), "%s", err);
   char *bad_v6[] = {"gpsd", "[::1:2947"};
   ck_assert_int_eq(drvconf_parse(2, bad_v6, &c, err, sizeof err), 0);
-  ck_assert_int_eq(rx_open(&rx, &c, NULL, err, sizeof err), -1);
+  ck_assert_int_eq(rx_open(&rx, &c, err, sizeof err), -1);
   ck_assert_str_eq(err, "bad gpsd address '[::1:2947' (HOST, HOST:PORT or [IPV6]:PORT)");
   char *bad_key[] = {"gpsd", "localhost", "speed=9600"};
   ck_assert_int_eq(drvconf_parse(3, bad_key, &c, err, sizeof err), 0);
-  ck_assert_int_eq(rx_open(&rx, &c, NULL, err, sizeof err), -1);
+  ck_assert_int_eq(rx_open(&rx, &c, err, sizeof err), -1);
   ck_assert_str_eq(err, "driver 'gpsd' has no option 'speed'");
   char *bad_sign[] = {"gpsd", "localhost", "qerr_sign=0.5"};
   ck_assert_int_eq(drvconf_parse(3, bad_sign, &c, err, sizeof err), 0);
-  ck_assert_int_eq(rx_open(&rx, &c, NULL, err, sizeof err), -1);
+  ck_assert_int_eq(rx_open(&rx, &c, err, sizeof err), -1);
   ck_assert_str_eq(err, "qerr_sign must be 1, -1 or 0, not 0.5");
   /* Nobody listening: refused at once. */
   char addr[64];
   snprintf(addr, sizeof addr, "127.0.0.1:%d", th_free_port());
   char *none[] = {"gpsd", addr};
   ck_assert_int_eq(drvconf_parse(2, none, &c, err, sizeof err), 0);
-  ck_assert_int_eq(rx_open(&rx, &c, NULL, err, sizeof err), -1);
+  ck_assert_int_eq(rx_open(&rx, &c, err, sizeof err), -1);
   ck_assert_msg(strstr(err, "cannot connect to gpsd at 127.0.0.1:"), "%s", err);
 }
 END_TEST

@@ -52,7 +52,7 @@ static void open_rx(struct receiver *rx)
   char *argv[] = {"gpsd", addr, "stale=3"};
   struct drvconf c;
   ck_assert_int_eq(drvconf_parse(3, argv, &c, err, sizeof err), 0);
-  ck_assert_msg(rx_open(rx, &c, NULL, err, sizeof err) == 0, "%s", err);
+  ck_assert_msg(rx_open(rx, &c, err, sizeof err) == 0, "%s", err);
 }
 
 /* Polls (service time = wall time here) until the receiver is in time mode with its

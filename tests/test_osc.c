@@ -58,7 +58,7 @@ static int open_osc(const char *driver, const char *opts, char *err, size_t n)
   struct steer_limits lim;
   cmd_limits_default(&lim);
   lim.max_step_acquire = 1e-8;
-  int rc = osc_open(&osc, &c, NULL, &lim, err, n);
+  int rc = osc_open(&osc, &c, &lim, err, n);
   osc_is_open = rc == 0;
   return rc;
 }
@@ -258,7 +258,7 @@ START_TEST(test_prs10_open_errors)
   ck_assert_int_eq(drvconf_parse(2, argv, &c, err, sizeof err), 0);
   struct steer_limits lim;
   cmd_limits_default(&lim);
-  ck_assert_int_eq(osc_open(&osc, &c, NULL, &lim, err, sizeof err), -1);
+  ck_assert_int_eq(osc_open(&osc, &c, &lim, err, sizeof err), -1);
   ck_assert_msg(strstr(err, "/nonexistent/ttyS9: cannot open"), "%s", err);
 }
 END_TEST

@@ -214,7 +214,7 @@ static const char *open_error(const char *words)
   err[0] = '\0';
   if (drvconf_parse(argc, argv, &c, err, sizeof err) != 0)
     return err;
-  if (tic_open(&t, &c, NULL, err, sizeof err) == 0) {
+  if (tic_open(&t, &c, err, sizeof err) == 0) {
     tic_close(&t);
     err[0] = '\0';
   }

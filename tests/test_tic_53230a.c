@@ -46,7 +46,7 @@ static int open_counter(struct tic *t, const char *opt, char *err, size_t errlen
     snprintf(c.val[0], sizeof c.val[0], "%s", eq + 1);
     c.n_opts = 1;
   }
-  return tic_open(t, &c, NULL, err, errlen);
+  return tic_open(t, &c, err, errlen);
 }
 
 static int has(const struct tic_reading *r, int n, int sec)

@@ -27,7 +27,7 @@ START_TEST(test_pps_device)
   snprintf(c.device, sizeof c.device, "%s", device);
   struct tic t;
   char err[300];
-  ck_assert_msg(tic_open(&t, &c, NULL, err, sizeof err) == 0, "%s", err);
+  ck_assert_msg(tic_open(&t, &c, err, sizeof err) == 0, "%s", err);
   int64_t end = clk_now() + 5 * NS_PER_S;
   int n = 0;
   while (clk_now() < end) {

@@ -151,7 +151,7 @@ static int replay_tracks(const char *path, struct tic *t, struct track *out, int
   struct drvconf c = {.driver = "replay", .n_opts = 1, .key = {"pace"}, .val = {"fast"}};
   snprintf(c.device, sizeof c.device, "%s", path);
   char err[256];
-  ck_assert_msg(tic_open(t, &c, NULL, err, sizeof err) == 0, "%s", err);
+  ck_assert_msg(tic_open(t, &c, err, sizeof err) == 0, "%s", err);
   struct tb_params p;
   tb_params_default(&p, "r1");
   struct track_builder *b = malloc(sizeof *b);
@@ -253,7 +253,7 @@ static int open_replay(struct tic *t, const char *path, const char *pace)
   snprintf(c.device, sizeof c.device, "%s", path);
   snprintf(c.val[0], sizeof c.val[0], "%s", pace);
   char err[256];
-  int rc = tic_open(t, &c, NULL, err, sizeof err);
+  int rc = tic_open(t, &c, err, sizeof err);
   ck_assert_msg(rc == 0, "%s", err);
   return rc;
 }

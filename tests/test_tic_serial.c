@@ -34,7 +34,7 @@ static int open_tic(struct tic *t, const char *driver, const char *tty, const ch
   struct drvconf c;
   if (drvconf_parse(argc, argv, &c, err, errlen) != 0)
     return -1;
-  return tic_open(t, &c, NULL, err, errlen);
+  return tic_open(t, &c, err, errlen);
 }
 
 /* Every reading has its second's value (to the instrument's resolution) and the seconds

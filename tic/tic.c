@@ -36,8 +36,7 @@ const char *tic_driver_names(void)
   return drvtab_names((const void *const *)drivers, buf, sizeof buf);
 }
 
-int tic_open(struct tic *t, const struct drvconf *c, struct sim_site *sim, char *err,
-             size_t errlen)
+int tic_open(struct tic *t, const struct drvconf *c, char *err, size_t errlen)
 {
   memset(t, 0, sizeof *t);
   t->drv = tic_find(c->driver);
@@ -46,7 +45,6 @@ int tic_open(struct tic *t, const struct drvconf *c, struct sim_site *sim, char 
     return -1;
   }
   t->conf = *c;
-  t->sim = sim;
   return t->drv->open(t, err, errlen);
 }
 

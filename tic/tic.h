@@ -14,8 +14,6 @@
 
 #include "core/drvconf.h"
 
-struct sim_site;
-
 struct tic_reading {
   int64_t t;       /* the UTC second the pulses belong to, ns (a whole second) */
   double raw_s;    /* the interval as the instrument gave it, s */
@@ -43,8 +41,7 @@ struct tic_driver {
 
 struct tic {
   const struct tic_driver *drv;
-  struct drvconf conf;
-  struct sim_site *sim; /* for the simulated driver */
+  struct drvconf conf;   /* conf.ctx: the simulated site, for the sim driver */
   void *priv;
   struct tic_counts counts;
   int64_t last_t;       /* second of the last reading handed out */
@@ -55,8 +52,7 @@ const struct tic_driver *tic_find(const char *name);
 /* Comma-separated names, for help texts. */
 const char *tic_driver_names(void);
 
-int tic_open(struct tic *t, const struct drvconf *c, struct sim_site *sim, char *err,
-             size_t errlen);
+int tic_open(struct tic *t, const struct drvconf *c, char *err, size_t errlen);
 /* As the driver's read, after the generic checks above. */
 int tic_read(struct tic *t, struct tic_reading *r, int64_t deadline, char *err, size_t errlen);
 void tic_close(struct tic *t);

@@ -17,7 +17,7 @@ struct tic_sim {
 static int sim_open(struct tic *t, char *err, size_t errlen)
 {
   static const char *const keys[] = {NULL};
-  if (!t->sim) {
+  if (!t->conf.ctx) {
     snprintf(err, errlen, "the sim TIC needs a 'simulation' scenario in the configuration");
     return -1;
   }
@@ -47,7 +47,7 @@ static int sim_read(struct tic *t, struct tic_reading *r, int64_t deadline, char
   clk_sleep_until(s->next, NULL);
   int64_t q;
   r->t = s->next;
-  r->raw_s = sim_site_tic(t->sim, s->next, &q);
+  r->raw_s = sim_site_tic(t->conf.ctx, s->next, &q);
   s->next += NS_PER_S;
   return 1;
 }

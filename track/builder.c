@@ -8,12 +8,31 @@
 #include "core/log.h"
 #include "track/linfit.h"
 
+const struct conf_item tb_param_items[] = {
+    CONF_DBL("intdly", "NS", struct tb_params, delays.intdly, -1e6, 1e6, "0",
+             "the receiver's internal delay INTDLY (BIPM CGGTTS V2E), ns, with the receiver's "
+             "own antenna-delay compensation set to zero; cvd-calibrate(1) measures it"),
+    CONF_DBL("cabdly", "NS", struct tb_params, delays.cabdly, -1e6, 1e6, "0",
+             "the antenna cable's delay CABDLY, ns"),
+    CONF_DBL("ppsdly", "NS", struct tb_params, delays.ppsdly, -1e6, 1e6, "0",
+             "the delay PPSDLY from the receiver's 1PPS output to the TIC's stop input, ns"),
+    CONF_DBL("refdly", "NS", struct tb_params, delays.refdly, -1e6, 1e6, "0",
+             "the delay REFDLY from the local 1PPS to the TIC's start input, ns: LOCAL - GPS = "
+             "TIC - (INTDLY + CABDLY + PPSDLY) + REFDLY"),
+    CONF_INTV("min_samples", "N", struct tb_params, min_samples, 1, 600, "300",
+              "good 1 Hz samples a track needs not to be marked low_count"),
+    CONF_DBL("reject_sigma", "K", struct tb_params, reject_k, 2, 100, "5",
+             "outlier limit in robust sigmas (1.4826 MAD)"),
+    {.type = CONF_END},
+};
+
 void tb_params_default(struct tb_params *p, const char *site)
 {
+  char err[200];
   memset(p, 0, sizeof *p);
+  if (conf_defaults(tb_param_items, p, err, sizeof err) != 0)
+    abort(); /* a default the table's own bounds refuse: a bug caught by every test */
   snprintf(p->site, sizeof p->site, "%s", site);
-  p->min_samples = 300;
-  p->reject_k = 5.0;
   p->reject_floor_ns = 0.5;
 }
 

@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "core/timeutil.h"
+#include "core/conf.h"
 #include "core/track.h"
 #include "receiver/receiver.h"
 #include "track/calib.h"
@@ -25,6 +26,8 @@ struct tb_params {
   double reject_floor_ns; /* the robust sigma used is at least this [0.5] */
 };
 
+/* The delays and the rejection as configuration directives (core/conf.h). */
+extern const struct conf_item tb_param_items[];
 void tb_params_default(struct tb_params *p, const char *site);
 
 struct tb_sample {

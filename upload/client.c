@@ -11,63 +11,49 @@
 #include "core/jsonx.h"
 #include "core/sign.h"
 #include "core/timeutil.h"
+#include "upload/http.h"
 
 #define UPL_MAX_RESPONSE (1 << 20)
 
-struct buf {
-  char *p;
-  size_t n;
-  int overflow;
-};
-
-struct resp_headers {
-  char sig[SIGN_HEX_LEN + 1];
-  char ts[32];
-};
-
-static size_t on_body(char *data, size_t size, size_t nmemb, void *user)
+/* What the answer r to the request signed sig means; *resp gets a trusted body. */
+static enum upl_result check_reply(struct upl_client *c, const struct http_reply *r,
+                                   const char *sig, json_t **resp, char *err, size_t errlen)
 {
-  struct buf *b = user;
-  size_t n = size * nmemb;
-  if (b->n + n > UPL_MAX_RESPONSE) {
-    b->overflow = 1;
-    return 0;
+  c->status = r->status;
+  json_error_t je;
+  json_t *j = r->body ? json_loadb(r->body, r->len, 0, &je) : NULL;
+  if (c->status >= 400 && c->status < 500) {
+    char e[256] = "", e2[64];
+    jx_string(j, "error", JX_OPTIONAL, e, sizeof e, e2, sizeof e2);
+    snprintf(err, errlen, "HTTP %ld: %s", c->status, e[0] ? e : "(no reason given)");
+    json_decref(j);
+    return UPL_REFUSED;
   }
-  char *q = realloc(b->p, b->n + n + 1);
-  if (!q)
-    return 0;
-  memcpy(q + b->n, data, n);
-  b->p = q;
-  b->n += n;
-  b->p[b->n] = '\0';
-  return n;
-}
-
-static void header_value(const char *line, size_t n, const char *name, char *out, size_t outlen)
-{
-  size_t k = strlen(name);
-  if (n <= k + 1 || strncasecmp(line, name, k) != 0 || line[k] != ':')
-    return;
-  const char *v = line + k + 1;
-  const char *end = line + n;
-  while (v < end && (*v == ' ' || *v == '\t'))
-    v++;
-  while (end > v && (end[-1] == '\r' || end[-1] == '\n' || end[-1] == ' '))
-    end--;
-  size_t len = (size_t)(end - v);
-  if (len < outlen) {
-    memcpy(out, v, len);
-    out[len] = '\0';
+  if (c->status != 200) {
+    snprintf(err, errlen, "HTTP %ld", c->status);
+    json_decref(j);
+    return UPL_RETRY;
   }
-}
-
-static size_t on_header(char *data, size_t size, size_t nmemb, void *user)
-{
-  struct resp_headers *h = user;
-  size_t n = size * nmemb;
-  header_value(data, n, "X-CVD-Signature", h->sig, sizeof h->sig);
-  header_value(data, n, "X-CVD-Timestamp", h->ts, sizeof h->ts);
-  return n;
+  /* The response must be signed for this very request. */
+  char want[SIGN_HEX_LEN + 1], *end;
+  long long rts = strtoll(r->ts, &end, 10);
+  if (!r->ts[0] || *end || !sign_is_hex(r->sig)) {
+    snprintf(err, errlen, "response not signed");
+    json_decref(j);
+    return UPL_RETRY;
+  }
+  sign_response(c->secret, (int)c->status, rts, sig, r->body ? r->body : "", r->len, want);
+  if (!sign_equal(want, r->sig)) {
+    snprintf(err, errlen, "response signature does not match: ignored");
+    json_decref(j);
+    return UPL_RETRY;
+  }
+  if (!j) {
+    snprintf(err, errlen, "response is not JSON: %s", je.text);
+    return UPL_RETRY;
+  }
+  *resp = j;
+  return UPL_OK;
 }
 
 int upl_url_ok(const char *url)
@@ -128,76 +114,12 @@ enum upl_result upl_post(struct upl_client *c, const char *path, const json_t *b
   snprintf(h1, sizeof h1, "X-CVD-Site: %s", c->site);
   snprintf(h2, sizeof h2, "X-CVD-Timestamp: %" PRId64, ts);
   snprintf(h3, sizeof h3, "X-CVD-Signature: %s", sig);
-  struct curl_slist *hdr = NULL;
-  hdr = curl_slist_append(hdr, "Content-Type: application/json");
-  hdr = curl_slist_append(hdr, h1);
-  hdr = curl_slist_append(hdr, h2);
-  hdr = curl_slist_append(hdr, h3);
-  hdr = curl_slist_append(hdr, "Expect:");
-  struct buf b = {0};
-  struct resp_headers rh = {{0}, {0}};
-  CURL *cu = c->curl;
-  curl_easy_reset(cu);
-  curl_easy_setopt(cu, CURLOPT_URL, url);
-  curl_easy_setopt(cu, CURLOPT_POST, 1L);
-  curl_easy_setopt(cu, CURLOPT_POSTFIELDS, text);
-  curl_easy_setopt(cu, CURLOPT_POSTFIELDSIZE, (long)n);
-  curl_easy_setopt(cu, CURLOPT_HTTPHEADER, hdr);
-  curl_easy_setopt(cu, CURLOPT_WRITEFUNCTION, on_body);
-  curl_easy_setopt(cu, CURLOPT_WRITEDATA, &b);
-  curl_easy_setopt(cu, CURLOPT_HEADERFUNCTION, on_header);
-  curl_easy_setopt(cu, CURLOPT_HEADERDATA, &rh);
-  curl_easy_setopt(cu, CURLOPT_TIMEOUT_MS, c->timeout_ms);
-  curl_easy_setopt(cu, CURLOPT_CONNECTTIMEOUT_MS, c->timeout_ms < 5000 ? c->timeout_ms : 5000);
-  curl_easy_setopt(cu, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(cu, CURLOPT_USERAGENT, "cvd/" PACKAGE_VERSION);
-  CURLcode rc = curl_easy_perform(cu);
-  enum upl_result result = UPL_RETRY;
-  if (rc != CURLE_OK) {
-    snprintf(err, errlen, "%s%s", curl_easy_strerror(rc), b.overflow ? " (response too large)" : "");
-    goto out;
-  }
-  curl_easy_getinfo(cu, CURLINFO_RESPONSE_CODE, &c->status);
-  json_error_t je;
-  json_t *j = b.p ? json_loadb(b.p, b.n, 0, &je) : NULL;
-  if (c->status >= 400 && c->status < 500) {
-    char e[256] = "";
-    char e2[64];
-    jx_string(j, "error", JX_OPTIONAL, e, sizeof e, e2, sizeof e2);
-    snprintf(err, errlen, "HTTP %ld: %s", c->status, e[0] ? e : "(no reason given)");
-    json_decref(j);
-    result = UPL_REFUSED;
-    goto out;
-  }
-  if (c->status != 200) {
-    snprintf(err, errlen, "HTTP %ld", c->status);
-    json_decref(j);
-    goto out;
-  }
-  /* The response must be signed for this very request. */
-  char want[SIGN_HEX_LEN + 1];
-  char *end;
-  long long rts = strtoll(rh.ts, &end, 10);
-  if (!rh.ts[0] || *end || !sign_is_hex(rh.sig)) {
-    snprintf(err, errlen, "response not signed");
-    json_decref(j);
-    goto out;
-  }
-  sign_response(c->secret, (int)c->status, rts, sig, b.p ? b.p : "", b.n, want);
-  if (!sign_equal(want, rh.sig)) {
-    snprintf(err, errlen, "response signature does not match: ignored");
-    json_decref(j);
-    goto out;
-  }
-  if (!j) {
-    snprintf(err, errlen, "response is not JSON: %s", je.text);
-    goto out;
-  }
-  *resp = j;
-  result = UPL_OK;
-out:
-  curl_slist_free_all(hdr);
-  free(b.p);
+  const char *hdr[] = {"Content-Type: application/json", h1, h2, h3, "Expect:", NULL};
+  struct http_reply r;
+  int rc = http_exchange(c->curl, "POST", url, hdr, text, n, c->timeout_ms, UPL_MAX_RESPONSE,
+                         &r, err, errlen);
   free(text);
+  enum upl_result result = rc == 0 ? check_reply(c, &r, sig, resp, err, errlen) : UPL_RETRY;
+  http_reply_free(&r);
   return result;
 }

@@ -12,7 +12,7 @@
 #include "core/jsonx.h"
 #include "core/timeutil.h"
 #include "core/track.h"
-#include "steer/engine.h"
+#include "server/server.h"
 #include "web/webint.h"
 
 /* A growable text buffer for CSV and metrics. */
@@ -67,7 +67,7 @@ static void put_num(struct text *t, const json_t *v)
 
 enum MHD_Result web_api_grid(struct web *w, struct MHD_Connection *c)
 {
-  json_t *g = engine_grid(w->engine, clk_now());
+  json_t *g = server_grid(w->srv, clk_now());
   if (!want_csv(c))
     return web_reply_json(c, MHD_HTTP_OK, g, NULL);
   struct text t = {0};
@@ -106,7 +106,7 @@ enum MHD_Result web_api_series(struct web *w, struct MHD_Connection *c)
       web_time_arg(c, "to", now + NS_PER_DAY, &to) || to <= from)
     return web_error(c, MHD_HTTP_BAD_REQUEST,
                      "from= and to= must be times YYYY-MM-DDTHH:MM:SSZ with from before to");
-  json_t *s = engine_series(w->engine, a, b, from, to);
+  json_t *s = server_series(w->srv, a, b, from, to);
   if (!s)
     return web_error(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "query failed");
   if (!want_csv(c))
@@ -149,7 +149,7 @@ enum MHD_Result web_api_steering(struct web *w, struct MHD_Connection *c)
     if (*end || limit < 1 || limit > 1000000)
       return web_error(c, MHD_HTTP_BAD_REQUEST, "limit= must be 1 to 1000000");
   }
-  json_t *rows = engine_steering(w->engine, site, from, to, (int)limit);
+  json_t *rows = server_steering(w->srv, site, from, to, (int)limit);
   if (!rows)
     return web_error(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "query failed");
   if (!want_csv(c))
@@ -187,7 +187,7 @@ enum MHD_Result web_api_steering(struct web *w, struct MHD_Connection *c)
 
 enum MHD_Result web_metrics(struct web *w, struct MHD_Connection *c)
 {
-  json_t *g = engine_grid(w->engine, clk_now());
+  json_t *g = server_grid(w->srv, clk_now());
   struct text t = {0};
   static const char *const states[] = {"ACQUIRING", "LOCKED", "UNLOCKED", "HOLDOVER", "ALARM"};
   put(&t, "# HELP cvd_clock_state 1 for the state each remote clock is in.\n"

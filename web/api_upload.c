@@ -1,5 +1,5 @@
 /* POST /api/v1/tracks: authentication (HMAC-SHA256 per site, wall-clock timestamp within
- * 300 s, no replay), validation, then the engine; the response is signed over the
+ * 300 s, no replay), validation, then the server (server/server.h); the response is signed over the
  * request's signature so it cannot be replayed for another request.  A request refused
  * for any reason changes nothing. */
 #include "config.h"
@@ -15,7 +15,7 @@
 #include "core/msg.h"
 #include "core/sign.h"
 #include "core/timeutil.h"
-#include "steer/engine.h"
+#include "server/server.h"
 #include "web/webint.h"
 
 static enum MHD_Result refuse(struct web *w, struct MHD_Connection *c, unsigned status,
@@ -53,7 +53,7 @@ enum MHD_Result web_upload(struct web *w, struct MHD_Connection *c, const char *
   if (!site || !tss || !sig)
     return refuse(w, c, MHD_HTTP_UNAUTHORIZED, site,
                   "missing X-CVD-Site, X-CVD-Timestamp or X-CVD-Signature header");
-  const char *secret = engine_secret(w->engine, site);
+  const char *secret = server_secret(w->srv, site);
   if (!secret) {
     snprintf(why, sizeof why, "unknown site '%.40s'", site);
     return refuse(w, c, MHD_HTTP_UNAUTHORIZED, site, why);
@@ -73,7 +73,7 @@ enum MHD_Result web_upload(struct web *w, struct MHD_Connection *c, const char *
   sign_request(secret, "POST", url, ts, r->body ? r->body : "", r->len, want);
   if (!sign_is_hex(sig) || !sign_equal(want, sig))
     return refuse(w, c, MHD_HTTP_UNAUTHORIZED, site, "bad signature");
-  int seen = engine_seen_signature(w->engine, sig, ts);
+  int seen = server_seen_signature(w->srv, sig, ts);
   if (seen < 0)
     return web_error(c, MHD_HTTP_SERVICE_UNAVAILABLE, "the server cannot record the request");
   if (seen)
@@ -104,7 +104,7 @@ enum MHD_Result web_upload(struct web *w, struct MHD_Connection *c, const char *
     return signed_reply(c, MHD_HTTP_BAD_REQUEST, msg_error("invalid upload: %s", err), secret, sig);
   }
   json_t *resp = NULL;
-  int status = engine_upload(w->engine, &req, clk_now(), tu_wall_ns(), &resp);
+  int status = server_upload(w->srv, &req, clk_now(), tu_wall_ns(), &resp);
   msg_request_free(&req);
   if (status == 200)
     __atomic_add_fetch(&w->stats.uploads_ok, 1, __ATOMIC_RELAXED);

@@ -14,16 +14,6 @@
 #include "core/timeutil.h"
 #include "web/webint.h"
 
-void web_conf_default(struct web_conf *c)
-{
-  memset(c, 0, sizeof *c);
-  snprintf(c->address, sizeof c->address, "127.0.0.1");
-  c->port = 8080;
-  c->html = 1;
-  c->max_body = 4u << 20;
-  c->threads = 4;
-}
-
 enum MHD_Result web_reply(struct MHD_Connection *c, unsigned status, const char *type,
                           const char *body, size_t len, const char *const *headers)
 {
@@ -169,10 +159,11 @@ static void mhd_log(void *cls, const char *fmt, va_list ap)
   LOGW("web", "%s", buf);
 }
 
-int web_start(struct web *w, struct engine *e, const struct web_conf *c, char *err, size_t errlen)
+int web_start(struct web *w, struct server *srv, const struct http_conf *c, char *err,
+              size_t errlen)
 {
   memset(w, 0, sizeof *w);
-  w->engine = e;
+  w->srv = srv;
   w->conf = *c;
   struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)c->port)};
   if (inet_pton(AF_INET, c->address, &sa.sin_addr) != 1) {

@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "core/clock.h"
-#include "steer/engine.h"
+#include "server/server.h"
 #include "web/webint.h"
 
 struct html {
@@ -72,7 +72,7 @@ static const char style[] =
 
 enum MHD_Result web_page_grid(struct web *w, struct MHD_Connection *c)
 {
-  json_t *g = engine_grid(w->engine, clk_now());
+  json_t *g = server_grid(w->srv, clk_now());
   struct html h = {0};
   const json_t *clocks = json_object_get(g, "clocks"), *m = json_object_get(g, "matrix");
   size_t n = json_array_size(clocks);

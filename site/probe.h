@@ -2,7 +2,7 @@
 #ifndef CVD_PROBE_H
 #define CVD_PROBE_H
 
-#include "cvd/site_conf.h"
+#include "site/conf.h"
 
 /* Prints what it found on stdout; returns 0 if all are usable, else 1. */
 int site_probe(const struct site_conf *c, int seconds);

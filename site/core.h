@@ -1,17 +1,21 @@
-/* The site daemon's work without its threads: read the TIC each second, correct it by the
- * receiver's sawtooth and the site's delays, build tracks, store each in the spool before
- * anything else, apply the server's commands to the oscillator; and the two halves of an
- * upload (the request from the spool, the response into acks and a command).  `cvd site`
- * runs it in a measuring thread and an upload thread; `cvd simulate` calls it directly. */
-#ifndef CVD_SITECORE_H
-#define CVD_SITECORE_H
+/* The site's measurement pipeline (DESIGN.md sections 1 and 3), without threads or
+ * transport: once a second it reads the TIC (LOCAL - GPS), subtracts the receiver's
+ * sawtooth qErr of that pulse and applies the site's calibrated delays (track/calib.h),
+ * brings the oscillator's steering up to that second, and adds the sample to the track
+ * builder; each finished track is stored in the spool before anything else is done with
+ * it.  It applies the server's steering commands to the oscillator (refused ones are
+ * logged in the spool) and keeps the oscillator's state in the spool across restarts.
+ * Instruments that fail are reopened; a spool that fails holds tracks in memory until it
+ * takes them again.  `cvd site` runs it in its measuring thread (daemon.h), `cvd simulate`
+ * calls it directly. */
+#ifndef CVD_SITE_CORE_H
+#define CVD_SITE_CORE_H
 
-#include <jansson.h>
 #include <sqlite3.h>
 #include <stdint.h>
 
 #include "core/msg.h"
-#include "cvd/site_conf.h"
+#include "site/conf.h"
 #include "db/spool.h"
 #include "osc/osc.h"
 #include "receiver/receiver.h"
@@ -56,15 +60,7 @@ int site_core_step(struct site_core *s, int64_t deadline);
 
 /* Applies a steering command from the server; the state is saved to the spool. */
 void site_core_command(struct site_core *s, const struct steer_cmd *c, int64_t now);
+/* What the oscillator holds at now, for the next upload. */
 void site_core_report(const struct site_core *s, int64_t now, struct osc_report *r);
-
-/* An upload request from the spool's unacknowledged tracks (at most max, into buf).
- * Returns the body; *n says how many tracks it holds. */
-json_t *site_upload_request(sqlite3 *spool, const char *site, const struct osc_report *r,
-                            struct track *buf, int max, int *n);
-/* Takes a response: acknowledges its tracks in the spool; *resp gets the command and
- * flags.  0, or -1 if the response is unusable (nothing acknowledged). */
-int site_upload_response(sqlite3 *spool, const json_t *body, const struct track *sent, int n,
-                         struct upload_resp *resp, char *err, size_t errlen);
 
 #endif

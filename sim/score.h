@@ -3,8 +3,8 @@
  * x is the true REMOTE - REF at every slot midpoint.  rms, max, daily means, mdev_1d and
  * freq_1d_rms use the samples after the first simulated day that are outside the outage
  * windows cutting this remote off (an `all` or `ref` window, or one naming it). */
-#ifndef CVD_SIMSCORE_H
-#define CVD_SIMSCORE_H
+#ifndef CVD_SIM_SCORE_H
+#define CVD_SIM_SCORE_H
 
 #include <jansson.h>
 #include <stdint.h>
@@ -42,6 +42,12 @@ void simscore_compute(const struct scenario *sc, const struct sim_series *s, str
  * q2 = 3 (floor^2 / 1e4 s + rwfm_1d^2 / 86400 s), R = cv_noise_ns^2, plus the diurnal
  * term (cv_diurnal_ns / sqrt 2)^2. */
 double simscore_bound(const struct scenario *sc);
+/* 1 if the outage window o cuts remote k off and ends at t. */
+int simscore_outage_ends(const struct scenario *sc, const struct sim_outage *o, int k, int64_t t);
+/* Scores the holdover of the window o, which ended now: the true x at its end, the
+ * server's prediction for it, and the largest |x| of the series inside it. */
+void simscore_holdover(const struct scenario *sc, struct sim_series *s, const struct sim_outage *o,
+                       double true_x_ns, double predicted_x_ns, double predicted_sigma_ns);
 json_t *simscore_json(const struct sim_series *s, const struct sim_score *o);
 
 #endif

@@ -10,8 +10,8 @@
 
 #include "core/clock.h"
 #include "core/timeutil.h"
-#include "cvd/probe.h"
-#include "cvd/sitecore.h"
+#include "site/probe.h"
+#include "site/core.h"
 #include "db/db.h"
 #include "db/spool.h"
 #include "osc/osc.h"
@@ -24,8 +24,10 @@ static const char *verdict(int ok) { return ok ? "OK" : "NOT USABLE"; }
 static int probe_tic(const struct site_conf *c, struct sim_site *sim, int seconds)
 {
   struct tic t;
+  struct drvconf dc = c->tic;
   char err[256];
-  if (tic_open(&t, &c->tic, sim, err, sizeof err) != 0) {
+  dc.ctx = sim;
+  if (tic_open(&t, &dc, err, sizeof err) != 0) {
     printf("tic        %s: %s  %s\n", c->tic.driver, err, verdict(0));
     return 0;
   }
@@ -70,8 +72,10 @@ static int probe_tic(const struct site_conf *c, struct sim_site *sim, int second
 static int probe_rx(const struct site_conf *c, struct sim_site *sim, int seconds)
 {
   struct receiver rx;
+  struct drvconf dc = c->receiver;
   char err[256];
-  if (rx_open(&rx, &c->receiver, sim, err, sizeof err) != 0) {
+  dc.ctx = sim;
+  if (rx_open(&rx, &dc, err, sizeof err) != 0) {
     printf("receiver   %s: %s  %s\n", c->receiver.driver, err, verdict(0));
     return 0;
   }
@@ -101,22 +105,24 @@ static int probe_rx(const struct site_conf *c, struct sim_site *sim, int seconds
 static int probe_osc(const struct site_conf *c, struct sim_site *sim)
 {
   struct osc o;
-  char err[256], status[OSC_STATUS_MAX] = "";
-  if (osc_open(&o, &c->osc, sim, &c->proc.limits, err, sizeof err) != 0) {
+  struct drvconf dc = c->osc;
+  struct track_osc rep;
+  char err[256];
+  dc.ctx = sim;
+  if (osc_open(&o, &dc, &c->proc.limits, err, sizeof err) != 0) {
     printf("oscillator %s: %s  %s\n", c->osc.driver, err, verdict(0));
     return 0;
   }
-  if (o.drv->status)
-    o.drv->status(&o, status, sizeof status);
+  osc_report(&o, &rep);
   char res[64];
   if (o.drv->resolution > 0)
     snprintf(res, sizeof res, "set in steps of %.0e", o.drv->resolution);
   else
     snprintf(res, sizeof res, "continuous setting");
   printf("oscillator %s%s%s: %s; %s; %s%s  %s\n", c->osc.driver, c->osc.device[0] ? " " : "",
-         c->osc.device, status[0] ? status : "no status",
+         c->osc.device, rep.status[0] ? rep.status : "no status",
          o.drv->steerable ? "steerable" : "not steered", res,
-         o.drv->phase_step ? ", takes phase steps" : ", no phase steps", verdict(1));
+         rep.can_step ? ", takes phase steps" : ", no phase steps", verdict(1));
   osc_close(&o);
   return 1;
 }

@@ -1,5 +1,5 @@
 #include "config.h"
-#include "cvd/sitecore.h"
+#include "site/core.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -50,7 +50,7 @@ static void restore_osc(struct site_core *s, int64_t now)
 static int open_tic(struct site_core *s)
 {
   char err[256];
-  if (tic_open(&s->tic, &s->conf.tic, s->sim, err, sizeof err) != 0) {
+  if (tic_open(&s->tic, &s->conf.tic, err, sizeof err) != 0) {
     LOGE("tic", "%s: %s", s->conf.tic.driver, err);
     return -1;
   }
@@ -61,7 +61,7 @@ static int open_tic(struct site_core *s)
 static int open_rx(struct site_core *s)
 {
   char err[256];
-  if (rx_open(&s->rx, &s->conf.receiver, s->sim, err, sizeof err) != 0) {
+  if (rx_open(&s->rx, &s->conf.receiver, err, sizeof err) != 0) {
     LOGE("receiver", "%s: %s", s->conf.receiver.driver, err);
     return -1;
   }
@@ -99,18 +99,20 @@ int site_core_open(struct site_core *s, const struct site_conf *c, char *err, si
   s->conf = *c;
   if (c->has_sim && !(s->sim = site_sim_open(c, err, errlen)))
     return -1;
+  /* The simulated drivers find their site in their context. */
+  s->conf.tic.ctx = s->conf.receiver.ctx = s->conf.osc.ctx = s->sim;
   s->spool = db_open(c->spool, DB_SPOOL, err, errlen);
   if (!s->spool)
     goto fail;
   /* The instruments' configuration errors are fatal at start; a device that goes away
    * later is reopened. */
-  if (tic_open(&s->tic, &c->tic, s->sim, err, errlen) != 0)
+  if (tic_open(&s->tic, &s->conf.tic, err, errlen) != 0)
     goto fail;
   s->tic_up = 1;
-  if (rx_open(&s->rx, &c->receiver, s->sim, err, errlen) != 0)
+  if (rx_open(&s->rx, &s->conf.receiver, err, errlen) != 0)
     goto fail;
   s->rx_up = 1;
-  if (osc_open(&s->osc, &c->osc, s->sim, &c->proc.limits, err, errlen) != 0)
+  if (osc_open(&s->osc, &s->conf.osc, &c->proc.limits, err, errlen) != 0)
     goto fail;
   tb_init(&s->tb, &c->tb);
   restore_osc(s, clk_now());
@@ -283,35 +285,4 @@ void site_core_report(const struct site_core *s, int64_t now, struct osc_report 
   osc_report(&s->osc, &r->osc);
   r->osc.steer_ns = osc_steer_ns_at(&s->osc, now);
   r->t = now;
-}
-
-json_t *site_upload_request(sqlite3 *spool, const char *site, const struct osc_report *r,
-                            struct track *buf, int max, int *n)
-{
-  int k = spool_unacked(spool, buf, max);
-  *n = k < 0 ? 0 : k;
-  return msg_upload_request(site, r, buf, *n);
-}
-
-int site_upload_response(sqlite3 *spool, const json_t *body, const struct track *sent, int n,
-                         struct upload_resp *resp, char *err, size_t errlen)
-{
-  if (msg_parse_response(body, sent, n, resp, err, errlen) != 0)
-    return -1;
-  struct track *acked = malloc(sizeof *acked * (size_t)(resp->n_acked ? resp->n_acked : 1));
-  if (!acked) {
-    msg_response_free(resp);
-    snprintf(err, errlen, "out of memory");
-    return -1;
-  }
-  for (int i = 0; i < resp->n_acked; i++)
-    acked[i] = sent[resp->acked_index[i]];
-  int rc = spool_ack(spool, acked, resp->n_acked, tu_wall_ns());
-  free(acked);
-  if (rc != 0) {
-    snprintf(err, errlen, "recording the acknowledgements failed");
-    msg_response_free(resp);
-    return -1;
-  }
-  return 0;
 }

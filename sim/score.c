@@ -1,5 +1,5 @@
 #include "config.h"
-#include "cvd/simscore.h"
+#include "sim/score.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -135,6 +135,37 @@ void simscore_compute(const struct scenario *sc, const struct sim_series *s, str
     }
     free(x);
   }
+}
+
+static int64_t outage_end(const struct scenario *sc, const struct sim_outage *o)
+{
+  return sc->start + (int64_t)llround((o->start_h + o->dur_h) * 3600.0) * NS_PER_S;
+}
+
+int simscore_outage_ends(const struct scenario *sc, const struct sim_outage *o, int k, int64_t t)
+{
+  return (o->site == SIM_ALL || o->site == SIM_REF || o->site == k) && t == outage_end(sc, o);
+}
+
+void simscore_holdover(const struct scenario *sc, struct sim_series *s, const struct sim_outage *o,
+                       double true_x_ns, double predicted_x_ns, double predicted_sigma_ns)
+{
+  if (s->n_ho == SIM_MAX_EVENTS)
+    return;
+  struct sim_holdover *h = &s->ho[s->n_ho++];
+  h->start_h = o->start_h;
+  h->duration_h = o->dur_h;
+  h->true_x_ns = true_x_ns;
+  h->predicted_x_ns = predicted_x_ns;
+  h->predicted_sigma_ns = predicted_sigma_ns;
+  int64_t a = sc->start + (int64_t)(o->start_h * 3600e9), end = outage_end(sc, o);
+  double mx = 0;
+  for (int slot = 0; slot < s->n; slot++) {
+    int64_t mid = sc->start + (int64_t)slot * SLOT_NS + SLOT_NS / 2;
+    if (mid >= a && mid < end && isfinite(s->x[slot]) && fabs(s->x[slot]) > mx)
+      mx = fabs(s->x[slot]);
+  }
+  h->max_abs_x_ns = mx;
 }
 
 json_t *simscore_json(const struct sim_series *s, const struct sim_score *o)

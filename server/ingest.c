@@ -1,0 +1,232 @@
+/* The server's side of an upload: the replay check of its signature, then one
+ * transaction that stores the tracks, and for each new slot the common-view differences
+ * and the steering of the remotes they concern, each decision logged and each controller
+ * saved; the answer carries the site's newest command. */
+#include "config.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/log.h"
+#include "core/timeutil.h"
+#include "db/db.h"
+#include "db/store.h"
+#include "server/serverint.h"
+#include "steer/cv.h"
+#include "steer/refstep.h"
+
+int server_seen_signature(struct server *s, const char *sig, int64_t wall_s)
+{
+  pthread_mutex_lock(&s->mtx);
+  int rc = store_sig_seen(s->db, sig, wall_s);
+  pthread_mutex_unlock(&s->mtx);
+  return rc;
+}
+
+/* Steps in the measurements of several remotes in the same slot, of one size, are the
+ * reference's (steer/refstep.h): every remote's servo takes the common estimate, every
+ * clock is flagged, and the reference's fault is said once. */
+static void reference_step(struct server *s, int64_t slot, int64_t now)
+{
+  struct ctl *ctls[SERVER_MAX_SITES];
+  struct refstep rs;
+  for (int i = 0; i < s->n_sites; i++)
+    ctls[i] = s->sites[i].ctl;
+  if (!refstep_find(ctls, s->n_sites, slot, &rs))
+    return;
+  char t[40], why[200];
+  snprintf(why, sizeof why,
+           "the measurements of %d remotes stepped together by %+.1f ns at %s: the reference "
+           "receiver's delay changed by %+.1f ns; corrected",
+           rs.n, rs.step_ns, tu_format(slot, t, sizeof t, 0), -rs.step_ns);
+  for (int i = 0; i < s->n_sites; i++) {
+    if (!ctls[i])
+      continue;
+    ctl_flag_fault(ctls[i], now + s->conf.cp.fault_hold, why);
+    server_save_ctl(s, ctls[i], now);
+  }
+  if (s->ref_fault_until <= now || strcmp(s->ref_fault, why) != 0) {
+    LOGW("server", "reference %s: %s", s->sites[s->ref].name, why);
+    store_event(s->db, now, s->sites[s->ref].name, "reference_step", why);
+  }
+  s->ref_fault_until = now + s->conf.cp.fault_hold;
+  snprintf(s->ref_fault, sizeof s->ref_fault, "%s", why);
+}
+
+/* One measurement x = REMOTE - REF of a slot through the remote's controller. */
+static void steer_one(struct server *s, struct server_site *st, const struct cv_pair *m,
+                      int64_t now)
+{
+  struct ctl_decision d;
+  enum clock_state before = st->ctl->state;
+  int rc = ctl_measure(st->ctl, m->a->slot, m->value_ns, m->sigma_ns, m->a, now, &d);
+  if (rc == 0) {
+    LOGD("server", "%s: slot %lld older than the last steered, not used for steering",
+         st->name, (long long)m->a->slot);
+    return;
+  }
+  if (rc < 0) {
+    LOGE("server", "%s: servo failed on slot %lld", st->name, (long long)m->a->slot);
+    return;
+  }
+  if (d.has_cmd && store_command_put(s->db, st->name, &d.cmd) != 0)
+    LOGE("server", "%s: storing command %lld failed", st->name, (long long)d.cmd.id);
+  server_log_decision(s, st->name, &d);
+  server_save_ctl(s, st->ctl, now);
+  if (d.step) {
+    LOGW("server", "%s: %s", st->name, d.reason);
+    store_event(s->db, now, st->name, "measurement_step", d.reason);
+    reference_step(s, m->a->slot, now);
+  }
+  int new_step = d.has_cmd && d.cmd.phase_step_ns != 0 &&
+                 d.cmd.phase_step_id == st->ctl->next_step_id - 1;
+  if (d.state != before || new_step)
+    LOGI("server", "%s: %s -> %s, x %.1f ns: %s", st->name, cs_name(before), cs_name(d.state),
+         m->value_ns, d.reason);
+}
+
+/* Common view for one new track: every pair it makes in its slot, and the steering of the
+ * remotes that now have a measurement against the reference. */
+static void process_slot(struct server *s, int uploader, int64_t slot, int64_t now)
+{
+  struct track *tr = NULL;
+  int n = store_slot_tracks(s->db, slot, &tr);
+  const struct track *up = NULL;
+  for (int i = 0; i < n; i++)
+    if (strcmp(tr[i].site, s->sites[uploader].name) == 0)
+      up = &tr[i];
+  struct cv_pair *pairs = up ? calloc((size_t)n * 2, sizeof *pairs) : NULL;
+  if (!pairs) {
+    if (up)
+      LOGE("server", "slot %lld: out of memory for common view", (long long)slot);
+    free(tr);
+    return;
+  }
+  int n_steer, np = cv_slot(tr, n, up, s->sites[s->ref].name, pairs, pairs + n, &n_steer);
+  for (int i = 0; i < np; i++)
+    if (store_cv_put(s->db, slot, pairs[i].a->site, pairs[i].b->site, pairs[i].value_ns,
+                     pairs[i].sigma_ns) != 0)
+      LOGE("server", "slot %lld: storing %s - %s failed", (long long)slot, pairs[i].a->site,
+           pairs[i].b->site);
+  for (int i = 0; i < n_steer; i++) {
+    int k = server_site_index(s, pairs[n + i].a->site);
+    if (k >= 0 && s->sites[k].ctl)
+      steer_one(s, &s->sites[k], &pairs[n + i], now);
+  }
+  free(pairs);
+  free(tr);
+}
+
+static int cmp_slot(const void *a, const void *b)
+{
+  int64_t x = ((const struct track *)a)->slot, y = ((const struct track *)b)->slot;
+  return (x > y) - (x < y);
+}
+
+/* Stores the request's tracks in one transaction; fresh[] gets the new ones' slots.
+ * Returns the number new, or -1 (nothing stored). */
+static int store_tracks(struct server *s, struct server_site *st, const struct upload_req *req,
+                        int64_t wall_now, int64_t *fresh, int *n_dup)
+{
+  int n_new = 0;
+  *n_dup = 0;
+  if (db_begin(s->db) != 0)
+    return -1;
+  for (int i = 0; i < req->n_tracks; i++) {
+    int rc = store_track_insert(s->db, &req->tracks[i], wall_now);
+    if (rc < 0) {
+      db_rollback(s->db);
+      return -1;
+    }
+    if (rc == 1)
+      fresh[n_new++] = req->tracks[i].slot;
+    else
+      (*n_dup)++;
+  }
+  if (db_commit(s->db) != 0) {
+    db_rollback(s->db);
+    return -1;
+  }
+  for (int i = 0; i < req->n_tracks; i++)
+    if (req->tracks[i].slot > st->last_slot)
+      st->last_slot = req->tracks[i].slot;
+  return n_new;
+}
+
+static json_t *answer(struct server *s, const struct server_site *st,
+                      const struct upload_req *req, const int64_t *fresh, int n_new, int n_dup,
+                      int64_t now)
+{
+  json_t *acked = json_array();
+  for (int i = 0; i < req->n_tracks; i++)
+    json_array_append_new(acked, json_pack("{s:i,s:i}", "mjd", req->tracks[i].mjd, "sod",
+                                           req->tracks[i].sod));
+  json_t *cmd = json_null();
+  int pending = 0;
+  if (st->ctl) {
+    struct steer_cmd c;
+    if (store_command_latest(s->db, st->name, &c) == 1) {
+      json_decref(cmd);
+      cmd = cmd_to_json(&c);
+    }
+    /* The newest slot sent is not steered on yet: the reference's track of it may come in
+     * a moment, and with it a newer command. */
+    if (n_new > 0 && st->ctl->last_slot < fresh[n_new - 1] &&
+        fresh[n_new - 1] >= tu_slot_start(now) - 2 * SLOT_NS)
+      pending = 1;
+  }
+  const char *state = st->is_ref ? "REFERENCE" : cs_name(st->ctl->state);
+  return json_pack("{s:b,s:s,s:o,s:i,s:i,s:o,s:b,s:s}", "ok", 1, "site", st->name, "acked",
+                   acked, "stored", n_new, "duplicates", n_dup, "command", cmd, "pending",
+                   pending, "state", state);
+}
+
+int server_upload(struct server *s, const struct upload_req *req, int64_t now, int64_t wall_now,
+                  json_t **resp)
+{
+  pthread_mutex_lock(&s->mtx);
+  int k = server_site_index(s, req->site);
+  if (k < 0) {
+    pthread_mutex_unlock(&s->mtx);
+    *resp = msg_error("unknown site '%s'", req->site);
+    return 403;
+  }
+  struct server_site *st = &s->sites[k];
+  if (st->ctl && req->has_osc) {
+    struct steer_cmd held;
+    int have = req->osc.osc.cmd_id > 0 &&
+               store_command_get(s->db, st->name, req->osc.osc.cmd_id, &held) == 1;
+    ctl_report(st->ctl, &req->osc, have ? &held : NULL);
+  }
+  /* Slots in time order, so the servo sees a backlog as it happened. */
+  qsort(req->tracks, (size_t)req->n_tracks, sizeof *req->tracks, cmp_slot);
+  int64_t *fresh = calloc((size_t)req->n_tracks + 1, sizeof *fresh);
+  int n_dup, n_new = fresh ? store_tracks(s, st, req, wall_now, fresh, &n_dup) : -1;
+  if (n_new < 0) {
+    free(fresh);
+    LOGE("server", "%s: storing the upload failed: %s", req->site, sqlite3_errmsg(s->db));
+    pthread_mutex_unlock(&s->mtx);
+    *resp = msg_error("the server could not store the tracks; send them again later");
+    return 503;
+  }
+  /* Common view and steering in one transaction per request: cheaper, and a crash loses
+   * nothing the tracks (already committed) cannot rebuild. */
+  int tx = db_begin(s->db) == 0;
+  if (!tx)
+    LOGW("server", "%s: no transaction for common view: %s", st->name, sqlite3_errmsg(s->db));
+  for (int i = 0; i < n_new; i++)
+    process_slot(s, k, fresh[i], now);
+  if (tx && db_commit(s->db) != 0) {
+    LOGE("server", "%s: committing common view and steering failed: %s", st->name,
+         sqlite3_errmsg(s->db));
+    db_rollback(s->db);
+  }
+  *resp = answer(s, st, req, fresh, n_new, n_dup, now);
+  free(fresh);
+  pthread_mutex_unlock(&s->mtx);
+  if (n_new)
+    LOGD("server", "%s: %d tracks stored, %d duplicates", st->name, n_new, n_dup);
+  return 200;
+}

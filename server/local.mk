@@ -1,0 +1,8 @@
+# server: the central server's application layer (ingest, steering bookkeeping, holdover,
+# read-outs) and its configuration.
+noinst_LIBRARIES += server/libserver.a
+server_libserver_a_SOURCES = \
+	server/conf.c server/conf.h \
+	server/ingest.c \
+	server/readout.c \
+	server/server.c server/server.h server/serverint.h

@@ -1,0 +1,188 @@
+#include "config.h"
+#include "server/server.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/jsonx.h"
+#include "core/log.h"
+#include "core/sign.h"
+#include "core/timeutil.h"
+#include "db/db.h"
+#include "db/store.h"
+#include "server/serverint.h"
+
+void server_app_conf_default(struct server_app_conf *c)
+{
+  memset(c, 0, sizeof *c);
+  snprintf(c->db_path, sizeof c->db_path, "cvd-server.db");
+  snprintf(c->servo, sizeof c->servo, "kalman");
+  servo_params_default(&c->sp);
+  ctl_params_default(&c->cp);
+}
+
+int server_site_index(const struct server *s, const char *name)
+{
+  for (int i = 0; i < s->n_sites; i++)
+    if (strcmp(s->sites[i].name, name) == 0)
+      return i;
+  return -1;
+}
+
+const char *server_secret(const struct server *s, const char *site)
+{
+  int i = server_site_index(s, site);
+  return i < 0 ? NULL : s->sites[i].secret;
+}
+
+void server_save_ctl(struct server *s, const struct ctl *c, int64_t now)
+{
+  json_t *j = ctl_save(c);
+  char *text = jx_dump(j);
+  json_decref(j);
+  if (!text || store_clock_put(s->db, c->site, cs_name(c->state), text, now) != 0)
+    LOGE("server", "%s: saving the controller state failed", c->site);
+  free(text);
+}
+
+void server_log_decision(struct server *s, const char *site, const struct ctl_decision *d)
+{
+  struct steer_log_row r = {0};
+  snprintf(r.site, sizeof r.site, "%s", site);
+  r.t = d->t;
+  r.slot = d->slot;
+  r.measured_x_ns = d->measured_x_ns;
+  r.x_est_ns = d->x_est_ns;
+  r.x_sigma_ns = d->x_sigma_ns;
+  r.y_est = d->y_est;
+  r.innovation_ns = d->innovation_ns;
+  r.freq = r.drift_per_day = r.slew_freq = r.phase_step_ns = NAN;
+  if (d->has_cmd) {
+    r.freq = d->cmd.freq;
+    r.drift_per_day = d->cmd.drift_per_day;
+    r.slew_freq = d->cmd.slew_freq;
+    r.phase_step_ns = d->cmd.phase_step_ns;
+    r.cmd_id = d->cmd.id;
+  }
+  snprintf(r.state, sizeof r.state, "%s", cs_name(d->state));
+  snprintf(r.reason, sizeof r.reason, "%s", d->reason);
+  if (store_steer_log(s->db, &r) != 0)
+    LOGE("server", "%s: writing the steering log failed", site);
+}
+
+/* A remote's controller, restored from the store when it was saved there. */
+static int open_clock(struct server *s, struct server_site *st, char *err, size_t errlen)
+{
+  const struct server_app_conf *c = &s->conf;
+  st->ctl = ctl_create(st->name, c->servo, &c->sp, &c->cp, err, errlen);
+  if (!st->ctl)
+    return -1;
+  char *saved = store_clock_get(s->db, st->name);
+  if (!saved)
+    return 0;
+  json_error_t je;
+  char e2[256];
+  json_t *j = json_loads(saved, 0, &je);
+  free(saved);
+  if (!j || ctl_load(st->ctl, j, e2, sizeof e2) != 0) {
+    snprintf(err, errlen, "%s: stored controller state unreadable (%s); was the servo changed? "
+             "Remove the clocks row to start this clock afresh",
+             st->name, j ? e2 : je.text);
+    json_decref(j);
+    return -1;
+  }
+  json_decref(j);
+  LOGI("server", "%s: restored in state %s, last slot %lld", st->name, cs_name(st->ctl->state),
+       (long long)st->ctl->last_slot);
+  return 0;
+}
+
+int server_open(struct server *s, const struct server_app_conf *c, char *err, size_t errlen)
+{
+  memset(s, 0, sizeof *s);
+  pthread_mutex_init(&s->mtx, NULL);
+  s->conf = *c;
+  s->ref = -1;
+  s->db = db_open(c->db_path, DB_SERVER, err, errlen);
+  if (!s->db)
+    return -1;
+  for (int i = 0; i < c->n_sites; i++) {
+    struct server_site *st = &s->sites[s->n_sites++];
+    snprintf(st->name, sizeof st->name, "%s", c->sites[i].name);
+    snprintf(st->secret, sizeof st->secret, "%s", c->sites[i].secret);
+    st->is_ref = strcmp(st->name, c->reference) == 0;
+    st->last_slot = store_last_slot(s->db, st->name);
+    if (st->is_ref)
+      s->ref = i;
+    else if (open_clock(s, st, err, errlen) != 0)
+      goto fail;
+  }
+  if (s->ref < 0) {
+    snprintf(err, errlen, "the reference site '%s' is not among the sites", c->reference);
+    goto fail;
+  }
+  return 0;
+fail:
+  server_close(s);
+  return -1;
+}
+
+void server_close(struct server *s)
+{
+  for (int i = 0; i < s->n_sites; i++)
+    ctl_destroy(s->sites[i].ctl);
+  s->n_sites = 0;
+  if (s->db)
+    db_close(s->db);
+  s->db = NULL;
+  pthread_mutex_destroy(&s->mtx);
+}
+
+void server_tick(struct server *s, int64_t now, int64_t wall_now)
+{
+  pthread_mutex_lock(&s->mtx);
+  for (int i = 0; i < s->n_sites; i++) {
+    struct ctl *c = s->sites[i].ctl;
+    struct ctl_decision d;
+    if (c && ctl_tick(c, now, &d)) {
+      server_log_decision(s, c->site, &d);
+      server_save_ctl(s, c, now);
+      if (d.state == CS_ALARM)
+        LOGW("server", "%s: %s", c->site, d.reason);
+      else
+        LOGI("server", "%s: %s: %s", c->site, cs_name(d.state), d.reason);
+    }
+  }
+  if (store_sig_prune(s->db, wall_now / NS_PER_S - 2 * SIGN_MAX_SKEW_S) != 0)
+    LOGW("server", "pruning the replay records failed: %s", sqlite3_errmsg(s->db));
+  pthread_mutex_unlock(&s->mtx);
+}
+
+/* The controller of a remote clock, or NULL. */
+static struct ctl *remote_ctl(struct server *s, const char *site)
+{
+  int i = server_site_index(s, site);
+  return i < 0 ? NULL : s->sites[i].ctl;
+}
+
+int server_clock_state(struct server *s, const char *site, enum clock_state *state)
+{
+  pthread_mutex_lock(&s->mtx);
+  struct ctl *c = remote_ctl(s, site);
+  if (c)
+    *state = c->state;
+  pthread_mutex_unlock(&s->mtx);
+  return c ? 0 : -1;
+}
+
+int server_predict(struct server *s, const char *site, int64_t t, double *x_ns, double *sigma_ns)
+{
+  pthread_mutex_lock(&s->mtx);
+  struct ctl *c = remote_ctl(s, site);
+  if (c)
+    ctl_predict(c, t, x_ns, sigma_ns);
+  pthread_mutex_unlock(&s->mtx);
+  return c ? 0 : -1;
+}

@@ -1,0 +1,96 @@
+/* The central server's application layer (DESIGN.md sections 1 and 4), between steering
+ * (steer/) and HTTP (web/): what an authenticated upload does (ingest.c: the tracks
+ * stored in one transaction, the common-view differences of every new slot, the steering
+ * of the remotes they concern, the site's command as the answer), what time does
+ * (holdover, alarms), the replay check of request signatures, and the read-outs (readout.c:
+ * the grid with its colours, a pair's series, the steering log, the events).  It keeps
+ * every clock's controller state in its store, so a restart takes up each clock where it
+ * was.  `cvd server` puts it behind libmicrohttpd (web/), `cvd simulate` calls it directly.
+ * Every entry point takes the server's lock: HTTP handlers run on several threads. */
+#ifndef CVD_SERVER_H
+#define CVD_SERVER_H
+
+#include <jansson.h>
+#include <pthread.h>
+#include <sqlite3.h>
+#include <stdint.h>
+
+#include "core/msg.h"
+#include "steer/ctl.h"
+#include "steer/servo.h"
+
+#define SERVER_MAX_SITES 64
+#define SERVER_SECRET_MAX 129
+
+struct server_site_conf {
+  char name[SITE_NAME_MAX];
+  char secret[SERVER_SECRET_MAX];
+};
+
+/* What the server's application layer is configured with (server/conf.h reads it). */
+struct server_app_conf {
+  char db_path[1024];
+  char reference[SITE_NAME_MAX];
+  int n_sites;
+  struct server_site_conf sites[SERVER_MAX_SITES];
+  char servo[16];
+  struct servo_params sp;
+  struct ctl_params cp;
+};
+
+void server_app_conf_default(struct server_app_conf *c);
+
+struct server_site {
+  char name[SITE_NAME_MAX];
+  char secret[SERVER_SECRET_MAX];
+  int is_ref;
+  struct ctl *ctl;         /* remotes only */
+  int64_t last_slot;       /* newest track received */
+};
+
+struct server {
+  pthread_mutex_t mtx;
+  sqlite3 *db;
+  struct server_app_conf conf;
+  struct server_site sites[SERVER_MAX_SITES];
+  int n_sites;
+  int ref;                 /* index of the reference site */
+  int64_t ref_fault_until; /* a fault flagged on the reference */
+  char ref_fault[200];
+};
+
+/* Opens the store and restores every clock's controller.  0, or -1 with err. */
+int server_open(struct server *s, const struct server_app_conf *c, char *err, size_t errlen);
+void server_close(struct server *s);
+
+/* The site's secret, or NULL for an unknown site (no lock needed: fixed after open). */
+const char *server_secret(const struct server *s, const char *site);
+
+/* Time passing at service time now: holdover, predictions, alarms; replay records older
+ * than the signatures' window (wall time) pruned. */
+void server_tick(struct server *s, int64_t now, int64_t wall_now);
+
+/* A remote clock's state and its prediction at t (ns, 1-sigma), for simulate's score.
+ * Returns -1 for an unknown site or the reference. */
+int server_clock_state(struct server *s, const char *site, enum clock_state *state);
+int server_predict(struct server *s, const char *site, int64_t t, double *x_ns, double *sigma_ns);
+
+/* ingest.c */
+/* Records a request signature; 1 if it was seen before (a replay), 0 if new, -1 error. */
+int server_seen_signature(struct server *s, const char *sig, int64_t wall_s);
+/* Handles an authenticated, validated upload at service time now.  Returns the HTTP
+ * status and sets *resp to the JSON body (core/msg.h). */
+int server_upload(struct server *s, const struct upload_req *req, int64_t now, int64_t wall_now,
+                  json_t **resp);
+
+/* readout.c */
+/* The grid: every clock against every other, states, last updates. */
+json_t *server_grid(struct server *s, int64_t now);
+/* A pair's common-view differences a - b over [from, to). */
+json_t *server_series(struct server *s, const char *a, const char *b, int64_t from, int64_t to);
+/* Events (measurement steps, reference faults) over [from, to). */
+json_t *server_events(struct server *s, int64_t from, int64_t to);
+/* The steering log of a clock (all if NULL) over [from, to). */
+json_t *server_steering(struct server *s, const char *site, int64_t from, int64_t to, int limit);
+
+#endif

@@ -1,0 +1,92 @@
+#include "config.h"
+#include "sim/netconf.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/sign.h"
+
+const char *netconf_path(const struct netconf *n, const char *file, char *buf, size_t len)
+{
+  snprintf(buf, len, "%s/%s", n->dir, file);
+  return buf;
+}
+
+int netconf_init(struct netconf *n, const char *dir, int port, int nsites, const char *clock,
+                 char *err, size_t errlen)
+{
+  memset(n, 0, sizeof *n);
+  if (nsites < 2 || nsites > SIM_MAX_REMOTES + 1) {
+    snprintf(err, errlen, "a network of %d sites", nsites);
+    return -1;
+  }
+  snprintf(n->dir, sizeof n->dir, "%s", dir);
+  snprintf(n->clock, sizeof n->clock, "%s", clock);
+  n->port = port;
+  n->nsites = nsites;
+  n->web = 1;
+  for (int k = 0; k < nsites; k++) {
+    n->site_port[k] = port;
+    if (sign_random_hex(n->secret[k], 32) != 0) {
+      snprintf(err, errlen, "no random source for the secrets");
+      return -1;
+    }
+  }
+  return 0;
+}
+
+static int write_file(const struct netconf *n, const char *file, const char *text, char *err,
+                      size_t errlen)
+{
+  char path[1200];
+  netconf_path(n, file, path, sizeof path);
+  FILE *f = fopen(path, "w");
+  if (f) {
+    fputs(text, f);
+    if (fclose(f) == 0)
+      return 0;
+  }
+  snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
+  return -1;
+}
+
+int netconf_write_scenario(const struct netconf *n, const struct scenario *sc, char *err,
+                           size_t errlen)
+{
+  char path[1200];
+  if (scenario_write(sc, netconf_path(n, "scenario.conf", path, sizeof path)) == 0)
+    return 0;
+  snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
+  return -1;
+}
+
+int netconf_write_server(const struct netconf *n, char *err, size_t errlen)
+{
+  char text[16384], name[16];
+  int off = snprintf(text, sizeof text,
+                     "# a simulated network's server\nlisten 127.0.0.1 %d\ndatabase %s/server.db\n"
+                     "reference ref\nweb %s\nclock %s\n",
+                     n->port, n->dir, n->web ? "yes" : "no", n->clock);
+  if (n->servo[0])
+    off += snprintf(text + off, sizeof text - (size_t)off, "servo %s\n", n->servo);
+  for (int k = 0; k < n->nsites; k++)
+    off += snprintf(text + off, sizeof text - (size_t)off, "site %s %s\n",
+                    scenario_site_name(k, name, sizeof name), n->secret[k]);
+  snprintf(text + off, sizeof text - (size_t)off, "%s", n->server_extra);
+  return write_file(n, "server.conf", text, err, errlen);
+}
+
+int netconf_write_site(const struct netconf *n, int k, char *err, size_t errlen)
+{
+  char text[4096], name[16], file[32];
+  scenario_site_name(k, name, sizeof name);
+  snprintf(text, sizeof text,
+           "# a simulated network's site\nname %s\nserver http://127.0.0.1:%d\nsecret %s\n"
+           "spool %s/%s.db\ntic sim\nreceiver sim\noscillator %s\nsimulation %s/scenario.conf\n"
+           "clock %s\n%s",
+           name, n->site_port[k], n->secret[k], n->dir, name, k ? "sim" : "none", n->dir,
+           n->clock, n->site_extra);
+  snprintf(file, sizeof file, "%s.conf", name);
+  return write_file(n, file, text, err, errlen);
+}

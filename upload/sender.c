@@ -1,0 +1,276 @@
+#include "config.h"
+#include "upload/sender.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/log.h"
+#include "core/timeutil.h"
+#include "db/db.h"
+#include "db/spool.h"
+#include "upload/client.h"
+#include "upload/queue.h"
+
+/* After a response that says a newer command may follow (the reference's track of the
+ * slot is due), the server is asked again this soon, at most this many times. */
+#define POLL_AGAIN_S 20
+#define POLL_AGAIN_MAX 3
+
+static int h_server(void *u, int argc, char **argv, char *e, size_t n)
+{
+  (void)argc;
+  if (!upl_url_ok(argv[0])) {
+    snprintf(e, n, "'%s' is not an http:// or https:// URL", argv[0]);
+    return -1;
+  }
+  struct upl_conf *c = u;
+  return conf_string("server", argv[0], c->server, sizeof c->server, e, n);
+}
+
+static int h_secret(void *u, int argc, char **argv, char *e, size_t n)
+{
+  (void)argc;
+  struct upl_conf *c = u;
+  if (strlen(argv[0]) < 16) {
+    snprintf(e, n, "the secret must be at least 16 characters");
+    return -1;
+  }
+  return conf_string("secret", argv[0], c->secret, sizeof c->secret, e, n);
+}
+
+static int h_retry(void *u, int argc, char **argv, char *e, size_t n)
+{
+  (void)argc;
+  struct upl_conf *c = u;
+  long long lo, hi;
+  if (conf_int("minimum", argv[0], 1, 86400, &lo, e, n) ||
+      conf_int("maximum", argv[1], 1, 86400, &hi, e, n))
+    return -1;
+  if (hi < lo) {
+    snprintf(e, n, "the maximum is below the minimum");
+    return -1;
+  }
+  c->retry_min_s = (int)lo;
+  c->retry_max_s = (int)hi;
+  return 0;
+}
+
+const struct conf_item upl_items[] = {
+    {.type = CONF_CUSTOM, .name = "server", .args = "URL", .flags = CONF_REQUIRED,
+     .help = "the central server, http:// or https://, e.g. http://lab.example:8080",
+     .min_args = 1, .max_args = 1, .parse = h_server},
+    {.type = CONF_CUSTOM, .name = "secret", .args = "SECRET", .flags = CONF_REQUIRED,
+     .help = "the HMAC secret shared with the server, 16 to 128 characters", .min_args = 1,
+     .max_args = 1, .parse = h_secret},
+    CONF_DBL("upload_timeout", "SECONDS", struct upl_conf, timeout_s, 0.1, 600, "10",
+             "wall-clock limit of one upload"),
+    CONF_INTV("upload_batch", "N", struct upl_conf, batch, 1, 1008, "144",
+              "tracks per upload"),
+    {.type = CONF_CUSTOM, .name = "retry", .args = "MIN MAX", .def = "10 600",
+     .help = "backoff between failed uploads in seconds of the clock source, doubling from "
+             "MIN to MAX",
+     .min_args = 2, .max_args = 2, .parse = h_retry},
+    {.type = CONF_END},
+};
+
+void upl_conf_default(struct upl_conf *c)
+{
+  char err[200];
+  memset(c, 0, sizeof *c);
+  if (conf_defaults(upl_items, c, err, sizeof err) != 0)
+    abort(); /* a default the table's own bounds refuse: a bug caught by every test */
+}
+
+/* What the thread owns. */
+struct run {
+  struct upl_sender *s;
+  sqlite3 *spool;
+  struct upl_client cl;
+  struct track *buf;
+  int failures;
+};
+
+/* One exchange.  Returns 1 if the server said a newer command may follow, 0 on success,
+ * -1 on failure. */
+static int exchange(struct run *r)
+{
+  struct upl_sender *s = r->s;
+  pthread_mutex_lock(&s->mtx);
+  struct osc_report rep = s->report;
+  int have_rep = s->have_report;
+  pthread_mutex_unlock(&s->mtx);
+  int n;
+  json_t *body = upl_queue_request(r->spool, s->conf.site, have_rep ? &rep : NULL, r->buf,
+                                   s->conf.batch, &n);
+  json_t *resp = NULL;
+  char err[512];
+  enum upl_result res = upl_post(&r->cl, MSG_PATH_TRACKS, body, &resp, err, sizeof err);
+  json_decref(body);
+  if (res != UPL_OK) {
+    r->failures++;
+    if (res == UPL_REFUSED || r->failures == 1 || r->failures % 10 == 0)
+      LOGW("upload", "%d tracks not sent (attempt %d): %s", n, r->failures, err);
+    return -1;
+  }
+  struct upload_resp ur;
+  int rc = upl_queue_response(r->spool, resp, r->buf, n, &ur, err, sizeof err);
+  json_decref(resp);
+  if (rc != 0) {
+    r->failures++;
+    LOGW("upload", "response not usable: %s", err);
+    return -1;
+  }
+  if (r->failures)
+    LOGI("upload", "server reachable again after %d failed attempts", r->failures);
+  r->failures = 0;
+  if (n)
+    LOGD("upload", "%d tracks sent, %d acknowledged (%d new)", n, ur.n_acked, ur.stored);
+  pthread_mutex_lock(&s->mtx);
+  if (ur.has_command && (!s->have_cmd || ur.command.id > s->cmd.id)) {
+    s->cmd = ur.command;
+    s->have_cmd = 1;
+  }
+  pthread_mutex_unlock(&s->mtx);
+  int pending = ur.pending;
+  msg_response_free(&ur);
+  return pending ? 1 : 0;
+}
+
+/* Service seconds to the next exchange after one that returned rc; -1: when kicked. */
+static int64_t next_delay_s(struct run *r, int rc, int *polls)
+{
+  const struct upl_conf *c = &r->s->conf;
+  if (rc < 0) {
+    *polls = 0;
+    int64_t d = (int64_t)c->retry_min_s << (r->failures < 16 ? r->failures - 1 : 15);
+    return d > c->retry_max_s ? c->retry_max_s : d;
+  }
+  if (rc == 1 && *polls < POLL_AGAIN_MAX) {
+    (*polls)++;
+    return POLL_AGAIN_S;
+  }
+  *polls = 0;
+  return spool_count_unacked(r->spool) > 0 ? 0 : -1;
+}
+
+static void *thread_main(void *arg)
+{
+  struct run *r = arg;
+  struct upl_sender *s = r->s;
+  int64_t next = clk_now(); /* service time of the next exchange; INT64_MAX: when kicked */
+  int polls = 0;
+  while (!s->stop) {
+    if (clk_now() < next) {
+      int rc = clk_event_wait(&s->wake, next, &s->stop);
+      if (rc < 0)
+        break;
+      /* A kick brings a new track: it is sent at once, even while a failure waits. */
+      if (rc == 1)
+        next = clk_now();
+      continue;
+    }
+    if (spool_count_unacked(r->spool) == 0 && polls == 0) {
+      next = INT64_MAX;
+      continue;
+    }
+    int64_t d = next_delay_s(r, exchange(r), &polls);
+    next = d < 0 ? INT64_MAX : clk_now() + d * NS_PER_S;
+  }
+  clk_thread_leave();
+  return NULL;
+}
+
+static void *thread_start(void *arg)
+{
+  struct run *r = arg;
+  clk_thread_adopt(r->s->clk_slot);
+  void *ret = thread_main(r);
+  upl_client_free(&r->cl);
+  db_close(r->spool);
+  free(r->buf);
+  free(r);
+  return ret;
+}
+
+int upl_sender_start(struct upl_sender *s, const struct upl_conf *c, const char *spool_path,
+                     const struct osc_report *report, char *err, size_t errlen)
+{
+  memset(s, 0, sizeof *s);
+  s->conf = *c;
+  snprintf(s->spool_path, sizeof s->spool_path, "%s", spool_path);
+  pthread_mutex_init(&s->mtx, NULL);
+  clk_event_init(&s->wake);
+  if (report) {
+    s->report = *report;
+    s->have_report = 1;
+  }
+  struct run *r = calloc(1, sizeof *r);
+  if (r)
+    r->buf = calloc((size_t)c->batch, sizeof *r->buf);
+  if (!r || !r->buf) {
+    snprintf(err, errlen, "out of memory");
+    goto fail;
+  }
+  r->s = s;
+  r->spool = db_open(spool_path, DB_SPOOL, err, errlen);
+  if (!r->spool)
+    goto fail;
+  if (upl_client_init(&r->cl, c->server, c->site, c->secret, (long)(c->timeout_s * 1000), err,
+                      errlen) != 0)
+    goto fail;
+  s->clk_slot = clk_slot_reserve();
+  int rc = pthread_create(&s->thread, NULL, thread_start, r);
+  if (rc != 0) {
+    snprintf(err, errlen, "cannot start the upload thread: %s", strerror(rc));
+    clk_slot_release(s->clk_slot);
+    upl_client_free(&r->cl);
+    goto fail;
+  }
+  s->started = 1;
+  return 0;
+fail:
+  if (r) {
+    if (r->spool)
+      db_close(r->spool);
+    free(r->buf);
+    free(r);
+  }
+  clk_event_destroy(&s->wake);
+  pthread_mutex_destroy(&s->mtx);
+  return -1;
+}
+
+void upl_sender_stop(struct upl_sender *s)
+{
+  if (!s->started)
+    return;
+  s->stop = 1;
+  clk_event_signal(&s->wake);
+  pthread_join(s->thread, NULL);
+  s->started = 0;
+  clk_event_destroy(&s->wake);
+  pthread_mutex_destroy(&s->mtx);
+}
+
+void upl_sender_kick(struct upl_sender *s) { clk_event_signal(&s->wake); }
+
+void upl_sender_publish(struct upl_sender *s, const struct osc_report *r)
+{
+  pthread_mutex_lock(&s->mtx);
+  s->report = *r;
+  s->have_report = 1;
+  pthread_mutex_unlock(&s->mtx);
+}
+
+int upl_sender_take_command(struct upl_sender *s, struct steer_cmd *c)
+{
+  pthread_mutex_lock(&s->mtx);
+  int have = s->have_cmd;
+  if (have) {
+    *c = s->cmd;
+    s->have_cmd = 0;
+  }
+  pthread_mutex_unlock(&s->mtx);
+  return have;
+}

@@ -351,7 +351,7 @@ static void cs_slice(_Atomic uint32_t *word)
 static int cs_park(int64_t wake, const volatile sig_atomic_t *stop, struct clk_event *e)
 {
   struct cs_slot *s = &cs->slot[cs_self];
-  if (stop && *stop)
+  if (clk_should_stop(stop))
     return -1;
   s->state = CS_WAIT;
   s->wake = wake;
@@ -359,7 +359,7 @@ static int cs_park(int64_t wake, const volatile sig_atomic_t *stop, struct clk_e
   if (e)
     e->waiter = cs_self;
   cs_advance();
-  while (s->state == CS_WAIT && !(stop && *stop))
+  while (s->state == CS_WAIT && !clk_should_stop(stop))
     cs_slice(&s->seq);
   if (e)
     e->waiter = -1;
@@ -377,7 +377,7 @@ static int cs_watch(int64_t wake, const volatile sig_atomic_t *stop, struct clk_
   if (e)
     e->watching = 1;
   while (!(e && e->flag) && atomic_load(&cs->now) < wake) {
-    if (stop && *stop) {
+    if (clk_should_stop(stop)) {
       r = -1;
       break;
     }

@@ -13,6 +13,15 @@
 #include "core/timeutil.h"
 
 static struct clk_conf clk = {.kind = CLK_REAL, .speed = 1.0};
+
+static volatile sig_atomic_t clk_interrupted;
+
+void clk_interrupt(void) { clk_interrupted = 1; }
+
+int clk_should_stop(const volatile sig_atomic_t *stop)
+{
+  return clk_interrupted || (stop && *stop);
+}
 static _Atomic int64_t clk_manual_now;
 
 int clk_configure_checked(const struct clk_conf *c, char *err, size_t errlen)
@@ -79,7 +88,7 @@ int clk_sleep_until(int64_t t, const volatile sig_atomic_t *stop)
   if (clk.kind == CLK_LOCKSTEP)
     return cs_wait(t, stop, NULL) < 0;
   for (;;) {
-    if (stop && *stop)
+    if (clk_should_stop(stop))
       return 1;
     int64_t left = t - clk_now();
     if (left <= 0)
@@ -122,7 +131,7 @@ static int event_wait_wall(struct clk_event *e, int64_t until, const volatile si
       e->flag = 0;
       return 1;
     }
-    if (stop && *stop)
+    if (clk_should_stop(stop))
       return -1;
     int64_t left = until - clk_now();
     if (left <= 0)

@@ -58,6 +58,14 @@ void clk_set(int64_t t);
  * that is not a participant waits for the time without holding it. */
 int clk_sleep_until(int64_t t, const volatile sig_atomic_t *stop);
 
+/* The process is stopping (SIGINT, SIGTERM): from now on every wait on the clock in this
+ * process returns as stopped, whatever stop flag it was given, so that a daemon stops
+ * even when a lockstep clock holds still or a driver waits without a flag of its own.
+ * Async-signal-safe. */
+void clk_interrupt(void);
+/* 1 if *stop (when not NULL) is set or the process is stopping. */
+int clk_should_stop(const volatile sig_atomic_t *stop);
+
 /* Wall-clock nanoseconds that `dt` nanoseconds of service time take (0 in CLK_MANUAL
  * and CLK_LOCKSTEP, where no wall time corresponds to service time). */
 int64_t clk_wall_interval(int64_t dt);

@@ -50,6 +50,9 @@ void cvd_demo_help(FILE *out)
 "Options:\n"
 "      --remotes N     remote sites [3]\n"
 "      --speed X       simulated seconds per real second [1440: a day a minute]\n"
+"      --lockstep      instead of a speed, a clock that moves only when every process\n"
+"                      waits: as fast as the machine allows, and no process ever falls\n"
+"                      behind it however loaded the machine is (for scripts and tests)\n"
 "      --port P        HTTP port of the server [8080]\n"
 "      --days D        stop after D simulated days [run until interrupted]\n"
 "      --no-web        serve no HTML pages (the API stays)\n"
@@ -213,6 +216,32 @@ static json_t *final_report(int port, const char *dir, const struct scenario *sc
   return json_pack("{s:f,s:o,s:s}", "sim_days", days, "remotes", remotes, "data_dir", dir);
 }
 
+/* The clock every process shares: simulated from the scenario's start at speed times real
+ * time, starting a moment from now when every process is up; or (speed 0) a lockstep
+ * clock through DIR/clock.  cc gets this process's, clockargs the clock directive's
+ * arguments for the others. */
+static int demo_clock(const char *dir, const struct scenario *sc, double speed,
+                      struct clk_conf *cc, char *clockargs, size_t n, char *err, size_t errlen)
+{
+  memset(cc, 0, sizeof *cc);
+  if (speed <= 0) {
+    cc->kind = CLK_LOCKSTEP;
+    if (strlen(dir) + 7 > sizeof cc->path) {
+      snprintf(err, errlen, "%.200s: too long a path for the clock", dir);
+      return -1;
+    }
+    snprintf(cc->path, sizeof cc->path, "%.500s/clock", dir);
+    snprintf(clockargs, n, "lockstep %s", cc->path);
+    return clk_lockstep_create(cc->path, sc->start, err, errlen);
+  }
+  char start_iso[40];
+  *cc = (struct clk_conf){.kind = CLK_SIM, .start = sc->start, .speed = speed,
+                          .anchor_mono = tu_mono_ns() + NS_PER_S};
+  snprintf(clockargs, n, "simulated %s %.17g %lld", tu_format(sc->start, start_iso,
+           sizeof start_iso, 0), speed, (long long)cc->anchor_mono);
+  return 0;
+}
+
 int cvd_demo_main(int argc, char **argv)
 {
   static const struct option opts[] = {
@@ -221,8 +250,10 @@ int cvd_demo_main(int argc, char **argv)
       {"no-web", no_argument, NULL, 'W'},        {"json", no_argument, NULL, 'j'},
       {"seed", required_argument, NULL, 'S'},    {"scenario", required_argument, NULL, 'f'},
       {"servo", required_argument, NULL, 'v'},   {"dir", required_argument, NULL, 'D'},
-      {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0}};
+      {"lockstep", no_argument, NULL, 'L'},      {"help", no_argument, NULL, 'h'},
+      {NULL, 0, NULL, 0}};
   double speed = 1440, days = 0;
+  int lockstep = 0, speed_given = 0;
   long long remotes = -1, port = 8080, seed = -1;
   int no_web = 0, json_out = 0, c;
   const char *scen_path = NULL, *servo = NULL, *dir_opt = NULL;
@@ -232,7 +263,11 @@ int cvd_demo_main(int argc, char **argv)
     int bad = 0;
     switch (c) {
     case 'n': bad = conf_int("--remotes", optarg, 1, SIM_MAX_REMOTES, &remotes, err, sizeof err); break;
-    case 's': bad = conf_double("--speed", optarg, 1, 1e5, &speed, err, sizeof err); break;
+    case 's':
+      bad = conf_double("--speed", optarg, 1, 1e5, &speed, err, sizeof err);
+      speed_given = 1;
+      break;
+    case 'L': lockstep = 1; break;
     case 'p': bad = conf_int("--port", optarg, 1, 65535, &port, err, sizeof err); break;
     case 'd': bad = conf_double("--days", optarg, 1.0 / 24, 3650, &days, err, sizeof err); break;
     case 'S': bad = conf_int("--seed", optarg, 0, INT64_MAX, &seed, err, sizeof err); break;
@@ -251,6 +286,10 @@ int cvd_demo_main(int argc, char **argv)
   }
   if (optind != argc) {
     fprintf(stderr, "cvd demo: unexpected argument '%s'\n", argv[optind]);
+    return EXIT_USAGE;
+  }
+  if (lockstep && speed_given) {
+    fprintf(stderr, "cvd demo: --lockstep and --speed: choose one\n");
     return EXIT_USAGE;
   }
   struct scenario sc;
@@ -293,12 +332,13 @@ int cvd_demo_main(int argc, char **argv)
     }
   }
 
-  /* The shared simulated clock starts a moment from now, when every process is up. */
-  int64_t anchor = tu_mono_ns() + NS_PER_S;
-  char clockargs[200], start_iso[40];
-  tu_format(sc.start, start_iso, sizeof start_iso, 0);
-  snprintf(clockargs, sizeof clockargs, "simulated %s %.17g %lld", start_iso, speed,
-           (long long)anchor);
+  char clockargs[1200];
+  struct clk_conf cc;
+  if (demo_clock(dir, &sc, lockstep ? 0 : speed, &cc, clockargs, sizeof clockargs, err,
+                 sizeof err) != 0) {
+    fprintf(stderr, "cvd demo: %s\n", err);
+    return EXIT_RUNTIME;
+  }
   int nsites = sc.remotes + 1;
   struct netconf nc;
   if (netconf_init(&nc, dir, (int)port, nsites, clockargs, err, sizeof err) != 0) {
@@ -319,8 +359,10 @@ int cvd_demo_main(int argc, char **argv)
 
   cvd_catch_signals();
   curl_global_init(CURL_GLOBAL_DEFAULT);
-  struct clk_conf cc = {.kind = CLK_SIM, .start = sc.start, .speed = speed, .anchor_mono = anchor};
-  clk_configure(&cc);
+  if (clk_configure_checked(&cc, err, sizeof err) != 0) {
+    fprintf(stderr, "cvd demo: %s\n", err);
+    return EXIT_RUNTIME;
+  }
   struct proc procs[DEMO_MAX_PROCS];
   int np = 0;
   for (int k = -1; k < nsites; k++) {
@@ -335,11 +377,13 @@ int cvd_demo_main(int argc, char **argv)
     snprintf(p->log, sizeof p->log, "%.1000s/%.31s.log", dir, name);
     char *args[] = {(char *)"cvd", k < 0 ? (char *)"server" : (char *)"site", (char *)"-c", conf, NULL};
     p->pid = spawn(p->log, args);
+    if (p->pid > 0)
+      clk_reserve_pid(p->pid); /* on a lockstep clock, it takes part from its first instant */
   }
   fprintf(stderr,
           "cvd demo: server, ref and %d remotes running in %s (logs there); %s on "
-          "http://127.0.0.1:%lld/; %.0fx real time%s\n",
-          sc.remotes, dir, no_web ? "API" : "grid", port, speed,
+          "http://127.0.0.1:%lld/; %s%s\n",
+          sc.remotes, dir, no_web ? "API" : "grid", port, clockargs,
           days > 0 ? "" : "; Ctrl-C stops");
 
   int rc = 0;

@@ -3,12 +3,15 @@
 
 #include <string.h>
 
+#include "core/clock.h"
+
 volatile sig_atomic_t cvd_stop;
 
 static void on_signal(int sig)
 {
   (void)sig;
   cvd_stop = 1;
+  clk_interrupt();
 }
 
 void cvd_catch_signals(void)

@@ -96,7 +96,8 @@ static void drop_lost(struct simnet *n, int k)
     if (scenario_slot_lost(&n->sc, k, t[i].slot))
       t[lost++] = t[i];
   if (lost)
-    spool_ack(n->site[k].spool, t, lost, 0);
+    if (spool_ack(n->site[k].spool, t, lost, 0) != 0)
+      LOGE("simulate", "%s: dropping the tracks an outage lost failed", n->site[k].conf.name);
 }
 
 static void upload(struct simnet *n, int k, int64_t now)

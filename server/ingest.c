@@ -49,7 +49,8 @@ static void reference_step(struct server *s, int64_t slot, int64_t now)
   }
   if (s->ref_fault_until <= now || strcmp(s->ref_fault, why) != 0) {
     LOGW("server", "reference %s: %s", s->sites[s->ref].name, why);
-    store_event(s->db, now, s->sites[s->ref].name, "reference_step", why);
+    if (store_event(s->db, now, s->sites[s->ref].name, "reference_step", why) != 0)
+      LOGE("server", "recording the event failed: %s", why);
   }
   s->ref_fault_until = now + s->conf.cp.fault_hold;
   snprintf(s->ref_fault, sizeof s->ref_fault, "%s", why);
@@ -77,7 +78,8 @@ static void steer_one(struct server *s, struct server_site *st, const struct cv_
   server_save_ctl(s, st->ctl, now);
   if (d.step) {
     LOGW("server", "%s: %s", st->name, d.reason);
-    store_event(s->db, now, st->name, "measurement_step", d.reason);
+    if (store_event(s->db, now, st->name, "measurement_step", d.reason) != 0)
+      LOGE("server", "%s: recording the event failed", st->name);
     reference_step(s, m->a->slot, now);
   }
   int new_step = d.has_cmd && d.cmd.phase_step_ns != 0 &&

@@ -273,7 +273,8 @@ void site_core_command(struct site_core *s, const struct steer_cmd *c, int64_t n
   if (rc < 0) {
     char msg[400];
     snprintf(msg, sizeof msg, "command %lld refused: %s", (long long)c->id, err);
-    spool_event(s->spool, now, "command_refused", msg);
+    if (spool_event(s->spool, now, "command_refused", msg) != 0)
+      LOGE("site", "recording in the spool failed: %s", msg);
   }
   if (rc != 0)
     save_osc(s);

@@ -27,7 +27,8 @@ void site_run(struct site_core *core, struct upl_sender *snd, const volatile sig
     if (stored > 0)
       upl_sender_kick(snd);
     if (now - last_prune > NS_PER_DAY) {
-      spool_prune(core->spool, now - (int64_t)c->keep_days * NS_PER_DAY);
+      if (spool_prune(core->spool, now - (int64_t)c->keep_days * NS_PER_DAY) != 0)
+        LOGW("site", "pruning the spool of tracks older than %d days failed", c->keep_days);
       last_prune = now;
     }
   }

@@ -8,7 +8,6 @@
 #include <string.h>
 
 #include "core/clock.h"
-#include "core/sign.h"
 #include "core/timeutil.h"
 #include "tests/testutil.h"
 
@@ -21,59 +20,37 @@ const char *cl_name(int k)
   return names[k];
 }
 
-void cl_init(struct cluster *c, const char *tag, int remotes, double speed,
-             const char *scenario_extra)
+void cl_init(struct cluster *c, const char *tag, int remotes, const char *scenario_extra)
 {
   memset(c, 0, sizeof *c);
   c->dir = th_mkdtemp(tag);
   ck_assert_ptr_nonnull(c->dir);
   c->port = th_free_port();
-  for (int k = 0; k <= remotes; k++) {
-    c->site_port[k] = c->port;
-    ck_assert_int_eq(sign_random_hex(c->secret[k], 32), 0);
-  }
   c->remotes = remotes;
-  c->speed = speed;
   tu_parse("2025-01-01T00:00:00Z", &c->start);
-  c->anchor = tu_mono_ns() + 1500000000LL;
-  struct clk_conf cc = {.kind = CLK_SIM, .start = c->start, .speed = speed, .anchor_mono = c->anchor};
-  clk_configure(&cc);
-  char path[1024], text[2048];
+  char clock[1200], err[512], path[1024], text[2048];
+  th_lockstep(c->dir, c->start, clock, sizeof clock);
+  ck_assert_msg(netconf_init(&c->nc, c->dir, c->port, remotes + 1, clock, err, sizeof err) == 0,
+                "%s", err);
+  /* Quick retries: a test cuts the network for hours, not days. */
+  snprintf(c->nc.site_extra, sizeof c->nc.site_extra, "upload_timeout 2\nretry 10 120\n");
+  c->nc.web = 0;
   snprintf(path, sizeof path, "%s/scenario.conf", c->dir);
-  snprintf(text, sizeof text, "remotes %d\nseed 7\n%s\n", remotes, scenario_extra ? scenario_extra : "");
+  snprintf(text, sizeof text, "remotes %d\nseed 7\n%s\n", remotes,
+           scenario_extra ? scenario_extra : "");
   ck_assert_int_eq(th_write_file(path, text), 0);
-}
-
-static void clock_line(const struct cluster *c, char *buf, size_t n)
-{
-  snprintf(buf, n, "clock simulated 2025-01-01T00:00:00Z %.17g %lld\n", c->speed,
-           (long long)c->anchor);
 }
 
 void cl_write_server_conf(struct cluster *c)
 {
-  char text[4096], path[1024], cl[128];
-  clock_line(c, cl, sizeof cl);
-  int off = snprintf(text, sizeof text,
-                     "listen 127.0.0.1 %d\ndatabase %s/server.db\nreference ref\n%s%s\n",
-                     c->port, c->dir, cl, c->server_extra);
-  for (int k = 0; k <= c->remotes; k++)
-    off += snprintf(text + off, sizeof text - (size_t)off, "site %s %s\n", cl_name(k), c->secret[k]);
-  snprintf(path, sizeof path, "%s/server.conf", c->dir);
-  ck_assert_int_eq(th_write_file(path, text), 0);
+  char err[512];
+  ck_assert_msg(netconf_write_server(&c->nc, err, sizeof err) == 0, "%s", err);
 }
 
 void cl_write_site_conf(struct cluster *c, int k)
 {
-  char text[4096], path[1024], cl[128];
-  clock_line(c, cl, sizeof cl);
-  snprintf(text, sizeof text,
-           "name %s\nserver http://127.0.0.1:%d\nsecret %s\nspool %s/%s.db\n"
-           "oscillator %s\nsimulation %s/scenario.conf\nupload_timeout 2\nretry 10 120\n%s",
-           cl_name(k), c->site_port[k], c->secret[k], c->dir, cl_name(k), k ? "sim" : "none",
-           c->dir, cl);
-  snprintf(path, sizeof path, "%s/%s.conf", c->dir, cl_name(k));
-  ck_assert_int_eq(th_write_file(path, text), 0);
+  char err[512];
+  ck_assert_msg(netconf_write_site(&c->nc, k, err, sizeof err) == 0, "%s", err);
 }
 
 pid_t cl_start_server(struct cluster *c)
@@ -82,7 +59,7 @@ pid_t cl_start_server(struct cluster *c)
   snprintf(conf, sizeof conf, "%s/server.conf", c->dir);
   snprintf(log, sizeof log, "%s/server.log", c->dir);
   char *argv[] = {(char *)th_cvd_bin(), (char *)"server", (char *)"-c", conf, NULL};
-  c->server = th_spawn(argv, log);
+  c->server = th_spawn_clocked(argv, log);
   ck_assert_int_eq(th_wait_port(c->port, 10), 0);
   return c->server;
 }
@@ -93,13 +70,13 @@ pid_t cl_start_site(struct cluster *c, int k)
   snprintf(conf, sizeof conf, "%s/%s.conf", c->dir, cl_name(k));
   snprintf(log, sizeof log, "%s/%s.log", c->dir, cl_name(k));
   char *argv[] = {(char *)th_cvd_bin(), (char *)"site", (char *)"-c", conf, NULL};
-  c->site[k] = th_spawn(argv, log);
+  c->site[k] = th_spawn_clocked(argv, log);
   return c->site[k];
 }
 
 void cl_wait_hours(struct cluster *c, double hours)
 {
-  clk_sleep_until(c->start + (int64_t)(hours * 3600e9), NULL);
+  th_sim_until(c->start + (int64_t)(hours * 3600e9));
 }
 
 void cl_stop(struct cluster *c)

@@ -1,6 +1,7 @@
-/* A small network of real cvd processes for integration tests: a server and sites on a
- * shared simulated clock, configuration files in a temporary directory, SQLite files
- * there too, all on 127.0.0.1. */
+/* A small network of real cvd processes for integration tests: a server and sites, their
+ * files written by sim/netconf.h in a temporary directory, SQLite files there too, all on
+ * 127.0.0.1 and on a lockstep clock shared with the test (testutil.h): the test's waits
+ * are simulated hours, and a loaded machine makes it slower, never different. */
 #ifndef CVD_CLUSTER_H
 #define CVD_CLUSTER_H
 
@@ -8,28 +9,27 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "sim/netconf.h"
+
 #define CL_MAX 8
 
 struct cluster {
   char *dir;
+  struct netconf nc;         /* ports, secrets, the clock, extra lines */
   int port;                  /* the server's */
-  int site_port[CL_MAX];     /* where each site sends (the server, or a proxy) */
-  double speed;
-  int64_t start, anchor;
+  int64_t start;
   int remotes;
-  char secret[CL_MAX][65];
   pid_t server, site[CL_MAX];
-  char server_extra[512];
 };
 
-/* Sets up the directory, ports, secrets and the shared clock (also for this process). */
-void cl_init(struct cluster *c, const char *tag, int remotes, double speed,
-             const char *scenario_extra);
+/* Sets up the directory, ports, secrets and the lockstep clock (this process takes part),
+ * and writes the scenario (remotes, seed 7, and scenario_extra's lines). */
+void cl_init(struct cluster *c, const char *tag, int remotes, const char *scenario_extra);
 void cl_write_server_conf(struct cluster *c);
 void cl_write_site_conf(struct cluster *c, int k);
 pid_t cl_start_server(struct cluster *c);
 pid_t cl_start_site(struct cluster *c, int k);
-/* Sleeps until the shared clock reads start + hours. */
+/* Waits until the shared clock reads start + hours. */
 void cl_wait_hours(struct cluster *c, double hours);
 void cl_stop(struct cluster *c);           /* server, then sites: SIGTERM, then SIGKILL */
 sqlite3 *cl_server_db(struct cluster *c);  /* read-only */

@@ -92,10 +92,13 @@ END_TEST
 START_TEST(test_common_clock_run)
 {
   char *dir = th_mkdtemp("calrun");
-  char scen[1024], conf[2][1024], log[2][1024], spool[2][1024], text[2048];
+  char scen[1024], conf[2][1024], log[2][1024], spool[2][1024], text[4096];
   snprintf(scen, sizeof scen, "%s/scenario.conf", dir);
   th_write_file(scen, "remotes 1\ncommon_clock r1\nremote_delay_step 0 7.5 r1\nseed 3\n");
-  int64_t anchor = tu_mono_ns() + NS_PER_S;
+  int64_t start;
+  char clock[1200];
+  tu_parse("2025-01-01T00:00:00Z", &start);
+  th_lockstep(dir, start, clock, sizeof clock);
   const char *names[2] = {"ref", "r1"};
   pid_t pid[2];
   for (int k = 0; k < 2; k++) {
@@ -105,14 +108,13 @@ START_TEST(test_common_clock_run)
     /* No server: the tracks stay in the spools, which is all a calibration needs. */
     snprintf(text, sizeof text,
              "name %s\nserver http://127.0.0.1:9\nsecret 0123456789abcdef\nspool %s\n"
-             "simulation %s\nretry 600 600\nclock simulated 2025-01-01T00:00:00Z 4320 %lld\n",
-             names[k], spool[k], scen, (long long)anchor);
+             "simulation %s\nretry 600 600\nclock %s\n",
+             names[k], spool[k], scen, clock);
     th_write_file(conf[k], text);
     char *argv[] = {(char *)th_cvd_bin(), (char *)"site", (char *)"-c", conf[k], NULL};
-    pid[k] = th_spawn(argv, log[k]);
+    pid[k] = th_spawn_clocked(argv, log[k]);
   }
-  /* Twelve simulated hours. */
-  th_sleep(1.0 + 12 * 3600 / 4320.0);
+  th_sim_until(start + 12 * 3600 * NS_PER_S);
   for (int k = 0; k < 2; k++)
     ck_assert_int_eq(th_stop(pid[k], SIGTERM, 10), 0);
   char *argv[] = {(char *)th_cvd_bin(), (char *)"calibrate", (char *)"--ref", spool[0], (char *)"--dut",

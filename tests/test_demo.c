@@ -50,7 +50,7 @@ START_TEST(test_demo_three_days)
   snprintf(log, sizeof log, "%s/demo.log", tmp);
   snprintf(port, sizeof port, "%d", th_free_port());
   char *argv[] = {(char *)th_cvd_bin(), (char *)"demo", (char *)"--days", (char *)"3",
-                  (char *)"--no-web", (char *)"--json", (char *)"--speed", (char *)"4320",
+                  (char *)"--no-web", (char *)"--json", (char *)"--lockstep",
                   (char *)"--port", port, (char *)"--dir", dir, NULL};
   char *out = NULL;
   ck_assert_int_eq(th_run(argv, log, &out, 180), 0);
@@ -101,12 +101,12 @@ static void stop_demo_with(int sig)
   snprintf(dir, sizeof dir, "%s/data", tmp);
   snprintf(log, sizeof log, "%s/demo.log", tmp);
   snprintf(port, sizeof port, "%d", th_free_port());
-  char *argv[] = {(char *)th_cvd_bin(), (char *)"demo", (char *)"--speed", (char *)"3600",
+  char *argv[] = {(char *)th_cvd_bin(), (char *)"demo", (char *)"--lockstep",
                   (char *)"--port", port, (char *)"--dir", dir, NULL};
   pid_t pid = th_spawn(argv, log);
   /* Wait for the first progress lines: everything is up. */
   char *text = NULL;
-  for (int i = 0; i < 200; i++) {
+  for (int i = 0; i < 600; i++) {
     free(text);
     text = th_read_file(log);
     if (text && strstr(text, "2025-01-01T02:00Z"))

@@ -18,12 +18,10 @@
 #include "core/timeutil.h"
 #include "tests/testutil.h"
 
-#define SPEED 4320.0
-
 struct site {
   char *dir;
   char conf[1024], spool[1024], log[1024];
-  int64_t anchor;
+  int64_t start;
 };
 
 static void site_setup(struct site *s, const char *tag)
@@ -35,13 +33,14 @@ static void site_setup(struct site *s, const char *tag)
   snprintf(s->spool, sizeof s->spool, "%s/r1.db", s->dir);
   snprintf(s->log, sizeof s->log, "%s/r1.log", s->dir);
   th_write_file(scen, "remotes 1\n");
-  s->anchor = tu_mono_ns() + NS_PER_S / 2;
+  char clock[1200];
+  tu_parse("2025-01-01T00:00:00Z", &s->start);
+  th_lockstep(s->dir, s->start, clock, sizeof clock);
   /* No server: every track stays in the spool. */
   snprintf(text, sizeof text,
            "name r1\nserver http://127.0.0.1:9\nsecret 0123456789abcdef\nspool %s\n"
-           "oscillator sim\nsimulation %s\nretry 3600 3600\nlog_level debug\n"
-           "clock simulated 2025-01-01T00:00:00Z %g %lld\n",
-           s->spool, scen, SPEED, (long long)s->anchor);
+           "oscillator sim\nsimulation %s\nretry 3600 3600\nlog_level debug\nclock %s\n",
+           s->spool, scen, clock);
   th_write_file(s->conf, text);
 }
 
@@ -55,7 +54,7 @@ static pid_t site_start(struct site *s, long fsize)
   char *argv[] = {(char *)th_cvd_bin(), (char *)"site", (char *)"-c", s->conf, NULL};
   snprintf(s->log, sizeof s->log, "%s/r1.%d.log", s->dir, ++runs);
   if (fsize <= 0)
-    return th_spawn(argv, s->log);
+    return th_spawn_clocked(argv, s->log);
   struct rlimit old, lim;
   getrlimit(RLIMIT_FSIZE, &old);
   /* The child inherits the limit.  Only the soft one: without CAP_SYS_RESOURCE a lowered
@@ -63,18 +62,15 @@ static pid_t site_start(struct site *s, long fsize)
   lim = old;
   lim.rlim_cur = (rlim_t)fsize;
   ck_assert_int_eq(setrlimit(RLIMIT_FSIZE, &lim), 0);
-  pid_t pid = th_spawn(argv, s->log);
+  pid_t pid = th_spawn_clocked(argv, s->log);
   setrlimit(RLIMIT_FSIZE, &old);
   return pid;
 }
 
-/* Simulated hours since the anchor. */
+/* Until the simulated hours h since the start. */
 static void wait_hours(const struct site *s, double h)
 {
-  double target = (double)s->anchor / 1e9 + h * 3600 / SPEED;
-  double now = (double)tu_mono_ns() / 1e9;
-  if (target > now)
-    th_sleep(target - now);
+  th_sim_until(s->start + (int64_t)(h * 3600e9));
 }
 
 static long long q(const char *path, const char *sql)

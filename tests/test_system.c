@@ -18,8 +18,7 @@
 #include "core/timeutil.h"
 #include "tests/cluster.h"
 #include "tests/testutil.h"
-
-#define SPEED 4320.0 /* a simulated day in 20 s */
+#include "upload/http.h"
 
 /* Every track a site's spool holds acknowledged is at the server exactly once, and the
  * server holds nothing else from it, without gaps.  Returns the number of tracks. */
@@ -65,22 +64,22 @@ static long long check_exactly_once(struct cluster *c, int k)
 START_TEST(test_server_killed_during_uploads)
 {
   struct cluster c;
-  cl_init(&c, "kill", 1, SPEED, NULL);
+  cl_init(&c, "kill", 1, NULL);
   cl_write_server_conf(&c);
   cl_write_site_conf(&c, 0);
   cl_write_site_conf(&c, 1);
   cl_start_server(&c);
   cl_start_site(&c, 0);
   cl_start_site(&c, 1);
-  /* Kill the server three times while both sites upload every 0.14 s, once for long
-   * enough that tracks pile up in the spools. */
+  /* Kill the server three times while both sites upload, once for long enough that
+   * tracks pile up in the spools. */
   double at[] = {6, 12, 18};
-  double down_s[] = {0.05, 2.0, 0.3};
+  double down_h[] = {0.06, 2.4, 0.36};
   for (int i = 0; i < 3; i++) {
     cl_wait_hours(&c, at[i]);
     kill(c.server, SIGKILL);
     waitpid(c.server, NULL, 0);
-    th_sleep(down_s[i]);
+    cl_wait_hours(&c, at[i] + down_h[i]);
     cl_start_server(&c);
   }
   cl_wait_hours(&c, 30);
@@ -106,9 +105,9 @@ START_TEST(test_network_cut_for_a_day)
   if (!socat || !*socat)
     socat = "/usr/bin/socat";
   struct cluster c;
-  cl_init(&c, "cut", 1, SPEED, NULL);
+  cl_init(&c, "cut", 1, NULL);
   int proxy = th_free_port();
-  c.site_port[1] = proxy;
+  c.nc.site_port[1] = proxy;
   cl_write_server_conf(&c);
   cl_write_site_conf(&c, 0);
   cl_write_site_conf(&c, 1);
@@ -164,48 +163,25 @@ struct answer {
   size_t len;
 };
 
-static size_t on_data(char *d, size_t s, size_t n, void *u)
-{
-  struct answer *a = u;
-  a->body = realloc(a->body, a->len + s * n + 1);
-  memcpy(a->body + a->len, d, s * n);
-  a->len += s * n;
-  a->body[a->len] = '\0';
-  return s * n;
-}
-
 static struct answer post(int port, const char *site, long long ts, const char *sig,
                           const char *body, size_t len)
 {
-  struct answer a = {0};
-  CURL *cu = curl_easy_init();
-  char url[128], h1[96], h2[96], h3[128];
+  char url[128], h1[96], h2[96], h3[128], err[256];
   snprintf(url, sizeof url, "http://127.0.0.1:%d%s", port, MSG_PATH_TRACKS);
   snprintf(h1, sizeof h1, "X-CVD-Site: %s", site);
   snprintf(h2, sizeof h2, "X-CVD-Timestamp: %lld", ts);
   snprintf(h3, sizeof h3, "X-CVD-Signature: %s", sig);
-  struct curl_slist *h = curl_slist_append(NULL, h1);
-  h = curl_slist_append(h, h2);
-  h = curl_slist_append(h, h3);
-  h = curl_slist_append(h, "Expect:");
-  curl_easy_setopt(cu, CURLOPT_URL, url);
-  curl_easy_setopt(cu, CURLOPT_POSTFIELDS, body);
-  curl_easy_setopt(cu, CURLOPT_POSTFIELDSIZE, (long)len);
-  curl_easy_setopt(cu, CURLOPT_HTTPHEADER, h);
-  curl_easy_setopt(cu, CURLOPT_WRITEFUNCTION, on_data);
-  curl_easy_setopt(cu, CURLOPT_WRITEDATA, &a);
-  curl_easy_setopt(cu, CURLOPT_TIMEOUT, 10L);
-  ck_assert_int_eq(curl_easy_perform(cu), CURLE_OK);
-  curl_easy_getinfo(cu, CURLINFO_RESPONSE_CODE, &a.status);
-  curl_slist_free_all(h);
-  curl_easy_cleanup(cu);
-  return a;
+  const char *h[] = {h1, h2, h3, "Expect:", NULL};
+  struct http_reply r;
+  ck_assert_msg(http_exchange(NULL, "POST", url, h, body, len, 10000, 1 << 20, &r, err,
+                              sizeof err) == 0, "%s", err);
+  return (struct answer){r.status, r.body, r.len};
 }
 
 static struct answer signed_post(struct cluster *c, int k, long long ts, const char *body)
 {
   char sig[65];
-  sign_request(c->secret[k], "POST", MSG_PATH_TRACKS, ts, body, strlen(body), sig);
+  sign_request(c->nc.secret[k], "POST", MSG_PATH_TRACKS, ts, body, strlen(body), sig);
   return post(c->port, cl_name(k), ts, sig, body, strlen(body));
 }
 
@@ -240,8 +216,8 @@ static char *one_track_body(const char *site, int sod)
 START_TEST(test_bad_uploads_refused)
 {
   struct cluster c;
-  cl_init(&c, "bad", 1, 1.0, NULL);
-  snprintf(c.server_extra, sizeof c.server_extra, "max_body 65536\n");
+  cl_init(&c, "bad", 1, NULL);
+  snprintf(c.nc.server_extra, sizeof c.nc.server_extra, "max_body 65536\n");
   cl_write_server_conf(&c);
   cl_start_server(&c);
   long long now = tu_wall_ns() / NS_PER_S;
@@ -252,7 +228,7 @@ START_TEST(test_bad_uploads_refused)
   assert_refused(post(c.port, "r1", now, sig, body, strlen(body)), 401, "bad signature");
   assert_refused(signed_post(&c, 1, now - 1000, body), 401, "stale timestamp");
   assert_refused(signed_post(&c, 1, now + 1000, body), 401, "stale timestamp");
-  sign_request(c.secret[1], "POST", MSG_PATH_TRACKS, now, body, strlen(body), sig);
+  sign_request(c.nc.secret[1], "POST", MSG_PATH_TRACKS, now, body, strlen(body), sig);
   assert_refused(post(c.port, "r9", now, sig, body, strlen(body)), 401, "unknown site");
   assert_refused(signed_post(&c, 1, now, "{\"site\": \"r1\", \"tracks\": [}"), 400, "malformed JSON");
   char *other = one_track_body("ref", 600);
@@ -274,7 +250,7 @@ START_TEST(test_bad_uploads_refused)
 
   /* The good request is taken, answered with a signature over the request's, and the
    * same bytes sent again are a replay. */
-  sign_request(c.secret[1], "POST", MSG_PATH_TRACKS, now, body, strlen(body), sig);
+  sign_request(c.nc.secret[1], "POST", MSG_PATH_TRACKS, now, body, strlen(body), sig);
   struct answer a = post(c.port, "r1", now, sig, body, strlen(body));
   ck_assert_int_eq(a.status, 200);
   json_t *j = json_loads(a.body, 0, NULL);

@@ -284,10 +284,11 @@ END_TEST
 
 START_TEST(test_replay_paced_sim)
 {
-  /* The whole log on a clock 2000 times real time: every reading on or after its second,
+  /* The whole log on a simulated clock that moves when the reader waits (a lockstep
+   * clock with the test as its one participant): every reading on or after its second,
    * none lost, then nothing more once the log has ended. */
-  struct clk_conf cc = {.kind = CLK_SIM, .start = S0 - NS_PER_S, .speed = 2000};
-  clk_configure(&cc);
+  char *dir = th_mkdtemp("replay-sim"), clock[1200];
+  th_lockstep(dir, S0 - NS_PER_S, clock, sizeof clock);
   struct tic t;
   open_replay(&t, the_log(), "clock");
   struct tic_reading r;
@@ -305,6 +306,9 @@ START_TEST(test_replay_paced_sim)
   ck_assert_int_eq(n, 1175);
   ck_assert_int_eq(tic_read(&t, &r, clk_now() + NS_PER_S, err, sizeof err), 0);
   tic_close(&t);
+  clk_thread_leave();
+  th_rmtree(dir);
+  free(dir);
 }
 END_TEST
 

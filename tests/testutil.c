@@ -19,6 +19,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/clock.h"
+
 const char *th_cvd_bin(void)
 {
   const char *b = getenv("CVD_BIN");
@@ -144,6 +146,26 @@ double th_now(void)
   clock_gettime(CLOCK_MONOTONIC, &ts);
   return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
 }
+
+void th_lockstep(const char *dir, int64_t start, char *clock, size_t n)
+{
+  struct clk_conf c = {.kind = CLK_LOCKSTEP};
+  char err[512];
+  snprintf(c.path, sizeof c.path, "%s/clock", dir);
+  ck_assert_msg(clk_lockstep_create(c.path, start, err, sizeof err) == 0, "%s", err);
+  ck_assert_msg(clk_configure_checked(&c, err, sizeof err) == 0, "%s", err);
+  snprintf(clock, n, "lockstep %s", c.path);
+}
+
+pid_t th_spawn_clocked(char *const argv[], const char *log)
+{
+  pid_t pid = th_spawn(argv, log);
+  if (pid > 0)
+    clk_reserve_pid(pid);
+  return pid;
+}
+
+void th_sim_until(int64_t t) { clk_sleep_until(t, NULL); }
 
 void th_sleep(double s)
 {

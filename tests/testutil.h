@@ -4,6 +4,7 @@
 #define CVD_TESTUTIL_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 struct Suite;
@@ -48,6 +49,17 @@ const char *th_socat(void);
 /* A pair of pseudo-terminals joined by socat: `tty` for the code under test, `emu` for
  * the emulated instrument.  Returns socat's pid, or -1 when it could not be made. */
 pid_t th_pty_pair(const char *tty, const char *emu, const char *log);
+
+/* Tests paced by the lockstep clock (core/clock.h), never by the wall clock: the test
+ * process takes part in a simulated time shared through DIR/clock from `start`, and so
+ * does every process it starts with th_spawn_clocked.  The time moves only when all of
+ * them wait, so a loaded machine makes a test slower, never different.  Writes the
+ * clock directive's arguments for the processes' files ("lockstep DIR/clock") to clock. */
+void th_lockstep(const char *dir, int64_t start, char *clock, size_t n);
+/* th_spawn, the child taking part in the lockstep clock from its first instant. */
+pid_t th_spawn_clocked(char *const argv[], const char *log);
+/* Waits until the simulated time t, letting it move. */
+void th_sim_until(int64_t t);
 
 void th_sleep(double s);
 double th_now(void); /* CLOCK_MONOTONIC seconds */

@@ -44,7 +44,8 @@ static int sim_read(struct tic *t, struct tic_reading *r, int64_t deadline, char
     clk_sleep_until(deadline, NULL);
     return 0;
   }
-  clk_sleep_until(s->next, NULL);
+  if (clk_sleep_until(s->next, NULL))
+    return 0; /* the process is stopping: no reading from a second not yet come */
   int64_t q;
   r->t = s->next;
   r->raw_s = sim_site_tic(t->conf.ctx, s->next, &q);

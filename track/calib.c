@@ -25,6 +25,24 @@ static int cmp_d(const void *a, const void *b)
 
 static int usable(const struct track *t) { return !t->low_count && isfinite(t->value_ns); }
 
+/* Robust centre and spread of d[0..n): the median, and 5 robust sigmas (1.4826 MAD) as
+ * the outlier limit.  0, or -1 when out of memory. */
+static int outlier_limit(const double *d, int n, double *med, double *lim)
+{
+  double *tmp = malloc(sizeof(double) * (size_t)n);
+  if (!tmp)
+    return -1;
+  memcpy(tmp, d, sizeof(double) * (size_t)n);
+  qsort(tmp, (size_t)n, sizeof *tmp, cmp_d);
+  *med = tmp[n / 2];
+  for (int i = 0; i < n; i++)
+    tmp[i] = fabs(d[i] - *med);
+  qsort(tmp, (size_t)n, sizeof *tmp, cmp_d);
+  *lim = 5 * 1.4826 * tmp[n / 2];
+  free(tmp);
+  return 0;
+}
+
 int calib_common_clock(const struct track *ref, int nref, const struct track *dut, int ndut,
                        struct calib_result *r)
 {
@@ -55,16 +73,12 @@ int calib_common_clock(const struct track *ref, int nref, const struct track *du
     r->n = n;
     return -1;
   }
-  /* Robust centre and spread: median and 1.4826 MAD. */
-  double *tmp = malloc(sizeof(double) * (size_t)n);
-  memcpy(tmp, d, sizeof(double) * (size_t)n);
-  qsort(tmp, (size_t)n, sizeof *tmp, cmp_d);
-  double med = tmp[n / 2];
-  for (int i = 0; i < n; i++)
-    tmp[i] = fabs(d[i] - med);
-  qsort(tmp, (size_t)n, sizeof *tmp, cmp_d);
-  double lim = 5 * 1.4826 * tmp[n / 2];
-  free(tmp);
+  double med, lim;
+  if (outlier_limit(d, n, &med, &lim) != 0) {
+    free(d);
+    free(slot);
+    return -1;
+  }
   int m = 0;
   r->first = INT64_MAX;
   for (int i = 0; i < n; i++) {

@@ -38,7 +38,7 @@ struct calib_result {
 };
 
 /* Pairs the tracks by slot (both sorted or not).  Returns 0, or -1 with fewer than 10
- * common usable slots. */
+ * common usable slots (r->n says how many) or when out of memory. */
 int calib_common_clock(const struct track *ref, int nref, const struct track *dut, int ndut,
                        struct calib_result *r);
 

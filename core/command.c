@@ -25,6 +25,12 @@ const struct conf_item cmd_limit_items[] = {
              "1000000", "largest phase step; after the first lock only on an operator's request"),
     CONF_DBL("max_drift_per_day", "D", struct steer_limits, max_drift_per_day, 0, 1e-6,
              "1e-10", "largest drift rate of the frequency setpoint, per day"),
+    CONF_DBL("max_freq_step_reacquire", "F", struct steer_limits, max_step_reacquire, 1e-16,
+             1e-6, "1e-11",
+             "largest change of frequency steering per command while the server re-acquires a "
+             "clock it had locked (after a frequency step of the clock)"),
+    CONF_DBL("max_slew_reacquire", "F", struct steer_limits, max_slew_reacquire, 1e-16, 1e-6,
+             "5e-11", "largest time-steering slew while the server re-acquires a clock"),
     {.type = CONF_END},
 };
 
@@ -60,7 +66,7 @@ double cmd_phase_ns(const struct steer_cmd *c, int64_t t0, int64_t t1)
   return ph;
 }
 
-json_t *cmd_to_json(const struct steer_cmd *c)
+static json_t *cmd_base_json(const struct steer_cmd *c)
 {
   return json_pack("{s:I,s:I,s:I,s:o,s:o,s:I,s:o,s:I,s:I,s:o,s:b,s:b,s:s}", "id", (json_int_t)c->id,
                    "issued", (json_int_t)c->issued, "t_ref", (json_int_t)c->t_ref, "freq",
@@ -70,6 +76,13 @@ json_t *cmd_to_json(const struct steer_cmd *c)
                    "phase_step_ns", jx_real(c->phase_step_ns), "phase_step_operator",
                    c->phase_step_operator, "locked", c->locked, "state",
                    c->state);
+}
+
+json_t *cmd_to_json(const struct steer_cmd *c)
+{
+  json_t *j = cmd_base_json(c);
+  json_object_set_new(j, "reacquire", json_boolean(c->reacquire));
+  return j;
 }
 
 #define TRY(expr) do { if ((expr) < 0) return -1; } while (0)
@@ -104,7 +117,41 @@ int cmd_from_json(const json_t *j, struct steer_cmd *c, char *err, size_t errlen
   TRY(jx_double(j, "phase_step_ns", JX_REQUIRED, -1e9, 1e9, &c->phase_step_ns, err, errlen));
   TRY(jx_bool(j, "phase_step_operator", JX_OPTIONAL, &c->phase_step_operator, err, errlen));
   TRY(jx_bool(j, "locked", JX_OPTIONAL, &c->locked, err, errlen));
+  TRY(jx_bool(j, "reacquire", JX_OPTIONAL, &c->reacquire, err, errlen));
   TRY(jx_string(j, "state", JX_OPTIONAL, c->state, sizeof c->state, err, errlen));
+  return 0;
+}
+
+/* After the first lock: frequency steering and time steering each within its limits,
+ * the re-acquisition's when the command says the server re-acquires. */
+static int check_locked(const struct steer_cmd *next, const struct steer_cmd *held, int64_t t,
+                        const struct steer_limits *l, char *err, size_t errlen)
+{
+  /* A small tolerance: limits are set in round numbers and a servo working at the limit
+   * lands on them up to rounding. */
+  const double tol = 1 + 1e-9;
+  const char *which = next->reacquire ? "re-acquisition" : "locked";
+  double max_step = next->reacquire ? l->max_step_reacquire : l->max_step_locked;
+  double max_slew = next->reacquire ? l->max_slew_reacquire : l->max_slew_locked;
+  double hold = cmd_hold_freq_at(next, t), prev = held ? cmd_hold_freq_at(held, t) : 0.0;
+  if (fabs(hold - prev) > max_step * tol) {
+    snprintf(err, errlen, "frequency steering change %.3e beyond the %s limit %.1e",
+             hold - prev, which, max_step);
+    return -1;
+  }
+  if (next->slew_until <= t)
+    return 0;
+  double phase = fabs(next->slew_freq) * (double)(next->slew_until - t);
+  if (fabs(next->slew_freq) > max_slew * tol) {
+    snprintf(err, errlen, "slew %.3e beyond the %s limit %.1e", next->slew_freq, which,
+             max_slew);
+    return -1;
+  }
+  if (phase > l->max_slew_phase_ns * tol) {
+    snprintf(err, errlen, "slew moving the clock %.1f ns, beyond the locked limit %.0f ns",
+             phase, l->max_slew_phase_ns);
+    return -1;
+  }
   return 0;
 }
 
@@ -133,27 +180,8 @@ int cmd_check(const struct steer_cmd *next, const struct steer_cmd *held, int64_
                l->max_step_acquire);
       return -1;
     }
-  } else {
-    double hold = cmd_hold_freq_at(next, t), prev = held ? cmd_hold_freq_at(held, t) : 0.0;
-    if (fabs(hold - prev) > l->max_step_locked * tol) {
-      snprintf(err, errlen, "frequency steering change %.3e beyond the locked limit %.1e",
-               hold - prev, l->max_step_locked);
-      return -1;
-    }
-    if (next->slew_until > t) {
-      double phase = fabs(next->slew_freq) * (double)(next->slew_until - t);
-      if (fabs(next->slew_freq) > l->max_slew_locked * tol) {
-        snprintf(err, errlen, "slew %.3e beyond the locked limit %.1e", next->slew_freq,
-                 l->max_slew_locked);
-        return -1;
-      }
-      if (phase > l->max_slew_phase_ns * tol) {
-        snprintf(err, errlen, "slew moving the clock %.1f ns, beyond the locked limit %.0f ns",
-                 phase, l->max_slew_phase_ns);
-        return -1;
-      }
-    }
-  }
+  } else if (check_locked(next, held, t, l, err, errlen) != 0)
+    return -1;
   if (next->phase_step_id > applied_step_id && next->phase_step_ns != 0) {
     if (locked && !next->phase_step_operator) {
       snprintf(err, errlen, "phase step %.1f ns after lock without an operator's request",

@@ -31,6 +31,8 @@ struct steer_cmd {
   double phase_step_ns;
   int phase_step_operator; /* the step was asked for by an operator (allowed after lock) */
   int locked;             /* the server has seen this clock locked: tight limits apply */
+  int reacquire;          /* the server re-acquires a clock it had locked (its frequency
+                             stepped, or the model lost it): re-acquisition limits apply */
   char state[16];         /* the server's clock state, for the site's log */
 };
 
@@ -38,7 +40,11 @@ struct steer_cmd {
  * lock a command may change the applied frequency by max_step_acquire in all.  After it,
  * frequency steering (freq and drift) may change by max_step_locked per command, and time
  * steering is bounded on its own: a slew of at most max_slew_locked that moves the clock by
- * at most max_slew_phase_ns, then ends by itself; a locked clock thus never runs away. */
+ * at most max_slew_phase_ns, then ends by itself; a locked clock thus never runs away.
+ * A clock whose frequency stepped (a rubidium's lamp or C-field) cannot be followed at
+ * max_step_locked per command; while the server re-acquires such a clock it marks its
+ * commands `reacquire` and the wider max_step_reacquire and max_slew_reacquire apply,
+ * still far from the acquisition's. */
 struct steer_limits {
   double max_freq;             /* |correction| [1e-8] */
   double max_step_acquire;     /* change per command before the first lock [1e-9] */
@@ -47,6 +53,9 @@ struct steer_limits {
   double max_slew_phase_ns;    /* time moved by one command's slew after it [100] */
   double max_phase_step_ns;    /* [1e6, i.e. 1 ms] */
   double max_drift_per_day;    /* [1e-10] */
+  double max_step_reacquire;   /* change of frequency steering per command while the server
+                                  re-acquires a clock it had locked [1e-11] */
+  double max_slew_reacquire;   /* |slew| then [5e-11] */
 };
 
 /* The limits as configuration directives, with their defaults (core/conf.h). */
@@ -66,7 +75,9 @@ int cmd_from_json(const json_t *j, struct steer_cmd *c, char *err, size_t errlen
 
 /* Checks a new command against the limits, given the one held now (NULL: none), the time
  * it takes effect, whether the clock was locked before, and the id of the last phase step
- * applied.  Returns 0 if acceptable, or -1 with the reason in err. */
+ * applied.  Returns 0 if acceptable, or -1 with the reason in err.  The one check: the
+ * site applies it to what it receives, and the server to what it is about to send, with
+ * what the site reported holding. */
 int cmd_check(const struct steer_cmd *next, const struct steer_cmd *held, int64_t t,
               int locked_before, int64_t applied_step_id, const struct steer_limits *l,
               char *err, size_t errlen);

@@ -10,11 +10,11 @@
 
 json_t *msg_osc_to_json(const struct osc_report *r)
 {
-  return json_pack("{s:I,s:I,s:I,s:o,s:o,s:b,s:b,s:s}", "t", (json_int_t)r->t, "cmd_id",
+  return json_pack("{s:I,s:I,s:I,s:o,s:o,s:b,s:b,s:s,s:b}", "t", (json_int_t)r->t, "cmd_id",
                    (json_int_t)r->osc.cmd_id, "phase_step_id", (json_int_t)r->osc.phase_step_id,
                    "freq", jx_real(r->osc.freq), "steer_ns", jx_real(r->osc.steer_ns),
                    "holdover", r->osc.holdover, "can_step", r->osc.can_step, "status",
-                   r->osc.status);
+                   r->osc.status, "locked", r->locked);
 }
 
 #define TRY(expr) do { if ((expr) < 0) return -1; } while (0)
@@ -38,6 +38,7 @@ int msg_osc_from_json(const json_t *j, struct osc_report *r, char *err, size_t e
   TRY(jx_bool(j, "holdover", JX_OPTIONAL, &r->osc.holdover, err, errlen));
   TRY(jx_bool(j, "can_step", JX_OPTIONAL, &r->osc.can_step, err, errlen));
   TRY(jx_string(j, "status", JX_OPTIONAL, r->osc.status, sizeof r->osc.status, err, errlen));
+  TRY(jx_bool(j, "locked", JX_OPTIONAL, &r->locked, err, errlen));
   return 0;
 }
 

@@ -26,7 +26,8 @@
 
 struct osc_report {
   struct track_osc osc;
-  int64_t t; /* service time of the report, UTC ns */
+  int64_t t;  /* service time of the report, UTC ns */
+  int locked; /* the site has taken a command marked locked: the locked limits apply there */
 };
 
 struct upload_req {

@@ -6,6 +6,7 @@ cvd_cvd_SOURCES = \
 	cvd/main.c \
 	cvd/stability.c \
 	cvd/sig.c cvd/sig.h \
+	cvd/simnet.c cvd/simnet.h \
 	cvd/simulate.c \
 	cvd/site_main.c \
 	cvd/server_main.c \

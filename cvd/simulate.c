@@ -20,10 +20,9 @@
 #include "core/timeutil.h"
 #include "cvd/cmd.h"
 #include "cvd/sig.h"
+#include "cvd/simnet.h"
 #include "server/server.h"
 #include "sim/score.h"
-#include "site/core.h"
-#include "upload/queue.h"
 
 void cvd_simulate_help(FILE *out)
 {
@@ -77,141 +76,6 @@ void cvd_simulate_help(FILE *out)
 "Exit status: 0 on success, 1 on a runtime failure, 2 on bad usage or scenario.\n");
 }
 
-struct simnet {
-  struct scenario sc;
-  struct server srv;
-  struct site_core *site;   /* 0 ref, k remote k */
-  int nsites;
-  struct sim_series *ser;   /* per remote, index k-1 */
-  int nslots;
-  struct track buf[MSG_MAX_TRACKS];
-};
-
-/* The tracks of slots an outage loses never reach the server: acknowledge them locally. */
-static void drop_lost(struct simnet *n, int k)
-{
-  struct track t[64];
-  int m = spool_unacked(n->site[k].spool, t, 64), lost = 0;
-  for (int i = 0; i < m; i++)
-    if (scenario_slot_lost(&n->sc, k, t[i].slot))
-      t[lost++] = t[i];
-  if (lost)
-    if (spool_ack(n->site[k].spool, t, lost, 0) != 0)
-      LOGE("simulate", "%s: dropping the tracks an outage lost failed", n->site[k].conf.name);
-}
-
-static void upload(struct simnet *n, int k, int64_t now)
-{
-  struct site_core *s = &n->site[k];
-  drop_lost(n, k);
-  struct osc_report rep;
-  site_core_report(s, now, &rep);
-  int m;
-  json_t *body = upl_queue_request(s->spool, s->conf.name, &rep, n->buf, 144, &m);
-  struct upload_req req;
-  char err[512];
-  if (msg_parse_request(body, &req, err, sizeof err) != 0) {
-    LOGE("simulate", "%s: request not valid: %s", s->conf.name, err);
-    json_decref(body);
-    return;
-  }
-  json_decref(body);
-  json_t *resp = NULL;
-  int status = server_upload(&n->srv, &req, now, tu_wall_ns(), &resp);
-  msg_request_free(&req);
-  struct upload_resp ur;
-  if (status == 200 && upl_queue_response(s->spool, resp, n->buf, m, &ur, err, sizeof err) == 0) {
-    if (ur.has_command)
-      site_core_command(s, &ur.command, now);
-    msg_response_free(&ur);
-  } else
-    LOGE("simulate", "%s: upload failed (%d)", s->conf.name, status);
-  json_decref(resp);
-}
-
-static int open_net(struct simnet *n, const char *servo, char *err, size_t errlen)
-{
-  struct server_app_conf ec;
-  server_app_conf_default(&ec);
-  snprintf(ec.db_path, sizeof ec.db_path, ":memory:");
-  snprintf(ec.reference, sizeof ec.reference, "ref");
-  if (servo)
-    snprintf(ec.servo, sizeof ec.servo, "%s", servo);
-  /* The server knows the kind of clock it steers. */
-  ec.sp.clk.adev_1s = n->sc.rb_adev_1s;
-  ec.sp.clk.flicker_floor = n->sc.rb_flicker_floor;
-  ec.sp.clk.rwfm_adev_1d = n->sc.rb_rwfm_adev_1d;
-  ec.sp.meas_noise_ns = n->sc.cv_noise_ns > 0 ? n->sc.cv_noise_ns : 0.1;
-  n->nsites = n->sc.remotes + 1;
-  ec.n_sites = n->nsites;
-  for (int k = 0; k < n->nsites; k++) {
-    scenario_site_name(k, ec.sites[k].name, sizeof ec.sites[k].name);
-    snprintf(ec.sites[k].secret, sizeof ec.sites[k].secret, "simulated-site-secret");
-  }
-  if (server_open(&n->srv, &ec, err, errlen) != 0)
-    return -1;
-  n->site = calloc((size_t)n->nsites, sizeof *n->site);
-  n->nslots = (int)(n->sc.days * 144);
-  n->ser = calloc((size_t)n->sc.remotes, sizeof *n->ser);
-  if (!n->site || !n->ser)
-    return -1;
-  for (int k = 0; k < n->nsites; k++) {
-    struct site_conf c;
-    site_conf_default(&c);
-    scenario_site_name(k, c.name, sizeof c.name);
-    snprintf(c.tb.site, sizeof c.tb.site, "%s", c.name);
-    snprintf(c.up.server, sizeof c.up.server, "http://simulated");
-    snprintf(c.spool, sizeof c.spool, ":memory:");
-    snprintf(c.osc.driver, sizeof c.osc.driver, "%s", k ? "sim" : "none");
-    c.has_sim = 1;
-    c.sc = n->sc;
-    c.truth = 0;
-    if (site_core_open(&n->site[k], &c, err, errlen) != 0)
-      return -1;
-    if (k) {
-      struct sim_series *s = &n->ser[k - 1];
-      snprintf(s->site, sizeof s->site, "%s", c.name);
-      s->index = k;
-      s->n = n->nslots;
-      s->x = calloc((size_t)s->n, sizeof *s->x);
-      s->locked = calloc((size_t)s->n, 1);
-      if (!s->x || !s->locked)
-        return -1;
-      for (int i = 0; i < s->n; i++)
-        s->x[i] = NAN;
-    }
-  }
-  return 0;
-}
-
-static void close_net(struct simnet *n)
-{
-  for (int k = 0; k < n->nsites && n->site; k++)
-    site_core_close(&n->site[k]);
-  for (int k = 0; k < n->sc.remotes && n->ser; k++) {
-    free(n->ser[k].x);
-    free(n->ser[k].locked);
-  }
-  free(n->site);
-  free(n->ser);
-  server_close(&n->srv);
-}
-
-/* Each outage window that cuts a remote off is scored when it ends, against the server's
- * prediction for its end. */
-static void holdover_events(struct simnet *n, int64_t t)
-{
-  for (int i = 0; i < n->sc.n_outages; i++)
-    for (int k = 1; k <= n->sc.remotes; k++) {
-      const struct sim_outage *o = &n->sc.outages[i];
-      if (!simscore_outage_ends(&n->sc, o, k, t))
-        continue;
-      double px = NAN, ps = NAN;
-      server_predict(&n->srv, n->ser[k - 1].site, t, &px, &ps);
-      simscore_holdover(&n->sc, &n->ser[k - 1], o, sim_site_true_x(n->site[k].sim, t), px, ps);
-    }
-}
-
 static int write_series(const struct simnet *n, const char *path)
 {
   FILE *f = fopen(path, "w");
@@ -238,8 +102,7 @@ static void progress(struct simnet *n, int64_t t, double wall0)
     enum clock_state st = CS_ACQUIRING;
     server_clock_state(&n->srv, n->srv.sites[k].name, &st);
     off += snprintf(line + off, sizeof line - (size_t)off, "  %s %s x %+.2f ns",
-                    n->srv.sites[k].name, cs_name(st),
-                    sim_site_true_x(n->site[k].sim, t));
+                    n->srv.sites[k].name, cs_name(st), simnet_true_x(n, k, t));
   }
   fprintf(stderr, "%s\n", line);
 }
@@ -319,48 +182,28 @@ int cvd_simulate_main(int argc, char **argv)
   cvd_catch_signals();
   struct clk_conf cc = {.kind = CLK_MANUAL, .start = n->sc.start - 1};
   clk_configure(&cc);
-  if (open_net(n, servo, err, sizeof err) != 0) {
+  if (simnet_open(n, servo, err, sizeof err) != 0) {
     fprintf(stderr, "cvd simulate: %s\n", err);
-    close_net(n);
+    simnet_close(n);
     return EXIT_RUNTIME;
   }
   double wall0 = (double)tu_mono_ns();
   int64_t end = n->sc.start + (int64_t)n->nslots * SLOT_NS;
   for (int64_t t = n->sc.start; t < end && !cvd_stop; t += NS_PER_S) {
-    clk_set(t);
-    int stored = 0;
-    for (int k = 0; k < n->nsites; k++)
-      stored += site_core_step(&n->site[k], t) > 0;
-    int64_t in_slot = t - tu_slot_start(t);
-    if (in_slot == SLOT_NS / 2) {
-      int slot = (int)((t - n->sc.start) / SLOT_NS);
-      for (int k = 1; k < n->nsites; k++) {
-        n->ser[k - 1].x[slot] = sim_site_true_x(n->site[k].sim, t);
-        enum clock_state st = CS_ACQUIRING;
-        server_clock_state(&n->srv, n->ser[k - 1].site, &st);
-        n->ser[k - 1].locked[slot] = st == CS_LOCKED;
-      }
-    }
-    holdover_events(n, t);
-    if (stored && !scenario_commands_cut(&n->sc, t)) {
-      for (int k = 0; k < n->nsites; k++)
-        upload(n, k, t);
-    }
-    if (in_slot == 150 * NS_PER_S)
-      server_tick(&n->srv, t, tu_wall_ns());
+    simnet_step(n, t);
     if ((t - n->sc.start) % NS_PER_DAY == 0 && t > n->sc.start)
       progress(n, t, wall0);
   }
   double wall = ((double)tu_mono_ns() - wall0) / 1e9;
   if (cvd_stop) {
-    close_net(n);
+    simnet_close(n);
     return EXIT_RUNTIME;
   }
   fprintf(stderr, "cvd simulate: %.1f days of %d remotes in %.1f s (%.0f simulated seconds per second)\n",
           n->sc.days, n->sc.remotes, wall, n->sc.days * 86400 / (wall > 0 ? wall : 1e-9));
   if (series && write_series(n, series) != 0) {
     fprintf(stderr, "cvd simulate: cannot write %s\n", series);
-    close_net(n);
+    simnet_close(n);
     return EXIT_RUNTIME;
   }
   json_t *rs = json_array();
@@ -394,6 +237,6 @@ int cvd_simulate_main(int argc, char **argv)
     json_decref(j);
   } else
     json_decref(rs);
-  close_net(n);
+  simnet_close(n);
   return 0;
 }

@@ -45,6 +45,7 @@ int osc_open(struct osc *o, const struct drvconf *c, const struct steer_limits *
   }
   o->conf = *c;
   o->limits = *limits;
+  o->takes_steps = o->drv->phase_step != NULL;
   return o->drv->open(o, err, errlen);
 }
 
@@ -56,6 +57,44 @@ void osc_close(struct osc *o)
 }
 
 #define CARRY_TAU_NS 60e9
+#define OSC_SLEW_STEP_NS 0.1            /* smallest phase step that pays a slew */
+#define OSC_SLEW_GAP (5 * NS_PER_S)     /* a longer gap between ticks: the daemon was away */
+
+/* Time steering by phase steps: the oscillator takes them. */
+static int steps_slew(const struct osc *o) { return o->takes_steps; }
+
+/* The slew phase owed for [t0, t1), a gap of more than OSC_SLEW_GAP counting only that. */
+static double slew_owed(const struct osc *o, int64_t t0, int64_t t1)
+{
+  if (!o->h.has_cmd || t1 <= t0)
+    return 0;
+  if (t1 - t0 > OSC_SLEW_GAP)
+    t1 = t0 + OSC_SLEW_GAP;
+  int64_t e = o->h.cmd.slew_until < t1 ? o->h.cmd.slew_until : t1;
+  return e > t0 ? o->h.cmd.slew_freq * (double)(e - t0) : 0;
+}
+
+/* Pays the owed slew phase in whole steps of the device's resolution. */
+static void pay_slew(struct osc *o)
+{
+  double q = o->drv->step_resolution > OSC_SLEW_STEP_NS ? o->drv->step_resolution
+                                                          : OSC_SLEW_STEP_NS;
+  if (fabs(o->h.slew_owed_ns) < q)
+    return;
+  double step = q * trunc(o->h.slew_owed_ns / q);
+  char err[256];
+  if (o->drv->phase_step(o, step, err, sizeof err) != 0) {
+    int64_t wall = tu_wall_ns();
+    if (wall >= o->warn_next) {
+      LOGW("osc", "slew step of %+.2f ns failed: %s; the slew's phase is dropped", step, err);
+      o->warn_next = wall + 60 * NS_PER_S;
+    }
+    o->h.slew_owed_ns = 0;
+    return;
+  }
+  o->h.steer_ns += step;
+  o->h.slew_owed_ns -= step;
+}
 
 /* Integrates the steering applied since t_last, and the phase a quantised actuator owes
  * for holding freq_applied where want_last was asked for. */
@@ -68,6 +107,8 @@ static void integrate(struct osc *o, int64_t now)
   if (now > o->h.t_last) {
     double dt = (double)(now - o->h.t_last);
     o->h.steer_ns += o->h.freq_applied * dt;
+    if (steps_slew(o))
+      o->h.slew_owed_ns += slew_owed(o, o->h.t_last, now);
     if (o->drv->resolution > 0) {
       /* Owed phase beyond two steps over the payback time is not rounding but a device
        * that cannot follow (at the end of its range, or failing): it is not owed. */
@@ -116,8 +157,14 @@ void osc_tick(struct osc *o, int64_t now)
 {
   if (!o->drv->steerable)
     return;
+  if (now < o->h.t_last)
+    now = o->h.t_last;
   integrate(o, now);
-  set_device(o, o->h.has_cmd ? cmd_freq_at(&o->h.cmd, now) : 0.0);
+  double want = !o->h.has_cmd ? 0.0 : steps_slew(o) ? cmd_hold_freq_at(&o->h.cmd, now)
+                                                    : cmd_freq_at(&o->h.cmd, now);
+  set_device(o, want);
+  if (steps_slew(o))
+    pay_slew(o);
   int hold = o->h.has_cmd && now > o->h.cmd.valid_until;
   if (hold != o->holdover) {
     char t[40];
@@ -149,7 +196,7 @@ int osc_accept(struct osc *o, const struct steer_cmd *c, int64_t now, char *err,
   if (c->phase_step_id > o->h.applied_step_id) {
     if (c->phase_step_ns != 0) {
       char e[256] = "not supported";
-      if (o->drv->phase_step && o->drv->phase_step(o, c->phase_step_ns, e, sizeof e) == 0) {
+      if (o->takes_steps && o->drv->phase_step(o, c->phase_step_ns, e, sizeof e) == 0) {
         o->h.steer_ns += c->phase_step_ns;
         LOGI("osc", "phase step %lld of %+.3f ns applied", (long long)c->phase_step_id,
              c->phase_step_ns);
@@ -163,6 +210,9 @@ int osc_accept(struct osc *o, const struct steer_cmd *c, int64_t now, char *err,
   }
   o->h.cmd = *c;
   o->h.has_cmd = 1;
+  /* Each command sets the time steering afresh: what the last one's slew still owed (less
+   * than a step) is dropped; steer_ns tells the server what was done. */
+  o->h.slew_owed_ns = 0;
   if (c->locked && !o->h.locked_seen) {
     o->h.locked_seen = 1;
     LOGI("osc", "clock reported locked: locked limits apply from now on");
@@ -197,7 +247,7 @@ void osc_report(const struct osc *o, struct track_osc *out)
   out->freq = o->h.freq_applied;
   out->steer_ns = o->h.steer_ns;
   out->holdover = o->holdover;
-  out->can_step = o->drv->phase_step != NULL;
+  out->can_step = o->takes_steps;
   if (o->drv->status)
     o->drv->status((struct osc *)o, out->status, sizeof out->status);
   else
@@ -211,6 +261,7 @@ json_t *osc_hold_to_json(const struct osc_hold *h)
                         "steer_ns", jx_real(h->steer_ns), "freq_applied",
                         jx_real(h->freq_applied), "want_last", jx_real(h->want_last),
                         "carry_ns", jx_real(h->carry_ns), "t_last", (json_int_t)h->t_last);
+  json_object_set_new(j, "slew_owed_ns", jx_real(h->slew_owed_ns));
   if (h->has_cmd)
     json_object_set_new(j, "cmd", cmd_to_json(&h->cmd));
   return j;
@@ -228,6 +279,7 @@ int osc_hold_from_json(const json_t *j, struct osc_hold *h, char *err, size_t er
       jx_double(j, "freq_applied", JX_REQUIRED, -1e-6, 1e-6, &h->freq_applied, err, errlen) < 0 ||
       jx_double(j, "want_last", JX_OPTIONAL, -1e-6, 1e-6, &h->want_last, err, errlen) < 0 ||
       jx_double(j, "carry_ns", JX_OPTIONAL, -1e9, 1e9, &h->carry_ns, err, errlen) < 0 ||
+      jx_double(j, "slew_owed_ns", JX_OPTIONAL, -1e9, 1e9, &h->slew_owed_ns, err, errlen) < 0 ||
       jx_int(j, "t_last", JX_REQUIRED, 0, INT64_MAX, &v, err, errlen) < 0)
     return -1;
   h->t_last = v;

@@ -30,6 +30,7 @@ struct osc_driver {
   void (*status)(struct osc *o, char *buf, size_t n);
   void (*close)(struct osc *o);
   double resolution;     /* frequency step of the actuator, 0 for continuous */
+  double step_resolution; /* smallest phase step, ns (with phase_step), 0 for any */
   int steerable;         /* 0 for the reference site's `none` */
 };
 
@@ -43,6 +44,7 @@ struct osc_hold {
   double freq_applied;   /* what the device holds */
   double want_last;      /* what the command asked for since t_last */
   double carry_ns;       /* phase the quantised actuator still owes */
+  double slew_owed_ns;   /* time steering owed, paid in phase steps (see osc_tick) */
   int64_t t_last;
 };
 
@@ -53,6 +55,8 @@ struct osc {
   struct steer_limits limits;
   struct osc_hold h;
   int holdover;          /* the held command has expired */
+  int takes_steps;       /* the device takes phase steps (a driver with phase_step may
+                            clear it in its open: a unit that turns out not to) */
   long set_failures;     /* settings that failed in a row */
   int64_t warn_next;     /* wall time before which a failure is not said again */
   char status[OSC_STATUS_MAX];
@@ -72,7 +76,17 @@ void osc_restore(struct osc *o, const struct osc_hold *h, int64_t now);
 int osc_accept(struct osc *o, const struct steer_cmd *c, int64_t now, char *err, size_t errlen);
 
 /* Brings the device's setpoint up to time now and integrates steer_ns; call once a
- * second.  Logs the start and end of holdover. */
+ * second.  Logs the start and end of holdover.  A time earlier than the last one is taken
+ * as the last (time never runs backwards here).
+ *
+ * Time steering (a command's slew) goes to the hardware only when the oscillator takes no
+ * phase steps.  One that does holds the frequency steering alone, and the slew's phase is
+ * owed second by second and paid in phase steps of at least its step resolution (or
+ * OSC_SLEW_STEP_NS): a daemon that stops or dies mid-slew then leaves its clock at the
+ * frequency steering, costing at most the holdover drift, where a hardware slew would run
+ * on at up to max_slew_locked for as long as the daemon is away.  The slew time that
+ * passes while the daemon is away (gaps over OSC_SLEW_GAP) is not paid afterwards: the
+ * server sees what was done in steer_ns. */
 void osc_tick(struct osc *o, int64_t now);
 
 /* Steering phase at time t >= t_last, extrapolated at the frequency applied now. */

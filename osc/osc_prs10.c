@@ -328,5 +328,6 @@ const struct osc_driver osc_prs10_driver = {
     .status = prs10_status,
     .close = prs10_close,
     .resolution = SF_STEP,
+    .step_resolution = 1.0, /* PP takes whole ns */
     .steerable = 1,
 };

@@ -76,12 +76,13 @@ static void steer_one(struct server *s, struct server_site *st, const struct cv_
     LOGE("server", "%s: storing command %lld failed", st->name, (long long)d.cmd.id);
   server_log_decision(s, st->name, &d);
   server_save_ctl(s, st->ctl, now);
-  if (d.step) {
+  if (d.event) {
     LOGW("server", "%s: %s", st->name, d.reason);
-    if (store_event(s->db, now, st->name, "measurement_step", d.reason) != 0)
+    if (store_event(s->db, now, st->name, d.event, d.reason) != 0)
       LOGE("server", "%s: recording the event failed", st->name);
-    reference_step(s, m->a->slot, now);
   }
+  if (d.step)
+    reference_step(s, m->a->slot, now);
   int new_step = d.has_cmd && d.cmd.phase_step_ns != 0 &&
                  d.cmd.phase_step_id == st->ctl->next_step_id - 1;
   if (d.state != before || new_step)

@@ -82,6 +82,7 @@ void sim_rb_advance(struct sim_rb *rb, int64_t t)
                rb->fl_a + f * (rb->fl_b - rb->fl_a) + rb->rw + steps_at(rb, rb->t) + rb->steer;
     rb->y_last = y;
     rb->x_ns += y * 1e9;
+    rb->steer_ns += rb->steer * 1e9;
     rb->t += NS_PER_S;
   }
 }
@@ -89,7 +90,27 @@ void sim_rb_advance(struct sim_rb *rb, int64_t t)
 void sim_rb_set_freq(struct sim_rb *rb, double correction) { rb->steer = correction; }
 
 
-void sim_rb_phase_step(struct sim_rb *rb, double ns) { rb->x_ns += ns; }
+void sim_rb_phase_step(struct sim_rb *rb, double ns)
+{
+  rb->x_ns += ns;
+  rb->steer_ns += ns;
+}
+
+void sim_rb_hw_get(const struct sim_rb *rb, struct sim_rb_hw *hw)
+{
+  hw->t = rb->t;
+  hw->steer_ns = rb->steer_ns;
+  hw->steer = rb->steer;
+}
+
+void sim_rb_hw_set(struct sim_rb *rb, const struct sim_rb_hw *hw)
+{
+  rb->steer = 0;
+  sim_rb_advance(rb, hw->t);
+  rb->x_ns += hw->steer_ns - rb->steer_ns;
+  rb->steer_ns = hw->steer_ns;
+  rb->steer = hw->steer;
+}
 
 double sim_rb_x_at(const struct sim_rb *rb, int64_t t)
 {

@@ -27,6 +27,7 @@ struct sim_rb {
   int started;     /* advanced at least once */
   double x_ns;     /* true LOCAL - REF */
   double steer;    /* steering correction applied now */
+  double steer_ns; /* the phase the steering has added to x_ns: corrections and steps */
   double y_last;   /* total fractional frequency over the last second */
   struct rng white;
   struct rng rw_rng;
@@ -42,6 +43,17 @@ void sim_rb_free(struct sim_rb *rb);
 void sim_rb_advance(struct sim_rb *rb, int64_t t);
 void sim_rb_set_freq(struct sim_rb *rb, double correction);
 void sim_rb_phase_step(struct sim_rb *rb, double ns);
+
+/* What the hardware holds of its steering, which outlives the daemon that set it: the
+ * correction it applies and the phase steering has added by time t. */
+struct sim_rb_hw {
+  int64_t t;
+  double steer_ns, steer;
+};
+void sim_rb_hw_get(const struct sim_rb *rb, struct sim_rb_hw *hw);
+/* A clock made afresh (nothing integrated yet) takes up the steering hw says it held:
+ * free-running until hw->t, then with hw's phase and correction. */
+void sim_rb_hw_set(struct sim_rb *rb, const struct sim_rb_hw *hw);
 /* x at time t >= rb->t, interpolated within the current second without advancing (and
  * before the scenario's start, at the initial frequency). */
 double sim_rb_x_at(const struct sim_rb *rb, int64_t t);

@@ -1,6 +1,7 @@
 #include "config.h"
 #include "sim/scenario.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -209,6 +210,77 @@ static int w_remote_delay(FILE *f, const char *name, const void *u)
   return 0;
 }
 
+static int add_host_event(struct sim_host_event *ev, int *n, double start, double dur, int site,
+                          char *e, size_t en)
+{
+  if (*n == SIM_MAX_EVENTS) {
+    snprintf(e, en, "more than %d of these", SIM_MAX_EVENTS);
+    return -1;
+  }
+  ev[(*n)++] = (struct sim_host_event){start, dur, site};
+  return 0;
+}
+
+static int h_freeze(void *u, int c, char **v, char *e, size_t n)
+{
+  (void)c;
+  double a, d;
+  int site;
+  if (conf_double("start", v[0], 0, 1e6, &a, e, n) ||
+      conf_double("duration", v[1], 0, 1e6, &d, e, n) || parse_remote(v[2], 0, 1, &site, e, n))
+    return -1;
+  return add_host_event(SC->freezes, &SC->n_freezes, a, d, site, e, n);
+}
+
+static int w_freeze(FILE *f, const char *name, const void *u)
+{
+  const struct scenario *sc = u;
+  char site[16];
+  for (int i = 0; i < sc->n_freezes; i++)
+    fprintf(f, "%s %.17g %.17g %s\n", name, sc->freezes[i].start_h, sc->freezes[i].dur_h,
+            scenario_site_name(sc->freezes[i].site, site, sizeof site));
+  return 0;
+}
+
+static int h_site_restart(void *u, int c, char **v, char *e, size_t n)
+{
+  (void)c;
+  double h;
+  int site;
+  if (conf_double("hour", v[0], 0, 1e6, &h, e, n) || parse_remote(v[1], 0, 1, &site, e, n))
+    return -1;
+  return add_host_event(SC->restarts, &SC->n_restarts, h, 0, site, e, n);
+}
+
+static int w_site_restart(FILE *f, const char *name, const void *u)
+{
+  const struct scenario *sc = u;
+  char site[16];
+  for (int i = 0; i < sc->n_restarts; i++)
+    if (sc->restarts[i].site != SIM_SERVER)
+      fprintf(f, "%s %.17g %s\n", name, sc->restarts[i].start_h,
+              scenario_site_name(sc->restarts[i].site, site, sizeof site));
+  return 0;
+}
+
+static int h_server_restart(void *u, int c, char **v, char *e, size_t n)
+{
+  (void)c;
+  double h;
+  if (conf_double("hour", v[0], 0, 1e6, &h, e, n))
+    return -1;
+  return add_host_event(SC->restarts, &SC->n_restarts, h, 0, SIM_SERVER, e, n);
+}
+
+static int w_server_restart(FILE *f, const char *name, const void *u)
+{
+  const struct scenario *sc = u;
+  for (int i = 0; i < sc->n_restarts; i++)
+    if (sc->restarts[i].site == SIM_SERVER)
+      fprintf(f, "%s %.17g\n", name, sc->restarts[i].start_h);
+  return 0;
+}
+
 #define SCN_DBL(NAME, ARGS, FIELD, LO, HI, DEF, HELP) \
   CONF_DBL(NAME, ARGS, struct scenario, FIELD, LO, HI, DEF, HELP)
 #define SCN_EVENT(NAME, ARGS, LO, HI, PARSE, WRITE, HELP)                                  \
@@ -262,6 +334,15 @@ const struct conf_item scenario_items[] = {
               "the reference receiver's delay grows by NS"),
     SCN_EVENT("remote_delay_step", "HOUR NS REMOTE", 3, 3, h_remote_delay, w_remote_delay,
               "that remote receiver's delay grows by NS"),
+    SCN_EVENT("site_freeze", "START DURATION REMOTE", 3, 3, h_freeze, w_freeze,
+              "the site's daemon is stopped (SIGSTOP) for DURATION hours: no readings, tracks, "
+              "uploads or commands applied, the oscillator keeping what its hardware was last "
+              "set to; then it goes on as after SIGCONT"),
+    SCN_EVENT("site_restart", "HOUR REMOTE", 2, 2, h_site_restart, w_site_restart,
+              "the site's daemon is killed and started again, its spool kept and its "
+              "oscillator keeping its hardware setting"),
+    SCN_EVENT("server_restart", "HOUR", 1, 1, h_server_restart, w_server_restart,
+              "the server is killed and started again from its store"),
     {.type = CONF_END},
 };
 
@@ -293,6 +374,18 @@ int scenario_check(const struct scenario *sc, char *err, size_t errlen)
     if (sc->outages[i].site > sc->remotes) {
       snprintf(err, errlen, "outage names r%d, but there are %d remotes", sc->outages[i].site,
                sc->remotes);
+      return -1;
+    }
+  for (int i = 0; i < sc->n_freezes; i++)
+    if (sc->freezes[i].site > sc->remotes) {
+      snprintf(err, errlen, "site_freeze names r%d, but there are %d remotes",
+               sc->freezes[i].site, sc->remotes);
+      return -1;
+    }
+  for (int i = 0; i < sc->n_restarts; i++)
+    if (sc->restarts[i].site > sc->remotes) {
+      snprintf(err, errlen, "site_restart names r%d, but there are %d remotes",
+               sc->restarts[i].site, sc->remotes);
       return -1;
     }
   for (int i = 0; i < sc->n_delay_steps; i++)
@@ -340,5 +433,29 @@ int scenario_commands_cut(const struct scenario *sc, int64_t t)
         t < hour_ns(sc, o->start_h + o->dur_h))
       return 1;
   }
+  return 0;
+}
+
+int64_t scenario_time(const struct scenario *sc, double h)
+{
+  return sc->start + (int64_t)llround(h * 3600.0) * NS_PER_S;
+}
+
+int scenario_frozen(const struct scenario *sc, int site, int64_t t)
+{
+  for (int i = 0; i < sc->n_freezes; i++) {
+    const struct sim_host_event *f = &sc->freezes[i];
+    if (f->site == site && t >= scenario_time(sc, f->start_h) &&
+        t < scenario_time(sc, f->start_h + f->dur_h))
+      return 1;
+  }
+  return 0;
+}
+
+int scenario_restart_at(const struct scenario *sc, int site, int64_t t)
+{
+  for (int i = 0; i < sc->n_restarts; i++)
+    if (sc->restarts[i].site == site && t == scenario_time(sc, sc->restarts[i].start_h))
+      return 1;
   return 0;
 }

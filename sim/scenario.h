@@ -18,6 +18,10 @@ enum { SIM_ALL = -1, SIM_REF = 0 }; /* site index: 0 ref, k >= 1 remote rk */
 struct sim_freq_step { double hour, size; int site; };          /* site: SIM_ALL or k */
 struct sim_outage { double start_h, dur_h; int site; };          /* SIM_ALL, SIM_REF or k */
 struct sim_delay_step { double hour, ns; int site; };             /* SIM_REF or k */
+/* A site daemon stopped for dur_h (site_freeze) or killed and started again at start_h
+ * (site_restart, dur_h 0); the server killed and started again (site SIM_SERVER). */
+struct sim_host_event { double start_h, dur_h; int site; };
+enum { SIM_SERVER = -2 };
 
 struct scenario {
   int64_t start;            /* UTC ns of hour 0 [2025-01-01T00:00:00Z] */
@@ -49,6 +53,11 @@ struct scenario {
   int n_outages;
   struct sim_delay_step delay_steps[SIM_MAX_EVENTS];
   int n_delay_steps;
+  /* Hosts: daemons frozen (SIGSTOP), sites and the server killed and restarted. */
+  struct sim_host_event freezes[SIM_MAX_EVENTS];
+  int n_freezes;
+  struct sim_host_event restarts[SIM_MAX_EVENTS];
+  int n_restarts;
 };
 
 /* The scenario's directives (core/conf.h): parsing, defaults, help and writing back. */
@@ -71,5 +80,12 @@ const char *scenario_site_name(int k, char *buf, size_t n);
 int scenario_slot_lost(const struct scenario *sc, int site, int64_t slot_start);
 /* 1 if no command reaches any site at time t (an `all` outage). */
 int scenario_commands_cut(const struct scenario *sc, int64_t t);
+/* 1 if site's daemon is frozen at t (site_freeze). */
+int scenario_frozen(const struct scenario *sc, int site, int64_t t);
+/* 1 if site's daemon (SIM_SERVER: the server) is killed and restarted at t, a whole
+ * second. */
+int scenario_restart_at(const struct scenario *sc, int site, int64_t t);
+/* The time of hour h of the scenario, rounded to the second. */
+int64_t scenario_time(const struct scenario *sc, double h);
 
 #endif

@@ -67,6 +67,28 @@ int sim_site_phase_step(struct sim_site *s, double ns)
   return 0;
 }
 
+void sim_site_run(struct sim_site *s, int64_t t)
+{
+  if (!s->ideal)
+    sim_rb_advance(&s->rb, t);
+}
+
+int sim_site_hw_get(const struct sim_site *s, struct sim_rb_hw *hw)
+{
+  if (s->ideal)
+    return -1;
+  sim_rb_hw_get(&s->rb, hw);
+  return 0;
+}
+
+int sim_site_hw_set(struct sim_site *s, const struct sim_rb_hw *hw)
+{
+  if (s->ideal)
+    return -1;
+  sim_rb_hw_set(&s->rb, hw);
+  return 0;
+}
+
 void sim_site_sats(const struct sim_site *s, int64_t t, int *visible, int *used)
 {
   /* The constellation changes slowly: a new count every 10 minutes. */

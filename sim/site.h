@@ -30,6 +30,11 @@ double sim_site_true_x(const struct sim_site *s, int64_t t);
 void sim_site_set_freq(struct sim_site *s, double correction);
 /* Returns 0, or -1 if this oscillator takes no phase steps. */
 int sim_site_phase_step(struct sim_site *s, double ns);
+/* The hardware runs on to t without anyone reading it (a frozen daemon's clock). */
+void sim_site_run(struct sim_site *s, int64_t t);
+/* The oscillator's steering as its hardware holds it (sim/rb.h); -1 at an ideal site. */
+int sim_site_hw_get(const struct sim_site *s, struct sim_rb_hw *hw);
+int sim_site_hw_set(struct sim_site *s, const struct sim_rb_hw *hw);
 /* Satellites in view and used at t. */
 void sim_site_sats(const struct sim_site *s, int64_t t, int *visible, int *used);
 

@@ -286,4 +286,5 @@ void site_core_report(const struct site_core *s, int64_t now, struct osc_report 
   osc_report(&s->osc, &r->osc);
   r->osc.steer_ns = osc_steer_ns_at(&s->osc, now);
   r->t = now;
+  r->locked = s->osc.h.locked_seen;
 }

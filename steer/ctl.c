@@ -9,6 +9,7 @@
 #include "core/jsonx.h"
 #include "core/log.h"
 #include "core/timeutil.h"
+#include "steer/ctlint.h"
 
 const char *cs_name(enum clock_state s)
 {
@@ -81,102 +82,6 @@ void ctl_report(struct ctl *c, const struct osc_report *r, const struct steer_cm
     c->held = *held;
 }
 
-/* A step issued that the site has not reported applying yet. */
-static int step_pending(const struct ctl *c)
-{
-  return c->have_last && c->last.phase_step_id &&
-         (!c->have_report || c->rep.osc.phase_step_id < c->last.phase_step_id);
-}
-
-/* The steering phase the site will have at t under the command it holds. */
-static double steer_at(const struct ctl *c, int64_t t)
-{
-  if (!c->have_report)
-    return 0;
-  double s = c->rep.osc.steer_ns;
-  if (c->have_held)
-    s += cmd_phase_ns(&c->held, c->rep.t, t);
-  else
-    s += c->rep.osc.freq * (double)(t - c->rep.t);
-  return s;
-}
-
-/* The steering phase already commanded that is still to come after t: the step on its
- * way, and what the newest command's slew adds after t (the frequency steering goes on
- * and is the servo's to account for). */
-static double committed_after(const struct ctl *c, int64_t t)
-{
-  if (!c->have_last)
-    return 0;
-  double p = step_pending(c) ? c->last.phase_step_ns : 0;
-  if (c->last.slew_until > t)
-    p += c->last.slew_freq * (double)(c->last.slew_until - t);
-  return p;
-}
-
-static double hold_at(const struct ctl *c, int64_t t)
-{
-  if (c->have_held)
-    return cmd_hold_freq_at(&c->held, t);
-  return c->have_report ? c->rep.osc.freq : 0;
-}
-
-static double total_at(const struct ctl *c, int64_t t)
-{
-  if (c->have_held)
-    return cmd_freq_at(&c->held, t);
-  return c->have_report ? c->rep.osc.freq : 0;
-}
-
-static double clamp(double v, double lo, double hi) { return v < lo ? lo : v > hi ? hi : v; }
-
-/* Bounds a proposal so the site, which checks the same limits (cmd_check), accepts it.
- * A slew cut down in rate runs longer, so it still moves the clock as far.  Returns 1 if
- * anything was bounded. */
-static int bound(const struct ctl *c, struct steer_cmd *cmd, int64_t now)
-{
-  const struct steer_limits *l = &c->p.limits;
-  /* Margins for rounding and for the time between now and the site's receipt, over which
-   * a change of drift moves the frequency steering on: the drift changes by at most 5 %
-   * of the step limit per command, i.e. 2e-15 an hour at the default. */
-  const double k = 0.9;
-  double maxf = k * l->max_freq;
-  struct steer_cmd want = *cmd;
-  double max_dd = 0.05 * (c->locked_once ? l->max_step_locked : l->max_step_acquire);
-  double prev_drift = c->have_held ? c->held.drift_per_day : 0;
-  cmd->drift_per_day = clamp(cmd->drift_per_day, prev_drift - max_dd, prev_drift + max_dd);
-  cmd->drift_per_day = clamp(cmd->drift_per_day, -k * l->max_drift_per_day,
-                             k * l->max_drift_per_day);
-  double phase = cmd->slew_until > now ? cmd->slew_freq * (double)(cmd->slew_until - now) : 0;
-  if (c->locked_once) {
-    double prev = hold_at(c, now), max = k * l->max_step_locked;
-    cmd->freq = clamp(cmd->freq, prev - max, prev + max);
-    cmd->freq = clamp(cmd->freq, -maxf, maxf);
-    phase = clamp(phase, -k * l->max_slew_phase_ns, k * l->max_slew_phase_ns);
-    double slew = clamp(cmd->slew_freq, -k * l->max_slew_locked, k * l->max_slew_locked);
-    cmd->slew_freq = phase == 0 ? 0 : slew;
-  } else {
-    double prev_hold = hold_at(c, now), prev_total = total_at(c, now);
-    double max = k * l->max_step_acquire;
-    cmd->freq = clamp(cmd->freq, prev_hold - max, prev_hold + max);
-    cmd->freq = clamp(cmd->freq, -maxf, maxf);
-    double total = clamp(cmd->freq + cmd->slew_freq, prev_total - max, prev_total + max);
-    total = clamp(total, -maxf, maxf);
-    double slew = total - cmd->freq;
-    cmd->slew_freq = (slew > 0) == (phase > 0) ? slew : 0;
-  }
-  if (cmd->slew_freq == 0 || phase == 0) {
-    cmd->slew_freq = 0;
-    cmd->slew_until = 0;
-  } else
-    cmd->slew_until = now + (int64_t)(phase / cmd->slew_freq);
-  if (cmd->phase_step_ns != 0 && fabs(cmd->phase_step_ns) > l->max_phase_step_ns)
-    cmd->phase_step_ns = copysign(l->max_phase_step_ns, cmd->phase_step_ns);
-  return fabs(want.freq - cmd->freq) > 1e-20 || fabs(want.slew_freq - cmd->slew_freq) > 1e-20 ||
-         want.drift_per_day != cmd->drift_per_day || want.phase_step_ns != cmd->phase_step_ns ||
-         llabs(want.slew_until - cmd->slew_until) > NS_PER_S;
-}
-
 int ctl_step_in(const struct ctl *c, int64_t slot, double *own_ns, double *var_ns2)
 {
   if (c->step_slot != slot || !(c->step_var > 0))
@@ -214,7 +119,7 @@ static void set_state_from_x(struct ctl *c, double x, int tracking, int64_t now,
   if (!c->locked_once) {
     /* Not during acquisition, nor while a step or a slew is still to come: the clock is
      * only passing by. */
-    if (tracking && ax < c->p.lock_ns && fabs(committed_after(c, now)) < c->p.lock_ns / 2) {
+    if (tracking && ax < c->p.lock_ns && fabs(ctl_committed_after(c, now)) < c->p.lock_ns / 2) {
       c->locked_once = 1;
       c->state = CS_LOCKED;
       snprintf(reason, n, "first lock: |x| %.1f ns under %.0f ns", ax, c->p.lock_ns);
@@ -241,10 +146,54 @@ static const char *verdict_text(int v)
   case SERVO_WAIT: return "acquiring: frequency set, waiting for the site to hold it";
   case SERVO_USED: return "measurement used";
   case SERVO_OUTLIER: return "outlier rejected";
-  case SERVO_STEP_DETECTED: return "measurement step detected";
   case SERVO_JUMP: return "acquired: the site holds the frequency, time offset removed";
+  case SERVO_PENDING:
+    return "out of bounds: set aside until the next measurements show what it is";
   default: return "?";
   }
+}
+
+/* The reason and the event of what the servo found, with its evidence. */
+static void describe(struct ctl *c, const struct servo_out *out, int64_t slot,
+                     struct ctl_decision *d)
+{
+  char t[40];
+  tu_format(slot, t, sizeof t, 0);
+  snprintf(d->reason, sizeof d->reason, "%s", verdict_text(out->verdict));
+  switch (out->verdict) {
+  case SERVO_STEP_DETECTED:
+    d->step = 1;
+    d->step_ns = out->step_ns;
+    d->event = "measurement_step";
+    c->step_slot = slot;
+    c->step_own = c->step_ns = out->step_ns;
+    c->step_var = out->step_sigma > 0 ? out->step_sigma * out->step_sigma : 4.0;
+    snprintf(d->reason, sizeof d->reason,
+             "measurement step of %+.1f ns (+-%.1f) by %s: an offset over %d slots, not a "
+             "ramp (GLR %.1f); taken as a receiver delay: corrected, not followed (the clock's "
+             "own phase would look the same: cvd operator can say it was)",
+             out->step_ns, out->step_sigma, t, out->evidence_n, out->evidence_glr);
+    break;
+  case SERVO_FREQ_STEP:
+    d->event = "frequency_step";
+    snprintf(d->reason, sizeof d->reason,
+             "frequency step of the clock of %+.2e (+-%.1e) by %s: a ramp over %d slots (GLR "
+             "%.1f against an offset); followed, re-acquiring", out->freq_step, out->step_sigma,
+             t, out->evidence_n, out->evidence_glr);
+    break;
+  case SERVO_REACQUIRED:
+    d->event = "reacquire";
+    snprintf(d->reason, sizeof d->reason,
+             "the measurements left the model for %d slots by %s, neither an offset nor a ramp: "
+             "re-acquiring the clock from them", out->evidence_n, t);
+    break;
+  default:
+    break;
+  }
+  if (c->reacquiring && !out->reacquire && out->verdict != SERVO_FREQ_STEP)
+    snprintf(d->reason + strlen(d->reason), sizeof d->reason - strlen(d->reason),
+             "; re-acquired: the frequency is known again and the clock back near zero");
+  c->reacquiring = out->reacquire;
 }
 
 int ctl_measure(struct ctl *c, int64_t slot, double x_ns, double sigma_ns,
@@ -253,18 +202,22 @@ int ctl_measure(struct ctl *c, int64_t slot, double x_ns, double sigma_ns,
   if (slot <= c->last_slot)
     return 0;
   memset(d, 0, sizeof *d);
+  const struct steer_limits *l = &c->p.limits;
+  enum ctl_mode mode = ctl_mode(c, c->reacquiring);
   struct servo_meas m = {
       .t = tu_slot_mid(slot),
       .x_ns = x_ns,
       .sigma_ns = sigma_ns,
       .steer_ns = remote->osc.steer_ns,
       .t_apply = now,
-      .steer_apply_ns = steer_at(c, now),
-      .committed_ns = committed_after(c, now),
-      .pending_step_ns = step_pending(c) ? c->last.phase_step_ns : 0,
-      .hold_apply = hold_at(c, now),
-      .max_step = c->locked_once ? c->p.limits.max_step_locked : c->p.limits.max_step_acquire,
-      .can_step = !c->locked_once && !step_pending(c) &&
+      .steer_apply_ns = ctl_steer_at(c, now),
+      .committed_ns = ctl_committed_after(c, now),
+      .pending_step_ns = ctl_step_pending(c) ? c->last.phase_step_ns : 0,
+      .hold_apply = ctl_hold_at(c, now),
+      .max_step = mode == CTL_ACQUIRE ? l->max_step_acquire
+                  : mode == CTL_REACQUIRE ? l->max_step_reacquire : l->max_step_locked,
+      .max_step_locked = l->max_step_locked,
+      .can_step = mode == CTL_ACQUIRE && !ctl_step_pending(c) &&
                   (c->have_report ? c->rep.osc.can_step : remote->osc.can_step),
   };
   struct servo_out out;
@@ -284,57 +237,19 @@ int ctl_measure(struct ctl *c, int64_t slot, double x_ns, double sigma_ns,
   d->x_sigma_ns = out.x_sigma_ns;
   d->y_est = out.y_free;
   d->innovation_ns = out.innovation_ns;
-  snprintf(d->reason, sizeof d->reason, "%s", verdict_text(out.verdict));
-  if (out.verdict == SERVO_STEP_DETECTED) {
-    d->step = 1;
-    d->step_ns = out.step_ns;
-    c->step_slot = slot;
-    c->step_own = c->step_ns = out.step_ns;
-    /* The mean of two innovations of variance S each. */
-    double si = out.innovation_sigma_ns;
-    c->step_var = isfinite(si) ? si * si / 2 : 4.0;
-    snprintf(d->reason, sizeof d->reason,
-             "measurement step of %+.1f ns (a receiver delay): corrected, not followed",
-             out.step_ns);
-  }
-  set_state_from_x(c, out.verdict == SERVO_OUTLIER ? out.x_est_ns : x_ns, out.tracking, now,
-                   d->reason, sizeof d->reason);
+  describe(c, &out, slot, d);
+  int aside = out.verdict == SERVO_OUTLIER || out.verdict == SERVO_PENDING;
+  set_state_from_x(c, aside ? out.x_est_ns : x_ns, out.tracking, now, d->reason,
+                   sizeof d->reason);
   if ((before == CS_HOLDOVER || (before == CS_ALARM && missing > 0)) && c->state != before)
     snprintf(d->reason + strlen(d->reason), sizeof d->reason - strlen(d->reason),
              "; data resumed after %lld missing slots", (long long)missing);
-
-  if (out.has_control) {
-    struct steer_cmd *cmd = &d->cmd;
-    memset(cmd, 0, sizeof *cmd);
-    cmd->id = c->next_id++;
-    cmd->issued = now;
-    cmd->t_ref = now;
-    cmd->freq = out.freq;
-    cmd->drift_per_day = out.drift_per_day;
-    cmd->slew_freq = out.slew_freq;
-    cmd->slew_until = out.slew_s > 0 ? now + (int64_t)(out.slew_s * 1e9) : 0;
-    if (out.slew_s <= 0 && c->have_last && c->last.slew_until > now) {
-      /* A slew under way goes on as it was commanded. */
-      cmd->slew_freq = c->last.slew_freq;
-      cmd->slew_until = c->last.slew_until;
-    }
-    if (out.phase_step_ns != 0 && m.can_step) {
-      cmd->phase_step_id = c->next_step_id++;
-      cmd->phase_step_ns = out.phase_step_ns;
-    } else if (step_pending(c)) {
-      cmd->phase_step_id = c->last.phase_step_id;
-      cmd->phase_step_ns = c->last.phase_step_ns;
-    }
-    if (bound(c, cmd, now))
+  if (out.has_control &&
+      ctl_make_command(c, &out, m.can_step, ctl_mode(c, out.reacquire), now, &d->cmd, d)) {
+    if (out.verdict == SERVO_JUMP && d->cmd.phase_step_ns != 0)
       snprintf(d->reason + strlen(d->reason), sizeof d->reason - strlen(d->reason),
-               "; command bounded by the %s limits", c->locked_once ? "locked" : "acquisition");
-    if (out.verdict == SERVO_JUMP && cmd->phase_step_ns != 0)
-      snprintf(d->reason + strlen(d->reason), sizeof d->reason - strlen(d->reason),
-               "; phase step %+.1f ns", cmd->phase_step_ns);
-    cmd->valid_until = now + c->p.validity;
-    cmd->locked = c->locked_once;
-    snprintf(cmd->state, sizeof cmd->state, "%s", cs_name(c->state));
-    c->last = *cmd;
+               "; phase step %+.1f ns", d->cmd.phase_step_ns);
+    c->last = d->cmd;
     c->have_last = 1;
     d->has_cmd = 1;
   }
@@ -346,7 +261,7 @@ void ctl_predict(const struct ctl *c, int64_t t, double *x_ns, double *sigma_ns)
 {
   double xf, s;
   servo_predict(c->servo, t, &xf, &s);
-  *x_ns = xf + steer_at(c, t);
+  *x_ns = xf + ctl_steer_at(c, t);
   *sigma_ns = s;
 }
 
@@ -396,6 +311,7 @@ json_t *ctl_save(const struct ctl *c)
                         "next_step_id", (json_int_t)c->next_step_id, "servo",
                         servo_save(c->servo), "pred_x_ns", jx_real(c->pred_x_ns));
   json_object_set_new(j, "pred_sigma_ns", jx_real(c->pred_sigma_ns));
+  json_object_set_new(j, "reacquiring", json_boolean(c->reacquiring));
   if (c->have_last)
     json_object_set_new(j, "last", cmd_to_json(&c->last));
   if (c->have_held)
@@ -415,6 +331,7 @@ int ctl_load(struct ctl *c, const json_t *j, char *err, size_t errlen)
     if (strcmp(state, cs_name((enum clock_state)s)) == 0)
       c->state = (enum clock_state)s;
   if (jx_bool(j, "locked_once", JX_REQUIRED, &c->locked_once, err, errlen) < 0 ||
+      jx_bool(j, "reacquiring", JX_OPTIONAL, &c->reacquiring, err, errlen) < 0 ||
       jx_string(j, "alarm_reason", JX_OPTIONAL, c->alarm_reason, sizeof c->alarm_reason, err,
                 errlen) < 0 ||
       jx_int(j, "last_slot", JX_REQUIRED, INT64_MIN, INT64_MAX, &v, err, errlen) < 0)

@@ -42,6 +42,8 @@ struct ctl_decision {
   char reason[256];
   int step;                /* a step in the measurement was detected (and corrected) */
   double step_ns;
+  const char *event;       /* the kind of event the decision is, for the events: NULL,
+                              "measurement_step", "frequency_step" or "reacquire" */
 };
 
 struct ctl {
@@ -50,6 +52,7 @@ struct ctl {
   struct ctl_params p;
   enum clock_state state;
   int locked_once;
+  int reacquiring;         /* the servo re-acquires the clock (after a frequency step) */
   char alarm_reason[256];
   int64_t last_slot;       /* newest common-view slot taken */
   double last_x_ns, last_sigma_ns;

@@ -17,11 +17,12 @@
  *
  * Acquisition: the first measurements give the frequency; it is set first and, once the
  * site holds it, the time offset is removed by a phase step (or a bounded slew).  While
- * tracking, an innovation beyond 5 sigma is an outlier and not used; two in a row of the
- * same size are a step in the measurement (a receiver delay), estimated and corrected,
- * never followed; three inconsistent ones in a row open the filter to a change of the
- * clock. */
+ * tracking (kalman_track.c), measurements out of bounds are set aside until their shape
+ * tells an outlier, a step of the measurement (corrected, never followed), a frequency
+ * step of the clock (followed, re-acquiring) or a model that lost the clock (re-acquired
+ * from the measurements) apart (steer/anomaly.h). */
 #include "config.h"
+#include "steer/kalman.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -30,36 +31,8 @@
 
 #include "core/jsonx.h"
 #include "core/timeutil.h"
-#include "steer/kf.h"
-#include "steer/servo_private.h"
 
-
-#define KM_OU 5              /* flicker components */
-#define KM_B (3 + KM_OU)     /* index of the measurement bias */
-#define KM_N (4 + KM_OU)     /* state: x, y, d, u_1..u_5, b */
-#define KM_OUTLIER 5.0   /* sigmas */
-#define KM_CACHE 4
-#define KM_R_WEIGHT (1.0 / 288) /* two days of slots for the learnt measurement noise */
-
-struct km_trans {
-  double dt;
-  kf_mat F, Q;
-};
-
-struct kalman_servo {
-  struct servo base;
-  struct kf_model model;
-  struct kf f;
-  int64_t t;             /* time of the estimate */
-  int stage;             /* 0 measuring, 1 frequency set, 2 tracking */
-  int count;
-  double f0;             /* the frequency proposed in stage 1, fractional */
-  double r2;             /* learnt measurement noise, ns^2 */
-  int n_out;             /* consecutive outliers */
-  double prev_nu;        /* the last one's innovation */
-  struct km_trans cache[KM_CACHE];
-  int cache_next;
-};
+const double km_H[KF_MAX] = {[0] = 1, [KM_B] = 1};
 
 static const struct km_trans *trans(struct kalman_servo *s, double dt)
 {
@@ -105,6 +78,7 @@ static struct servo *km_create(const struct servo_params *p)
     s->base.p.acquire_slots = 3;
   build_model(s);
   s->f.n = KM_N;
+  s->ep.pre.n = KM_N;
   s->r2 = p->meas_noise_ns * p->meas_noise_ns;
   for (int i = 0; i < KM_CACHE; i++)
     s->cache[i].dt = -1;
@@ -126,7 +100,7 @@ static double freq_of(const double *x)
  * decaying flicker components. */
 #define KM_MAX_STEP 600.0
 
-static void propagate(struct kalman_servo *s, struct kf *f, double dt, int mean_only)
+void km_propagate(struct kalman_servo *s, struct kf *f, double dt, int mean_only)
 {
   while (dt > 0) {
     double h = dt > KM_MAX_STEP ? KM_MAX_STEP : dt;
@@ -144,28 +118,26 @@ static void mean_at(struct kalman_servo *s, int64_t t, double *x)
 {
   struct kf tmp = s->f;
   if (t > s->t)
-    propagate(s, &tmp, (double)(t - s->t) / 1e9, 1);
+    km_propagate(s, &tmp, (double)(t - s->t) / 1e9, 1);
   memcpy(x, tmp.x, sizeof(double) * KM_N);
 }
 
-static void start(struct kalman_servo *s, const struct servo_meas *m, double z)
+void km_start(struct kalman_servo *s, struct kf *f, double z, double r)
 {
-  memset(&s->f, 0, sizeof s->f);
-  s->f.n = KM_N;
-  s->f.x[0] = z;
-  double r = s->r2 + m->sigma_ns * m->sigma_ns;
-  s->f.P[0][0] = r;
-  s->f.P[1][1] = 100.0;                          /* 1e-8: a cold rubidium */
+  memset(f, 0, sizeof *f);
+  f->n = KM_N;
+  f->x[0] = z;
+  f->P[0][0] = r;
+  f->P[1][1] = 100.0;                            /* 1e-8: a cold rubidium */
   double d0 = 1e-10 * 1e9 / 86400.0;             /* 1e-10 per day, in ns/s^2 */
-  s->f.P[2][2] = d0 * d0;
+  f->P[2][2] = d0 * d0;
   for (int i = 0; i < KM_OU; i++)
-    s->f.P[3 + i][3 + i] = s->model.Qc[3 + i][3 + i] * pow(10.0, 2.5 + i) / 2;
-  s->t = m->t;
+    f->P[3 + i][3 + i] = s->model.Qc[3 + i][3 + i] * pow(10.0, 2.5 + i) / 2;
 }
 
 /* Variance of the clock's lasting frequency: y and the flicker components that last a
  * day or more (the faster ones come and go whatever the steering does), (ns/s)^2. */
-static double slow_freq_var(const struct kalman_servo *s)
+double km_slow_freq_var(const struct kalman_servo *s)
 {
   static const int idx[] = {1, 6, 7};
   double v = 0;
@@ -178,9 +150,6 @@ static double slow_freq_var(const struct kalman_servo *s)
 /* The drift is commanded once it is known to better than KM_DRIFT_SIGMA per day; before,
  * a drift the filter only guesses at would be kept through holdover. */
 #define KM_DRIFT_SIGMA 2e-13
-/* The clock is acquired when its lasting frequency is known to KM_FREQ_SIGMA, so that
- * the frequency steering need not move by more than a locked clock's limit. */
-#define KM_FREQ_SIGMA 5e-13
 
 static double drift_to_command(const struct kalman_servo *s, const double *x)
 {
@@ -190,7 +159,7 @@ static double drift_to_command(const struct kalman_servo *s, const double *x)
 
 /* Time steering: the slew that brings the steered clock to zero at the next slot
  * midpoint at least a minute ahead, and the frequency steering that holds it there. */
-static void control(struct kalman_servo *s, const struct servo_meas *m, struct servo_out *out)
+void km_control(struct kalman_servo *s, const struct servo_meas *m, struct servo_out *out)
 {
   int64_t target = tu_slot_start(m->t_apply) + SLOT_NS / 2;
   if (target < m->t_apply + 60 * NS_PER_S)
@@ -209,23 +178,20 @@ static void control(struct kalman_servo *s, const struct servo_meas *m, struct s
   out->slew_s = D;
 }
 
-/* Moves the bias by delta and gives it the variance var, uncorrelated with the clock. */
-static void open_bias(struct kalman_servo *s, double delta, double var)
+void km_open_bias(struct kf *f, double delta, double var)
 {
-  s->f.x[KM_B] += delta;
+  f->x[KM_B] += delta;
   for (int i = 0; i < KM_N; i++)
-    s->f.P[i][KM_B] = s->f.P[KM_B][i] = 0;
-  s->f.P[KM_B][KM_B] = var;
+    f->P[i][KM_B] = f->P[KM_B][i] = 0;
+  f->P[KM_B][KM_B] = var;
 }
 
-static void estimates(struct kalman_servo *s, const struct servo_meas *m, struct servo_out *out)
+void km_estimates(struct kalman_servo *s, const struct servo_meas *m, struct servo_out *out)
 {
   out->x_est_ns = s->f.x[0] + m->steer_ns;
   out->x_sigma_ns = sqrt(s->f.P[0][0]);
   out->y_free = freq_of(s->f.x) * 1e-9;
 }
-
-static const double H[KF_MAX] = {[0] = 1, [KM_B] = 1};
 
 
 static int km_sample(struct servo *sv, const struct servo_meas *m, struct servo_out *out)
@@ -238,26 +204,27 @@ static int km_sample(struct servo *sv, const struct servo_meas *m, struct servo_
   double r = s->r2 + (isfinite(m->sigma_ns) ? m->sigma_ns * m->sigma_ns : 0);
 
   if (s->count == 0) {
-    start(s, m, z);
+    km_start(s, &s->f, z, r);
+    s->t = m->t;
     s->count = 1;
     out->verdict = SERVO_FIRST;
-    estimates(s, m, out);
+    km_estimates(s, m, out);
     return 0;
   }
   if (m->t <= s->t)
     return 0;
-  propagate(s, &s->f, (double)(m->t - s->t) / 1e9, 0);
+  km_propagate(s, &s->f, (double)(m->t - s->t) / 1e9, 0);
   s->t = m->t;
   double nu, S;
-  kf_innovation(&s->f, H, z, r, &nu, &S);
+  kf_innovation(&s->f, km_H, z, r, &nu, &S);
   out->innovation_ns = nu;
   out->innovation_sigma_ns = sqrt(S);
 
   if (s->stage < 2) {
     /* Acquisition: large innovations are the clock's own offset. */
-    kf_update(&s->f, H, z, r);
+    kf_update(&s->f, km_H, z, r);
     s->count++;
-    estimates(s, m, out);
+    km_estimates(s, m, out);
     if (s->count < p->acquire_slots) {
       out->verdict = SERVO_FIRST;
       return 0;
@@ -273,7 +240,7 @@ static int km_sample(struct servo *sv, const struct servo_meas *m, struct servo_
       return 0;
     }
     /* The site holds the frequency: remove the time offset now. */
-    control(s, m, out);
+    km_control(s, m, out);
     double x_now[KM_N];
     mean_at(s, m->t_apply, x_now);
     double x_apply = x_now[0] + m->steer_apply_ns + m->pending_step_ns;
@@ -293,42 +260,7 @@ static int km_sample(struct servo *sv, const struct servo_meas *m, struct servo_
     return 0;
   }
 
-  out->tracking = sqrt(slow_freq_var(s)) * 1e-9 < KM_FREQ_SIGMA;
-  double lim = KM_OUTLIER * sqrt(S);
-  if (fabs(nu) > lim) {
-    if (s->n_out >= 1 && fabs(nu - s->prev_nu) < 4 * sqrt(2 * S)) {
-      /* The same offset twice: a step in the measurement, not in the clock.  The bias
-       * opens to it, and this and later measurements refine it. */
-      double step = 0.5 * (nu + s->prev_nu);
-      open_bias(s, step, S);
-      kf_update(&s->f, H, z, r);
-      out->verdict = SERVO_STEP_DETECTED;
-      out->step_ns = step;
-      s->n_out = 0;
-    } else if (s->n_out >= 2) {
-      /* Offsets that keep changing: the clock itself changed (a frequency step).  Open
-       * the filter to it and take the measurement. */
-      s->f.P[1][1] += 1e-4; /* (1e-13)^2 in (ns/s)^2 */
-      kf_update(&s->f, H, z, r);
-      out->verdict = SERVO_USED;
-      s->n_out = 0;
-    } else {
-      out->verdict = SERVO_OUTLIER;
-      s->prev_nu = nu;
-      s->n_out++;
-    }
-  } else {
-    s->n_out = 0;
-    kf_update(&s->f, H, z, r);
-    out->verdict = SERVO_USED;
-    /* Learn the measurement noise from the innovations: E[nu^2] = h P h' + R. */
-    double rr = nu * nu - (S - r);
-    s->r2 += KM_R_WEIGHT * (rr - s->r2);
-    double lo = 0.05 * 0.05, hi = 1e4;
-    s->r2 = s->r2 < lo ? lo : s->r2 > hi ? hi : s->r2;
-  }
-  estimates(s, m, out);
-  control(s, m, out);
+  km_track(s, m, z, r, out);
   return 0;
 }
 
@@ -337,7 +269,7 @@ static void km_predict(const struct servo *sv, int64_t t, double *x_free_ns, dou
   struct kalman_servo *s = (struct kalman_servo *)sv;
   struct kf tmp = s->f;
   if (t > s->t)
-    propagate(s, &tmp, (double)(t - s->t) / 1e9, 0);
+    km_propagate(s, &tmp, (double)(t - s->t) / 1e9, 0);
   *x_free_ns = tmp.x[0];
   *sigma_ns = sqrt(tmp.P[0][0]);
 }
@@ -345,21 +277,21 @@ static void km_predict(const struct servo *sv, int64_t t, double *x_free_ns, dou
 
 static void km_shift_bias(struct servo *sv, double delta_ns, double var_ns2)
 {
-  open_bias((struct kalman_servo *)sv, delta_ns, var_ns2);
+  km_open_bias(&((struct kalman_servo *)sv)->f, delta_ns, var_ns2);
 }
 
 static json_t *km_save(const struct servo *sv)
 {
   const struct kalman_servo *s = (const struct kalman_servo *)sv;
-  json_t *x = json_array(), *P = json_array();
-  for (int i = 0; i < KM_N; i++) {
-    json_array_append_new(x, json_real(s->f.x[i]));
-    for (int j = 0; j <= i; j++)
-      json_array_append_new(P, json_real(s->f.P[i][j]));
-  }
-  return json_pack("{s:s,s:i,s:i,s:I,s:f,s:f,s:i,s:f,s:o,s:o}", "servo", "kalman", "stage",
-                   s->stage, "count", s->count, "t", (json_int_t)s->t, "f0", s->f0, "r2", s->r2,
-                   "n_out", s->n_out, "prev_nu", s->prev_nu, "x", x, "P", P);
+  json_t *f = km_kf_save(&s->f);
+  json_t *j = json_pack("{s:s,s:i,s:i,s:I,s:f,s:f,s:b,s:O,s:O}", "servo", "kalman", "stage",
+                        s->stage, "count", s->count, "t", (json_int_t)s->t, "f0", s->f0, "r2",
+                        s->r2, "reacquire", s->reacquire, "x", json_object_get(f, "x"), "P",
+                        json_object_get(f, "P"));
+  json_decref(f);
+  if (s->ep.active)
+    json_object_set_new(j, "episode", km_episode_save(&s->ep));
+  return j;
 }
 
 static int km_load(struct servo *sv, const json_t *j, char *err, size_t errlen)
@@ -377,24 +309,14 @@ static int km_load(struct servo *sv, const json_t *j, char *err, size_t errlen)
   s->t = v;
   if (jx_double(j, "f0", JX_REQUIRED, -1, 1, &s->f0, err, errlen) < 0 ||
       jx_double(j, "r2", JX_REQUIRED, 0, 1e12, &s->r2, err, errlen) < 0 ||
-      jx_int(j, "n_out", JX_REQUIRED, 0, 1000, &v, err, errlen) < 0)
+      jx_bool(j, "reacquire", JX_OPTIONAL, &s->reacquire, err, errlen) < 0)
     return -1;
-  s->n_out = (int)v;
-  if (jx_double(j, "prev_nu", JX_REQUIRED, -1e12, 1e12, &s->prev_nu, err, errlen) < 0)
+  if (km_kf_load(&s->f, json_object_get(j, "x"), json_object_get(j, "P"), err, errlen) < 0)
     return -1;
-  const json_t *x = json_object_get(j, "x"), *P = json_object_get(j, "P");
-  if (!json_is_array(x) || json_array_size(x) != KM_N || !json_is_array(P) ||
-      json_array_size(P) != KM_N * (KM_N + 1) / 2) {
-    snprintf(err, errlen, "state or covariance of the wrong size");
-    return -1;
-  }
-  int k = 0;
-  for (int i = 0; i < KM_N; i++) {
-    s->f.x[i] = json_number_value(json_array_get(x, (size_t)i));
-    for (int q = 0; q <= i; q++, k++)
-      s->f.P[i][q] = s->f.P[q][i] = json_number_value(json_array_get(P, (size_t)k));
-  }
-  return 0;
+  const json_t *ep = json_object_get(j, "episode");
+  memset(&s->ep, 0, sizeof s->ep);
+  s->ep.pre.n = KM_N;
+  return ep ? km_episode_load(&s->ep, ep, err, errlen) : 0;
 }
 
 const struct servo_ops servo_kalman_ops = {

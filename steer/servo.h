@@ -46,11 +46,21 @@ struct servo_meas {
   double pending_step_ns;  /* the step alone (a servo that replaces the slew each time) */
   double hold_apply;       /* the frequency steering (without slew) it holds then */
   double max_step;         /* the largest change of it the controller will let through */
+  double max_step_locked;  /* and the locked clock's limit, to which re-acquisition returns */
   int can_step;            /* phase steps allowed now (before the first lock) */
 };
 
-enum servo_verdict { SERVO_FIRST = 0, SERVO_WAIT, SERVO_USED, SERVO_OUTLIER,
-                     SERVO_STEP_DETECTED, SERVO_JUMP };
+enum servo_verdict {
+  SERVO_FIRST = 0,          /* acquisition: measuring the frequency */
+  SERVO_WAIT,               /* acquisition: waiting for the site to hold it */
+  SERVO_USED,               /* the measurement was taken */
+  SERVO_OUTLIER,            /* set aside: an outlier */
+  SERVO_STEP_DETECTED,      /* the measurement stepped (a receiver delay): step_ns */
+  SERVO_JUMP,               /* acquired: time offset removed */
+  SERVO_PENDING,            /* out of bounds, set aside until the next ones show what it is */
+  SERVO_FREQ_STEP,          /* the clock's frequency stepped: freq_step, followed */
+  SERVO_REACQUIRED,         /* the model had lost the clock: taken up again from the data */
+};
 
 struct servo_out {
   int verdict;
@@ -69,6 +79,12 @@ struct servo_out {
   double slew_s;
   double phase_step_ns;    /* time steering by a step; 0 for none */
   double step_ns;          /* SERVO_STEP_DETECTED: the measurement step found, ns */
+  double freq_step;        /* SERVO_FREQ_STEP: the clock's frequency step, fractional */
+  double step_sigma;       /* 1-sigma of step_ns (ns) or of freq_step (fractional) */
+  int evidence_n;          /* the decision's evidence: measurements weighed, */
+  double evidence_glr;     /* and the fall of chi-square from an offset to a ramp */
+  int reacquire;           /* re-acquiring a clock after a frequency step or a lost model:
+                              its commands need the re-acquisition limits */
 };
 
 /* A servo is reached only through the functions below (linuxptp's wrappers); the

@@ -10,6 +10,8 @@
 #include "sim/site.h"
 #include "tic/tic.h"
 
+#define SIM_TIC_BUFFER (60 * NS_PER_S) /* about what a counter's serial line buffers */
+
 struct tic_sim {
   int64_t next; /* next second to read */
 };
@@ -40,6 +42,12 @@ static int sim_read(struct tic *t, struct tic_reading *r, int64_t deadline, char
   (void)err;
   (void)errlen;
   struct tic_sim *s = t->priv;
+  /* A daemon that was stopped (or starved) for longer than an instrument buffers its
+   * readings finds only the last of them: the seconds before are lost, as they would be
+   * from a counter's serial line. */
+  int64_t oldest = (clk_now() - SIM_TIC_BUFFER) / NS_PER_S * NS_PER_S;
+  if (s->next < oldest)
+    s->next = oldest;
   if (s->next > deadline) {
     clk_sleep_until(deadline, NULL);
     return 0;

@@ -29,6 +29,7 @@
 #include "db/db.h"
 #include "db/spool.h"
 #include "sim/netconf.h"
+#include "sim/netcut.h"
 #include "sim/scenario.h"
 #include "upload/http.h"
 
@@ -108,8 +109,10 @@ static pid_t spawn(const char *log, char *const argv[])
 static void stop_all(struct proc *p, int n)
 {
   for (int i = 0; i < n; i++)
-    if (p[i].pid > 0)
+    if (p[i].pid > 0) {
       kill(p[i].pid, SIGTERM);
+      kill(p[i].pid, SIGCONT); /* a frozen one too */
+    }
   for (int tries = 0; tries < 100; tries++) {
     int left = 0;
     for (int i = 0; i < n; i++) {
@@ -214,6 +217,123 @@ static json_t *final_report(int port, const char *dir, const struct scenario *sc
   }
   json_decref(g);
   return json_pack("{s:f,s:o,s:s}", "sim_days", days, "remotes", remotes, "data_dir", dir);
+}
+
+/* The network as it runs: its processes (0 the server, 1 + k site k), the relay that
+ * cuts links in outages, the sites frozen now. */
+struct demo {
+  struct scenario sc;
+  char dir[1024];
+  int port, nsites;
+  struct proc procs[DEMO_MAX_PROCS];
+  int np;
+  struct netcut *net;
+  int frozen[DEMO_MAX_PROCS], cut[DEMO_MAX_PROCS];
+};
+
+/* Starts the server (k -1) or site k, again if it ran before; the child takes part in a
+ * lockstep clock from its first instant. */
+static void demo_spawn(struct demo *d, int k)
+{
+  struct proc *p = &d->procs[k + 1];
+  char conf[1200], name[32];
+  if (k < 0)
+    snprintf(name, sizeof name, "server");
+  else
+    scenario_site_name(k, name, sizeof name);
+  memcpy(p->name, name, sizeof p->name);
+  snprintf(conf, sizeof conf, "%s/%.31s.conf", d->dir, name);
+  snprintf(p->log, sizeof p->log, "%.1000s/%.31s.log", d->dir, name);
+  char *args[] = {(char *)"cvd", k < 0 ? (char *)"server" : (char *)"site", (char *)"-c", conf, NULL};
+  p->pid = spawn(p->log, args);
+  if (p->pid > 0)
+    clk_reserve_pid(p->pid);
+  if (k + 2 > d->np)
+    d->np = k + 2;
+}
+
+/* Outages cut the sites' network: each site sends through a link of its own in a relay,
+ * which the outages cut (sim/netcut.h); its file is written again with that port. */
+static int demo_cut_network(struct demo *d, struct netconf *nc, char *err, size_t errlen)
+{
+  d->net = netcut_start(NULL, d->nsites, d->port, err, errlen);
+  if (!d->net)
+    return -1;
+  for (int k = 0; k < d->nsites; k++) {
+    nc->site_port[k] = netcut_port(d->net, k);
+    if (netconf_write_site(nc, k, err, errlen) != 0)
+      return -1;
+  }
+  return 0;
+}
+
+/* The scenario's host faults and outages, done to the real processes: SIGSTOP and SIGCONT
+ * for a freeze, SIGKILL and a new process for a restart, a cut link for an outage. */
+static void demo_faults(struct demo *d, int64_t last, int64_t now)
+{
+  if (scenario_restart_in(&d->sc, SIM_SERVER, last, now)) {
+    fprintf(stderr, "cvd demo: the server is killed and started again\n");
+    kill(d->procs[0].pid, SIGKILL);
+    waitpid(d->procs[0].pid, NULL, 0);
+    demo_spawn(d, -1);
+  }
+  for (int k = 0; k < d->nsites; k++) {
+    struct proc *p = &d->procs[k + 1];
+    if (scenario_restart_in(&d->sc, k, last, now)) {
+      fprintf(stderr, "cvd demo: %s is killed and started again\n", p->name);
+      kill(p->pid, SIGKILL);
+      waitpid(p->pid, NULL, 0);
+      demo_spawn(d, k);
+      d->frozen[k] = 0;
+    }
+    int frozen = scenario_frozen(&d->sc, k, now);
+    if (frozen != d->frozen[k]) {
+      fprintf(stderr, "cvd demo: %s %s\n", p->name, frozen ? "stopped (SIGSTOP)" : "goes on (SIGCONT)");
+      kill(p->pid, frozen ? SIGSTOP : SIGCONT);
+      d->frozen[k] = frozen;
+    }
+    int cut = scenario_link_cut(&d->sc, k, now);
+    if (d->net && cut != d->cut[k]) {
+      fprintf(stderr, "cvd demo: %s's network %s\n", p->name, cut ? "cut" : "back");
+      netcut_set(d->net, k, cut);
+      d->cut[k] = cut;
+    }
+  }
+}
+
+/* Until end or a signal: a progress line each simulated hour, the faults when due.
+ * Returns the exit status. */
+static int demo_run(struct demo *d, int64_t end)
+{
+  int64_t hour = 3600 * NS_PER_S, next = d->sc.start + hour, last = d->sc.start - 1;
+  while (!cvd_stop) {
+    int64_t ev = scenario_next_event(&d->sc, last);
+    int64_t until = next < end ? next : end;
+    if (ev < until)
+      until = ev;
+    clk_sleep_until(until, &cvd_stop);
+    const struct proc *dead = find_dead(d->procs, d->np);
+    if (dead) {
+      fprintf(stderr, "cvd demo: %s stopped unexpectedly; see %s\n", dead->name, dead->log);
+      return EXIT_RUNTIME;
+    }
+    if (cvd_stop)
+      break;
+    int64_t now = clk_now();
+    demo_faults(d, last, now);
+    last = now;
+    if (now >= next) {
+      char t[40];
+      tu_format(next, t, sizeof t, 0);
+      t[16] = 'Z';
+      t[17] = '\0';
+      progress(d->port, t);
+      next += hour;
+    }
+    if (now >= end)
+      break;
+  }
+  return 0;
 }
 
 /* The clock every process shares: simulated from the scenario's start at speed times real
@@ -363,59 +483,29 @@ int cvd_demo_main(int argc, char **argv)
     fprintf(stderr, "cvd demo: %s\n", err);
     return EXIT_RUNTIME;
   }
-  struct proc procs[DEMO_MAX_PROCS];
-  int np = 0;
-  for (int k = -1; k < nsites; k++) {
-    struct proc *p = &procs[np++];
-    char conf[1200], name[32];
-    if (k < 0)
-      snprintf(name, sizeof name, "server");
-    else
-      scenario_site_name(k, name, sizeof name);
-    memcpy(p->name, name, sizeof p->name);
-    snprintf(conf, sizeof conf, "%s/%.31s.conf", dir, name);
-    snprintf(p->log, sizeof p->log, "%.1000s/%.31s.log", dir, name);
-    char *args[] = {(char *)"cvd", k < 0 ? (char *)"server" : (char *)"site", (char *)"-c", conf, NULL};
-    p->pid = spawn(p->log, args);
-    if (p->pid > 0)
-      clk_reserve_pid(p->pid); /* on a lockstep clock, it takes part from its first instant */
+  static struct demo d;
+  d.sc = sc;
+  d.nsites = nsites;
+  d.port = (int)port;
+  snprintf(d.dir, sizeof d.dir, "%s", dir);
+  if (d.sc.n_outages > 0 && demo_cut_network(&d, &nc, err, sizeof err) != 0) {
+    fprintf(stderr, "cvd demo: %s\n", err);
+    return EXIT_RUNTIME;
   }
+  for (int k = -1; k < nsites; k++)
+    demo_spawn(&d, k);
   fprintf(stderr,
           "cvd demo: server, ref and %d remotes running in %s (logs there); %s on "
           "http://127.0.0.1:%lld/; %s%s\n",
           sc.remotes, dir, no_web ? "API" : "grid", port, clockargs,
           days > 0 ? "" : "; Ctrl-C stops");
-
-  int rc = 0;
-  int64_t hour = 3600 * NS_PER_S, end = days > 0 ? sc.start + (int64_t)(days * NS_PER_DAY) : INT64_MAX;
-  int64_t next = sc.start + hour;
-  while (!cvd_stop) {
-    int64_t until = next < end ? next : end;
-    clk_sleep_until(until, &cvd_stop);
-    const struct proc *dead = find_dead(procs, np);
-    if (dead) {
-      fprintf(stderr, "cvd demo: %s stopped unexpectedly; see %s\n", dead->name, dead->log);
-      rc = EXIT_RUNTIME;
-      break;
-    }
-    if (cvd_stop)
-      break;
-    int64_t now = clk_now();
-    if (now >= next) {
-      char t[40];
-      tu_format(next, t, sizeof t, 0);
-      t[16] = 'Z';
-      t[17] = '\0';
-      progress((int)port, t);
-      next += hour;
-    }
-    if (now >= end)
-      break;
-  }
+  int64_t end = days > 0 ? sc.start + (int64_t)(days * NS_PER_DAY) : INT64_MAX;
+  int rc = demo_run(&d, end);
   int64_t now = clk_now();
   double sim_days = (double)(now - sc.start) / (double)NS_PER_DAY;
   json_t *report = json_out && rc == 0 ? final_report((int)port, dir, &sc, sim_days, now) : NULL;
-  stop_all(procs, np);
+  stop_all(d.procs, d.np);
+  netcut_stop(d.net);
   fprintf(stderr, "cvd demo: stopped after %.2f simulated days; data in %s\n", sim_days, dir);
   if (report) {
     char *text = jx_dump(report);

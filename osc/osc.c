@@ -168,11 +168,14 @@ void osc_tick(struct osc *o, int64_t now)
   int hold = o->h.has_cmd && now > o->h.cmd.valid_until;
   if (hold != o->holdover) {
     char t[40];
-    if (hold)
-      LOGW("osc", "holdover from %s: command %lld expired; keeping %.4e with drift %.3e/day",
+    if (hold) {
+      char v[40];
+      LOGW("osc", "holdover from %s: command %lld expired (at %s); keeping %.4e with drift "
+                  "%.3e/day",
            tu_format(now, t, sizeof t, 0), (long long)o->h.cmd.id,
-           cmd_hold_freq_at(&o->h.cmd, now), o->h.cmd.drift_per_day);
-    else
+           tu_format(o->h.cmd.valid_until, v, sizeof v, 0), cmd_hold_freq_at(&o->h.cmd, now),
+           o->h.cmd.drift_per_day);
+    } else
       LOGI("osc", "holdover ended at %s with command %lld", tu_format(now, t, sizeof t, 0),
            (long long)o->h.cmd.id);
     o->holdover = hold;

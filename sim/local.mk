@@ -2,6 +2,7 @@ noinst_LIBRARIES += sim/libsim.a
 sim_libsim_a_SOURCES = \
 	sim/gpserr.c sim/gpserr.h \
 	sim/netconf.c sim/netconf.h \
+	sim/netcut.c sim/netcut.h \
 	sim/noise.c sim/noise.h \
 	sim/powerlaw.c sim/powerlaw.h \
 	sim/rb.c sim/rb.h \

@@ -79,14 +79,16 @@ int netconf_write_server(const struct netconf *n, char *err, size_t errlen)
 
 int netconf_write_site(const struct netconf *n, int k, char *err, size_t errlen)
 {
-  char text[4096], name[16], file[32];
+  char text[8192], name[16], file[32];
   scenario_site_name(k, name, sizeof name);
+  /* The simulated oscillator keeps its setting across restarts of its daemon there. */
+  snprintf(file, sizeof file, "%s.hw", name);
   snprintf(text, sizeof text,
            "# a simulated network's site\nname %s\nserver http://127.0.0.1:%d\nsecret %s\n"
-           "spool %s/%s.db\ntic sim\nreceiver sim\noscillator %s\nsimulation %s/scenario.conf\n"
-           "clock %s\n%s",
-           name, n->site_port[k], n->secret[k], n->dir, name, k ? "sim" : "none", n->dir,
-           n->clock, n->site_extra);
+           "spool %s/%s.db\ntic sim\nreceiver sim\noscillator %s%s%s%s\n"
+           "simulation %s/scenario.conf\nclock %s\n%s",
+           name, n->site_port[k], n->secret[k], n->dir, name, k ? "sim state=" : "none",
+           k ? n->dir : "", k ? "/" : "", k ? file : "", n->dir, n->clock, n->site_extra);
   snprintf(file, sizeof file, "%s.conf", name);
   return write_file(n, file, text, err, errlen);
 }

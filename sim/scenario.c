@@ -459,3 +459,46 @@ int scenario_restart_at(const struct scenario *sc, int site, int64_t t)
       return 1;
   return 0;
 }
+
+int scenario_link_cut(const struct scenario *sc, int site, int64_t t)
+{
+  for (int i = 0; i < sc->n_outages; i++) {
+    const struct sim_outage *o = &sc->outages[i];
+    if ((o->site == SIM_ALL || o->site == site) && t >= scenario_time(sc, o->start_h) &&
+        t < scenario_time(sc, o->start_h + o->dur_h))
+      return 1;
+  }
+  return 0;
+}
+
+static void earliest(int64_t *best, int64_t t, int64_t after)
+{
+  if (t > after && t < *best)
+    *best = t;
+}
+
+int64_t scenario_next_event(const struct scenario *sc, int64_t after)
+{
+  int64_t best = INT64_MAX;
+  for (int i = 0; i < sc->n_outages; i++) {
+    earliest(&best, scenario_time(sc, sc->outages[i].start_h), after);
+    earliest(&best, scenario_time(sc, sc->outages[i].start_h + sc->outages[i].dur_h), after);
+  }
+  for (int i = 0; i < sc->n_freezes; i++) {
+    earliest(&best, scenario_time(sc, sc->freezes[i].start_h), after);
+    earliest(&best, scenario_time(sc, sc->freezes[i].start_h + sc->freezes[i].dur_h), after);
+  }
+  for (int i = 0; i < sc->n_restarts; i++)
+    earliest(&best, scenario_time(sc, sc->restarts[i].start_h), after);
+  return best;
+}
+
+int scenario_restart_in(const struct scenario *sc, int site, int64_t after, int64_t upto)
+{
+  for (int i = 0; i < sc->n_restarts; i++) {
+    int64_t t = scenario_time(sc, sc->restarts[i].start_h);
+    if (sc->restarts[i].site == site && t > after && t <= upto)
+      return 1;
+  }
+  return 0;
+}

@@ -85,6 +85,14 @@ int scenario_frozen(const struct scenario *sc, int site, int64_t t);
 /* 1 if site's daemon (SIM_SERVER: the server) is killed and restarted at t, a whole
  * second. */
 int scenario_restart_at(const struct scenario *sc, int site, int64_t t);
+/* 1 if an outage cuts site's network at t (an `all` outage, or one naming it: `ref` cuts
+ * the reference alone) -- cvd demo's view of an outage, where simulate loses the slots. */
+int scenario_link_cut(const struct scenario *sc, int site, int64_t t);
+/* The first time after `after` at which a host fault or an outage begins or ends, or
+ * INT64_MAX. */
+int64_t scenario_next_event(const struct scenario *sc, int64_t after);
+/* 1 if a host restart of site (SIM_SERVER: the server) falls in (after, upto]. */
+int scenario_restart_in(const struct scenario *sc, int site, int64_t after, int64_t upto);
 /* The time of hour h of the scenario, rounded to the second. */
 int64_t scenario_time(const struct scenario *sc, double h);
 

@@ -67,4 +67,9 @@ tests_test_manpages_SOURCES = tests/test_manpages.c
 tests_test_manpages_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_test_manpages_LDADD = $(TEST_LIBS)
 
+check_PROGRAMS += tests/test_limits
+tests_test_limits_SOURCES = tests/test_limits.c
+tests_test_limits_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_test_limits_LDADD = $(TEST_LIBS)
+
 TESTS += $(check_PROGRAMS)

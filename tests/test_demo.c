@@ -1,5 +1,6 @@
 /* cvd demo as a user runs it: three simulated days from microseconds off, the JSON
- * report, and stopping it with Ctrl-C (and even SIGKILL) leaves no process behind. */
+ * report, a scenario's host faults and outages done to its processes, and stopping it with
+ * Ctrl-C (and even SIGKILL) leaves no process behind. */
 #include "config.h"
 
 #include <check.h>
@@ -94,6 +95,54 @@ START_TEST(test_demo_three_days)
 }
 END_TEST
 
+/* The scenario's host faults and outages done to the real processes, and the network
+ * locked again after each. */
+START_TEST(test_demo_faults)
+{
+  char *tmp = th_mkdtemp("demofaults");
+  char dir[1100], port[16], log[1100], scen[1100];
+  snprintf(dir, sizeof dir, "%s/data", tmp);
+  snprintf(log, sizeof log, "%s/demo.log", tmp);
+  snprintf(scen, sizeof scen, "%s/faults.conf", tmp);
+  snprintf(port, sizeof port, "%d", th_free_port());
+  th_write_file(scen, "site_freeze 20 6 r2\nsite_restart 27 r1\nserver_restart 30\n"
+                      "outage 33 3 r3\n");
+  char *argv[] = {(char *)th_cvd_bin(), (char *)"demo", (char *)"--days", (char *)"2",
+                  (char *)"--no-web", (char *)"--json", (char *)"--lockstep", (char *)"--port",
+                  port, (char *)"--dir", dir, (char *)"--scenario", scen, NULL};
+  char *out = NULL;
+  ck_assert_int_eq(th_run(argv, log, &out, 300), 0);
+  char *err = th_read_file(log);
+  const char *said[] = {"r2 stopped (SIGSTOP)", "r2 goes on (SIGCONT)",
+                        "r1 is killed and started again", "the server is killed and started again",
+                        "r3's network cut", "r3's network back"};
+  for (size_t i = 0; i < sizeof said / sizeof *said; i++)
+    ck_assert_msg(strstr(err, said[i]), "the demo did not say '%s': %s", said[i], err);
+  free(err);
+  char *last = strstr(out, "{\"sim_days\"");
+  json_t *j = last ? json_loads(last, JSON_DISABLE_EOF_CHECK, NULL) : NULL;
+  ck_assert_msg(j != NULL, "no JSON: %s", out);
+  const json_t *rs = json_object_get(j, "remotes");
+  for (size_t i = 0; i < json_array_size(rs); i++) {
+    const json_t *r = json_array_get(rs, i);
+    const char *site = json_string_value(json_object_get(r, "site"));
+    ck_assert_msg(strcmp(json_string_value(json_object_get(r, "state")), "LOCKED") == 0,
+                  "%s is %s", site, json_string_value(json_object_get(r, "state")));
+    ck_assert_msg(fabs(json_number_value(json_object_get(r, "true_x_ns"))) < 50, "%s", site);
+  }
+  /* The restarted site's oscillator kept what its hardware held. */
+  char r1log[1200];
+  snprintf(r1log, sizeof r1log, "%s/r1.log", dir);
+  char *text = th_read_file(r1log);
+  ck_assert_ptr_nonnull(strstr(text, "the oscillator kept its setting"));
+  free(text);
+  json_decref(j);
+  free(out);
+  th_rmtree(tmp);
+  free(tmp);
+}
+END_TEST
+
 static void stop_demo_with(int sig)
 {
   char *tmp = th_mkdtemp("demosig");
@@ -148,6 +197,7 @@ int main(void)
   tcase_add_test(tc, test_demo_sigterm);
   tcase_add_test(tc, test_demo_sigkill);
   tcase_add_test(tc, test_demo_three_days);
+  tcase_add_test(tc, test_demo_faults);
   suite_add_tcase(s, tc);
   return th_run_suite(s, CK_VERBOSE);
 }

@@ -29,6 +29,8 @@ int cvd_calibrate_main(int argc, char **argv);
 void cvd_calibrate_help(FILE *out);
 int cvd_simulate_main(int argc, char **argv);
 void cvd_simulate_help(FILE *out);
+int cvd_operator_main(int argc, char **argv);
+void cvd_operator_help(FILE *out);
 int cvd_stability_main(int argc, char **argv);
 void cvd_stability_help(FILE *out);
 

@@ -15,6 +15,8 @@ const struct cvd_cmd cvd_commands[] = {
      cvd_calibrate_help},
     {"simulate", "simulate the whole network in one process, scored against truth",
      cvd_simulate_main, cvd_simulate_help},
+    {"operator", "tell the server what staff know: what a measurement step was",
+     cvd_operator_main, cvd_operator_help},
     {"stability", "frequency stability of phase or frequency data (ADEV, MDEV, TDEV, ...)",
      cvd_stability_main, cvd_stability_help},
     {NULL, NULL, NULL, NULL},

@@ -4,6 +4,7 @@ cvd_cvd_SOURCES = \
 	cvd/cmd.h \
 	cvd/commands.c \
 	cvd/main.c \
+	cvd/operator_main.c \
 	cvd/stability.c \
 	cvd/sig.c cvd/sig.h \
 	cvd/simnet.c cvd/simnet.h \

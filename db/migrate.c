@@ -86,6 +86,15 @@ static const char *const server_migrations[] = {
     "  kind TEXT NOT NULL,"
     "  message TEXT NOT NULL"
     ");",
+    /* 2: staff's requests to the server (cvd operator), done at its next tick. */
+    "CREATE TABLE operator_requests ("
+    "  id INTEGER PRIMARY KEY,"
+    "  t INTEGER NOT NULL,"             /* wall time it was asked */
+    "  site TEXT NOT NULL,"
+    "  kind TEXT NOT NULL,"             /* step_was_clock, step_was_delay */
+    "  done INTEGER,"                   /* service time it was done, NULL while pending */
+    "  result TEXT"
+    ");",
 };
 
 static int schema_version(sqlite3 *db)

@@ -5,7 +5,7 @@ dist_man_MANS += doc/cvd-osc.5
 dist_man_MANS += doc/cvd-receiver.5
 dist_man_MANS += doc/cvd-tic.5
 dist_man_MANS += doc/cvd.1 doc/cvd-demo.1 doc/cvd-simulate.1 doc/cvd-calibrate.1
-dist_man_MANS += doc/cvd-site.8 doc/cvd-server.8
+dist_man_MANS += doc/cvd-site.8 doc/cvd-server.8 doc/cvd-operator.8
 
 # The directive lists of the man pages are made from the configuration tables:
 # `make update-man` writes them in; tests/test_manpages checks that they are current.

@@ -23,5 +23,11 @@ tests_test_gpsfake_SOURCES = tests/test_gpsfake.c
 tests_test_gpsfake_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_test_gpsfake_LDADD = $(TEST_LIBS)
 
-EXTRA_DIST += tests/data/gpsd/ublox-time.log tests/data/gpsd/mkubx.py \
+check_PROGRAMS += tests/test_rx_timeonly
+tests_test_rx_timeonly_SOURCES = tests/test_rx_timeonly.c
+tests_test_rx_timeonly_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_test_rx_timeonly_LDADD = $(TEST_LIBS)
+
+EXTRA_DIST += tests/data/gpsd/ublox-time.log tests/data/gpsd/ublox-timeonly.log \
+	tests/data/gpsd/mkubx.py \
 	tests/data/gpsd/pps-session.json

@@ -22,7 +22,13 @@
  * writes no qErr (libgps then reads 0) when the receiver gave none, so 0 means unknown.
  *
  * gpsd gone or restarted: gps_read() fails, poll() returns -1 and the site reopens later.
- * gpsd up but the receiver silent for `stale` seconds: the state is NODATA. */
+ * gpsd up but the receiver silent for `stale` seconds: the state is NODATA.
+ *
+ * Usability: a position fix (2D, 3D, or gpsd's time-only status with one) gives its mode.
+ * A timing receiver surveyed in that sends no position message (a u-blox with NAV-PVT and
+ * NAV-SOL off: gpsd 3.22 reports TPV mode 0, "no fix") is in time mode all the same when
+ * gpsd gives what timing needs: a TPV with the time, the leap seconds, and at least
+ * RX_TIME_MIN_USED satellites used in the latest SKY -- the fix is then TIME. */
 #include "config.h"
 
 #include <errno.h>
@@ -62,7 +68,13 @@ struct gpsd_rx {
   int64_t newest;           /* latest second in the ring */
   long pps, toff;
   int was_stale;
+  int mode_fix;             /* the fix by gpsd's TPV mode and status alone */
+  int time_valid;           /* the latest TPV carried the time */
 };
+
+/* Satellites used that make a receiver without a position fix a time source: four, as a
+ * timing receiver's own integrity check (T-RAIM) wants. */
+#define RX_TIME_MIN_USED 4
 
 /* HOST, HOST:PORT, [V6ADDR] or [V6ADDR]:PORT (a bare V6ADDR has no port); default
  * localhost:2947. */
@@ -250,6 +262,16 @@ static void ring_put(struct gpsd_rx *g, const struct timedelta_t *pps, long qerr
   g->pps++;
 }
 
+/* The rule above: time mode without a position from gpsd. */
+static enum rx_fix fix_now(const struct gpsd_rx *g, const struct rx_state *s)
+{
+  if (g->mode_fix >= RX_FIX_2D)
+    return (enum rx_fix)g->mode_fix;
+  if (g->time_valid && s->leap_seconds >= 0 && s->sats_used >= RX_TIME_MIN_USED)
+    return RX_FIX_TIME;
+  return (enum rx_fix)g->mode_fix;
+}
+
 /* What one message changed. */
 static void take(struct receiver *rx, struct gpsd_rx *g)
 {
@@ -262,7 +284,8 @@ static void take(struct receiver *rx, struct gpsd_rx *g)
   else if (set & PPS_SET)
     ring_put(g, &g->d.pps, g->d.qErr);
   if (set & (MODE_SET | STATUS_SET)) {
-    s->fix = fix_of(&g->d.fix);
+    g->mode_fix = (int)fix_of(&g->d.fix);
+    g->time_valid = (set & TIME_SET) && g->d.fix.time.tv_sec > 0;
     s->updated = g->now;
     if (g->d.leap_seconds > 0) /* libgps reads 0 when a TPV has no leapseconds */
       s->leap_seconds = g->d.leap_seconds;
@@ -271,6 +294,8 @@ static void take(struct receiver *rx, struct gpsd_rx *g)
     take_sky(s, &g->d);
     s->updated = g->now;
   }
+  if (set & (MODE_SET | STATUS_SET | SATELLITE_SET))
+    s->fix = fix_now(g, s);
   if (set & DEVICE_SET)
     take_device(s, &g->d.dev);
   else if ((set & DEVICELIST_SET) && g->d.devices.ndevices > 0 && !s->model[0])

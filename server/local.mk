@@ -4,5 +4,6 @@ noinst_LIBRARIES += server/libserver.a
 server_libserver_a_SOURCES = \
 	server/conf.c server/conf.h \
 	server/ingest.c \
+	server/operator.c \
 	server/readout.c \
 	server/server.c server/server.h server/serverint.h

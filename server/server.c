@@ -155,6 +155,7 @@ void server_tick(struct server *s, int64_t now, int64_t wall_now)
         LOGI("server", "%s: %s: %s", c->site, cs_name(d.state), d.reason);
     }
   }
+  server_operator_requests(s, now);
   if (store_sig_prune(s->db, wall_now / NS_PER_S - 2 * SIGN_MAX_SKEW_S) != 0)
     LOGW("server", "pruning the replay records failed: %s", sqlite3_errmsg(s->db));
   pthread_mutex_unlock(&s->mtx);

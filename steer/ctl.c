@@ -101,6 +101,39 @@ void ctl_take_common_step(struct ctl *c, double step_ns, double var_ns2)
   c->step_var = var_ns2;
 }
 
+int ctl_operator_step(struct ctl *c, int was_clock, int64_t now, struct ctl_decision *d)
+{
+  memset(d, 0, sizeof *d);
+  d->t = now;
+  d->slot = c->step_slot;
+  d->measured_x_ns = d->x_est_ns = d->x_sigma_ns = d->y_est = d->innovation_ns = NAN;
+  d->state = c->state;
+  d->event = "operator";
+  char t[40];
+  if (!c->step_slot) {
+    snprintf(d->reason, sizeof d->reason, "operator: no measurement step of %s to say what it was",
+             c->site);
+    return 0;
+  }
+  tu_format(c->step_slot, t, sizeof t, 0);
+  if (!was_clock) {
+    snprintf(d->reason, sizeof d->reason, "operator: the measurement step of %+.1f ns found by %s "
+             "was a receiver delay, as taken: corrected, not followed", c->step_ns, t);
+    c->step_slot = 0;
+    return 1;
+  }
+  if (servo_step_was_clock(c->servo, c->step_ns) != 0) {
+    snprintf(d->reason, sizeof d->reason, "operator: the %s servo keeps no measurement bias: the "
+             "step by %s stays as it was taken", servo_name(c->servo), t);
+    return 0;
+  }
+  snprintf(d->reason, sizeof d->reason, "operator: the measurement step of %+.1f ns found by %s "
+           "was the clock's own phase: the clock takes it, and time steering removes it",
+           c->step_ns, t);
+  c->step_slot = 0;
+  return 1;
+}
+
 void ctl_flag_fault(struct ctl *c, int64_t until, const char *reason)
 {
   c->fault_until = until;

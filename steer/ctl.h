@@ -102,6 +102,12 @@ int ctl_step_in(const struct ctl *c, int64_t slot, double *own_ns, double *var_n
  * its own (a servo that does not correct steps is left as it is). */
 void ctl_take_common_step(struct ctl *c, double step_ns, double var_ns2);
 
+/* Staff's word on the last measurement step this clock's servo corrected (it cannot tell
+ * a receiver's delay from the clock's own phase): was_clock 1 makes the clock take it (time
+ * steering then removes it), 0 confirms it as a delay.  Fills d (for the steering log)
+ * and returns 1, or 0 with d->reason saying why nothing was done. */
+int ctl_operator_step(struct ctl *c, int was_clock, int64_t now, struct ctl_decision *d);
+
 /* Flags a fault outside this clock (the reference's) until `until`: the state is ALARM
  * with the reason while steering goes on. */
 void ctl_flag_fault(struct ctl *c, int64_t until, const char *reason);

@@ -280,6 +280,13 @@ static void km_shift_bias(struct servo *sv, double delta_ns, double var_ns2)
   km_open_bias(&((struct kalman_servo *)sv)->f, delta_ns, var_ns2);
 }
 
+static void km_step_was_clock(struct servo *sv, double step_ns)
+{
+  struct kalman_servo *s = (struct kalman_servo *)sv;
+  s->f.x[KM_B] -= step_ns;
+  s->f.x[0] += step_ns;
+}
+
 static json_t *km_save(const struct servo *sv)
 {
   const struct kalman_servo *s = (const struct kalman_servo *)sv;
@@ -327,6 +334,7 @@ const struct servo_ops servo_kalman_ops = {
     .sample = km_sample,
     .predict = km_predict,
     .shift_bias = km_shift_bias,
+    .step_was_clock = km_step_was_clock,
     .save = km_save,
     .load = km_load,
 };

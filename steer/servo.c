@@ -88,6 +88,14 @@ int servo_shift_bias(struct servo *s, double delta_ns, double var_ns2)
   return 0;
 }
 
+int servo_step_was_clock(struct servo *s, double step_ns)
+{
+  if (!s->ops->step_was_clock)
+    return -1;
+  s->ops->step_was_clock(s, step_ns);
+  return 0;
+}
+
 json_t *servo_save(const struct servo *s) { return s->ops->save(s); }
 
 int servo_load(struct servo *s, const json_t *j, char *err, size_t errlen)

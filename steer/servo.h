@@ -108,6 +108,10 @@ void servo_predict(const struct servo *s, int64_t t, double *x_free_ns, double *
  * (a step estimated from all remotes together).  0, or -1 when this servo does not
  * correct steps in the measurements (nothing changed). */
 int servo_shift_bias(struct servo *s, double delta_ns, double var_ns2);
+/* Staff say the measurement step of step_ns the servo corrected was the clock's own phase:
+ * the measurement's bias gives it back and the clock takes it (time steering then removes
+ * it).  0, or -1 when this servo keeps no bias (nothing changed). */
+int servo_step_was_clock(struct servo *s, double step_ns);
 /* The servo's state, to survive a restart, and back. */
 json_t *servo_save(const struct servo *s);
 int servo_load(struct servo *s, const json_t *j, char *err, size_t errlen);

@@ -15,6 +15,8 @@ struct servo_ops {
   void (*predict)(const struct servo *s, int64_t t, double *x_free_ns, double *sigma_ns);
   /* NULL when the servo does not correct steps in the measurements. */
   void (*shift_bias)(struct servo *s, double delta_ns, double var_ns2);
+  /* NULL when the servo keeps no measurement bias to give back. */
+  void (*step_was_clock)(struct servo *s, double step_ns);
   json_t *(*save)(const struct servo *s);
   int (*load)(struct servo *s, const json_t *j, char *err, size_t errlen);
 };

@@ -222,6 +222,57 @@ START_TEST(test_network_cut_for_a_day)
 }
 END_TEST
 
+/* Staff say a measurement step was the clock's own phase: r1's receiver delay steps by
+ * 30 ns, which the server corrects and does not follow; then `cvd operator step r1 clock`
+ * makes the server take it as the clock's, and time steering moves the clock by -30 ns. */
+START_TEST(test_operator_step_was_clock)
+{
+  struct cluster c;
+  cl_init(&c, "operator", 1, "remote_delay_step 12 30 r1");
+  cl_write_server_conf(&c);
+  cl_write_site_conf(&c, 0);
+  cl_write_site_conf(&c, 1);
+  cl_start_server(&c);
+  cl_start_site(&c, 0);
+  cl_start_site(&c, 1);
+  cl_wait_hours(&c, 16);
+  double before = max_true_x(&c, 1, 13, 16);
+  ck_assert_msg(before < 10, "the delay step was followed: %.1f ns", before);
+  char conf[1024], log[1024], *out = NULL;
+  snprintf(conf, sizeof conf, "%s/server.conf", c.dir);
+  snprintf(log, sizeof log, "%s/operator.log", c.dir);
+  char *bad[] = {(char *)th_cvd_bin(), (char *)"operator", (char *)"-c", conf, (char *)"step",
+                 (char *)"ref", (char *)"clock", NULL};
+  ck_assert_int_eq(th_run(bad, log, NULL, 30), 2);
+  char *argv[] = {(char *)th_cvd_bin(), (char *)"operator", (char *)"-c", conf, (char *)"step",
+                  (char *)"r1", (char *)"clock", NULL};
+  ck_assert_int_eq(th_run(argv, log, &out, 30), 0);
+  ck_assert_ptr_nonnull(strstr(out, "queued"));
+  free(out);
+  cl_wait_hours(&c, 24);
+  char *list[] = {(char *)th_cvd_bin(), (char *)"operator", (char *)"-c", conf, (char *)"list",
+                  NULL};
+  ck_assert_int_eq(th_run(list, log, &out, 30), 0);
+  ck_assert_msg(strstr(out, "was the clock's own phase"), "%s", out);
+  free(out);
+  cl_stop(&c);
+  sqlite3 *db = cl_server_db(&c);
+  ck_assert_int_eq(cl_query_int(db, "SELECT count(*) FROM events WHERE kind = 'operator'"), 1);
+  ck_assert_int_eq(cl_query_int(db, "SELECT count(*) FROM steering WHERE site = 'r1' AND "
+                                    "reason LIKE 'operator:%'"), 1);
+  sqlite3_close(db);
+  /* The clock moved by the step, and stays there. */
+  sqlite3 *sp = cl_spool_db(&c, 1);
+  char sql[256];
+  snprintf(sql, sizeof sql, "SELECT CAST(avg(x_ns) * 1000 AS INTEGER) FROM truth WHERE t >= %lld",
+           (long long)(c.start + 21 * 3600 * NS_PER_S));
+  double after = (double)cl_query_int(sp, sql) / 1000;
+  sqlite3_close(sp);
+  ck_assert_msg(fabs(after + 30) < 6, "r1's true x after: %.1f ns, want -30", after);
+  cl_cleanup(&c);
+}
+END_TEST
+
 /* A hand-made request to the upload API. */
 struct answer {
   long status;
@@ -450,6 +501,7 @@ int main(void)
   tcase_add_test(tc, test_server_killed_during_uploads);
   tcase_add_test(tc, test_network_cut_for_a_day);
   tcase_add_test(tc, test_site_frozen_for_12_hours);
+  tcase_add_test(tc, test_operator_step_was_clock);
   suite_add_tcase(s, tc);
   int rc = th_run_suite(s, CK_VERBOSE);
   curl_global_cleanup();

@@ -330,3 +330,18 @@ int th_run_suite(Suite *s, int mode)
   srunner_free(sr);
   return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }
+
+pid_t th_gpsfake(const char *log_file, int port, const char *log)
+{
+  char portarg[16];
+  snprintf(portarg, sizeof portarg, "%d", port);
+  char *argv[] = {(char *)"/usr/bin/python3", (char *)"/usr/bin/gpsfake", (char *)"-q",
+                  (char *)"-c", (char *)"0.05", (char *)"-P", portarg, (char *)log_file, NULL};
+  pid_t pid = th_spawn(argv, log);
+  if (th_wait_port(port, 20) != 0) {
+    kill(-pid, SIGTERM);
+    th_stop(pid, SIGTERM, 5);
+    return -1;
+  }
+  return pid;
+}

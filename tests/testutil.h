@@ -61,6 +61,11 @@ pid_t th_spawn_clocked(char *const argv[], const char *log);
 /* Waits until the simulated time t, letting it move. */
 void th_sim_until(int64_t t);
 
+/* gpsfake (Debian's /usr/bin/gpsfake under /usr/bin/python3, gpsd from GPSD_HOME) replaying
+ * log_file on 127.0.0.1:port in its own process group, once it listens; -1 if it does not.
+ * Stop it with kill(-pid, SIGTERM) and th_stop. */
+pid_t th_gpsfake(const char *log_file, int port, const char *log);
+
 void th_sleep(double s);
 double th_now(void); /* CLOCK_MONOTONIC seconds */
 

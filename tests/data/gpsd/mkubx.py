@@ -1,6 +1,9 @@
 #!/usr/bin/python3
 """Writes ublox-time.log: what a u-blox timing receiver (ZED-F9T class) in a timing lab says
-on its serial port for 30 s, as UBX binary, for gpsfake to replay through Debian's gpsd 3.22.
+on its serial port for 30 s, as UBX binary, for gpsfake to replay through Debian's gpsd 3.22;
+and ublox-timeonly.log: the same receiver configured, as many timing installations are, to
+send no position message at all once surveyed in (no NAV-PVT, no NAV-SOL): NAV-STATUS
+(gpsFix 5, time only), NAV-TIMEUTC (UTC, valid), NAV-TIMEGPS (leap seconds), NAV-SAT.
 
 The log is written, not recorded (no capture from a real unit may be committed), from the
 u-blox M8/F9 protocol specification (UBX-18010854, "UBX protocol" chapter): MON-VER every
@@ -8,7 +11,7 @@ u-blox M8/F9 protocol specification (UBX-18010854, "UBX protocol" chapter): MON-
 NAV-SAT (satellites with constellation, PRN, elevation, azimuth, C/N0, used flag),
 NAV-TIMEGPS (leap seconds, valid) and NAV-EOE (end of epoch).
 
-Run it from this folder to rewrite the log:  /usr/bin/python3 mkubx.py
+Run it from this folder to rewrite the logs:  /usr/bin/python3 mkubx.py
 The values the tests assert are the constants below.
 """
 import struct
@@ -78,7 +81,37 @@ def nav_timegps(itow, week):
     return ubx(0x01, 0x20, struct.pack("<IihbBI", itow, 0, week, LEAP, 0x07, 20))
 
 
+def nav_status(itow):
+    # gpsFix 5 (time only), flags: gpsFixOk | wknSet | towSet; fixStat, flags2; ttff, msss
+    return ubx(0x01, 0x03, struct.pack("<IBBBBII", itow, 5, 0x0d, 0, 0, 3000, itow))
+
+
+def nav_timeutc(utc, itow):
+    # valid: validTOW | validWKN | validUTC (0x07), UTC standard unknown (0)
+    return ubx(0x01, 0x21, struct.pack("<IIiHBBBBBB", itow, 20, 0, utc.year, utc.month, utc.day,
+                                       utc.hour, utc.minute, utc.second, 0x07))
+
+
+HEADER_TIMEONLY = b"# u-blox ZED-F9T class timing receiver in time mode, surveyed in, sending no\n" \
+                  b"# position (no NAV-PVT or NAV-SOL).  Written by tests/data/gpsd/mkubx.py from\n" \
+                  b"# the UBX protocol specification.\n"
+
+
+def time_only():
+    out = bytearray(HEADER_TIMEONLY)
+    for i in range(EPOCHS):
+        if i % 10 == 0:
+            out += mon_ver()
+        utc = START + datetime.timedelta(seconds=i)
+        week, itow = gps_time(utc)
+        out += nav_status(itow) + nav_timeutc(utc, itow) + nav_timegps(itow, week)
+        out += nav_sat(itow) + ubx(0x01, 0x61, struct.pack("<I", itow))
+    with open("ublox-timeonly.log", "wb") as f:
+        f.write(out)
+
+
 def main():
+    time_only()
     out = bytearray(HEADER)
     for i in range(EPOCHS):
         if i % 10 == 0:  # the answer to gpsd's poll, repeated: gpsd polls while it sniffs

@@ -11,7 +11,6 @@
 #include "core/log.h"
 #include "core/timeutil.h"
 #include "db/db.h"
-#include "track/calib.h"
 
 /* A slot is finished this long after its end even if no reading came to close it. */
 #define SITE_SLOT_GRACE (5 * NS_PER_S)
@@ -212,6 +211,27 @@ static int store_finished(struct site_core *s, int64_t now)
   return stored;
 }
 
+/* One second's sample: the oscillator brought up to that second, the receiver's state and
+ * sawtooth, and the TIC reading, calibrated and added by the track builder. */
+static void take_reading(struct site_core *s, const struct tic_reading *r)
+{
+  int64_t q;
+  int have_q = s->rx_up && rx_qerr(&s->rx, r->t, &q);
+  osc_tick(&s->osc, r->t);
+  struct tb_sample smp = {
+      .t = r->t,
+      .steer_ns = s->osc.h.steer_ns,
+      .freq = s->osc.h.freq_applied,
+      .true_x_ns = s->sim ? sim_site_true_x(s->sim, r->t) : NAN,
+      .fix = s->rx_up ? s->rx.state.fix : RX_FIX_NODATA,
+      .sats_visible = s->rx_up ? s->rx.state.sats_visible : 0,
+      .sats_used = s->rx_up ? s->rx.state.sats_used : 0,
+  };
+  tb_add_reading(&s->tb, &smp, r->ns, have_q ? &q : NULL);
+  if (s->sim && s->conf.truth && r->t % (60 * NS_PER_S) == 0 && s->n_truth < SITE_TRUTH_BUF)
+    s->truth[s->n_truth++] = (struct truth_sample){r->t, smp.true_x_ns};
+}
+
 int site_core_step(struct site_core *s, int64_t deadline)
 {
   char err[256];
@@ -240,24 +260,7 @@ int site_core_step(struct site_core *s, int64_t deadline)
       s->rx_up = 0;
       s->rx_retry = clk_now() + SITE_REOPEN;
     }
-    double tic_ns = r.ns;
-    int64_t q;
-    if (s->rx_up && rx_qerr(&s->rx, r.t, &q))
-      tic_ns = calib_apply_qerr(tic_ns, q);
-    osc_tick(&s->osc, r.t);
-    struct tb_sample smp = {
-        .t = r.t,
-        .ns = calib_local_minus_gps(tic_ns, &s->conf.tb.delays),
-        .steer_ns = s->osc.h.steer_ns,
-        .freq = s->osc.h.freq_applied,
-        .true_x_ns = s->sim ? sim_site_true_x(s->sim, r.t) : NAN,
-        .fix = s->rx_up ? s->rx.state.fix : RX_FIX_NODATA,
-        .sats_visible = s->rx_up ? s->rx.state.sats_visible : 0,
-        .sats_used = s->rx_up ? s->rx.state.sats_used : 0,
-    };
-    tb_add(&s->tb, &smp);
-    if (s->sim && s->conf.truth && r.t % (60 * NS_PER_S) == 0 && s->n_truth < SITE_TRUTH_BUF)
-      s->truth[s->n_truth++] = (struct truth_sample){r.t, smp.true_x_ns};
+    take_reading(s, &r);
   } else {
     /* Readings close their slots themselves; only when none come does the clock. */
     osc_tick(&s->osc, clk_now());

@@ -147,6 +147,15 @@ void tb_add(struct track_builder *b, const struct tb_sample *s)
     b->s[b->n++] = *s;
 }
 
+void tb_add_reading(struct track_builder *b, struct tb_sample *s, double tic_ns,
+                    const int64_t *qerr_ps)
+{
+  if (qerr_ps)
+    tic_ns = calib_apply_qerr(tic_ns, *qerr_ps);
+  s->ns = calib_local_minus_gps(tic_ns, &b->p.delays);
+  tb_add(b, s);
+}
+
 void tb_tick(struct track_builder *b, int64_t now, int64_t grace)
 {
   if (b->slot == 0)

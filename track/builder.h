@@ -54,6 +54,12 @@ void tb_free(struct track_builder *b);
 /* Adds the sample of one second.  Samples must come in time order; a sample of a later
  * slot first finishes the slot being built (and any empty slots between). */
 void tb_add(struct track_builder *b, const struct tb_sample *s);
+/* The sample of one second from its raw TIC reading: tic_ns is LOCAL - GPS as the counter
+ * read it (before the sawtooth and the delays), qerr_ps the receiver's sawtooth correction
+ * of that pulse (NULL when unknown); s carries the rest (.ns is set here).  Calibrates
+ * (track/calib.h: qErr off, then the delays of the builder's parameters) and adds it. */
+void tb_add_reading(struct track_builder *b, struct tb_sample *s, double tic_ns,
+                    const int64_t *qerr_ps);
 /* Finishes the slot being built when `now` is past its end by `grace` (no sample came to
  * close it), and the empty slots after it up to now.  Call regularly. */
 void tb_tick(struct track_builder *b, int64_t now, int64_t grace);

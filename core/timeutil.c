@@ -3,6 +3,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -91,7 +92,7 @@ int tu_parse(const char *s, int64_t *t)
     char *end;
     errno = 0;
     double v = strtod(s + 1, &end);
-    if (errno || end == s + 1 || *end || v > 9e9 || v < -9e9)
+    if (errno || end == s + 1 || *end || !isfinite(v) || v > TU_MAX_S || v < -TU_MAX_S)
       return -1;
     *t = (int64_t)(v * 1e9 + (v >= 0 ? 0.5 : -0.5));
     return 0;
@@ -102,7 +103,8 @@ int tu_parse(const char *s, int64_t *t)
       take_int(&p, 2, &d) || (*p != 'T' && *p != ' ') || (p++, take_int(&p, 2, &h)) ||
       *p++ != ':' || take_int(&p, 2, &mi) || *p++ != ':' || take_int(&p, 2, &sec))
     return -1;
-  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 59)
+  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 59 ||
+      y < TU_MIN_YEAR || y > TU_MAX_YEAR)
     return -1;
   int64_t frac = 0;
   if (*p == '.') {

@@ -24,10 +24,18 @@ int tu_mjd(int64_t t);               /* MJD of the UTC day that holds t */
 int tu_sod(int64_t t);               /* whole seconds since 00:00 UTC of that day */
 int64_t tu_from_mjd_sod(int mjd, int sod);
 
+/* The times int64_t nanoseconds hold, and so the times accepted from outside: the years
+ * 1678 to 2261 (the range ends on 1677-09-21 and 2262-04-11), and Unix seconds within
+ * +-9e9. */
+#define TU_MIN_YEAR 1678
+#define TU_MAX_YEAR 2261
+#define TU_MAX_S 9e9
+
 /* "2025-01-01T00:10:00Z" (with_frac adds ".123456789"); returns buf. */
 char *tu_format(int64_t t, char *buf, size_t len, int with_frac);
-/* Accepts YYYY-MM-DDTHH:MM:SS[.frac][Z] (a space for the T too), or "@SECONDS" (Unix).
- * Returns 0, or -1 on anything else. */
+/* Accepts YYYY-MM-DDTHH:MM:SS[.frac][Z] (a space for the T too) of the years TU_MIN_YEAR
+ * to TU_MAX_YEAR, or "@SECONDS" (Unix, finite, within +-TU_MAX_S).  Returns 0, or -1 on
+ * anything else. */
 int tu_parse(const char *s, int64_t *t);
 
 int64_t tu_wall_ns(void); /* CLOCK_REALTIME */

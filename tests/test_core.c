@@ -38,6 +38,25 @@ START_TEST(test_mjd_epoch)
 }
 END_TEST
 
+/* Times from outside are held to what int64_t nanoseconds can hold (issue 10): years 1678
+ * to 2261, finite Unix seconds within 9e9. */
+START_TEST(test_time_bounds)
+{
+  int64_t t;
+  ck_assert_int_eq(tu_parse("2261-12-31T23:59:59Z", &t), 0);
+  ck_assert_int_eq(t / NS_PER_S, 9183110399LL);
+  ck_assert_int_eq(tu_parse("1678-01-01T00:00:00Z", &t), 0);
+  ck_assert_int_eq(tu_parse("2262-01-01T00:00:00Z", &t), -1);
+  ck_assert_int_eq(tu_parse("9999-01-01T00:00:00Z", &t), -1);
+  ck_assert_int_eq(tu_parse("1677-12-31T23:59:59Z", &t), -1);
+  ck_assert_int_eq(tu_parse("@nan", &t), -1);
+  ck_assert_int_eq(tu_parse("@inf", &t), -1);
+  ck_assert_int_eq(tu_parse("@-inf", &t), -1);
+  ck_assert_int_eq(tu_parse("@1e10", &t), -1);
+  ck_assert_int_eq(tu_parse("@8999999999", &t), 0);
+}
+END_TEST
+
 START_TEST(test_slot_alignment)
 {
   int64_t t0;
@@ -351,6 +370,7 @@ int main(void)
   Suite *s = suite_create("core");
   TCase *tc = tcase_create("core");
   tcase_add_test(tc, test_mjd_epoch);
+  tcase_add_test(tc, test_time_bounds);
   tcase_add_test(tc, test_slot_alignment);
   tcase_add_test(tc, test_conf_parse);
   tcase_add_test(tc, test_conf_table);

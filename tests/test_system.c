@@ -283,7 +283,7 @@ struct answer {
 static struct answer post(int port, const char *site, long long ts, const char *sig,
                           const char *body, size_t len)
 {
-  char url[128], h1[96], h2[96], h3[128], err[256];
+  char url[128], h1[1200], h2[96], h3[128], err[256];
   snprintf(url, sizeof url, "http://127.0.0.1:%d%s", port, MSG_PATH_TRACKS);
   snprintf(h1, sizeof h1, "X-CVD-Site: %s", site);
   snprintf(h2, sizeof h2, "X-CVD-Timestamp: %lld", ts);
@@ -292,6 +292,32 @@ static struct answer post(int port, const char *site, long long ts, const char *
   struct http_reply r;
   ck_assert_msg(http_exchange(NULL, "POST", url, h, body, len, 10000, 1 << 20, &r, err,
                               sizeof err) == 0, "%s", err);
+  return (struct answer){r.status, r.body, r.len};
+}
+
+/* A POST with a signature for r1 and a hand-written timestamp header. */
+static struct answer raw_post(int port, const char *ts_header, const char *body)
+{
+  char url[128], err[256];
+  snprintf(url, sizeof url, "http://127.0.0.1:%d%s", port, MSG_PATH_TRACKS);
+  const char *h[] = {"X-CVD-Site: r1", ts_header,
+                     "X-CVD-Signature: 0000000000000000000000000000000000000000000000000000000000000000",
+                     "Expect:", NULL};
+  struct http_reply r;
+  ck_assert_msg(http_exchange(NULL, "POST", url, h, body, strlen(body), 10000, 1 << 20, &r, err,
+                              sizeof err) == 0, "%s", err);
+  return (struct answer){r.status, r.body, r.len};
+}
+
+/* Another method, with a body: a 405 with its JSON error, not a closed connection. */
+static struct answer other_method(int port, const char *method, const char *body)
+{
+  char url[128], err[256];
+  snprintf(url, sizeof url, "http://127.0.0.1:%d%s", port, MSG_PATH_TRACKS);
+  const char *h[] = {"Content-Type: application/json", "Expect:", NULL};
+  struct http_reply r;
+  ck_assert_msg(http_exchange(NULL, method, url, h, body, strlen(body), 10000, 1 << 20, &r, err,
+                              sizeof err) == 0, "%s %s: %s", method, url, err);
   return (struct answer){r.status, r.body, r.len};
 }
 
@@ -344,6 +370,12 @@ START_TEST(test_bad_uploads_refused)
   sign_request("not-the-secret-of-r1", "POST", MSG_PATH_TRACKS, now, body, strlen(body), sig);
   assert_refused(post(c.port, "r1", now, sig, body, strlen(body)), 401, "bad signature");
   assert_refused(signed_post(&c, 1, now - 1000, body), 401, "stale timestamp");
+  /* Timestamps that would overflow what is computed from them (issue 10). */
+  assert_refused(post(c.port, "r1", 0, sig, body, strlen(body)), 401, "stale timestamp");
+  assert_refused(raw_post(c.port, "X-CVD-Timestamp: -9223372036854775808", body), 401,
+                 "not Unix seconds");
+  assert_refused(raw_post(c.port, "X-CVD-Timestamp: 99999999999999999999", body), 401,
+                 "not Unix seconds");
   assert_refused(signed_post(&c, 1, now + 1000, body), 401, "stale timestamp");
   sign_request(c.nc.secret[1], "POST", MSG_PATH_TRACKS, now, body, strlen(body), sig);
   assert_refused(post(c.port, "r9", now, sig, body, strlen(body)), 401, "unknown site");
@@ -361,6 +393,20 @@ START_TEST(test_bad_uploads_refused)
   memcpy(huge, "{\"site\":\"r1\",\"tracks\":[]}", 24);
   assert_refused(signed_post(&c, 1, now, huge), 413, "over the limit");
   free(huge);
+  const char *methods[] = {"GET", "PUT", "DELETE"};
+  for (int i = 0; i < 3; i++)
+    assert_refused(other_method(c.port, methods[i], body), 405, "takes POST");
+  /* A claimed site of 1 KB is not written to the log. */
+  char claim[1100];
+  memset(claim, 'A', 1024);
+  claim[1024] = '\0';
+  assert_refused(post(c.port, claim, now, sig, body, strlen(body)), 401, "unknown site");
+  char slog[1024];
+  snprintf(slog, sizeof slog, "%s/server.log", c.dir);
+  char *stext = th_read_file(slog);
+  ck_assert_ptr_nonnull(stext);
+  ck_assert_msg(!strstr(stext, "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"), "the site header was logged");
+  free(stext);
   sqlite3 *db = cl_server_db(&c);
   ck_assert_int_eq(cl_query_int(db, "SELECT count(*) FROM tracks"), 0);
   sqlite3_close(db);

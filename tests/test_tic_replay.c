@@ -247,6 +247,31 @@ START_TEST(test_replay_gzip)
 }
 END_TEST
 
+/* A time field no int64_t nanoseconds can hold is garbage, not an overflow (issue 10). */
+START_TEST(test_replay_time_out_of_range)
+{
+  char *dir = th_mkdtemp("replay-range");
+  char path[200];
+  snprintf(path, sizeof path, "%s/r.log", dir);
+  th_write_file(path, "99999999999 0.5e-6\n-99999999999 0.5e-6\n9999-01-01T00:00:00Z 0.5e-6\n"
+                      "1735689600 0.5e-6\n");
+  struct tic t;
+  struct tb_params p;
+  tb_params_default(&p, "r1");
+  struct drvconf c = {.driver = "replay", .n_opts = 1, .key = {"pace"}, .val = {"fast"}};
+  snprintf(c.device, sizeof c.device, "%s", path);
+  char err[256];
+  ck_assert_msg(tic_open(&t, &c, err, sizeof err) == 0, "%s", err);
+  struct tic_reading r;
+  ck_assert_int_eq(tic_read(&t, &r, clk_now() + NS_PER_S, err, sizeof err), 1);
+  ck_assert_int_eq(r.t, 1735689600LL * NS_PER_S);
+  ck_assert_int_eq(t.counts.garbage, 3);
+  tic_close(&t);
+  th_rmtree(dir);
+  free(dir);
+}
+END_TEST
+
 static int open_replay(struct tic *t, const char *path, const char *pace)
 {
   struct drvconf c = {.driver = "replay", .n_opts = 1, .key = {"pace"}};
@@ -319,5 +344,6 @@ TCase *tic_replay_tcase(void)
   tcase_add_test(tc, test_replay_gzip);
   tcase_add_test(tc, test_replay_paced_manual);
   tcase_add_test(tc, test_replay_paced_sim);
+  tcase_add_test(tc, test_replay_time_out_of_range);
   return tc;
 }

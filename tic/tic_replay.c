@@ -73,8 +73,11 @@ static int parse_time(const char *s, int64_t *t)
   char *end;
   errno = 0;
   long long u = strtoll(s, &end, 10);
-  if (end != s && *end == '\0' && errno == 0 && u > -1000000000000LL && u < 1000000000000LL)
+  if (end != s && *end == '\0' && errno == 0 && u > -(long long)TU_MAX_S &&
+      u < (long long)TU_MAX_S)
     *t = u * NS_PER_S;
+  else if (end != s && *end == '\0')
+    return -1; /* Unix seconds beyond what int64_t nanoseconds hold */
   else if (tu_parse(s, t) != 0)
     return -1;
   return *t % NS_PER_S == 0 ? 0 : -1;

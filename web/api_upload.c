@@ -15,15 +15,34 @@
 #include "core/msg.h"
 #include "core/sign.h"
 #include "core/timeutil.h"
+#include "core/track.h"
 #include "server/server.h"
 #include "web/webint.h"
+
+/* What an unauthenticated request claims to be, fit for a log line: a site name, or
+ * nothing the sender chose (a header of 1 KB, control characters, markup). */
+static const char *claimed(const char *site)
+{
+  return site && site_name_ok(site) ? site : "(no valid site name)";
+}
 
 static enum MHD_Result refuse(struct web *w, struct MHD_Connection *c, unsigned status,
                               const char *site, const char *why)
 {
   __atomic_add_fetch(&w->stats.uploads_refused, 1, __ATOMIC_RELAXED);
-  LOGW("web", "upload from %s refused (%u): %s", site && *site ? site : "?", status, why);
+  LOGW("web", "upload from %s refused (%u): %s", claimed(site), status, why);
   return web_error(c, status, "%s", why);
+}
+
+/* X-CVD-Timestamp: Unix seconds, digits only and at most 12 of them, so that nothing
+ * computed from it can overflow.  0, or -1. */
+static int parse_timestamp(const char *s, int64_t *out)
+{
+  size_t n = strlen(s);
+  if (n == 0 || n > 12 || strspn(s, "0123456789") != n)
+    return -1;
+  *out = strtoll(s, NULL, 10);
+  return 0;
 }
 
 static enum MHD_Result signed_reply(struct MHD_Connection *c, unsigned status, json_t *body,
@@ -55,18 +74,16 @@ enum MHD_Result web_upload(struct web *w, struct MHD_Connection *c, const char *
                   "missing X-CVD-Site, X-CVD-Timestamp or X-CVD-Signature header");
   const char *secret = server_secret(w->srv, site);
   if (!secret) {
-    snprintf(why, sizeof why, "unknown site '%.40s'", site);
+    snprintf(why, sizeof why, "unknown site '%s'", claimed(site));
     return refuse(w, c, MHD_HTTP_UNAUTHORIZED, site, why);
   }
-  char *end;
-  long long ts = strtoll(tss, &end, 10);
+  int64_t ts;
   int64_t now_s = tu_wall_ns() / NS_PER_S;
-  if (!*tss || *end) {
+  if (parse_timestamp(tss, &ts) != 0)
     return refuse(w, c, MHD_HTTP_UNAUTHORIZED, site, "X-CVD-Timestamp is not Unix seconds");
-  }
   if (ts > now_s + SIGN_MAX_SKEW_S || ts < now_s - SIGN_MAX_SKEW_S) {
     snprintf(why, sizeof why, "stale timestamp: %lld s from the server's clock (limit %d s)",
-             ts - (long long)now_s, SIGN_MAX_SKEW_S);
+             (long long)(ts - now_s), SIGN_MAX_SKEW_S);
     return refuse(w, c, MHD_HTTP_UNAUTHORIZED, site, why);
   }
   char want[SIGN_HEX_LEN + 1];

@@ -94,6 +94,12 @@ static enum MHD_Result dispatch(void *cls, struct MHD_Connection *c, const char 
     return MHD_YES;
   }
   struct web_req *r = *con_cls;
+  if (*data_size > 0 && !is_post) {
+    /* A body where none belongs: read to its end, then answered (405 and the like);
+     * an answer queued while it still comes would only close the connection. */
+    *data_size = 0;
+    return MHD_YES;
+  }
   if (is_post && *data_size > 0) {
     if (!r->too_big && r->len + *data_size <= w->conf.max_body) {
       char *p = realloc(r->body, r->len + *data_size + 1);

@@ -396,6 +396,17 @@ START_TEST(test_bad_uploads_refused)
   const char *methods[] = {"GET", "PUT", "DELETE"};
   for (int i = 0; i < 3; i++)
     assert_refused(other_method(c.port, methods[i], body), 405, "takes POST");
+  /* A second server on the same port does not start: the kernel would split the uploads
+   * between two stores (issue 10). */
+  char conf2[1024], log2[1024], *out2 = NULL;
+  snprintf(conf2, sizeof conf2, "%s/server.conf", c.dir);
+  snprintf(log2, sizeof log2, "%s/second.log", c.dir);
+  char *second[] = {(char *)th_cvd_bin(), (char *)"server", (char *)"-c", conf2, NULL};
+  ck_assert_int_eq(th_run(second, log2, &out2, 30), 1);
+  free(out2);
+  char *t2 = th_read_file(log2);
+  ck_assert_msg(t2 && strstr(t2, "cannot listen"), "%s", t2 ? t2 : "");
+  free(t2);
   /* A claimed site of 1 KB is not written to the log. */
   char claim[1100];
   memset(claim, 'A', 1024);

@@ -182,7 +182,6 @@ int web_start(struct web *w, struct server *srv, const struct http_conf *c, char
       (struct sockaddr *)&sa,
       MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(c->threads > 0 ? c->threads : 1),
       MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30, MHD_OPTION_NOTIFY_COMPLETED, completed, w,
-      MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1,
       MHD_OPTION_END);
   if (!w->daemon) {
     snprintf(err, errlen, "cannot listen on %s:%d (in use, or not permitted)", c->address, c->port);

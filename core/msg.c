@@ -124,8 +124,55 @@ json_t *msg_error(const char *fmt, ...)
 void msg_response_free(struct upload_resp *resp)
 {
   free(resp->acked_index);
-  resp->acked_index = NULL;
-  resp->n_acked = 0;
+  free(resp->refused_index);
+  free(resp->refused_why);
+  resp->acked_index = resp->refused_index = NULL;
+  resp->refused_why = NULL;
+  resp->n_acked = resp->n_refused = 0;
+}
+
+/* The index of the sent track labelled (mjd, sod), or -1. */
+static int sent_index(const struct track *sent, int n_sent, long long mjd, long long sod)
+{
+  for (int k = 0; k < n_sent; k++)
+    if (sent[k].mjd == mjd && sent[k].sod == sod)
+      return k;
+  return -1;
+}
+
+static int parse_refused(const json_t *j, const struct track *sent, int n_sent,
+                         struct upload_resp *resp, char *err, size_t errlen)
+{
+  const json_t *ref = json_object_get(j, "refused");
+  if (!ref || json_is_null(ref))
+    return 0;
+  if (!json_is_array(ref)) {
+    snprintf(err, errlen, "refused: not an array");
+    return -1;
+  }
+  size_t n = n_sent ? (size_t)n_sent : 1;
+  resp->refused_index = calloc(n, sizeof(int));
+  resp->refused_why = calloc(n, sizeof *resp->refused_why);
+  if (!resp->refused_index || !resp->refused_why) {
+    snprintf(err, errlen, "out of memory");
+    return -1;
+  }
+  size_t i;
+  json_t *a;
+  json_array_foreach(ref, i, a) {
+    long long mjd, sod;
+    char why[MSG_WHY_MAX] = "";
+    if (jx_int(a, "mjd", JX_REQUIRED, 0, 1000000, &mjd, err, errlen) < 0 ||
+        jx_int(a, "sod", JX_REQUIRED, 0, 86400, &sod, err, errlen) < 0 ||
+        jx_string(a, "why", JX_OPTIONAL, why, sizeof why, err, errlen) < 0)
+      return -1;
+    int k = sent_index(sent, n_sent, mjd, sod);
+    if (k < 0 || resp->n_refused >= n_sent)
+      continue;
+    resp->refused_index[resp->n_refused] = k;
+    snprintf(resp->refused_why[resp->n_refused++], MSG_WHY_MAX, "%s", why);
+  }
+  return 0;
 }
 
 int msg_parse_response(const json_t *j, const struct track *sent, int n_sent,
@@ -179,14 +226,15 @@ int msg_parse_response(const json_t *j, const struct track *sent, int n_sent,
       msg_response_free(resp);
       return -1;
     }
-    for (int k = 0; k < n_sent; k++) {
-      if (sent[k].mjd == mjd && sent[k].sod == sod) {
-        resp->acked_index[resp->n_acked++] = k;
-        break;
-      }
-    }
+    int k = sent_index(sent, n_sent, mjd, sod);
+    if (k >= 0)
+      resp->acked_index[resp->n_acked++] = k;
     if (resp->n_acked >= n_sent)
       break;
+  }
+  if (parse_refused(j, sent, n_sent, resp, err, errlen) != 0) {
+    msg_response_free(resp);
+    return -1;
   }
   return 0;
 }

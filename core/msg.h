@@ -8,8 +8,10 @@
  *   {"ok": true, "site": NAME, "acked": [{"mjd": M, "sod": S}, ...], "stored": N,
  *    "duplicates": D, "command": COMMAND or null, "pending": BOOL, "state": STATE}
  *   "acked" lists every track of the request that the server holds now (stored by this
- *   request or an earlier one); "pending" says that a newer command may follow shortly
- *   (the server waits for other sites' tracks of the same slot).
+ *   request or an earlier one); "refused" (when present) the tracks the server will never
+ *   take, [{"mjd", "sod", "why"}, ...] (dated outside the window it takes, or
+ *   inconsistent): the site stops sending them and says so; "pending" says that a newer
+ *   command may follow shortly (the server waits for other sites' tracks of the slot).
  * Errors 4xx/5xx
  *   {"ok": false, "error": MESSAGE} */
 #ifndef CVD_MSG_H
@@ -38,11 +40,16 @@ struct upload_req {
   int n_tracks;
 };
 
+#define MSG_WHY_MAX 160
+
 struct upload_resp {
   int ok;
   char site[SITE_NAME_MAX];
   int *acked_index;   /* indices into the request's tracks (site side only) */
   int n_acked;
+  int *refused_index; /* the same for the tracks refused for good, */
+  char (*refused_why)[MSG_WHY_MAX]; /* with the server's reason for each */
+  int n_refused;
   int stored, duplicates;
   int has_command;
   struct steer_cmd command;

@@ -1,6 +1,7 @@
 #include "config.h"
 #include "core/track.h"
 
+#include <ctype.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -70,6 +71,43 @@ static int opt_int(const json_t *j, const char *key, int max, int *out, char *er
   int64_t v = *out;
   TRY(opt_count(j, key, max, &v, err, errlen));
   *out = (int)v;
+  return 0;
+}
+
+int track_text_ok(const char *s)
+{
+  /* Letters, digits, blanks and a little punctuation: no control characters (a CR/LF
+   * would forge log lines) and no markup (<, >, &, quotes) for the pages. */
+  for (; *s; s++)
+    if (!isalnum((unsigned char)*s) && !strchr(" ._-:,;()/+=%#", *s))
+      return 0;
+  return 1;
+}
+
+/* What one slot's counts can be: each within the slot, together no more than it, a value
+ * only from samples, satellites used among those in view; texts of the known alphabet. */
+static int consistent(const struct track *t, char *err, size_t errlen)
+{
+  if (t->n_used > SLOT_S || t->n_rejected > SLOT_S || t->n_missing > SLOT_S ||
+      t->n_used + t->n_rejected + t->n_missing > SLOT_S) {
+    snprintf(err, errlen, "n_used %d + n_rejected %d + n_missing %d: more than the %d seconds of "
+             "a slot", t->n_used, t->n_rejected, t->n_missing, SLOT_S);
+    return -1;
+  }
+  if (t->n_used == 0 && isfinite(t->value_ns)) {
+    snprintf(err, errlen, "value_ns given although n_used is 0");
+    return -1;
+  }
+  if (t->sats_used > t->sats_visible) {
+    snprintf(err, errlen, "sats_used %d more than sats_visible %d", t->sats_used,
+             t->sats_visible);
+    return -1;
+  }
+  if (!track_text_ok(t->rx_state) || !track_text_ok(t->osc.status)) {
+    snprintf(err, errlen, "rx_state or osc.status: characters other than letters, digits, "
+             "blanks and . _ - : , ; ( ) / + = %% #");
+    return -1;
+  }
   return 0;
 }
 
@@ -143,5 +181,5 @@ int track_from_json(const json_t *j, struct track *t, char *err, size_t errlen)
     TRY(jx_string(o, "status", JX_OPTIONAL, t->osc.status, sizeof t->osc.status, err, errlen));
   }
   TRY(jx_double(j, "true_x_ns", JX_OPTIONAL, -1e12, 1e12, &t->true_x_ns, err, errlen));
-  return 0;
+  return consistent(t, err, errlen);
 }

@@ -44,13 +44,18 @@ struct track {
   double true_x_ns;      /* simulation only: true LOCAL - REF at the midpoint; NAN otherwise */
 };
 
+/* 1 if s holds only letters, digits, blanks and . _ - : , ; ( ) / + = % #. */
+int track_text_ok(const char *s);
 /* 1 if s is a valid site name: 1 to 31 of [A-Za-z0-9_.-]. */
 int site_name_ok(const char *s);
 
 void track_init(struct track *t, const char *site, int64_t slot);
 json_t *track_to_json(const struct track *t);
-/* Validates every field (types, ranges, slot alignment, label consistency).
- * Returns 0, or -1 with the first problem in err. */
+/* Validates every field (types, ranges, slot alignment, label consistency) and what the
+ * fields must be together (the counts within a slot, a value only from samples,
+ * satellites used among those in view, texts of track_text_ok's alphabet).  Whether the
+ * slot is plausible now is the server's to judge.  Returns 0, or -1 with the first
+ * problem in err. */
 int track_from_json(const json_t *j, struct track *t, char *err, size_t errlen);
 
 #endif

@@ -87,6 +87,9 @@ const struct conf_item server_items[] = {
      .max_args = 1, .parse = h_servo},
     CONF_INCL(servo_param_items, struct server_conf, app.sp),
     CONF_INCL(ctl_param_items, struct server_conf, app.cp),
+    CONF_INTV("max_track_age", "DAYS", struct server_conf, app.max_track_age_days, 1, 3650, "60",
+              "tracks older than this (by the server's clock) are refused for good, as are "
+              "tracks of slots not yet over"),
     CONF_YESNO("web", struct server_conf, web.html, "yes",
                "serve the HTML pages (the API is always served)"),
     {.type = CONF_INT, .name = "max_body", .args = "BYTES", .def = "4194304",

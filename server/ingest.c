@@ -5,10 +5,12 @@
 #include "config.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/clock.h"
 #include "core/log.h"
 #include "core/timeutil.h"
 #include "db/db.h"
@@ -122,6 +124,71 @@ static void process_slot(struct server *s, int uploader, int64_t slot, int64_t n
   free(tr);
 }
 
+/* Service time that a site's clock and the server's may disagree by, and a track may end
+ * after the server's now: a minute (of wall time: on a simulated clock, times its speed). */
+static int64_t skew_allowed(void)
+{
+  return (int64_t)(60 * clk_config()->speed) * NS_PER_S;
+}
+
+/* A site's clock that disagrees with the server's (the upload's report is stamped with
+ * the site's service time): said once an hour, an event, and ALARM on that clock (or on
+ * the reference) for an hour. */
+static void check_clock(struct server *s, struct server_site *st, const struct upload_req *req,
+                        int64_t now)
+{
+  if (!req->has_osc)
+    return;
+  int64_t skew = req->osc.t - now;
+  if (llabs(skew) <= skew_allowed() || now - st->clock_warned < 3600 * NS_PER_S)
+    return;
+  st->clock_warned = now;
+  char why[200];
+  snprintf(why, sizeof why, "clock disagreement: %s's clock is %+.0f s from the server's; "
+           "one of them is wrong, and steering cannot be trusted until they agree",
+           st->name, (double)skew / 1e9);
+  LOGE("server", "%s", why);
+  if (store_event(s->db, now, st->name, "clock_disagreement", why) != 0)
+    LOGE("server", "%s: recording the event failed", st->name);
+  if (st->ctl) {
+    ctl_flag_fault(st->ctl, now + 3600 * NS_PER_S, why);
+    st->ctl->state = CS_ALARM;
+    snprintf(st->ctl->alarm_reason, sizeof st->ctl->alarm_reason, "%s", why);
+  } else {
+    s->ref_fault_until = now + 3600 * NS_PER_S;
+    snprintf(s->ref_fault, sizeof s->ref_fault, "%s", why);
+  }
+}
+
+/* Tracks the server will never take: slots not over by the server's clock, or older than
+ * max_track_age.  Moves them out of req (kept in order) into refused, with why. */
+static json_t *refuse_implausible(struct server *s, struct upload_req *req, int64_t now)
+{
+  json_t *refused = json_array();
+  int64_t oldest = now - (int64_t)s->conf.max_track_age_days * NS_PER_DAY;
+  int kept = 0;
+  for (int i = 0; i < req->n_tracks; i++) {
+    const struct track *t = &req->tracks[i];
+    char t_iso[40], why[MSG_WHY_MAX];
+    why[0] = '\0';
+    if (t->slot + SLOT_NS > now + skew_allowed())
+      snprintf(why, sizeof why, "the slot %s is not over by the server's clock",
+               tu_format(t->slot, t_iso, sizeof t_iso, 0));
+    else if (t->slot < oldest)
+      snprintf(why, sizeof why, "the slot %s is older than the %d days the server takes",
+               tu_format(t->slot, t_iso, sizeof t_iso, 0), s->conf.max_track_age_days);
+    if (!why[0]) {
+      req->tracks[kept++] = *t;
+      continue;
+    }
+    LOGW("server", "%s: track %d %05d refused: %s", req->site, t->mjd, t->sod, why);
+    json_array_append_new(refused, json_pack("{s:i,s:i,s:s}", "mjd", t->mjd, "sod", t->sod,
+                                             "why", why));
+  }
+  req->n_tracks = kept;
+  return refused;
+}
+
 static int cmp_slot(const void *a, const void *b)
 {
   int64_t x = ((const struct track *)a)->slot, y = ((const struct track *)b)->slot;
@@ -160,7 +227,7 @@ static int store_tracks(struct server *s, struct server_site *st, const struct u
 
 static json_t *answer(struct server *s, const struct server_site *st,
                       const struct upload_req *req, const int64_t *fresh, int n_new, int n_dup,
-                      int64_t now)
+                      json_t *refused, int64_t now)
 {
   json_t *acked = json_array();
   for (int i = 0; i < req->n_tracks; i++)
@@ -181,12 +248,12 @@ static json_t *answer(struct server *s, const struct server_site *st,
       pending = 1;
   }
   const char *state = st->is_ref ? "REFERENCE" : cs_name(st->ctl->state);
-  return json_pack("{s:b,s:s,s:o,s:i,s:i,s:o,s:b,s:s}", "ok", 1, "site", st->name, "acked",
+  return json_pack("{s:b,s:s,s:o,s:i,s:i,s:o,s:b,s:s,s:o}", "ok", 1, "site", st->name, "acked",
                    acked, "stored", n_new, "duplicates", n_dup, "command", cmd, "pending",
-                   pending, "state", state);
+                   pending, "state", state, "refused", refused);
 }
 
-int server_upload(struct server *s, const struct upload_req *req, int64_t now, int64_t wall_now,
+int server_upload(struct server *s, struct upload_req *req, int64_t now, int64_t wall_now,
                   json_t **resp)
 {
   pthread_mutex_lock(&s->mtx);
@@ -197,6 +264,8 @@ int server_upload(struct server *s, const struct upload_req *req, int64_t now, i
     return 403;
   }
   struct server_site *st = &s->sites[k];
+  check_clock(s, st, req, now);
+  json_t *refused = refuse_implausible(s, req, now);
   if (st->ctl && req->has_osc) {
     struct steer_cmd held;
     int have = req->osc.osc.cmd_id > 0 &&
@@ -210,6 +279,7 @@ int server_upload(struct server *s, const struct upload_req *req, int64_t now, i
   if (n_new < 0) {
     free(fresh);
     LOGE("server", "%s: storing the upload failed: %s", req->site, sqlite3_errmsg(s->db));
+    json_decref(refused);
     pthread_mutex_unlock(&s->mtx);
     *resp = msg_error("the server could not store the tracks; send them again later");
     return 503;
@@ -226,7 +296,7 @@ int server_upload(struct server *s, const struct upload_req *req, int64_t now, i
          sqlite3_errmsg(s->db));
     db_rollback(s->db);
   }
-  *resp = answer(s, st, req, fresh, n_new, n_dup, now);
+  *resp = answer(s, st, req, fresh, n_new, n_dup, refused, now);
   free(fresh);
   pthread_mutex_unlock(&s->mtx);
   if (n_new)

@@ -19,6 +19,7 @@ void server_app_conf_default(struct server_app_conf *c)
   memset(c, 0, sizeof *c);
   snprintf(c->db_path, sizeof c->db_path, "cvd-server.db");
   snprintf(c->servo, sizeof c->servo, "kalman");
+  c->max_track_age_days = 60;
   servo_params_default(&c->sp);
   ctl_params_default(&c->cp);
 }

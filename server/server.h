@@ -36,6 +36,7 @@ struct server_app_conf {
   char servo[16];
   struct servo_params sp;
   struct ctl_params cp;
+  int max_track_age_days;  /* tracks older than this are refused [60] */
 };
 
 void server_app_conf_default(struct server_app_conf *c);
@@ -46,6 +47,7 @@ struct server_site {
   int is_ref;
   struct ctl *ctl;         /* remotes only */
   int64_t last_slot;       /* newest track received */
+  int64_t clock_warned;    /* when a disagreement of its clock was last said */
 };
 
 struct server {
@@ -78,9 +80,10 @@ int server_predict(struct server *s, const char *site, int64_t t, double *x_ns, 
 /* ingest.c */
 /* Records a request signature; 1 if it was seen before (a replay), 0 if new, -1 error. */
 int server_seen_signature(struct server *s, const char *sig, int64_t wall_s);
-/* Handles an authenticated, validated upload at service time now.  Returns the HTTP
- * status and sets *resp to the JSON body (core/msg.h). */
-int server_upload(struct server *s, const struct upload_req *req, int64_t now, int64_t wall_now,
+/* Handles an authenticated, validated upload at service time now (its tracks are put in
+ * time order, and those refused for good taken out).  Returns the HTTP status and sets
+ * *resp to the JSON body (core/msg.h). */
+int server_upload(struct server *s, struct upload_req *req, int64_t now, int64_t wall_now,
                   json_t **resp);
 
 /* readout.c */

@@ -44,7 +44,7 @@ START_TEST(test_time_bounds)
 {
   int64_t t;
   ck_assert_int_eq(tu_parse("2261-12-31T23:59:59Z", &t), 0);
-  ck_assert_int_eq(t / NS_PER_S, 9183110399LL);
+  ck_assert_int_eq(t / NS_PER_S, 9214646399LL);
   ck_assert_int_eq(tu_parse("1678-01-01T00:00:00Z", &t), 0);
   ck_assert_int_eq(tu_parse("2262-01-01T00:00:00Z", &t), -1);
   ck_assert_int_eq(tu_parse("9999-01-01T00:00:00Z", &t), -1);
@@ -218,6 +218,46 @@ START_TEST(test_conf_table)
 }
 END_TEST
 
+/* What a track's fields must be together (issue 10): each case is refused and says what. */
+START_TEST(test_track_consistency)
+{
+  struct track t, u;
+  int64_t slot;
+  char err[256];
+  tu_parse("2025-01-01T00:10:00Z", &slot);
+  struct {
+    const char *says;
+    int used, rejected, missing, visible, sats, with_value;
+    const char *rx;
+  } cases[] = {
+      {"more than the 600 seconds", 500, 100, 10, 9, 8, 1, "TIME"},
+      {"n_used is 0", 0, 0, 600, 9, 8, 1, "TIME"},
+      {"more than sats_visible", 600, 0, 0, 8, 9, 1, "TIME"},
+      {"rx_state or osc.status", 600, 0, 0, 9, 8, 1, "TIME\r\nforged line"},
+      {"rx_state or osc.status", 600, 0, 0, 9, 8, 1, "<b>TIME</b>"},
+      {NULL, 600, 0, 0, 9, 8, 1, "TIME (surveyed-in)"},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+    track_init(&t, "r1", slot);
+    t.n_used = cases[i].used;
+    t.n_rejected = cases[i].rejected;
+    t.n_missing = cases[i].missing;
+    t.sats_visible = cases[i].visible;
+    t.sats_used = cases[i].sats;
+    t.value_ns = cases[i].with_value ? 5.0 : NAN;
+    t.sigma_ns = 1;
+    snprintf(t.rx_state, sizeof t.rx_state, "%s", cases[i].rx);
+    json_t *j = track_to_json(&t);
+    int rc = track_from_json(j, &u, err, sizeof err);
+    json_decref(j);
+    if (!cases[i].says)
+      ck_assert_msg(rc == 0, "case %zu: %s", i, err);
+    else
+      ck_assert_msg(rc == -1 && strstr(err, cases[i].says), "case %zu: %d %s", i, rc, err);
+  }
+}
+END_TEST
+
 START_TEST(test_track_json_roundtrip)
 {
   struct track t, u;
@@ -374,6 +414,7 @@ int main(void)
   tcase_add_test(tc, test_slot_alignment);
   tcase_add_test(tc, test_conf_parse);
   tcase_add_test(tc, test_conf_table);
+  tcase_add_test(tc, test_track_consistency);
   tcase_add_test(tc, test_track_json_roundtrip);
   tcase_add_test(tc, test_sign);
   tcase_add_test(tc, test_command_limits);

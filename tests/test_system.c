@@ -363,6 +363,7 @@ START_TEST(test_bad_uploads_refused)
   snprintf(c.nc.server_extra, sizeof c.nc.server_extra, "max_body 65536\n");
   cl_write_server_conf(&c);
   cl_start_server(&c);
+  cl_wait_hours(&c, 1); /* the slot of the tracks below is over by the server's clock */
   long long now = tu_wall_ns() / NS_PER_S;
   char *body = one_track_body("r1", 0);
 
@@ -446,6 +447,50 @@ START_TEST(test_bad_uploads_refused)
   ck_assert_int_eq(cl_query_int(db, "SELECT count(*) FROM tracks"), 1);
   sqlite3_close(db);
   free(body);
+
+  /* Tracks the server will never take are answered as refused, with why, and not stored:
+   * a slot not yet over (2099), and one older than max_track_age (1970) (issue 10). */
+  const char *dates[] = {"2099-01-01T00:00:00Z", "1970-01-02T00:00:00Z"};
+  for (int i = 0; i < 2; i++) {
+    struct track t;
+    int64_t slot;
+    tu_parse(dates[i], &slot);
+    track_init(&t, "r1", slot);
+    t.value_ns = 1;
+    t.sigma_ns = 1;
+    t.n_used = 600;
+    json_t *rq = msg_upload_request("r1", NULL, &t, 1);
+    char *b = jx_dump(rq);
+    json_decref(rq);
+    a = signed_post(&c, 1, now + 2 + i, b);
+    ck_assert_int_eq(a.status, 200);
+    j = json_loads(a.body, 0, NULL);
+    ck_assert_int_eq(json_integer_value(json_object_get(j, "stored")), 0);
+    const json_t *ref = json_object_get(j, "refused");
+    ck_assert_int_eq(json_array_size(ref), 1);
+    const char *why = json_string_value(json_object_get(json_array_get(ref, 0), "why"));
+    ck_assert_msg(why && strstr(why, i ? "older than" : "not over"), "%s", why ? why : "");
+    json_decref(j);
+    free(a.body);
+    free(b);
+  }
+  /* A site whose clock is 6 h ahead of the server's: an event, and the clock in ALARM. */
+  struct osc_report rep = {.t = c.start + 7 * 3600 * NS_PER_S};
+  json_t *rq = msg_upload_request("r1", &rep, NULL, 0);
+  char *b = jx_dump(rq);
+  json_decref(rq);
+  a = signed_post(&c, 1, now + 5, b);
+  ck_assert_int_eq(a.status, 200);
+  j = json_loads(a.body, 0, NULL);
+  ck_assert_str_eq(json_string_value(json_object_get(j, "state")), "ALARM");
+  json_decref(j);
+  free(a.body);
+  free(b);
+  db = cl_server_db(&c);
+  ck_assert_int_eq(cl_query_int(db, "SELECT count(*) FROM tracks"), 1);
+  ck_assert_int_eq(cl_query_int(db, "SELECT count(*) FROM events WHERE kind = "
+                                    "'clock_disagreement' AND message LIKE '%+21600 s%'"), 1);
+  sqlite3_close(db);
   cl_cleanup(&c);
 }
 END_TEST

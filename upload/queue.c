@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "core/log.h"
 #include "core/timeutil.h"
 #include "db/spool.h"
 
@@ -20,7 +21,14 @@ int upl_queue_response(sqlite3 *spool, const json_t *body, const struct track *s
 {
   if (msg_parse_response(body, sent, n, resp, err, errlen) != 0)
     return -1;
-  struct track *acked = malloc(sizeof *acked * (size_t)(resp->n_acked ? resp->n_acked : 1));
+  /* Refused for good: said, and out of the queue (it stays in the spool, marked sent). */
+  for (int i = 0; i < resp->n_refused; i++) {
+    const struct track *t = &sent[resp->refused_index[i]];
+    LOGE("upload", "TRACK %d %05d REFUSED by the server, not sent again: %s", t->mjd, t->sod,
+         resp->refused_why[i]);
+  }
+  int done = resp->n_acked + resp->n_refused;
+  struct track *acked = malloc(sizeof *acked * (size_t)(done ? done : 1));
   if (!acked) {
     msg_response_free(resp);
     snprintf(err, errlen, "out of memory");
@@ -28,7 +36,9 @@ int upl_queue_response(sqlite3 *spool, const json_t *body, const struct track *s
   }
   for (int i = 0; i < resp->n_acked; i++)
     acked[i] = sent[resp->acked_index[i]];
-  int rc = spool_ack(spool, acked, resp->n_acked, tu_wall_ns());
+  for (int i = 0; i < resp->n_refused; i++)
+    acked[resp->n_acked + i] = sent[resp->refused_index[i]];
+  int rc = spool_ack(spool, acked, done, tu_wall_ns());
   free(acked);
   if (rc != 0) {
     snprintf(err, errlen, "recording the acknowledgements failed");

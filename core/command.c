@@ -103,7 +103,7 @@ int cmd_from_json(const json_t *j, struct steer_cmd *c, char *err, size_t errlen
     snprintf(err, errlen, "command: not an object");
     return -1;
   }
-  TRY(jx_int(j, "id", JX_REQUIRED, 1, INT64_MAX, &v, err, errlen));
+  TRY(jx_int(j, "id", JX_REQUIRED, 1, CMD_ID_MAX - 1, &v, err, errlen));
   c->id = v;
   TRY(get_time(j, "issued", &c->issued, err, errlen));
   TRY(get_time(j, "t_ref", &c->t_ref, err, errlen));
@@ -112,7 +112,7 @@ int cmd_from_json(const json_t *j, struct steer_cmd *c, char *err, size_t errlen
   TRY(jx_double(j, "freq", JX_REQUIRED, -1e-6, 1e-6, &c->freq, err, errlen));
   TRY(jx_double(j, "drift_per_day", JX_REQUIRED, -1e-6, 1e-6, &c->drift_per_day, err, errlen));
   TRY(jx_double(j, "slew_freq", JX_REQUIRED, -1e-6, 1e-6, &c->slew_freq, err, errlen));
-  TRY(jx_int(j, "phase_step_id", JX_REQUIRED, 0, INT64_MAX, &v, err, errlen));
+  TRY(jx_int(j, "phase_step_id", JX_REQUIRED, 0, CMD_ID_MAX - 1, &v, err, errlen));
   c->phase_step_id = v;
   TRY(jx_double(j, "phase_step_ns", JX_REQUIRED, -1e9, 1e9, &c->phase_step_ns, err, errlen));
   TRY(jx_bool(j, "phase_step_operator", JX_OPTIONAL, &c->phase_step_operator, err, errlen));

@@ -18,8 +18,12 @@
 
 #include "core/conf.h"
 
+/* Command and phase-step ids stay below this, so that no id, however it came, can leave
+ * no room for the ones after it. */
+#define CMD_ID_MAX (1LL << 53)
+
 struct steer_cmd {
-  int64_t id;             /* > 0, increasing per site */
+  int64_t id;             /* > 0, increasing per site, below CMD_ID_MAX */
   int64_t issued;         /* service time it was computed, UTC ns */
   int64_t t_ref;          /* time at which freq holds, UTC ns */
   double freq;            /* fractional frequency correction at t_ref */

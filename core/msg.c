@@ -29,9 +29,9 @@ int msg_osc_from_json(const json_t *j, struct osc_report *r, char *err, size_t e
   }
   TRY(jx_int(j, "t", JX_REQUIRED, 0, INT64_MAX, &v, err, errlen));
   r->t = v;
-  TRY(jx_int(j, "cmd_id", JX_REQUIRED, 0, INT64_MAX, &v, err, errlen));
+  TRY(jx_int(j, "cmd_id", JX_REQUIRED, 0, CMD_ID_MAX - 1, &v, err, errlen));
   r->osc.cmd_id = v;
-  TRY(jx_int(j, "phase_step_id", JX_REQUIRED, 0, INT64_MAX, &v, err, errlen));
+  TRY(jx_int(j, "phase_step_id", JX_REQUIRED, 0, CMD_ID_MAX - 1, &v, err, errlen));
   r->osc.phase_step_id = v;
   TRY(jx_double(j, "freq", JX_REQUIRED, -1e-6, 1e-6, &r->osc.freq, err, errlen));
   TRY(jx_double(j, "steer_ns", JX_OPTIONAL, -1e15, 1e15, &r->osc.steer_ns, err, errlen));

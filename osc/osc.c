@@ -188,7 +188,15 @@ int osc_accept(struct osc *o, const struct steer_cmd *c, int64_t now, char *err,
     snprintf(err, errlen, "oscillator '%s' takes no steering", o->drv->name);
     return -1;
   }
-  if (o->h.has_cmd && c->id <= o->h.cmd.id)
+  if (o->h.has_cmd && c->id < o->h.cmd.id) {
+    /* Said every time: a server whose store was lost or restored issues old ids, and its
+     * clock would be in holdover without anyone knowing. */
+    LOGE("osc", "IGNORED command %lld: older than command %lld, which this site holds (was "
+                "the server's store lost or restored?)",
+         (long long)c->id, (long long)o->h.cmd.id);
+    return 0;
+  }
+  if (o->h.has_cmd && c->id == o->h.cmd.id)
     return 0;
   if (cmd_check(c, o->h.has_cmd ? &o->h.cmd : NULL, now, o->h.locked_seen, o->h.applied_step_id,
                 &o->limits, err, errlen) != 0) {

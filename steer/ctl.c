@@ -71,10 +71,26 @@ void ctl_destroy(struct ctl *c)
   free(c);
 }
 
+/* A site that holds a command (or a phase step) with an id this controller has not issued
+ * yet was steered by a server whose store was lost or restored since: ids go on after the
+ * site's, or the site would ignore every command. */
+static void adopt_ids(struct ctl *c, const struct osc_report *r)
+{
+  if (r->osc.cmd_id >= c->next_id) {
+    LOGW("steer", "%s holds command %lld, newer than any this server issued: its commands "
+                  "go on from %lld", c->site, (long long)r->osc.cmd_id,
+         (long long)r->osc.cmd_id + 1);
+    c->next_id = r->osc.cmd_id + 1;
+  }
+  if (r->osc.phase_step_id >= c->next_step_id)
+    c->next_step_id = r->osc.phase_step_id + 1;
+}
+
 void ctl_report(struct ctl *c, const struct osc_report *r, const struct steer_cmd *held)
 {
   if (c->have_report && r->t < c->rep.t)
     return;
+  adopt_ids(c, r);
   c->rep = *r;
   c->have_report = 1;
   c->have_held = held != NULL;

@@ -138,6 +138,17 @@ static int site_check(const struct ctl *c, const struct steer_cmd *cmd, int64_t 
                       size_t errlen)
 {
   const struct steer_cmd *held = c->have_held ? &c->held : NULL;
+  /* A command the site holds that this server does not know (its store was lost): what
+   * the site reported holding stands for it. */
+  struct steer_cmd reported;
+  if (!held && c->have_report && c->rep.osc.cmd_id > 0) {
+    memset(&reported, 0, sizeof reported);
+    reported.id = c->rep.osc.cmd_id;
+    reported.t_ref = c->rep.t;
+    reported.freq = c->rep.osc.freq;
+    reported.locked = c->rep.locked;
+    held = &reported;
+  }
   int64_t applied = c->have_report ? c->rep.osc.phase_step_id : 0;
   int locked_before = ctl_site_locked(c);
   int64_t at[] = {now, now + c->p.validity};

@@ -222,6 +222,51 @@ START_TEST(test_network_cut_for_a_day)
 }
 END_TEST
 
+/* The server's store lost (issue 10): a new store would issue command ids from 1, and the
+ * site, holding a higher one, would ignore them all while the server shows the clock as
+ * steered.  The server takes up the ids after the one the site holds, and the clock
+ * locks again; a site that does ignore a command says so loudly. */
+START_TEST(test_server_store_lost)
+{
+  struct cluster c;
+  cl_init(&c, "storelost", 1, NULL);
+  cl_write_server_conf(&c);
+  cl_write_site_conf(&c, 0);
+  cl_write_site_conf(&c, 1);
+  cl_start_server(&c);
+  cl_start_site(&c, 0);
+  cl_start_site(&c, 1);
+  cl_wait_hours(&c, 10);
+  kill(c.server, SIGKILL);
+  waitpid(c.server, NULL, 0);
+  const char *files[] = {"server.db", "server.db-wal", "server.db-shm"};
+  for (int i = 0; i < 3; i++) {
+    char p[1100];
+    snprintf(p, sizeof p, "%s/%s", c.dir, files[i]);
+    remove(p);
+  }
+  cl_start_server(&c);
+  cl_wait_hours(&c, 24);
+  cl_stop(&c);
+  char log[1100];
+  snprintf(log, sizeof log, "%s/server.log", c.dir);
+  char *text = th_read_file(log);
+  ck_assert_msg(text && strstr(text, "newer than any this server issued"), "no adoption said");
+  free(text);
+  snprintf(log, sizeof log, "%s/r1.log", c.dir);
+  text = th_read_file(log);
+  ck_assert_msg(text && !strstr(text, "IGNORED command"), "the site ignored commands");
+  free(text);
+  sqlite3 *db = cl_server_db(&c);
+  ck_assert_int_eq(cl_query_int(db, "SELECT count(*) FROM clocks WHERE site = 'r1' AND "
+                                    "state = 'LOCKED'"), 1);
+  sqlite3_close(db);
+  double after = max_true_x(&c, 1, 20, 24);
+  ck_assert_msg(after < 50, "r1 at %.1f ns long after the store was lost", after);
+  cl_cleanup(&c);
+}
+END_TEST
+
 /* Staff say a measurement step was the clock's own phase: r1's receiver delay steps by
  * 30 ns, which the server corrects and does not follow; then `cvd operator step r1 clock`
  * makes the server take it as the clock's, and time steering moves the clock by -30 ns. */
@@ -604,6 +649,7 @@ int main(void)
   tcase_add_test(tc, test_network_cut_for_a_day);
   tcase_add_test(tc, test_site_frozen_for_12_hours);
   tcase_add_test(tc, test_operator_step_was_clock);
+  tcase_add_test(tc, test_server_store_lost);
   suite_add_tcase(s, tc);
   int rc = th_run_suite(s, CK_VERBOSE);
   curl_global_cleanup();

@@ -34,6 +34,21 @@ sqlite3 *db_open(const char *path, enum db_kind kind, char *err, size_t errlen)
   return db;
 }
 
+sqlite3 *db_open_reader(const char *path, int busy_ms, char *err, size_t errlen)
+{
+  sqlite3 *db = NULL;
+  int rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_FULLMUTEX, NULL);
+  if (rc != SQLITE_OK) {
+    snprintf(err, errlen, "%s: cannot open for reading: %s", path,
+             db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+    sqlite3_close(db);
+    return NULL;
+  }
+  sqlite3_busy_timeout(db, busy_ms);
+  sqlite3_extended_result_codes(db, 1);
+  return db;
+}
+
 void db_close(sqlite3 *db) { sqlite3_close_v2(db); }
 
 int db_exec(sqlite3 *db, const char *sql, char *err, size_t errlen)

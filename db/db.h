@@ -17,6 +17,9 @@ enum db_kind { DB_SPOOL, DB_SERVER };
  * Returns NULL with the reason in err. */
 sqlite3 *db_open(const char *path, enum db_kind kind, char *err, size_t errlen);
 void db_close(sqlite3 *db);
+/* A connection for reading alone, beside the one that writes (WAL: a reader neither waits
+ * for a writer nor holds it up); waits for a lock at most busy_ms.  NULL with err. */
+sqlite3 *db_open_reader(const char *path, int busy_ms, char *err, size_t errlen);
 
 /* Runs the migrations of `kind` above the database's user_version. */
 int db_migrate(sqlite3 *db, enum db_kind kind, char *err, size_t errlen);

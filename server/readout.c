@@ -9,8 +9,12 @@
 
 #include "core/jsonx.h"
 #include "core/timeutil.h"
+#include "core/log.h"
+#include "db/db.h"
 #include "db/store.h"
 #include "server/serverint.h"
+
+#define READ_BUSY_MS 2000 /* a read-out waits at most this for a lock (a checkpoint) */
 
 static const char *colour(double v, const struct ctl_params *p)
 {
@@ -20,105 +24,178 @@ static const char *colour(double v, const struct ctl_params *p)
   return a < p->lock_ns ? "green" : a < p->alarm_ns ? "yellow" : "red";
 }
 
-json_t *server_grid(struct server *srv, int64_t now)
+/* The read-outs read through a connection of their own, without the server's lock, so that
+ * a writer (an upload, the tick, or another process holding the database) never holds a
+ * page up; an in-memory store (cvd simulate) has only the server's connection, under its
+ * lock. */
+struct reader {
+  struct server *srv;
+  sqlite3 *db;
+  int own;
+};
+
+static void reader_open(struct reader *r, struct server *srv)
 {
+  char err[256];
+  r->srv = srv;
+  r->own = strcmp(srv->conf.db_path, ":memory:") != 0;
+  r->db = r->own ? db_open_reader(srv->conf.db_path, READ_BUSY_MS, err, sizeof err) : NULL;
+  if (r->own && !r->db)
+    LOGW("server", "%s", err);
+  if (!r->db) {
+    r->own = 0;
+    r->db = srv->db;
+    pthread_mutex_lock(&srv->mtx);
+  }
+}
+
+static void reader_close(struct reader *r)
+{
+  if (r->own)
+    db_close(r->db);
+  else
+    pthread_mutex_unlock(&r->srv->mtx);
+}
+
+/* What the grid shows of a clock, copied under the lock. */
+struct clock_view {
+  char name[SITE_NAME_MAX];
+  int is_ref, has_ctl;
+  int64_t last_slot, ctl_slot;
+  enum clock_state state;
+  double x, pred_x, pred_sigma;
+  char alarm[256];
+};
+
+/* Snapshots the clocks, the reference first, then the remotes in configuration order. */
+static int snapshot(struct server *srv, int64_t now, struct clock_view *v, int64_t *newest)
+{
+  int n = 0;
+  int order[SERVER_MAX_SITES];
   pthread_mutex_lock(&srv->mtx);
-  char iso[40];
-  int64_t newest = 0;
-  for (int i = 0; i < srv->n_sites; i++)
-    if (srv->sites[i].last_slot > newest)
-      newest = srv->sites[i].last_slot;
-  json_t *clocks = json_array();
-  /* The reference first, then the remotes in configuration order. */
-  int order[SERVER_MAX_SITES], n = 0;
   order[n++] = srv->ref;
   for (int i = 0; i < srv->n_sites; i++)
     if (i != srv->ref)
       order[n++] = i;
-  for (int oi = 0; oi < n; oi++) {
-    const struct server_site *s = &srv->sites[order[oi]];
-    json_t *c = json_pack("{s:s,s:b,s:b}", "site", s->name, "reference", s->is_ref, "fresh",
-                          s->last_slot != 0 && s->last_slot == newest);
-    json_object_set_new(c, "last_update",
-                        s->last_slot ? json_integer(s->last_slot + SLOT_NS) : json_null());
-    json_object_set_new(c, "last_update_iso",
-                        s->last_slot ? json_string(tu_format(s->last_slot + SLOT_NS, iso,
-                                                             sizeof iso, 0))
-                                     : json_null());
+  *newest = 0;
+  for (int k = 0; k < n; k++) {
+    const struct server_site *s = &srv->sites[order[k]];
+    struct clock_view *c = &v[k];
+    memset(c, 0, sizeof *c);
+    snprintf(c->name, sizeof c->name, "%s", s->name);
+    c->is_ref = s->is_ref;
+    c->last_slot = s->last_slot;
+    if (s->last_slot > *newest)
+      *newest = s->last_slot;
+    c->has_ctl = s->ctl != NULL;
     if (s->ctl) {
-      json_object_set_new(c, "state", json_string(cs_name(s->ctl->state)));
-      json_object_set_new(c, "x_ns", jx_real(s->ctl->last_slot ? s->ctl->last_x_ns : NAN));
-      json_object_set_new(c, "pred_x_ns", jx_real(s->ctl->pred_x_ns));
-      json_object_set_new(c, "pred_sigma_ns", jx_real(s->ctl->pred_sigma_ns));
-      json_object_set_new(c, "alarm_reason",
-                          s->ctl->state == CS_ALARM ? json_string(s->ctl->alarm_reason)
-                                                    : json_null());
-    } else {
-      int fault = srv->ref_fault_until > now;
-      json_object_set_new(c, "state", json_string(fault ? "ALARM" : "REFERENCE"));
-      json_object_set_new(c, "alarm_reason", fault ? json_string(srv->ref_fault) : json_null());
+      c->state = s->ctl->state;
+      c->ctl_slot = s->ctl->last_slot;
+      c->x = s->ctl->last_x_ns;
+      c->pred_x = s->ctl->pred_x_ns;
+      c->pred_sigma = s->ctl->pred_sigma_ns;
+      snprintf(c->alarm, sizeof c->alarm, "%s", s->ctl->state == CS_ALARM ? s->ctl->alarm_reason : "");
+    } else if (srv->ref_fault_until > now) {
+      c->state = CS_ALARM;
+      snprintf(c->alarm, sizeof c->alarm, "%s", srv->ref_fault);
     }
-    json_array_append_new(clocks, c);
   }
-  json_t *matrix = json_array();
+  pthread_mutex_unlock(&srv->mtx);
+  return n;
+}
+
+static json_t *clock_json(const struct clock_view *c, int64_t newest)
+{
+  char iso[40];
+  json_t *j = json_pack("{s:s,s:b,s:b}", "site", c->name, "reference", c->is_ref, "fresh",
+                        c->last_slot != 0 && c->last_slot == newest);
+  json_object_set_new(j, "last_update",
+                      c->last_slot ? json_integer(c->last_slot + SLOT_NS) : json_null());
+  json_object_set_new(j, "last_update_iso",
+                      c->last_slot ? json_string(tu_format(c->last_slot + SLOT_NS, iso,
+                                                           sizeof iso, 0))
+                                   : json_null());
+  if (c->has_ctl) {
+    json_object_set_new(j, "state", json_string(cs_name(c->state)));
+    json_object_set_new(j, "x_ns", jx_real(c->ctl_slot ? c->x : NAN));
+    json_object_set_new(j, "pred_x_ns", jx_real(c->pred_x));
+    json_object_set_new(j, "pred_sigma_ns", jx_real(c->pred_sigma));
+  } else
+    json_object_set_new(j, "state", json_string(c->state == CS_ALARM ? "ALARM" : "REFERENCE"));
+  json_object_set_new(j, "alarm_reason", c->state == CS_ALARM ? json_string(c->alarm) : json_null());
+  return j;
+}
+
+/* The cell a - b: a clock in holdover shown against the reference by its prediction, else
+ * the latest common-view difference; NULL when there is none. */
+static json_t *cell_json(sqlite3 *db, const struct clock_view *a, const struct clock_view *b,
+                         const struct ctl_params *p)
+{
+  int64_t slot = 0;
+  double v;
+  int predicted = 0;
+  const struct clock_view *h = a->has_ctl && b->is_ref ? a : b->has_ctl && a->is_ref ? b : NULL;
+  if (h && (h->state == CS_HOLDOVER || h->state == CS_ALARM) && isfinite(h->pred_x)) {
+    v = a->is_ref ? -h->pred_x : h->pred_x;
+    predicted = 1;
+  } else if (store_cv_latest(db, a->name, b->name, &slot, &v) != 1)
+    return NULL;
+  json_t *cell = json_pack("{s:o,s:b,s:s}", "value_ns", jx_real(v), "predicted", predicted,
+                           "color", colour(v, p));
+  json_object_set_new(cell, "slot", predicted ? json_null() : json_integer(slot));
+  return cell;
+}
+
+json_t *server_grid(struct server *srv, int64_t now)
+{
+  static __thread struct clock_view v[SERVER_MAX_SITES];
+  int64_t newest;
+  int n = snapshot(srv, now, v, &newest);
+  json_t *clocks = json_array(), *matrix = json_array();
+  for (int k = 0; k < n; k++)
+    json_array_append_new(clocks, clock_json(&v[k], newest));
+  struct reader r;
+  reader_open(&r, srv);
   for (int a = 0; a < n; a++) {
     json_t *row = json_array();
-    const struct server_site *sa = &srv->sites[order[a]];
     for (int b = 0; b < n; b++) {
-      const struct server_site *sb = &srv->sites[order[b]];
-      if (a == b) {
-        json_array_append_new(row, json_null());
-        continue;
-      }
-      int64_t slot;
-      double v;
-      int predicted = 0;
-      /* A clock in holdover is shown against the reference by its prediction. */
-      const struct ctl *hc = sa->ctl && sb->is_ref ? sa->ctl : sb->ctl && sa->is_ref ? sb->ctl : NULL;
-      if (hc && (hc->state == CS_HOLDOVER || hc->state == CS_ALARM) && isfinite(hc->pred_x_ns)) {
-        v = sa->is_ref ? -hc->pred_x_ns : hc->pred_x_ns;
-        slot = 0;
-        predicted = 1;
-      } else if (store_cv_latest(srv->db, sa->name, sb->name, &slot, &v) != 1) {
-        json_array_append_new(row, json_null());
-        continue;
-      }
-      json_t *cell = json_pack("{s:o,s:b,s:s}", "value_ns", jx_real(v), "predicted", predicted,
-                               "color", colour(v, &srv->conf.cp));
-      json_object_set_new(cell, "slot", predicted ? json_null() : json_integer(slot));
-      json_array_append_new(row, cell);
+      json_t *cell = a == b ? NULL : cell_json(r.db, &v[a], &v[b], &srv->conf.cp);
+      json_array_append_new(row, cell ? cell : json_null());
     }
     json_array_append_new(matrix, row);
   }
-  json_t *g = json_pack("{s:I,s:s,s:s,s:o,s:{s:f,s:f},s:o,s:o}", "now", (json_int_t)now, "now_iso",
-                        tu_format(now, iso, sizeof iso, 0), "reference", srv->sites[srv->ref].name,
-                        "slot", newest ? json_integer(newest) : json_null(), "thresholds",
-                        "green_ns", srv->conf.cp.lock_ns, "yellow_ns", srv->conf.cp.alarm_ns, "clocks",
-                        clocks, "matrix", matrix);
-  pthread_mutex_unlock(&srv->mtx);
-  return g;
+  reader_close(&r);
+  char iso[40];
+  return json_pack("{s:I,s:s,s:s,s:o,s:{s:f,s:f},s:o,s:o}", "now", (json_int_t)now, "now_iso",
+                   tu_format(now, iso, sizeof iso, 0), "reference", v[0].name, "slot",
+                   newest ? json_integer(newest) : json_null(), "thresholds", "green_ns",
+                   srv->conf.cp.lock_ns, "yellow_ns", srv->conf.cp.alarm_ns, "clocks", clocks,
+                   "matrix", matrix);
 }
 
 json_t *server_series(struct server *srv, const char *a, const char *b, int64_t from, int64_t to)
 {
-  pthread_mutex_lock(&srv->mtx);
-  json_t *s = store_cv_series(srv->db, a, b, from, to);
-  pthread_mutex_unlock(&srv->mtx);
+  struct reader r;
+  reader_open(&r, srv);
+  json_t *s = store_cv_series(r.db, a, b, from, to);
+  reader_close(&r);
   return s;
 }
 
 json_t *server_steering(struct server *srv, const char *site, int64_t from, int64_t to, int limit)
 {
-  pthread_mutex_lock(&srv->mtx);
-  json_t *s = store_steer_query(srv->db, site, from, to, limit);
-  pthread_mutex_unlock(&srv->mtx);
+  struct reader r;
+  reader_open(&r, srv);
+  json_t *s = store_steer_query(r.db, site, from, to, limit);
+  reader_close(&r);
   return s;
 }
 
 json_t *server_events(struct server *srv, int64_t from, int64_t to)
 {
-  pthread_mutex_lock(&srv->mtx);
-  json_t *s = store_events(srv->db, from, to);
-  pthread_mutex_unlock(&srv->mtx);
+  struct reader r;
+  reader_open(&r, srv);
+  json_t *s = store_events(r.db, from, to);
+  reader_close(&r);
   return s;
 }

@@ -14,6 +14,8 @@
 #include "db/store.h"
 #include "server/serverint.h"
 
+#define SERVER_BUSY_MS 1000
+
 void server_app_conf_default(struct server_app_conf *c)
 {
   memset(c, 0, sizeof *c);
@@ -109,6 +111,9 @@ int server_open(struct server *s, const struct server_app_conf *c, char *err, si
   s->db = db_open(c->db_path, DB_SERVER, err, errlen);
   if (!s->db)
     return -1;
+  /* The server's lock is held while it writes: another process holding the database makes
+   * an upload wait this long at most (and fail with 503), not the 10 s default. */
+  sqlite3_busy_timeout(s->db, SERVER_BUSY_MS);
   for (int i = 0; i < c->n_sites; i++) {
     struct server_site *st = &s->sites[s->n_sites++];
     snprintf(st->name, sizeof st->name, "%s", c->sites[i].name);

@@ -540,6 +540,47 @@ START_TEST(test_bad_uploads_refused)
 }
 END_TEST
 
+/* Another process holding the server's database with a write transaction (issue 10): the
+ * pages and the read API answer from their own connection at once, and an upload is
+ * answered 503 after the server's short wait, not after SQLite's 10 s, and is taken once
+ * the lock is gone. */
+START_TEST(test_database_held_by_another)
+{
+  struct cluster c;
+  cl_init(&c, "dblock", 1, NULL);
+  cl_write_server_conf(&c);
+  cl_start_server(&c);
+  cl_wait_hours(&c, 1);
+  char path[1100], url[128], err[256];
+  snprintf(path, sizeof path, "%s/server.db", c.dir);
+  sqlite3 *db = NULL;
+  ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
+  ck_assert_int_eq(sqlite3_exec(db, "BEGIN IMMEDIATE; INSERT INTO events (t, kind, message) "
+                                    "VALUES (0, 'test', 'held');", NULL, NULL, NULL), SQLITE_OK);
+  snprintf(url, sizeof url, "http://127.0.0.1:%d/api/v1/grid", c.port);
+  struct http_reply r;
+  double t0 = th_now();
+  ck_assert_msg(http_exchange(NULL, "GET", url, NULL, NULL, 0, 8000, 1 << 20, &r, err, sizeof err) == 0,
+                "the grid did not answer while the database was held: %s", err);
+  ck_assert_int_eq(r.status, 200);
+  http_reply_free(&r);
+  long long now = tu_wall_ns() / NS_PER_S;
+  char *body = one_track_body("r1", 0);
+  struct answer a = signed_post(&c, 1, now, body);
+  ck_assert_int_eq(a.status, 503);
+  free(a.body);
+  fprintf(stderr, "while the database was held: grid and a refused upload in %.1f s\n",
+          th_now() - t0);
+  ck_assert_int_eq(sqlite3_exec(db, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
+  sqlite3_close(db);
+  a = signed_post(&c, 1, now + 1, body);
+  ck_assert_int_eq(a.status, 200);
+  free(a.body);
+  free(body);
+  cl_cleanup(&c);
+}
+END_TEST
+
 /* Runs cvd with args; returns the exit status and the stderr text (malloc'ed). */
 static int run_cvd(const char *dir, char *const args[], char **err)
 {
@@ -644,6 +685,7 @@ int main(void)
   tcase_set_timeout(tc, 240);
   tcase_add_test(tc, test_config_errors_name_file_and_line);
   tcase_add_test(tc, test_bad_uploads_refused);
+  tcase_add_test(tc, test_database_held_by_another);
   tcase_add_test(tc, test_probe);
   tcase_add_test(tc, test_server_killed_during_uploads);
   tcase_add_test(tc, test_network_cut_for_a_day);

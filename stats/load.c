@@ -33,16 +33,37 @@ static int parse_line(const char *name, size_t lineno, char *line, double *v, ch
   char *end;
   errno = 0;
   *v = strtod(p, &end);
-  int bad = k == 0 || *end != '\0' || errno == ERANGE;
-  if (bad || !isfinite(*v)) {
+  /* ERANGE on underflow still gives the nearest value, a subnormal or zero: a number. */
+  int bad = k == 0 || *end != '\0', huge = errno == ERANGE && fabs(*v) > 1;
+  if (bad || huge || !isfinite(*v)) {
     p[k] = save;
     line[strcspn(line, "\r\n")] = '\0';
     snprintf(err, errlen, "%s:%zu: %s: '%.60s'%s", name, lineno,
-             bad ? "not a number" : "not a finite number (a gap: fill or split the data)",
-             line, strlen(line) > 60 ? "..." : "");
+             bad ? "not a number" : huge ? "a number beyond a double's range"
+                                         : "not a finite number (a gap: fill or split the data)",
+             line + strspn(line, " \t"), strlen(line) > 60 ? "..." : "");
     return -1;
   }
   return 1;
+}
+
+/* The next whole line into *buf (grown as needed, NUL-terminated): 1, or 0 at the end. */
+static int read_line(gzFile f, char **buf, size_t *cap)
+{
+  size_t len = 0;
+  for (;;) {
+    if (*cap - len < 2) {
+      char *nb = realloc(*buf, *cap = *cap ? 2 * *cap : 4096);
+      if (!nb)
+        return -1;
+      *buf = nb;
+    }
+    if (!gzgets(f, *buf + len, (int)(*cap - len)))
+      return len > 0;
+    len += strlen(*buf + len);
+    if (len > 0 && (*buf)[len - 1] == '\n')
+      return 1;
+  }
 }
 
 int st_load(const char *path, double **vals, size_t *n, char *err, size_t errlen)
@@ -56,16 +77,16 @@ int st_load(const char *path, double **vals, size_t *n, char *err, size_t errlen
     snprintf(err, errlen, "%s: %s", name, errno ? strerror(errno) : "cannot open");
     return -1;
   }
-  size_t cap = 0, lineno = 0;
+  size_t cap = 0, lineno = 0, bufcap = 0;
   double *v = NULL;
-  char buf[512];
-  int rc = 0, at_start = 1;
-  while (rc == 0 && gzgets(f, buf, sizeof buf)) {
-    /* A line longer than the buffer: its first field is in the first piece. */
-    int piece_of_line = !at_start;
-    at_start = strchr(buf, '\n') != NULL;
-    if (piece_of_line)
-      continue;
+  char *buf = NULL;
+  int rc = 0, got;
+  while (rc == 0 && (got = read_line(f, &buf, &bufcap)) != 0) {
+    if (got < 0) {
+      snprintf(err, errlen, "%s: out of memory for line %zu", name, lineno + 1);
+      rc = -1;
+      break;
+    }
     lineno++;
     double x;
     int r = parse_line(name, lineno, buf, &x, err, errlen);
@@ -91,6 +112,7 @@ int st_load(const char *path, double **vals, size_t *n, char *err, size_t errlen
     rc = -1;
   }
   gzclose(f);
+  free(buf);
   if (rc == 0 && *n == 0) {
     snprintf(err, errlen, "%s: no numbers in the input", name);
     rc = -1;

@@ -96,6 +96,15 @@ const struct conf_item server_items[] = {
      .help = "the largest upload accepted", .off = offsetof(struct server_conf, web.max_body),
      .lo = 1024, .hi = 1 << 30, .size = (int)sizeof(size_t)},
     CONF_INTV("threads", "N", struct server_conf, web.threads, 1, 64, "4", "HTTP threads"),
+    CONF_INTV("max_connections", "N", struct server_conf, web.max_connections, 16, 100000,
+              "1000", "HTTP connections open at once, in all"),
+    CONF_INTV("max_connections_per_address", "N", struct server_conf, web.max_per_address, 1,
+              10000, "32",
+              "HTTP connections open at once from one client address (more are refused, said "
+              "once a minute): a flood of slow connections from one address cannot take the "
+              "places the sites need"),
+    CONF_INTV("client_timeout", "SECONDS", struct server_conf, web.client_timeout_s, 1, 3600, "10",
+              "an HTTP connection silent this long is closed"),
     CONF_INCL(proc_items, struct server_conf, proc),
     {.type = CONF_END},
 };

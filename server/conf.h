@@ -16,6 +16,9 @@ struct http_conf {
   int html;               /* serve the pages; the API is always served [yes] */
   size_t max_body;        /* largest upload body accepted, bytes [4 MiB] */
   int threads;            /* [4] */
+  int max_connections;    /* in all [1000] */
+  int max_per_address;    /* from one client address [32] */
+  int client_timeout_s;   /* a connection silent this long is closed [10] */
 };
 
 struct server_conf {

@@ -4,6 +4,10 @@
 #include "config.h"
 
 #include <check.h>
+#include <unistd.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
 #include <curl/curl.h>
 #include <inttypes.h>
 #include <math.h>
@@ -581,6 +585,70 @@ START_TEST(test_database_held_by_another)
 }
 END_TEST
 
+/* A connection from `from` (a loopback address) that starts a request and sends nothing
+ * more: -1 when refused. */
+static int slow_client(int port, const char *from)
+{
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  struct sockaddr_in src = {.sin_family = AF_INET}, dst = {.sin_family = AF_INET,
+                                                           .sin_port = htons((uint16_t)port)};
+  inet_pton(AF_INET, from, &src.sin_addr);
+  inet_pton(AF_INET, "127.0.0.1", &dst.sin_addr);
+  if (fd < 0 || bind(fd, (struct sockaddr *)&src, sizeof src) != 0 ||
+      connect(fd, (struct sockaddr *)&dst, sizeof dst) != 0) {
+    if (fd >= 0)
+      close(fd);
+    return -1;
+  }
+  const char *start = "POST /api/v1/tracks HTTP/1.1\r\nHost: x\r\nX-Slow: ";
+  if (send(fd, start, strlen(start), MSG_NOSIGNAL) < 0) {
+    close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+/* Slowloris (issue 10): two hundred connections from one address that start a request
+ * and trickle; the sites, from another, still upload, and the refusals are said. */
+START_TEST(test_slow_connections_do_not_lock_out_sites)
+{
+  struct cluster c;
+  cl_init(&c, "slowloris", 1, NULL);
+  snprintf(c.nc.server_extra, sizeof c.nc.server_extra,
+           "max_connections 100\nmax_connections_per_address 16\nclient_timeout 60\n");
+  cl_write_server_conf(&c);
+  cl_start_server(&c);
+  cl_wait_hours(&c, 1);
+  int fds[200], open_fds = 0;
+  for (int i = 0; i < 200; i++)
+    if ((fds[i] = slow_client(c.port, "127.0.0.2")) >= 0)
+      open_fds++;
+  /* A byte from each now and then, as a slowloris keeps them alive. */
+  for (int i = 0; i < 200; i++)
+    if (fds[i] >= 0 && send(fds[i], "a", 1, MSG_NOSIGNAL) < 0) {
+      close(fds[i]);
+      fds[i] = -1;
+    }
+  long long now = tu_wall_ns() / NS_PER_S;
+  char *body = one_track_body("r1", 0);
+  struct answer a = signed_post(&c, 1, now, body);
+  ck_assert_int_eq(a.status, 200);
+  free(a.body);
+  free(body);
+  for (int i = 0; i < 200; i++)
+    if (fds[i] >= 0)
+      close(fds[i]);
+  char log[1100];
+  snprintf(log, sizeof log, "%s/server.log", c.dir);
+  char *text = th_read_file(log);
+  ck_assert_msg(text && strstr(text, "connections from 127.0.0.2 refused"), "not said");
+  free(text);
+  fprintf(stderr, "slowloris: %d connections opened from 127.0.0.2, the site's upload taken\n",
+          open_fds);
+  cl_cleanup(&c);
+}
+END_TEST
+
 /* Runs cvd with args; returns the exit status and the stderr text (malloc'ed). */
 static int run_cvd(const char *dir, char *const args[], char **err)
 {
@@ -686,6 +754,7 @@ int main(void)
   tcase_add_test(tc, test_config_errors_name_file_and_line);
   tcase_add_test(tc, test_bad_uploads_refused);
   tcase_add_test(tc, test_database_held_by_another);
+  tcase_add_test(tc, test_slow_connections_do_not_lock_out_sites);
   tcase_add_test(tc, test_probe);
   tcase_add_test(tc, test_server_killed_during_uploads);
   tcase_add_test(tc, test_network_cut_for_a_day);

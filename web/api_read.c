@@ -225,6 +225,12 @@ enum MHD_Result web_metrics(struct web *w, struct MHD_Connection *c)
           "cvd_uploads_total{result=\"ok\"} %lu\ncvd_uploads_total{result=\"refused\"} %lu\n",
       __atomic_load_n(&w->stats.uploads_ok, __ATOMIC_RELAXED),
       __atomic_load_n(&w->stats.uploads_refused, __ATOMIC_RELAXED));
+  pthread_mutex_lock(&w->limits.mtx);
+  unsigned long refused = w->limits.refused;
+  pthread_mutex_unlock(&w->limits.mtx);
+  put(&t, "# HELP cvd_http_connections_refused_total Connections refused for the limit per "
+          "address.\n# TYPE cvd_http_connections_refused_total counter\n"
+          "cvd_http_connections_refused_total %lu\n", refused);
   json_decref(g);
   return reply_text(c, "text/plain; version=0.0.4", &t);
 }

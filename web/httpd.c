@@ -140,6 +140,10 @@ static enum MHD_Result dispatch(void *cls, struct MHD_Connection *c, const char 
   return web_error(c, MHD_HTTP_NOT_FOUND, "no such resource: %s", url);
 }
 
+/* What one connection may hold for its headers and buffers: a request line and headers
+ * bigger than this are refused (431/413) by libmicrohttpd itself. */
+#define HEADER_MEMORY (64 * 1024)
+
 static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
                       enum MHD_RequestTerminationCode toe)
 {
@@ -176,13 +180,17 @@ int web_start(struct web *w, struct server *srv, const struct http_conf *c, char
     snprintf(err, errlen, "listen address '%s' is not an IPv4 address", c->address);
     return -1;
   }
+  web_limits_init(&w->limits, c->max_per_address);
   w->daemon = MHD_start_daemon(
-      MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL | MHD_USE_ERROR_LOG, (uint16_t)c->port, NULL,
-      NULL, dispatch, w, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, w, MHD_OPTION_SOCK_ADDR,
+      MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL | MHD_USE_ERROR_LOG, (uint16_t)c->port,
+      web_limits_accept, &w->limits, dispatch, w, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, w, MHD_OPTION_SOCK_ADDR,
       (struct sockaddr *)&sa,
       MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(c->threads > 0 ? c->threads : 1),
-      MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30, MHD_OPTION_NOTIFY_COMPLETED, completed, w,
-      MHD_OPTION_END);
+      MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)c->client_timeout_s,
+      MHD_OPTION_CONNECTION_LIMIT, (unsigned)c->max_connections,
+      MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HEADER_MEMORY,
+      MHD_OPTION_NOTIFY_COMPLETED, completed, w,
+      MHD_OPTION_NOTIFY_CONNECTION, web_limits_notify, &w->limits, MHD_OPTION_END);
   if (!w->daemon) {
     snprintf(err, errlen, "cannot listen on %s:%d (in use, or not permitted)", c->address, c->port);
     return -1;
@@ -192,7 +200,9 @@ int web_start(struct web *w, struct server *srv, const struct http_conf *c, char
 
 void web_stop(struct web *w)
 {
-  if (w->daemon)
+  if (w->daemon) {
     MHD_stop_daemon(w->daemon);
+    web_limits_free(&w->limits);
+  }
   w->daemon = NULL;
 }

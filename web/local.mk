@@ -3,5 +3,6 @@ web_libweb_a_SOURCES = \
 	web/api_read.c \
 	web/api_upload.c \
 	web/httpd.c \
+	web/limits.c web/limits.h \
 	web/page_grid.c \
 	web/web.h web/webint.h

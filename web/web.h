@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "server/conf.h"
+#include "web/limits.h"
 
 struct MHD_Daemon;
 
@@ -20,6 +21,7 @@ struct web {
   struct server *srv;
   struct http_conf conf;
   struct web_stats stats;  /* updated atomically */
+  struct web_limits limits;
 };
 
 int web_start(struct web *w, struct server *srv, const struct http_conf *c, char *err,

@@ -9,6 +9,7 @@ core_libcore_a_SOURCES = \
 	core/log.c core/log.h \
 	core/msg.c core/msg.h \
 	core/procconf.c core/procconf.h \
+	core/secret.c core/secret.h \
 	core/serial.c core/serial.h \
 	core/sign.c core/sign.h \
 	core/timeutil.c core/timeutil.h \

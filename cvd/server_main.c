@@ -34,6 +34,8 @@ void cvd_server_help(FILE *out)
 "      --database FILE   SQLite store\n"
 "      --no-web          serve no HTML pages (the API stays)\n"
 "      --log-level L     error, warn, info or debug\n"
+"      --check-config    read the configuration (and the secret files it names), say\n"
+"                        what is wrong or that it is good, and exit: 0 if good, 2 if not\n"
 "  -h, --help            this text\n"
 "\n"
 "Configuration directives (one per line, '#' comments) and their defaults:\n");
@@ -53,10 +55,11 @@ int cvd_server_main(int argc, char **argv)
       {"config", required_argument, NULL, 'c'}, {"listen", required_argument, NULL, 'L'},
       {"port", required_argument, NULL, 'p'},   {"database", required_argument, NULL, 'd'},
       {"no-web", no_argument, NULL, 'W'},       {"log-level", required_argument, NULL, 'l'},
-      {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0}};
+      {"check-config", no_argument, NULL, 'K'}, {"help", no_argument, NULL, 'h'},
+      {NULL, 0, NULL, 0}};
   const char *conf_path = NULL, *listen = NULL, *db = NULL, *level = NULL;
   long port = -1;
-  int no_web = 0, c;
+  int no_web = 0, check_only = 0, c;
   char err[1024];
   optind = 1;
   while ((c = getopt_long(argc, argv, "c:h", opts, NULL)) != -1) {
@@ -65,6 +68,7 @@ int cvd_server_main(int argc, char **argv)
     case 'L': listen = optarg; break;
     case 'd': db = optarg; break;
     case 'W': no_web = 1; break;
+    case 'K': check_only = 1; break;
     case 'l': level = optarg; break;
     case 'p': {
       char *end;
@@ -102,6 +106,10 @@ int cvd_server_main(int argc, char **argv)
     fprintf(stderr, "cvd server: --log-level %s: want error, warn, info or debug\n", level);
     return EXIT_USAGE;
   }
+  if (check_only) {
+    printf("%s: good\n", conf_path);
+    return 0;
+  }
   if (proc_start(&sc.proc, "server", err, sizeof err) != 0) {
     fprintf(stderr, "cvd server: %s\n", err);
     return EXIT_USAGE;
@@ -120,8 +128,8 @@ int cvd_server_main(int argc, char **argv)
     return EXIT_RUNTIME;
   }
   char t[40];
-  LOGI("server", "listening on http://%s:%d/ (%d sites, reference %s, servo %s%s); time %s",
-       sc.web.address, sc.web.port, sc.app.n_sites, sc.app.reference, sc.app.servo,
+  LOGI("server", "listening on %s://%s:%d/ (%d sites, reference %s, servo %s%s); time %s",
+       sc.web.plain_http ? "http" : "https", sc.web.address, sc.web.port, sc.app.n_sites, sc.app.reference, sc.app.servo,
        sc.web.html ? "" : ", no pages", tu_format(clk_now(), t, sizeof t, 0));
   int64_t tick = (int64_t)sc.tick_s * NS_PER_S;
   while (!cvd_stop) {

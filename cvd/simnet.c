@@ -81,7 +81,10 @@ static void server_conf_for(struct simnet *n, const char *servo)
   ec->n_sites = n->nsites;
   for (int k = 0; k < n->nsites; k++) {
     scenario_site_name(k, ec->sites[k].name, sizeof ec->sites[k].name);
-    snprintf(ec->sites[k].secret, sizeof ec->sites[k].secret, "simulated-site-secret");
+    ec->sites[k].n_keys = 1;
+    snprintf(ec->sites[k].keys[0].id, sizeof ec->sites[k].keys[0].id, "1");
+    snprintf(ec->sites[k].keys[0].secret, sizeof ec->sites[k].keys[0].secret,
+             "simulated-site-secret");
   }
 }
 

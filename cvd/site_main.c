@@ -48,6 +48,8 @@ void cvd_site_help(FILE *out)
 "                      if all are usable\n"
 "      --probe-seconds N   how long each instrument is read: N readings from the TIC,\n"
 "                      waiting up to 30 s more for one that starts slowly [5]\n"
+"      --check-config  read the configuration (and the secret and CA files it names),\n"
+"                      say what is wrong or that it is good, and exit: 0 if good, 2 if not\n"
 "      --server URL    the central server\n"
 "      --spool FILE    the SQLite spool\n"
 "      --log-level L   error, warn, info or debug\n"
@@ -71,9 +73,10 @@ int cvd_site_main(int argc, char **argv)
       {"config", required_argument, NULL, 'c'}, {"server", required_argument, NULL, 's'},
       {"spool", required_argument, NULL, 'S'},  {"log-level", required_argument, NULL, 'l'},
       {"probe", no_argument, NULL, 'P'},        {"probe-seconds", required_argument, NULL, 'N'},
-      {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0}};
+      {"check-config", no_argument, NULL, 'K'}, {"help", no_argument, NULL, 'h'},
+      {NULL, 0, NULL, 0}};
   const char *conf_path = NULL, *server = NULL, *spool = NULL, *level = NULL;
-  int c, probe = 0;
+  int c, probe = 0, check_only = 0;
   long probe_s = 5;
   char err[1024];
   optind = 1;
@@ -84,6 +87,7 @@ int cvd_site_main(int argc, char **argv)
     case 'S': spool = optarg; break;
     case 'l': level = optarg; break;
     case 'P': probe = 1; break;
+    case 'K': check_only = 1; break;
     case 'N': {
       char *end;
       probe_s = strtol(optarg, &end, 10);
@@ -120,6 +124,10 @@ int cvd_site_main(int argc, char **argv)
   if (proc_log_option(&sc.proc, level) != 0) {
     fprintf(stderr, "cvd site: --log-level %s: want error, warn, info or debug\n", level);
     return EXIT_USAGE;
+  }
+  if (check_only) {
+    printf("%s: good\n", conf_path);
+    return 0;
   }
   if (proc_start(&sc.proc, sc.name, err, sizeof err) != 0) {
     fprintf(stderr, "cvd site: %s\n", err);

@@ -1,10 +1,14 @@
 #include "config.h"
 #include "server/conf.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "core/secret.h"
+#include "core/timeutil.h"
 #include "core/track.h"
 
 #define SC ((struct server_conf *)u)
@@ -31,6 +35,54 @@ static int h_reference(void *u, int argc, char **argv, char *e, size_t n)
   return 0;
 }
 
+/* A secret given inline, or @FILE: read from FILE, which its owner alone may read. */
+static int get_secret(struct server_conf *c, const char *arg, char *out, char *e, size_t n)
+{
+  if (arg[0] == '@')
+    return secret_file_line(arg + 1, out, e, n);
+  c->secret_inline = 1;
+  size_t len = strlen(arg);
+  if (len < SECRET_MIN || len > SECRET_MAX) {
+    snprintf(e, n, "a secret must be %d to %d characters", SECRET_MIN, SECRET_MAX);
+    return -1;
+  }
+  memcpy(out, arg, len + 1);
+  return 0;
+}
+
+static struct server_site_conf *site_of(struct server_app_conf *ec, const char *name)
+{
+  for (int i = 0; i < ec->n_sites; i++)
+    if (strcmp(ec->sites[i].name, name) == 0)
+      return &ec->sites[i];
+  return NULL;
+}
+
+static int add_key(struct server_conf *c, struct server_site_conf *sc, const char *id,
+                   const char *secret, int64_t until, char *e, size_t n)
+{
+  if (!site_name_ok(id) || strlen(id) >= SERVER_KEY_ID_MAX) {
+    snprintf(e, n, "'%s' is not a key id (1 to 15 of A-Z a-z 0-9 _ . -)", id);
+    return -1;
+  }
+  for (int k = 0; k < sc->n_keys; k++)
+    if (strcmp(sc->keys[k].id, id) == 0) {
+      snprintf(e, n, "site '%s' has a key '%s' already", sc->name, id);
+      return -1;
+    }
+  if (sc->n_keys == SERVER_KEYS) {
+    snprintf(e, n, "site '%s' has %d keys already", sc->name, SERVER_KEYS);
+    return -1;
+  }
+  struct server_key *k = &sc->keys[sc->n_keys];
+  snprintf(k->id, sizeof k->id, "%s", id);
+  if (get_secret(c, secret, k->secret, e, n) != 0)
+    return -1;
+  k->until = until;
+  sc->n_keys++;
+  return 0;
+}
+
 static int h_site(void *u, int argc, char **argv, char *e, size_t n)
 {
   (void)argc;
@@ -39,24 +91,84 @@ static int h_site(void *u, int argc, char **argv, char *e, size_t n)
     snprintf(e, n, "'%s' is not a site name (1 to 31 of A-Z a-z 0-9 _ . -)", argv[0]);
     return -1;
   }
-  for (int i = 0; i < ec->n_sites; i++)
-    if (strcmp(ec->sites[i].name, argv[0]) == 0) {
-      snprintf(e, n, "site '%s' given twice", argv[0]);
-      return -1;
-    }
+  if (site_of(ec, argv[0])) {
+    snprintf(e, n, "site '%s' given twice", argv[0]);
+    return -1;
+  }
   if (ec->n_sites == SERVER_MAX_SITES) {
     snprintf(e, n, "more than %d sites", SERVER_MAX_SITES);
     return -1;
   }
-  if (strlen(argv[1]) < 16 || strlen(argv[1]) >= SERVER_SECRET_MAX) {
-    snprintf(e, n, "the secret of '%s' must be 16 to %d characters", argv[0],
-             SERVER_SECRET_MAX - 1);
+  struct server_site_conf *sc = &ec->sites[ec->n_sites];
+  memset(sc, 0, sizeof *sc);
+  snprintf(sc->name, SITE_NAME_MAX, "%s", argv[0]);
+  if (add_key(SC, sc, "1", argv[1], 0, e, n) != 0)
     return -1;
-  }
-  snprintf(ec->sites[ec->n_sites].name, SITE_NAME_MAX, "%s", argv[0]);
-  snprintf(ec->sites[ec->n_sites].secret, SERVER_SECRET_MAX, "%s", argv[1]);
   ec->n_sites++;
   return 0;
+}
+
+static int h_site_key(void *u, int argc, char **argv, char *e, size_t n)
+{
+  struct server_site_conf *sc = site_of(&SC->app, argv[0]);
+  if (!sc) {
+    snprintf(e, n, "no site '%s' yet: give its 'site' line first", argv[0]);
+    return -1;
+  }
+  int64_t until = 0;
+  if (argc == 4 && tu_parse(argv[3], &until) != 0) {
+    snprintf(e, n, "bad end '%s' (want YYYY-MM-DDTHH:MM:SSZ)", argv[3]);
+    return -1;
+  }
+  return add_key(SC, sc, argv[1], argv[2], until, e, n);
+}
+
+static int h_key_end(void *u, int argc, char **argv, char *e, size_t n)
+{
+  (void)argc;
+  struct server_site_conf *sc = site_of(&SC->app, argv[0]);
+  int64_t until;
+  if (!sc) {
+    snprintf(e, n, "no site '%s' yet: give its 'site' line first", argv[0]);
+    return -1;
+  }
+  if (tu_parse(argv[2], &until) != 0) {
+    snprintf(e, n, "bad end '%s' (want YYYY-MM-DDTHH:MM:SSZ)", argv[2]);
+    return -1;
+  }
+  for (int k = 0; k < sc->n_keys; k++)
+    if (strcmp(sc->keys[k].id, argv[1]) == 0) {
+      sc->keys[k].until = until;
+      return 0;
+    }
+  snprintf(e, n, "site '%s' has no key '%s'", argv[0], argv[1]);
+  return -1;
+}
+
+static int h_tls_file(const char *what, const char *arg, char *out, size_t outlen, char *e,
+                      size_t n)
+{
+  if (conf_string(what, arg, out, outlen, e, n) != 0)
+    return -1;
+  if (access(arg, R_OK) != 0) {
+    snprintf(e, n, "%s: %s", arg, strerror(errno));
+    return -1;
+  }
+  return 0;
+}
+
+static int h_tls_cert(void *u, int argc, char **argv, char *e, size_t n)
+{
+  (void)argc;
+  return h_tls_file("tls_certificate", argv[0], SC->web.tls_cert, sizeof SC->web.tls_cert, e, n);
+}
+
+static int h_tls_key(void *u, int argc, char **argv, char *e, size_t n)
+{
+  (void)argc;
+  if (h_tls_file("tls_key", argv[0], SC->web.tls_key, sizeof SC->web.tls_key, e, n) != 0)
+    return -1;
+  return secret_file_private(argv[0], e, n);
 }
 
 static int h_servo(void *u, int argc, char **argv, char *e, size_t n)
@@ -78,10 +190,22 @@ const struct conf_item server_items[] = {
     {.type = CONF_CUSTOM, .name = "reference", .args = "SITE", .flags = CONF_REQUIRED,
      .help = "the lab's reference site, whose clock is UTC(k)", .min_args = 1, .max_args = 1,
      .parse = h_reference},
-    {.type = CONF_CUSTOM, .name = "site", .args = "NAME SECRET", .flags = CONF_REPEAT,
-     .help = "a site and its HMAC secret, 16 to 128 characters: one line for every site, the "
-             "reference included",
+    {.type = CONF_CUSTOM, .name = "site", .args = "NAME SECRET|@FILE", .flags = CONF_REPEAT,
+     .help = "a site and its HMAC secret, 16 to 128 characters, or @FILE to read it from "
+             "FILE's first line (readable by its owner alone): one line for every site, the "
+             "reference included; its key id is 1",
      .min_args = 2, .max_args = 2, .parse = h_site},
+    {.type = CONF_CUSTOM, .name = "site_key", .args = "NAME KEYID SECRET|@FILE [END]",
+     .flags = CONF_REPEAT,
+     .help = "another HMAC key of a site, for rotating keys: requests name theirs in "
+             "X-CVD-Key-Id (the 'site' line's key is 1); accepted until END (wall-clock UTC), "
+             "if given.  @FILE reads the secret from FILE's first line; FILE must be readable "
+             "by its owner alone",
+     .min_args = 3, .max_args = 4, .parse = h_site_key},
+    {.type = CONF_CUSTOM, .name = "site_key_end", .args = "NAME KEYID END", .flags = CONF_REPEAT,
+     .help = "the end of a site's key, the 'site' line's (1) among them: requests signed with "
+             "it are refused from END on (wall-clock UTC)",
+     .min_args = 3, .max_args = 3, .parse = h_key_end},
     {.type = CONF_CUSTOM, .name = "servo", .args = "NAME", .def = "kalman",
      .help = "the steering servo: kalman, pi, or null (never steers)", .min_args = 1,
      .max_args = 1, .parse = h_servo},
@@ -90,6 +214,16 @@ const struct conf_item server_items[] = {
     CONF_INTV("max_track_age", "DAYS", struct server_conf, app.max_track_age_days, 1, 3650, "60",
               "tracks older than this (by the server's clock) are refused for good, as are "
               "tracks of slots not yet over"),
+    {.type = CONF_CUSTOM, .name = "tls_certificate", .args = "FILE",
+     .help = "the server's certificate (PEM, the chain after it): the server serves HTTPS, "
+             "TLS 1.2 and later only",
+     .min_args = 1, .max_args = 1, .parse = h_tls_cert},
+    {.type = CONF_CUSTOM, .name = "tls_key", .args = "FILE",
+     .help = "its private key (PEM), readable by the server's user alone",
+     .min_args = 1, .max_args = 1, .parse = h_tls_key},
+    CONF_YESNO("plain_http", struct server_conf, web.plain_http, "no",
+               "serve plain HTTP, without TLS, on purpose (loopback tests, the demo); without "
+               "it a server with no certificate does not start"),
     CONF_YESNO("web", struct server_conf, web.html, "yes",
                "serve the HTML pages (the API is always served)"),
     {.type = CONF_INT, .name = "max_body", .args = "BYTES", .def = "4194304",
@@ -124,6 +258,18 @@ int server_conf_load(const char *path, struct server_conf *c, char *err, size_t 
   if (conf_parse_file(path, server_items, c, err, errlen) != 0)
     return -1;
   c->app.cp.limits = c->proc.limits;
+  if (!c->web.plain_http && (!c->web.tls_cert[0] || !c->web.tls_key[0])) {
+    snprintf(err, errlen, "%s: the server serves HTTPS: give tls_certificate and tls_key, or "
+             "'plain_http yes' to serve plain HTTP on purpose", path);
+    return -1;
+  }
+  if (c->web.plain_http && (c->web.tls_cert[0] || c->web.tls_key[0])) {
+    snprintf(err, errlen, "%s: plain_http yes and a TLS certificate: choose one", path);
+    return -1;
+  }
+  /* Secrets written in the file make it a secret file (issue 10). */
+  if (c->secret_inline && secret_file_private(path, err, errlen) != 0)
+    return -1;
   for (int i = 0; i < c->app.n_sites; i++)
     if (strcmp(c->app.sites[i].name, c->app.reference) == 0)
       return 0;

@@ -19,6 +19,9 @@ struct http_conf {
   int max_connections;    /* in all [1000] */
   int max_per_address;    /* from one client address [32] */
   int client_timeout_s;   /* a connection silent this long is closed [10] */
+  char tls_cert[1024];    /* PEM files: HTTPS when given */
+  char tls_key[1024];
+  int plain_http;         /* plain HTTP on purpose [no] */
 };
 
 struct server_conf {
@@ -26,6 +29,7 @@ struct server_conf {
   struct server_app_conf app;
   struct http_conf web;
   int tick_s;              /* service seconds between holdover checks [60] */
+  int secret_inline;       /* a secret is written in the file itself */
 };
 
 extern const struct conf_item server_items[];

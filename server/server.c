@@ -34,10 +34,30 @@ int server_site_index(const struct server *s, const char *name)
   return -1;
 }
 
-const char *server_secret(const struct server *s, const char *site)
+const char *server_secret(const struct server *s, const char *site, const char *key_id,
+                          int64_t wall_now, char *why, size_t whylen)
 {
   int i = server_site_index(s, site);
-  return i < 0 ? NULL : s->sites[i].secret;
+  if (i < 0) {
+    snprintf(why, whylen, "unknown site");
+    return NULL;
+  }
+  const char *id = key_id ? key_id : "1";
+  for (int k = 0; k < s->sites[i].n_keys; k++) {
+    const struct server_key *key = &s->sites[i].keys[k];
+    if (strcmp(key->id, id) != 0)
+      continue;
+    if (key->until && wall_now >= key->until) {
+      char t[40];
+      snprintf(why, whylen, "key %s of site %s ended at %s", key->id, s->sites[i].name,
+               tu_format(key->until, t, sizeof t, 0));
+      return NULL;
+    }
+    return key->secret;
+  }
+  snprintf(why, whylen, "site %s has no key %s", s->sites[i].name,
+           site_name_ok(id) ? id : "(not a key id)");
+  return NULL;
 }
 
 void server_save_ctl(struct server *s, const struct ctl *c, int64_t now)
@@ -117,7 +137,8 @@ int server_open(struct server *s, const struct server_app_conf *c, char *err, si
   for (int i = 0; i < c->n_sites; i++) {
     struct server_site *st = &s->sites[s->n_sites++];
     snprintf(st->name, sizeof st->name, "%s", c->sites[i].name);
-    snprintf(st->secret, sizeof st->secret, "%s", c->sites[i].secret);
+    memcpy(st->keys, c->sites[i].keys, sizeof st->keys);
+    st->n_keys = c->sites[i].n_keys;
     st->is_ref = strcmp(st->name, c->reference) == 0;
     st->last_slot = store_last_slot(s->db, st->name);
     if (st->is_ref)

@@ -21,10 +21,20 @@
 
 #define SERVER_MAX_SITES 64
 #define SERVER_SECRET_MAX 129
+#define SERVER_KEYS 4            /* keys a site may have at once, for rotating them */
+#define SERVER_KEY_ID_MAX 16
+
+/* One of a site's HMAC keys: requests name it in X-CVD-Key-Id ("1" when they do not). */
+struct server_key {
+  char id[SERVER_KEY_ID_MAX];
+  char secret[SERVER_SECRET_MAX];
+  int64_t until;           /* wall time from which it is refused; 0: no end */
+};
 
 struct server_site_conf {
   char name[SITE_NAME_MAX];
-  char secret[SERVER_SECRET_MAX];
+  struct server_key keys[SERVER_KEYS];
+  int n_keys;
 };
 
 /* What the server's application layer is configured with (server/conf.h reads it). */
@@ -43,7 +53,8 @@ void server_app_conf_default(struct server_app_conf *c);
 
 struct server_site {
   char name[SITE_NAME_MAX];
-  char secret[SERVER_SECRET_MAX];
+  struct server_key keys[SERVER_KEYS];
+  int n_keys;
   int is_ref;
   struct ctl *ctl;         /* remotes only */
   int64_t last_slot;       /* newest track received */
@@ -65,8 +76,10 @@ struct server {
 int server_open(struct server *s, const struct server_app_conf *c, char *err, size_t errlen);
 void server_close(struct server *s);
 
-/* The site's secret, or NULL for an unknown site (no lock needed: fixed after open). */
-const char *server_secret(const struct server *s, const char *site);
+/* The secret of a site's key (key_id NULL: "1") valid at wall time wall_now, or NULL with
+ * why (an unknown site or key, or a key past its end).  No lock needed: fixed after open. */
+const char *server_secret(const struct server *s, const char *site, const char *key_id,
+                          int64_t wall_now, char *why, size_t whylen);
 
 /* Time passing at service time now: holdover, predictions, alarms; replay records older
  * than the signatures' window (wall time) pruned. */

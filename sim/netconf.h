@@ -20,6 +20,9 @@ struct netconf {
   int web;                                /* the server serves the pages */
   char servo[16];                         /* "" for the server's default */
   char server_extra[1024];                /* more lines for the server's file */
+  /* TLS: the server's certificate and key ("": plain HTTP on purpose, on loopback), and
+   * how the sites check it (CA file, pin, either may be ""). */
+  char tls_cert[1024], tls_key[1024], tls_ca[1024], tls_pin[128];
   char site_extra[1024];                  /* more lines for every site's file */
 };
 

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/secret.h"
 #include "core/track.h"
 
 #define SC ((struct site_conf *)u)
@@ -99,5 +100,13 @@ int site_conf_load(const char *path, struct site_conf *c, char *err, size_t errl
   snprintf(c->up.site, sizeof c->up.site, "%s", c->name);
   if (!c->spool[0])
     snprintf(c->spool, sizeof c->spool, "cvd-spool-%s.db", c->name);
+  char e[400];
+  if (upl_conf_check(&c->up, e, sizeof e) != 0) {
+    snprintf(err, errlen, "%s: %s", path, e);
+    return -1;
+  }
+  /* A secret written in the file makes it a secret file (issue 10). */
+  if (c->up.secret_inline && secret_file_private(path, err, errlen) != 0)
+    return -1;
   return 0;
 }

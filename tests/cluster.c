@@ -125,6 +125,45 @@ long long cl_query_int(sqlite3 *db, const char *sql)
   return v;
 }
 
+long long cl_check_exactly_once(struct cluster *c, int k)
+{
+  sqlite3 *db = cl_server_db(c);
+  char sql[2048], path[1024];
+  snprintf(path, sizeof path, "%s/%s.db", c->dir, cl_name(k));
+  snprintf(sql, sizeof sql, "ATTACH '%s' AS sp", path);
+  ck_assert_int_eq(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+  const char *s = cl_name(k);
+  snprintf(sql, sizeof sql, "SELECT count(*) FROM tracks WHERE site = '%s'", s);
+  long long at_server = cl_query_int(db, sql);
+  snprintf(sql, sizeof sql, "SELECT count(DISTINCT slot) FROM tracks WHERE site = '%s'", s);
+  ck_assert_int_eq(cl_query_int(db, sql), at_server);
+  long long acked = cl_query_int(db, "SELECT count(*) FROM sp.tracks WHERE acked IS NOT NULL");
+  long long unacked = cl_query_int(db, "SELECT count(*) FROM sp.tracks WHERE acked IS NULL");
+  snprintf(sql, sizeof sql,
+           "SELECT count(*) FROM sp.tracks s WHERE s.acked IS NOT NULL AND NOT EXISTS "
+           "(SELECT 1 FROM main.tracks t WHERE t.site = '%s' AND t.slot = s.slot)", s);
+  ck_assert_msg(cl_query_int(db, sql) == 0, "%s: acknowledged tracks missing at the server", s);
+  snprintf(sql, sizeof sql,
+           "SELECT count(*) FROM main.tracks t WHERE t.site = '%s' AND NOT EXISTS "
+           "(SELECT 1 FROM sp.tracks s WHERE s.slot = t.slot)", s);
+  ck_assert_msg(cl_query_int(db, sql) == 0, "%s: the server holds tracks the site never made", s);
+  snprintf(sql, sizeof sql,
+           "SELECT (max(slot) - min(slot)) / 600000000000 + 1 - count(*) FROM tracks "
+           "WHERE site = '%s'", s);
+  ck_assert_msg(cl_query_int(db, sql) == 0, "%s: gaps in the server's tracks", s);
+  /* The server is stopped first: what the sites made after that waits in their spools,
+   * newer than anything the server has; nothing older may be missing from it. */
+  snprintf(sql, sizeof sql,
+           "SELECT count(*) FROM sp.tracks s WHERE s.acked IS NULL AND NOT EXISTS "
+           "(SELECT 1 FROM main.tracks t WHERE t.site = '%s' AND t.slot = s.slot) AND s.slot < "
+           "(SELECT max(slot) FROM main.tracks WHERE site = '%s')", s, s);
+  ck_assert_msg(cl_query_int(db, sql) == 0, "%s: unacknowledged tracks older than the server's "
+                "newest are missing from it (%lld unacknowledged)", s, unacked);
+  ck_assert_int_ge(at_server, acked);
+  sqlite3_close(db);
+  return at_server;
+}
+
 void cl_cleanup(struct cluster *c)
 {
   cl_stop(c);

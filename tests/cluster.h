@@ -36,6 +36,11 @@ sqlite3 *cl_server_db(struct cluster *c);  /* read-only */
 sqlite3 *cl_spool_db(struct cluster *c, int k);
 /* One integer from a query, or -1. */
 long long cl_query_int(sqlite3 *db, const char *sql);
+/* Every track site k's spool holds acknowledged is at the server exactly once, and the
+ * server holds nothing else from it, without gaps; unacknowledged tracks older than the
+ * server's newest are not missing from it (check assertions).  Returns the number of
+ * tracks at the server. */
+long long cl_check_exactly_once(struct cluster *c, int k);
 const char *cl_name(int k);                 /* "ref", "r1", ... */
 void cl_cleanup(struct cluster *c);
 

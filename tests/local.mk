@@ -37,6 +37,18 @@ tests_test_system_SOURCES = tests/test_system.c tests/cluster.c tests/cluster.h
 tests_test_system_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_test_system_LDADD = $(TEST_LIBS)
 
+check_PROGRAMS += tests/test_trust
+tests_test_trust_SOURCES = tests/test_trust.c tests/cluster.c tests/cluster.h tests/upreq.c \
+	tests/upreq.h tests/certs.c tests/certs.h
+tests_test_trust_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_test_trust_LDADD = $(TEST_LIBS)
+
+check_PROGRAMS += tests/test_tls
+tests_test_tls_SOURCES = tests/test_tls.c tests/cluster.c tests/cluster.h tests/upreq.c \
+	tests/upreq.h tests/certs.c tests/certs.h
+tests_test_tls_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_test_tls_LDADD = $(TEST_LIBS)
+
 check_PROGRAMS += tests/test_demo
 tests_test_demo_SOURCES = tests/test_demo.c
 tests_test_demo_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)

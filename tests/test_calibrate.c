@@ -107,7 +107,7 @@ START_TEST(test_common_clock_run)
     snprintf(spool[k], sizeof spool[k], "%s/%s.db", dir, names[k]);
     /* No server: the tracks stay in the spools, which is all a calibration needs. */
     snprintf(text, sizeof text,
-             "name %s\nserver http://127.0.0.1:9\nsecret 0123456789abcdef\nspool %s\n"
+             "name %s\nserver http://127.0.0.1:9\nplain_http yes\nsecret 0123456789abcdef\nspool %s\n"
              "simulation %s\nretry 600 600\nclock %s\n",
              names[k], spool[k], scen, clock);
     th_write_file(conf[k], text);

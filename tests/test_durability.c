@@ -38,7 +38,7 @@ static void site_setup(struct site *s, const char *tag)
   th_lockstep(s->dir, s->start, clock, sizeof clock);
   /* No server: every track stays in the spool. */
   snprintf(text, sizeof text,
-           "name r1\nserver http://127.0.0.1:9\nsecret 0123456789abcdef\nspool %s\n"
+           "name r1\nserver http://127.0.0.1:9\nplain_http yes\nsecret 0123456789abcdef\nspool %s\n"
            "oscillator sim\nsimulation %s\nretry 3600 3600\nlog_level debug\nclock %s\n",
            s->spool, scen, clock);
   th_write_file(s->conf, text);

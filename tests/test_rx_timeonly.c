@@ -73,7 +73,7 @@ START_TEST(test_probe_calls_it_usable)
   snprintf(log, sizeof log, "%s/probe.log", dir);
   th_write_file(scen, "remotes 1\n");
   snprintf(text, sizeof text,
-           "name r1\nserver http://127.0.0.1:9\nsecret 0123456789abcdef\nspool %s/r1.db\n"
+           "name r1\nserver http://127.0.0.1:9\nplain_http yes\nsecret 0123456789abcdef\nspool %s/r1.db\n"
            "receiver gpsd 127.0.0.1:%d\noscillator sim\nsimulation %s\n", dir, port, scen);
   th_write_file(conf, text);
   char *argv[] = {(char *)th_cvd_bin(), (char *)"site", (char *)"--probe", (char *)"--probe-seconds",

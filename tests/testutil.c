@@ -90,9 +90,14 @@ int th_free_port(void)
 
 int th_write_file(const char *path, const char *text)
 {
-  FILE *f = fopen(path, "w");
-  if (!f)
+  /* Readable by the owner alone: configurations with secrets in them must be (issue 10). */
+  int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+  if (!f) {
+    if (fd >= 0)
+      close(fd);
     return -1;
+  }
   size_t n = strlen(text);
   int rc = fwrite(text, 1, n, f) == n ? 0 : -1;
   return fclose(f) == 0 ? rc : -1;

@@ -25,6 +25,7 @@ void th_rmtree(const char *dir);
 /* A TCP port on 127.0.0.1 that was free a moment ago. */
 int th_free_port(void);
 
+/* Writes text to a new file of mode 0600 (a configuration may hold a secret).  0 or -1. */
 int th_write_file(const char *path, const char *text);
 /* Reads a whole file; free() the result.  NULL if unreadable. */
 char *th_read_file(const char *path);

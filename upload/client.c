@@ -11,6 +11,7 @@
 #include "core/jsonx.h"
 #include "core/sign.h"
 #include "core/timeutil.h"
+#include "upload/conf.h"
 #include "upload/http.h"
 
 #define UPL_MAX_RESPONSE (1 << 20)
@@ -61,15 +62,17 @@ int upl_url_ok(const char *url)
   return (strncmp(url, "http://", 7) == 0 && url[7]) || (strncmp(url, "https://", 8) == 0 && url[8]);
 }
 
-int upl_client_init(struct upl_client *c, const char *base_url, const char *site,
-                    const char *secret, long timeout_ms, char *err, size_t errlen)
+int upl_client_init(struct upl_client *c, const struct upl_conf *conf, char *err, size_t errlen)
 {
   static int global_done;
+  const char *base_url = conf->server;
   memset(c, 0, sizeof *c);
   if (!upl_url_ok(base_url)) {
     snprintf(err, errlen, "server URL '%s' is not http:// or https://", base_url);
     return -1;
   }
+  if (upl_conf_check(conf, err, errlen) != 0)
+    return -1;
   if (!global_done) {
     curl_global_init(CURL_GLOBAL_DEFAULT);
     global_done = 1;
@@ -78,9 +81,12 @@ int upl_client_init(struct upl_client *c, const char *base_url, const char *site
   size_t l = strlen(c->url);
   while (l > 0 && c->url[l - 1] == '/')
     c->url[--l] = '\0';
-  snprintf(c->site, sizeof c->site, "%s", site);
-  snprintf(c->secret, sizeof c->secret, "%s", secret);
-  c->timeout_ms = timeout_ms;
+  snprintf(c->site, sizeof c->site, "%s", conf->site);
+  snprintf(c->secret, sizeof c->secret, "%s", conf->secret);
+  snprintf(c->key_id, sizeof c->key_id, "%s", conf->key_id[0] ? conf->key_id : "1");
+  snprintf(c->tls_ca, sizeof c->tls_ca, "%s", conf->tls_ca);
+  snprintf(c->tls_pin, sizeof c->tls_pin, "%s", conf->tls_pin);
+  c->timeout_ms = (long)(conf->timeout_s * 1000);
   c->curl = curl_easy_init();
   if (!c->curl) {
     snprintf(err, errlen, "libcurl initialisation failed");
@@ -108,16 +114,18 @@ enum upl_result upl_post(struct upl_client *c, const char *path, const json_t *b
   }
   size_t n = strlen(text);
   int64_t ts = tu_wall_ns() / NS_PER_S;
-  char sig[SIGN_HEX_LEN + 1], url[1024], h1[96], h2[64], h3[96];
+  char sig[SIGN_HEX_LEN + 1], url[1024], h1[96], h2[64], h3[96], h4[48];
   sign_request(c->secret, "POST", path, ts, text, n, sig);
   snprintf(url, sizeof url, "%s%s", c->url, path);
   snprintf(h1, sizeof h1, "X-CVD-Site: %s", c->site);
   snprintf(h2, sizeof h2, "X-CVD-Timestamp: %" PRId64, ts);
   snprintf(h3, sizeof h3, "X-CVD-Signature: %s", sig);
-  const char *hdr[] = {"Content-Type: application/json", h1, h2, h3, "Expect:", NULL};
+  snprintf(h4, sizeof h4, "X-CVD-Key-Id: %s", c->key_id);
+  const char *hdr[] = {"Content-Type: application/json", h1, h2, h3, h4, "Expect:", NULL};
+  struct http_tls tls = {c->tls_ca, c->tls_pin};
   struct http_reply r;
-  int rc = http_exchange(c->curl, "POST", url, hdr, text, n, c->timeout_ms, UPL_MAX_RESPONSE,
-                         &r, err, errlen);
+  int rc = http_exchange_tls(c->curl, "POST", url, hdr, text, n, c->timeout_ms, UPL_MAX_RESPONSE,
+                             &tls, &r, err, errlen);
   free(text);
   enum upl_result result = rc == 0 ? check_reply(c, &r, sig, resp, err, errlen) : UPL_RETRY;
   http_reply_free(&r);

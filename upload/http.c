@@ -60,6 +60,15 @@ int http_exchange(void *curl, const char *method, const char *url, const char *c
                   const char *body, size_t len, long timeout_ms, size_t max_body,
                   struct http_reply *r, char *err, size_t errlen)
 {
+  return http_exchange_tls(curl, method, url, headers, body, len, timeout_ms, max_body, NULL, r,
+                           err, errlen);
+}
+
+int http_exchange_tls(void *curl, const char *method, const char *url, const char *const *headers,
+                      const char *body, size_t len, long timeout_ms, size_t max_body,
+                      const struct http_tls *tls, struct http_reply *r, char *err,
+                      size_t errlen)
+{
   memset(r, 0, sizeof *r);
   CURL *cu = curl ? curl : curl_easy_init();
   if (!cu) {
@@ -86,11 +95,27 @@ int http_exchange(void *curl, const char *method, const char *url, const char *c
   curl_easy_setopt(cu, CURLOPT_CONNECTTIMEOUT_MS, timeout_ms < 5000 ? timeout_ms : 5000L);
   curl_easy_setopt(cu, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(cu, CURLOPT_USERAGENT, "cvd/" PACKAGE_VERSION);
+  curl_easy_setopt(cu, CURLOPT_SSLVERSION, (long)CURL_SSLVERSION_TLSv1_2);
+  curl_easy_setopt(cu, CURLOPT_PROTOCOLS_STR, "http,https");
+  if (tls && tls->ca && tls->ca[0])
+    curl_easy_setopt(cu, CURLOPT_CAINFO, tls->ca);
+  if (tls && tls->pin && tls->pin[0]) {
+    curl_easy_setopt(cu, CURLOPT_PINNEDPUBLICKEY, tls->pin);
+    /* A pin alone: the server is known by its key, as ssh knows a host, and a self-signed
+     * certificate serves; with a CA file both must hold. */
+    if (!tls->ca || !tls->ca[0]) {
+      curl_easy_setopt(cu, CURLOPT_SSL_VERIFYPEER, 0L);
+      curl_easy_setopt(cu, CURLOPT_SSL_VERIFYHOST, 0L);
+    }
+  }
+  char why[CURL_ERROR_SIZE] = "";
+  curl_easy_setopt(cu, CURLOPT_ERRORBUFFER, why);
   CURLcode rc = curl_easy_perform(cu);
+  curl_easy_setopt(cu, CURLOPT_ERRORBUFFER, NULL);
   if (rc == CURLE_OK)
     curl_easy_getinfo(cu, CURLINFO_RESPONSE_CODE, &r->status);
-  else
-    snprintf(err, errlen, "%s%s", curl_easy_strerror(rc),
+  else /* libcurl's own words say what a TLS failure was: "certificate has expired" */
+    snprintf(err, errlen, "%s%s", why[0] ? why : curl_easy_strerror(rc),
              r->overflow ? " (response too large)" : "");
   curl_slist_free_all(hdr);
   if (!curl)

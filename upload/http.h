@@ -28,6 +28,19 @@ int http_exchange(void *curl, const char *method, const char *url, const char *c
                   struct http_reply *r, char *err, size_t errlen);
 void http_reply_free(struct http_reply *r);
 
+/* How an https:// exchange (TLS 1.2 or later) checks the server: by the system's CAs, or
+ * by the CA file ca; and by a pinned public key ("sha256//BASE64") if given.  A pin
+ * without a CA file is the whole check: the key is known, the chain, name and dates are
+ * not looked at (a self-signed certificate serves). */
+struct http_tls {
+  const char *ca;
+  const char *pin;
+};
+int http_exchange_tls(void *curl, const char *method, const char *url, const char *const *headers,
+                      const char *body, size_t len, long timeout_ms, size_t max_body,
+                      const struct http_tls *tls, struct http_reply *r, char *err,
+                      size_t errlen);
+
 /* GET url and parse the body: the JSON of a 200 answer, or NULL (*status, if not NULL,
  * says what came: 0 for no answer). */
 json_t *http_get_json(const char *url, long timeout_ms, long *status);

@@ -17,71 +17,6 @@
 #define POLL_AGAIN_S 20
 #define POLL_AGAIN_MAX 3
 
-static int h_server(void *u, int argc, char **argv, char *e, size_t n)
-{
-  (void)argc;
-  if (!upl_url_ok(argv[0])) {
-    snprintf(e, n, "'%s' is not an http:// or https:// URL", argv[0]);
-    return -1;
-  }
-  struct upl_conf *c = u;
-  return conf_string("server", argv[0], c->server, sizeof c->server, e, n);
-}
-
-static int h_secret(void *u, int argc, char **argv, char *e, size_t n)
-{
-  (void)argc;
-  struct upl_conf *c = u;
-  if (strlen(argv[0]) < 16) {
-    snprintf(e, n, "the secret must be at least 16 characters");
-    return -1;
-  }
-  return conf_string("secret", argv[0], c->secret, sizeof c->secret, e, n);
-}
-
-static int h_retry(void *u, int argc, char **argv, char *e, size_t n)
-{
-  (void)argc;
-  struct upl_conf *c = u;
-  long long lo, hi;
-  if (conf_int("minimum", argv[0], 1, 86400, &lo, e, n) ||
-      conf_int("maximum", argv[1], 1, 86400, &hi, e, n))
-    return -1;
-  if (hi < lo) {
-    snprintf(e, n, "the maximum is below the minimum");
-    return -1;
-  }
-  c->retry_min_s = (int)lo;
-  c->retry_max_s = (int)hi;
-  return 0;
-}
-
-const struct conf_item upl_items[] = {
-    {.type = CONF_CUSTOM, .name = "server", .args = "URL", .flags = CONF_REQUIRED,
-     .help = "the central server, http:// or https://, e.g. http://lab.example:8080",
-     .min_args = 1, .max_args = 1, .parse = h_server},
-    {.type = CONF_CUSTOM, .name = "secret", .args = "SECRET", .flags = CONF_REQUIRED,
-     .help = "the HMAC secret shared with the server, 16 to 128 characters", .min_args = 1,
-     .max_args = 1, .parse = h_secret},
-    CONF_DBL("upload_timeout", "SECONDS", struct upl_conf, timeout_s, 0.1, 600, "10",
-             "wall-clock limit of one upload"),
-    CONF_INTV("upload_batch", "N", struct upl_conf, batch, 1, 1008, "144",
-              "tracks per upload"),
-    {.type = CONF_CUSTOM, .name = "retry", .args = "MIN MAX", .def = "10 600",
-     .help = "backoff between failed uploads in seconds of the clock source, doubling from "
-             "MIN to MAX",
-     .min_args = 2, .max_args = 2, .parse = h_retry},
-    {.type = CONF_END},
-};
-
-void upl_conf_default(struct upl_conf *c)
-{
-  char err[200];
-  memset(c, 0, sizeof *c);
-  if (conf_defaults(upl_items, c, err, sizeof err) != 0)
-    abort(); /* a default the table's own bounds refuse: a bug caught by every test */
-}
-
 /* What the thread owns. */
 struct run {
   struct upl_sender *s;
@@ -216,8 +151,7 @@ int upl_sender_start(struct upl_sender *s, const struct upl_conf *c, const char 
   r->spool = db_open(spool_path, DB_SPOOL, err, errlen);
   if (!r->spool)
     goto fail;
-  if (upl_client_init(&r->cl, c->server, c->site, c->secret, (long)(c->timeout_s * 1000), err,
-                      errlen) != 0)
+  if (upl_client_init(&r->cl, c, err, errlen) != 0)
     goto fail;
   s->clk_slot = clk_slot_reserve();
   int rc = pthread_create(&s->thread, NULL, thread_start, r);

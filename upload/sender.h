@@ -14,22 +14,10 @@
 
 #include "core/clock.h"
 #include "core/command.h"
-#include "core/conf.h"
+#include "upload/conf.h"
 #include "core/msg.h"
 
-struct upl_conf {
-  char server[512];           /* base URL of the central server (required) */
-  char site[SITE_NAME_MAX];   /* this site's name */
-  char secret[129];           /* HMAC secret shared with the server (required) */
-  double timeout_s;           /* wall-clock limit of one exchange [10] */
-  int batch;                  /* tracks per request [144] */
-  int retry_min_s, retry_max_s; /* backoff between failed exchanges [10, 600] */
-};
 
-/* server, secret, upload_timeout, upload_batch and retry as configuration directives
- * (core/conf.h), for a struct upl_conf; the site's name comes from its own directive. */
-extern const struct conf_item upl_items[];
-void upl_conf_default(struct upl_conf *c);
 
 struct upl_sender {
   struct upl_conf conf;

@@ -72,9 +72,14 @@ enum MHD_Result web_upload(struct web *w, struct MHD_Connection *c, const char *
   if (!site || !tss || !sig)
     return refuse(w, c, MHD_HTTP_UNAUTHORIZED, site,
                   "missing X-CVD-Site, X-CVD-Timestamp or X-CVD-Signature header");
-  const char *secret = server_secret(w->srv, site);
+  const char *key = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-CVD-Key-Id");
+  char kwhy[200];
+  const char *secret = server_secret(w->srv, site, key, tu_wall_ns(), kwhy, sizeof kwhy);
   if (!secret) {
-    snprintf(why, sizeof why, "unknown site '%s'", claimed(site));
+    if (strcmp(kwhy, "unknown site") == 0)
+      snprintf(why, sizeof why, "unknown site '%s'", claimed(site));
+    else
+      snprintf(why, sizeof why, "%s", kwhy);
     return refuse(w, c, MHD_HTTP_UNAUTHORIZED, site, why);
   }
   int64_t ts;

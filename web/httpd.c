@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <netinet/in.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -8,6 +9,7 @@
 #include <string.h>
 
 #include "core/clock.h"
+#include "core/secret.h"
 #include "core/jsonx.h"
 #include "core/log.h"
 #include "core/msg.h"
@@ -144,6 +146,44 @@ static enum MHD_Result dispatch(void *cls, struct MHD_Connection *c, const char 
  * bigger than this are refused (431/413) by libmicrohttpd itself. */
 #define HEADER_MEMORY (64 * 1024)
 
+/* TLS 1.2 and later only (GnuTLS priority string: libmicrohttpd's TLS is GnuTLS). */
+#define TLS_PRIORITIES "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2"
+
+static void tls_free(struct web *w)
+{
+  if (w->tls_key)
+    memset(w->tls_key, 0, strlen(w->tls_key));
+  free(w->tls_key);
+  free(w->tls_cert);
+  w->tls_key = w->tls_cert = NULL;
+}
+
+/* The certificate (chain) and the private key, read for libmicrohttpd; the key's file must
+ * be readable by its owner alone. */
+static int tls_load(struct web *w, const struct http_conf *c, char *err, size_t errlen)
+{
+  size_t n;
+  FILE *f = fopen(c->tls_cert, "r");
+  if (!f) {
+    snprintf(err, errlen, "%s: %s", c->tls_cert, strerror(errno));
+    return -1;
+  }
+  w->tls_cert = calloc(1, 1 << 20);
+  n = w->tls_cert ? fread(w->tls_cert, 1, (1 << 20) - 1, f) : 0;
+  fclose(f);
+  if (!n) {
+    snprintf(err, errlen, "%s: empty, or not readable", c->tls_cert);
+    tls_free(w);
+    return -1;
+  }
+  w->tls_key = secret_file_read(c->tls_key, 1 << 20, &n, err, errlen);
+  if (!w->tls_key) {
+    tls_free(w);
+    return -1;
+  }
+  return 0;
+}
+
 static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
                       enum MHD_RequestTerminationCode toe)
 {
@@ -180,19 +220,36 @@ int web_start(struct web *w, struct server *srv, const struct http_conf *c, char
     snprintf(err, errlen, "listen address '%s' is not an IPv4 address", c->address);
     return -1;
   }
+  if (!c->plain_http && MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES) {
+    snprintf(err, errlen, "this libmicrohttpd was built without TLS (GnuTLS)");
+    return -1;
+  }
   web_limits_init(&w->limits, c->max_per_address);
+  if (!c->plain_http && tls_load(w, c, err, errlen) != 0) {
+    web_limits_free(&w->limits);
+    return -1;
+  }
+  unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL | MHD_USE_ERROR_LOG;
+  if (!c->plain_http)
+    flags |= MHD_USE_TLS;
+  /* Options after MHD_OPTION_HTTPS_MEM_KEY are cut off (MHD_OPTION_END) without TLS. */
   w->daemon = MHD_start_daemon(
-      MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL | MHD_USE_ERROR_LOG, (uint16_t)c->port,
-      web_limits_accept, &w->limits, dispatch, w, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, w, MHD_OPTION_SOCK_ADDR,
-      (struct sockaddr *)&sa,
+      flags, (uint16_t)c->port, web_limits_accept, &w->limits, dispatch, w,
+      MHD_OPTION_EXTERNAL_LOGGER, mhd_log, w, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
       MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(c->threads > 0 ? c->threads : 1),
       MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)c->client_timeout_s,
       MHD_OPTION_CONNECTION_LIMIT, (unsigned)c->max_connections,
       MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HEADER_MEMORY,
       MHD_OPTION_NOTIFY_COMPLETED, completed, w,
-      MHD_OPTION_NOTIFY_CONNECTION, web_limits_notify, &w->limits, MHD_OPTION_END);
+      MHD_OPTION_NOTIFY_CONNECTION, web_limits_notify, &w->limits,
+      c->plain_http ? MHD_OPTION_END : MHD_OPTION_HTTPS_MEM_KEY, w->tls_key,
+      MHD_OPTION_HTTPS_MEM_CERT, w->tls_cert, MHD_OPTION_HTTPS_PRIORITIES, TLS_PRIORITIES,
+      MHD_OPTION_END);
   if (!w->daemon) {
-    snprintf(err, errlen, "cannot listen on %s:%d (in use, or not permitted)", c->address, c->port);
+    tls_free(w);
+    web_limits_free(&w->limits);
+    snprintf(err, errlen, "cannot listen on %s:%d (in use, or not permitted%s)", c->address,
+             c->port, c->plain_http ? "" : ", or the certificate and key are not a pair");
     return -1;
   }
   return 0;
@@ -203,6 +260,7 @@ void web_stop(struct web *w)
   if (w->daemon) {
     MHD_stop_daemon(w->daemon);
     web_limits_free(&w->limits);
+    tls_free(w);
   }
   w->daemon = NULL;
 }

@@ -22,6 +22,7 @@ struct web {
   struct http_conf conf;
   struct web_stats stats;  /* updated atomically */
   struct web_limits limits;
+  char *tls_cert, *tls_key;  /* PEM text, kept while libmicrohttpd runs; NULL: plain HTTP */
 };
 
 int web_start(struct web *w, struct server *srv, const struct http_conf *c, char *err,

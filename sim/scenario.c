@@ -90,7 +90,7 @@ static int h_ideal(void *u, int c, char **v, char *e, size_t n)
   int site;
   if (parse_remote(v[0], 0, 0, &site, e, n))
     return -1;
-  SC->ideal |= 1ULL << site;
+  SC->ideal |= 1ULL << (site - 1);
   return 0;
 }
 
@@ -98,7 +98,7 @@ static int w_ideal(FILE *f, const char *name, const void *u)
 {
   const struct scenario *sc = u;
   for (int k = 1; k <= SIM_MAX_REMOTES; k++)
-    if (sc->ideal & (1ULL << k))
+    if (scenario_ideal(sc, k))
       fprintf(f, "%s r%d\n", name, k);
   return 0;
 }
@@ -358,9 +358,14 @@ int scenario_parse_file(const char *path, struct scenario *sc, char *err, size_t
   return 0;
 }
 
+int scenario_ideal(const struct scenario *sc, int k)
+{
+  return k == 0 || (k >= 1 && k <= SIM_MAX_REMOTES && (sc->ideal >> (k - 1)) & 1);
+}
+
 int scenario_check(const struct scenario *sc, char *err, size_t errlen)
 {
-  if (sc->ideal >> (sc->remotes + 1)) {
+  if (sc->remotes < SIM_MAX_REMOTES && sc->ideal >> sc->remotes) {
     snprintf(err, errlen, "common_clock names a remote beyond the %d remotes", sc->remotes);
     return -1;
   }

@@ -38,8 +38,8 @@ struct scenario {
   double init_time_ns;      /* x at the start [3000] */
   double init_freq;         /* y at the start [1e-10] */
   int has_phase_step;       /* the oscillator accepts phase steps, as a PRS10 does [yes] */
-  unsigned long long ideal; /* bit k: remote rk runs on the reference's clock (a
-                               common-clock calibration run) */
+  unsigned long long ideal; /* bit k-1: remote rk runs on the reference's clock (a
+                               common-clock calibration run); read with scenario_ideal() */
   /* Common view and receivers. */
   double cv_noise_ns;       /* white PM of one 10-minute CV difference, half at each end [2] */
   double cv_diurnal_ns;     /* 24 h delay variation at each remote [0] */
@@ -73,6 +73,9 @@ int scenario_check(const struct scenario *sc, char *err, size_t errlen);
 int scenario_write(const struct scenario *sc, const char *path);
 
 /* Site index of a name ("ref" 0, "rK" K), or -1. */
+/* Whether site k (0 the reference, k the remote rk) runs on the reference's clock. */
+int scenario_ideal(const struct scenario *sc, int k);
+
 int scenario_site_index(const struct scenario *sc, const char *name);
 /* Name of site index k into buf. */
 const char *scenario_site_name(int k, char *buf, size_t n);

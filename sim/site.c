@@ -17,7 +17,7 @@ int sim_site_init(struct sim_site *s, const struct scenario *sc, const char *nam
   if (s->index < 0)
     return -1;
   snprintf(s->name, sizeof s->name, "%s", name);
-  s->ideal = s->index == 0 || (sc->ideal & (1ULL << s->index));
+  s->ideal = scenario_ideal(sc, s->index);
   if (!s->ideal && sim_rb_init(&s->rb, &s->sc, s->index) != 0)
     return -1;
   return 0;

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/futex.h>
+#include <poll.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
@@ -17,11 +18,16 @@
 #include "core/timeutil.h"
 
 #define CS_MAGIC 0x534c4b4c43445643ULL /* "CVDCLKLS" */
-#define CS_VERSION 1
+#define CS_VERSION 2
 #define CS_SLOTS 64
 /* Wall time without progress after which a waiter looks for stopped or dead holders of
  * time.  It is also the slice of every wait, so *stop is looked at often enough. */
 #define CS_STALL_NS 20000000LL
+/* The wall-time slice of a wait on file descriptors: a futex cannot be polled, so a
+ * participant waiting on a descriptor notices time reaching its wake-up this late. */
+#define CS_FD_SLICE_MS 1
+/* Wall time during which only bytes in flight hold time before they are given up. */
+#define CS_IO_GRACE_NS (2 * NS_PER_S)
 
 enum { CS_FREE = 0, CS_RUN, CS_WAIT };
 
@@ -47,6 +53,8 @@ struct cs_file {
   _Atomic uint32_t tick; /* futex of threads that are not participants */
   int32_t nwatch;
   int64_t moved_mono, scan_mono; /* CLOCK_MONOTONIC of the last advance, the last scan */
+  int64_t io_inflight;   /* bytes written to links by participants, not yet read */
+  int64_t io_stall_mono; /* CLOCK_MONOTONIC since which only io_inflight holds time, or 0 */
   struct cs_slot slot[CS_SLOTS];
 };
 
@@ -294,6 +302,26 @@ static int cs_running(void)
   return r;
 }
 
+/* Under the mutex: whether bytes in flight hold time.  They do for CS_IO_GRACE_NS of wall
+ * time without progress; then they are given up (never read: a closed port, a killed
+ * peer), once, with a word on stderr. */
+static int cs_io_held(void)
+{
+  if (cs->io_inflight == 0)
+    return 0;
+  int64_t now = tu_mono_ns();
+  if (cs->io_stall_mono == 0)
+    cs->io_stall_mono = now;
+  if (now - cs->io_stall_mono < CS_IO_GRACE_NS)
+    return 1;
+  LOGW("clock", "lockstep clock: %lld byte(s) written to a link were not read for %lld s: "
+       "time goes on without them", (long long)cs->io_inflight,
+       (long long)(CS_IO_GRACE_NS / NS_PER_S));
+  cs->io_inflight = 0;
+  cs->io_stall_mono = 0;
+  return 0;
+}
+
 /* Under the mutex: whether time is held.  Frozen slots are looked at again once a stall
  * interval has passed since the last scan, so that a continued process holds time again. */
 static int cs_held(void)
@@ -303,7 +331,11 @@ static int cs_held(void)
     cs_scan();
     r = cs_running();
   }
-  return r == 2;
+  if (r == 2) {
+    cs->io_stall_mono = 0; /* the grace counts only while nothing else holds time */
+    return 1;
+  }
+  return cs_io_held();
 }
 
 /* Under the mutex: when no participant holds time, moves it to the earliest wake-up and
@@ -329,10 +361,19 @@ static void cs_advance(void)
     cs_tick();
 }
 
+/* Under the mutex: when time has not moved for a stall interval and nobody looked
+ * meanwhile, looks for stopped or gone holders (and bytes in flight past their grace). */
+static void cs_stalled(void)
+{
+  int64_t last = cs->moved_mono > cs->scan_mono ? cs->moved_mono : cs->scan_mono;
+  if (tu_mono_ns() - last >= CS_STALL_NS) {
+    cs_scan();
+    cs_advance();
+  }
+}
+
 /* Under the mutex, which it lets go meanwhile: sleeps one slice on the futex word
- * unless it was bumped since the caller looked at what it waits for.  Then, when time has
- * not moved for a stall interval and nobody looked meanwhile, looks for stopped or gone
- * holders. */
+ * unless it was bumped since the caller looked at what it waits for. */
 static void cs_slice(_Atomic uint32_t *word)
 {
   uint32_t seen = atomic_load(word);
@@ -340,11 +381,7 @@ static void cs_slice(_Atomic uint32_t *word)
   cs_unlock();
   syscall(SYS_futex, word, FUTEX_WAIT, seen, &ts, NULL, 0);
   cs_lock();
-  int64_t last = cs->moved_mono > cs->scan_mono ? cs->moved_mono : cs->scan_mono;
-  if (tu_mono_ns() - last >= CS_STALL_NS) {
-    cs_scan();
-    cs_advance();
-  }
+  cs_stalled();
 }
 
 /* Under the mutex: the calling participant waits with wake-up time `wake`. */
@@ -401,6 +438,84 @@ int cs_wait(int64_t wake, const volatile sig_atomic_t *stop, struct clk_event *e
   }
   cs_unlock();
   return r;
+}
+
+/* Under the mutex, which it lets go meanwhile: polls the descriptors for one slice.
+ * Returns poll's result, 0 for nothing ready or a signal. */
+static int cs_fd_slice(struct pollfd *fds, nfds_t n)
+{
+  cs_unlock();
+  int r = poll(fds, n, CS_FD_SLICE_MS);
+  int e = errno;
+  cs_lock();
+  if (r < 0 && e == EINTR)
+    r = 0;
+  if (r == 0)
+    cs_stalled();
+  errno = e;
+  return r;
+}
+
+/* Under the mutex: the calling participant waits with wake-up time `until` or until a
+ * descriptor is ready; it is marked running before it returns, so that time stands at
+ * the instant the descriptor became ready. */
+static int cs_park_fd(struct pollfd *fds, nfds_t n, int64_t until)
+{
+  struct cs_slot *s = &cs->slot[cs_self];
+  int r = 0;
+  s->state = CS_WAIT;
+  s->wake = until;
+  s->frozen = 0;
+  cs_advance();
+  while (s->state == CS_WAIT && r == 0) {
+    if (clk_should_stop(NULL)) {
+      errno = EINTR;
+      r = -1;
+      break;
+    }
+    r = cs_fd_slice(fds, n);
+  }
+  if (s->state == CS_WAIT)
+    s->state = CS_RUN;
+  return r;
+}
+
+/* Under the mutex: a thread that is not a participant polls without holding time. */
+static int cs_watch_fd(struct pollfd *fds, nfds_t n, int64_t until)
+{
+  int r = 0;
+  while (r == 0 && atomic_load(&cs->now) < until) {
+    if (clk_should_stop(NULL)) {
+      errno = EINTR;
+      return -1;
+    }
+    r = cs_fd_slice(fds, n);
+  }
+  return r;
+}
+
+int cs_poll(struct pollfd *fds, nfds_t n, int64_t until)
+{
+  int r = poll(fds, n, 0);
+  if (r != 0 || atomic_load(&cs->now) >= until)
+    return r;
+  cs_lock();
+  r = cs_self >= 0 ? cs_park_fd(fds, n, until) : cs_watch_fd(fds, n, until);
+  cs_unlock();
+  /* Time reached `until`: what became ready at that instant is ready. */
+  return r == 0 ? poll(fds, n, 0) : r;
+}
+
+void cs_io(int64_t delta)
+{
+  cs_lock();
+  int64_t v = cs->io_inflight + delta;
+  /* Reads of bytes given up after the grace must not count against later writes. */
+  cs->io_inflight = v > 0 ? v : 0;
+  cs->io_stall_mono = 0;
+  if (cs->io_inflight == 0)
+    cs_advance(); /* a reader that is not a participant may have let time go */
+  cs_unlock();
 }
 
 void cs_signal(struct clk_event *e)

@@ -3,6 +3,7 @@
 #ifndef CVD_CLKSHM_H
 #define CVD_CLKSHM_H
 
+#include <poll.h>
 #include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -22,5 +23,10 @@ int64_t cs_now(void);
  * consumed), 0 when wake was reached, -1 when stopped. */
 int cs_wait(int64_t wake, const volatile sig_atomic_t *stop, struct clk_event *e);
 void cs_signal(struct clk_event *e);
+/* clk_poll for CLK_LOCKSTEP. */
+int cs_poll(struct pollfd *fds, nfds_t n, int64_t until);
+/* Bytes put in flight on a link (delta > 0: about to be written) or taken out of it
+ * (delta < 0: read, discarded, or not written after all); never below zero. */
+void cs_io(int64_t delta);
 
 #endif

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "core/clkshm.h"
 #include "core/log.h"
@@ -101,6 +102,68 @@ int clk_sleep_until(int64_t t, const volatile sig_atomic_t *stop)
     struct timespec ts = {.tv_sec = wall / NS_PER_S, .tv_nsec = wall % NS_PER_S};
     nanosleep(&ts, NULL);
   }
+}
+
+int64_t clk_io_until(int64_t ns)
+{
+  int64_t now = clk_now();
+  if (clk.kind != CLK_SIM)
+    return now + ns;
+  double d = (double)ns * clk.speed; /* an hour at 1e7 times real time is past INT64_MAX */
+  return d >= (double)(INT64_MAX - now) ? INT64_MAX : now + (int64_t)d;
+}
+
+int clk_poll(struct pollfd *fds, nfds_t n, int64_t until)
+{
+  if (clk.kind == CLK_LOCKSTEP)
+    return cs_poll(fds, n, until);
+  for (;;) {
+    if (clk_should_stop(NULL)) {
+      errno = EINTR;
+      return -1;
+    }
+    int64_t left = until - clk_now();
+    int64_t wall = left > 0 ? clk_wall_interval(left) : 0;
+    /* In slices of 100 ms, so that clk_interrupt is seen; rounded up, so as not to spin. */
+    int ms = wall > 100000000 ? 100 : (int)((wall + 999999) / 1000000);
+    int r = poll(fds, n, ms);
+    if (r > 0 || (r < 0 && errno != EINTR))
+      return r;
+    if (ms == 0 || clk_now() >= until)
+      return 0;
+  }
+}
+
+ssize_t clk_io_write(int fd, const void *buf, size_t n)
+{
+  if (clk.kind != CLK_LOCKSTEP)
+    return write(fd, buf, n);
+  /* Counted before: the reader may count its read before this write returns. */
+  cs_io((int64_t)n);
+  ssize_t w = write(fd, buf, n);
+  int e = errno;
+  size_t done = w > 0 ? (size_t)w : 0;
+  if (done < n)
+    cs_io(-(int64_t)(n - done));
+  errno = e;
+  return w;
+}
+
+ssize_t clk_io_read(int fd, void *buf, size_t n)
+{
+  ssize_t r = read(fd, buf, n);
+  if (r > 0 && clk.kind == CLK_LOCKSTEP) {
+    int e = errno;
+    cs_io(-(int64_t)r);
+    errno = e;
+  }
+  return r;
+}
+
+void clk_io_discarded(size_t n)
+{
+  if (n > 0 && clk.kind == CLK_LOCKSTEP)
+    cs_io(-(int64_t)n);
 }
 
 void clk_event_init(struct clk_event *e)

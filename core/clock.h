@@ -1,9 +1,10 @@
 /* The clock source: what every part asks for the current time (DESIGN.md section 3).
  *
- * In service it is the system's UTC clock.  In `demo` and the integration tests it is a
- * simulated clock that runs `speed` times faster than real time from `start`, anchored to
- * CLOCK_MONOTONIC so that separate processes given the same anchor share one simulated
- * clock.  In `simulate` it is a manual clock that moves only when told to.
+ * In service it is the system's UTC clock.  In `demo` it is a simulated clock that runs
+ * `speed` times faster than real time from `start`, anchored to CLOCK_MONOTONIC so that
+ * separate processes given the same anchor share one simulated clock.  In `simulate` it
+ * is a manual clock that moves only when told to; in the integration tests, the lockstep
+ * clock.
  *
  * The lockstep clock is a discrete-event clock that several processes share through a
  * file they all map.  Its time advances only when every participant thread (of every
@@ -12,12 +13,15 @@
  * and a loaded machine makes a run slower, never different.  A process that is stopped
  * (SIGSTOP) does not hold time: it finds time later when it continues.  A process that
  * died or exited without leaving frees its slots.  Both are noticed when time has not
- * moved for 20 ms of wall time.
+ * moved for 20 ms of wall time.  Bytes that a participant wrote to a link (an emulated
+ * instrument and its driver, through socat's pseudo-terminals or a loopback socket) and
+ * no participant has read yet hold time as well (clk_io_write below).
  *
  * Signature timestamps and network timeouts use wall time (tu_wall_ns) instead. */
 #ifndef CVD_CLOCK_H
 #define CVD_CLOCK_H
 
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stddef.h>
@@ -69,6 +73,32 @@ int clk_should_stop(const volatile sig_atomic_t *stop);
 /* Wall-clock nanoseconds that `dt` nanoseconds of service time take (0 in CLK_MANUAL
  * and CLK_LOCKSTEP, where no wall time corresponds to service time). */
 int64_t clk_wall_interval(int64_t dt);
+
+/* The service time by which `ns` of wall time has passed: the deadline of an I/O timeout
+ * or back-off, which bounds I/O in wall time (DESIGN.md section 3).  In CLK_LOCKSTEP and
+ * CLK_MANUAL no wall time corresponds to service time: there it is `ns` of service time,
+ * which is what an emulated instrument on the same clock answers in. */
+int64_t clk_io_until(int64_t ns);
+
+/* poll(2) until service time `until`: the number of descriptors ready (revents set), 0
+ * when `until` was reached, -1 on an error or when the process is stopping (clk_interrupt;
+ * errno EINTR).  CLK_REAL and CLK_SIM poll with the wall time until then, CLK_MANUAL polls
+ * once without waiting.  In CLK_LOCKSTEP a participant waits with wake-up time `until`,
+ * and returns as soon as a descriptor is ready, at the service time it became ready. */
+int clk_poll(struct pollfd *fds, nfds_t n, int64_t until);
+
+/* write(2) and read(2) on a link between participants, counted.  In CLK_LOCKSTEP time
+ * does not advance while bytes are in flight (written, not yet read): the reader sees
+ * them at the instant they were written, however long the kernel, socat or the scheduler
+ * take to carry them.  Bytes never read (a closed port, a killed peer, nobody at the other
+ * end) hold time for at most 2 s of wall time in which nothing else does; then time goes
+ * on, said once on stderr.  Only links whose both ends count take part (not gpsd, not a
+ * control FIFO).  In the other kinds these are plain write and read. */
+ssize_t clk_io_write(int fd, const void *buf, size_t n);
+ssize_t clk_io_read(int fd, void *buf, size_t n);
+/* Bytes a reader threw away unread (tcflush: ask FIONREAD first), so that they do not
+ * hold time until the grace. */
+void clk_io_discarded(size_t n);
 
 /* Participants of the lockstep clock are threads; in the other kinds these are no-ops.
  * A thread that ends leaves first.  Joining takes the slot clk_reserve_pid reserved for

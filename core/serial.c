@@ -6,10 +6,11 @@
 #include <poll.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <termios.h>
 #include <unistd.h>
 
-#include "core/timeutil.h"
+#include "core/clock.h"
 
 static speed_t baud_code(int baud)
 {
@@ -80,10 +81,10 @@ int serial_is_open(const struct serial *s) { return s->fd >= 0; }
 int serial_write(struct serial *s, const char *data, size_t len, int timeout_ms, char *err,
                  size_t errlen)
 {
-  int64_t end = tu_wall_ns() + (int64_t)timeout_ms * 1000000;
+  int64_t until = clk_io_until((int64_t)timeout_ms * 1000000);
   size_t off = 0;
   while (off < len) {
-    ssize_t w = write(s->fd, data + off, len - off);
+    ssize_t w = clk_io_write(s->fd, data + off, len - off);
     if (w > 0) {
       off += (size_t)w;
       continue;
@@ -92,13 +93,12 @@ int serial_write(struct serial *s, const char *data, size_t len, int timeout_ms,
       snprintf(err, errlen, "%s: write failed: %s", s->path, strerror(errno));
       return -1;
     }
-    int64_t left = end - tu_wall_ns();
-    if (left <= 0) {
-      snprintf(err, errlen, "%s: write timed out", s->path);
+    struct pollfd p = {.fd = s->fd, .events = POLLOUT};
+    int pr = clk_poll(&p, 1, until);
+    if (pr <= 0) {
+      snprintf(err, errlen, "%s: write %s", s->path, pr == 0 ? "timed out" : strerror(errno));
       return -1;
     }
-    struct pollfd p = {.fd = s->fd, .events = POLLOUT};
-    poll(&p, 1, (int)(left / 1000000) + 1);
   }
   return 0;
 }
@@ -137,13 +137,13 @@ static int take_line(struct serial *s, char *line, size_t n)
   return 0;
 }
 
-int serial_read_line(struct serial *s, char *line, size_t n, int64_t deadline_ns, char *err,
+int serial_read_line(struct serial *s, char *line, size_t n, int64_t until, char *err,
                      size_t errlen)
 {
   for (;;) {
     if (take_line(s, line, n))
       return 1;
-    ssize_t r = read(s->fd, s->buf + s->len, sizeof s->buf - s->len);
+    ssize_t r = clk_io_read(s->fd, s->buf + s->len, sizeof s->buf - s->len);
     if (r > 0) {
       s->len += (size_t)r;
       continue;
@@ -156,11 +156,14 @@ int serial_read_line(struct serial *s, char *line, size_t n, int64_t deadline_ns
       snprintf(err, errlen, "%s: read failed: %s", s->path, strerror(errno));
       return -1;
     }
-    int64_t left = deadline_ns - tu_wall_ns();
-    if (left <= 0)
+    if (clk_now() >= until)
       return 0;
     struct pollfd p = {.fd = s->fd, .events = POLLIN};
-    int pr = poll(&p, 1, (int)(left / 1000000) + 1);
+    int pr = clk_poll(&p, 1, until);
+    if (pr < 0) {
+      snprintf(err, errlen, "%s: %s", s->path, strerror(errno)); /* EINTR: stopping */
+      return -1;
+    }
     if (pr > 0 && (p.revents & (POLLHUP | POLLERR | POLLNVAL)) && !(p.revents & POLLIN)) {
       snprintf(err, errlen, "%s: hung up (device gone)", s->path);
       return -1;
@@ -171,9 +174,14 @@ int serial_read_line(struct serial *s, char *line, size_t n, int64_t deadline_ns
 void serial_drain(struct serial *s)
 {
   s->len = 0;
-  tcflush(s->fd, TCIFLUSH);
   char junk[256];
-  while (read(s->fd, junk, sizeof junk) > 0)
+  while (clk_io_read(s->fd, junk, sizeof junk) > 0)
     ;
+  /* What came since the reads, and what the driver below still holds: counted as read,
+   * so that it does not hold a lockstep clock (core/clock.h). */
+  int left = 0;
+  if (ioctl(s->fd, FIONREAD, &left) == 0 && left > 0)
+    clk_io_discarded((size_t)left);
+  tcflush(s->fd, TCIFLUSH);
 }
 

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/clock.h"
 #include "core/conf.h"
 #include "core/log.h"
 #include "core/timeutil.h"
@@ -44,14 +45,14 @@ int oscser_ensure(struct oscser *l, char *err, size_t errlen)
 {
   if (serial_is_open(&l->s))
     return 0;
-  int64_t now = tu_mono_ns();
+  int64_t now = clk_now();
   if (now < l->next_try) {
     snprintf(err, errlen, "%s on %s is down; next attempt in %.0f s", l->name, l->path,
              (double)(l->next_try - now) / 1e9);
     return -1;
   }
   if (serial_open(&l->s, l->path, l->baud, err, errlen) != 0) {
-    l->next_try = now + l->retry_ns;
+    l->next_try = clk_io_until(l->retry_ns);
     return -1;
   }
   l->fresh = 1;
@@ -98,7 +99,7 @@ int oscser_query(struct oscser *l, const char *cmd, oscser_accept_fn accept, cha
   drop_unasked(l);
   if (oscser_send(l, cmd, err, errlen) != 0)
     return -1;
-  int64_t deadline = tu_wall_ns() + (int64_t)l->timeout_ms * 1000000;
+  int64_t deadline = clk_io_until((int64_t)l->timeout_ms * 1000000);
   for (;;) {
     int r = serial_read_line(&l->s, reply, n, deadline, err, errlen);
     if (r == 1 && accept(reply))
@@ -122,16 +123,15 @@ void oscser_fail(struct oscser *l)
     serial_close(&l->s);
     l->failures++;
   }
-  l->next_try = tu_mono_ns() + l->retry_ns;
+  l->next_try = clk_io_until(l->retry_ns);
 }
 
 void oscser_close(struct oscser *l) { serial_close(&l->s); }
 
 int oscser_poll_due(struct oscser *l)
 {
-  int64_t now = tu_mono_ns();
-  if (now < l->next_poll)
+  if (clk_now() < l->next_poll)
     return 0;
-  l->next_poll = now + l->poll_ns;
+  l->next_poll = clk_io_until(l->poll_ns);
   return 1;
 }

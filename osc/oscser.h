@@ -3,8 +3,9 @@
  * unplugged, powered off or mute costs the 1 Hz measuring loop one timeout per back-off
  * period and nothing in between.  Commands are lines; a query is answered by one line
  * within a timeout, and the lines the driver's `accept` refuses before it (noise on the
- * line, a banner after a reset) are counted as garbage.  Timeouts and the back-off are
- * wall time: they bound I/O (DESIGN.md section 3). */
+ * line, a banner after a reset) are counted as garbage.  Timeouts, the back-off and the
+ * status polls are wall time as clk_io_until gives it: they bound I/O (DESIGN.md
+ * section 3); on a lockstep clock, service time, as an emulated unit on it answers. */
 #ifndef CVD_OSCSER_H
 #define CVD_OSCSER_H
 
@@ -23,8 +24,8 @@ struct oscser {
   int timeout_ms;       /* for each reply */
   int64_t retry_ns;     /* back-off after a failure */
   int64_t poll_ns;      /* how often the driver reads the unit's status */
-  int64_t next_try;     /* monotonic ns before which the port is not reopened */
-  int64_t next_poll;    /* monotonic ns of the next status read */
+  int64_t next_try;     /* service time before which the port is not reopened */
+  int64_t next_poll;    /* service time of the next status read */
   int fresh;            /* reopened since the driver last initialised the unit */
   long garbage;         /* lines that were not the reply asked for */
   long garbage_logged;  /* garbage when it was last logged */

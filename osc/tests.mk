@@ -4,7 +4,9 @@
 # gpsd run by gpsfake on a written u-blox log; recorded gpsd JSON on a loopback port.
 noinst_PROGRAMS += tests/emu_prs10 tests/emu_sa45s
 tests_emu_prs10_SOURCES = tests/emu_prs10.c tests/oscemu.c tests/oscemu.h
+tests_emu_prs10_LDADD = core/libcore.a $(CVD_EXTLIBS)
 tests_emu_sa45s_SOURCES = tests/emu_sa45s.c tests/oscemu.c tests/oscemu.h
+tests_emu_sa45s_LDADD = core/libcore.a $(CVD_EXTLIBS)
 
 check_PROGRAMS += tests/test_osc
 tests_test_osc_SOURCES = tests/test_osc.c tests/emuproc.c tests/emuproc.h \

@@ -20,7 +20,6 @@
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <netinet/in.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +27,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "core/clock.h"
 #include "tests/ticemu.h"
 
 #define MS 1000000LL
@@ -222,8 +222,7 @@ int main(int argc, char **argv)
   char buf[1024];
   size_t len = 0;
   for (;;) {
-    int64_t now = ticemu_now(&c.e);
-    if (c.pending && now >= c.reply_at) {
+    if (c.pending && clk_now() >= c.reply_at) {
       if (c.drop) {
         ticemu_log(&c.e, "dropping the connection");
         hang_up(&c);
@@ -232,16 +231,14 @@ int main(int argc, char **argv)
       send_line(&c, c.reply);
       c.pending = 0;
     }
-    struct pollfd p = {.fd = c.cfd >= 0 ? c.cfd : c.lfd, .events = POLLIN};
-    int ms = c.pending ? ticemu_ms_until(&c.e, c.reply_at) : 200;
-    if (poll(&p, 1, ms) <= 0)
+    if (!ticemu_wait(c.cfd >= 0 ? c.cfd : c.lfd, c.pending ? c.reply_at : INT64_MAX))
       continue;
     if (c.cfd < 0) {
       c.cfd = accept(c.lfd, NULL, NULL);
       len = 0;
       continue;
     }
-    ssize_t r = read(c.cfd, buf + len, sizeof buf - len - 1);
+    ssize_t r = clk_io_read(c.cfd, buf + len, sizeof buf - len - 1);
     if (r <= 0) {
       hang_up(&c);
       continue;
@@ -253,7 +250,7 @@ int main(int argc, char **argv)
       *eol = '\0';
       for (char *save = NULL, *cmd = strtok_r(buf, ";\r", &save); cmd;
            cmd = strtok_r(NULL, ";\r", &save))
-        command(&c, cmd, ticemu_now(&c.e));
+        command(&c, cmd, clk_now());
       len -= (size_t)(eol + 1 - buf);
       memmove(buf, eol + 1, len + 1);
     }

@@ -25,8 +25,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "core/clock.h"
+#include "core/timeutil.h"
 #include "tests/oscemu.h"
 
 struct csac {
@@ -34,7 +35,7 @@ struct csac {
   unsigned mode;
   int status;
   long fa;
-  time_t powered;       /* TOD counts from here */
+  int64_t powered;      /* service time from which TOD counts */
   int refuse_f;         /* answer !F commands "?" */
 };
 
@@ -51,7 +52,7 @@ static void telemetry(struct oscemu *e, struct csac *u)
                "%d,0x%04X,1209CS00909,0x%04X,%d,0.86,1.573,17.62,0.990,35.21,%ld,---,---,0,"
                "%ld,%ld,1.09",
             u->status, u->status ? 0x0001 : 0, u->mode, u->status ? 12 : 4381, u->steer,
-            (long)(time(NULL) - u->powered), u->status ? 0L : 600L);
+            (long)((clk_now() - u->powered) / NS_PER_S), u->status ? 0L : 600L);
 }
 
 static void frequency(struct oscemu *e, struct csac *u, const char *arg)
@@ -131,7 +132,7 @@ static int on_ctl(struct oscemu *e, const char *c, void *ctx)
   if (!strcmp(c, "reset")) {
     u->steer = u->latched;
     u->status = 8;
-    u->powered = time(NULL);
+    u->powered = clk_now();
     e->noise = 1;
   } else if (!strncmp(c, "status ", 7))
     u->status = atoi(c + 7);
@@ -157,7 +158,7 @@ int main(int argc, char **argv)
   if (oscemu_open(&e, argc, argv, "\r\n") != 0)
     return 2;
   /* Delivered disciplining to an external 1PPS, as the evaluation board's example shows. */
-  struct csac u = {.mode = 0x0010, .powered = time(NULL) - 1000};
+  struct csac u = {.mode = 0x0010, .powered = clk_now() - 1000 * NS_PER_S};
   long long v;
   if (e.restore_path && oscemu_saved(e.restore_path, "steer", &v) == 0) {
     u.steer = (long)v;

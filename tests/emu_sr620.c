@@ -17,12 +17,12 @@
 #include "config.h"
 
 #include <ctype.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "core/clock.h"
 #include "tests/ticemu.h"
 
 #define MS 1000000LL
@@ -153,16 +153,13 @@ int main(int argc, char **argv)
   char buf[512];
   size_t len = 0;
   for (;;) {
-    int64_t now = ticemu_now(&c.e);
-    if (c.pending && now >= c.reply_at) {
+    if (c.pending && clk_now() >= c.reply_at) {
       reply(&c, c.reply);
       c.pending = 0;
     }
-    struct pollfd p = {.fd = c.fd, .events = POLLIN};
-    int ms = c.pending ? ticemu_ms_until(&c.e, c.reply_at) : 200;
-    if (poll(&p, 1, ms) <= 0 || !(p.revents & POLLIN))
+    if (!ticemu_wait(c.fd, c.pending ? c.reply_at : INT64_MAX))
       continue;
-    ssize_t r = read(c.fd, buf + len, sizeof buf - len - 1);
+    ssize_t r = ticemu_read_pty(&c.e, c.fd, buf + len, sizeof buf - len - 1);
     if (r <= 0)
       continue;
     len += (size_t)r;
@@ -172,7 +169,7 @@ int main(int argc, char **argv)
       *eol = '\0';
       for (char *save = NULL, *cmd = strtok_r(buf, ";", &save); cmd;
            cmd = strtok_r(NULL, ";", &save))
-        command(&c, cmd, ticemu_now(&c.e));
+        command(&c, cmd, clk_now());
       len -= (size_t)(eol + 1 - buf);
       memmove(buf, eol + 1, len + 1);
     }

@@ -10,7 +10,8 @@
  *                   (the 2020 firmware's names)
  * The first two measurements after a start are thrown away, as the firmware does.
  * A start is when the emulator begins (the test starts it as it opens the port: the
- * DTR reset, which socat cannot carry) and at reset@K.
+ * DTR reset, which socat cannot carry) and at reset@K.  What is due at one instant is
+ * written at once, as one piece.
  *
  * Arguments besides ticemu.h's: --mode interval|timestamp|timelab, --places 11|12,
  * --local A|B.
@@ -20,12 +21,12 @@
  * exits; the test takes socat away for a disconnect). */
 #include "config.h"
 
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "core/clock.h"
 #include "tests/ticemu.h"
 
 #define S 1000000000LL
@@ -68,7 +69,7 @@ static void start(struct board *b)
       "", "#####################", "# TICC Configuration: ", "#   Measurement Mode: %s",
       "#   Clock Speed: 10 MHz", "#   Coarse tick: 100 us", "#   Cal Periods: 20",
       "#####################", "", "# Type any character for config menu"};
-  int64_t now = ticemu_now(&b->e);
+  int64_t now = clk_now();
   b->boot = now;
   b->nq = 0;
   b->dots = b->menu = 0;
@@ -85,13 +86,15 @@ static void start(struct board *b)
 
 static void emit_due(struct board *b, int64_t now)
 {
+  char out[QMAX * 100];
+  size_t len = 0;
   int n = 0;
   while (n < b->nq && b->q[n].due <= now) {
-    char out[110];
-    snprintf(out, sizeof out, "%s\r\n", b->q[n].text);
-    ticemu_write(b->fd, out);
+    len += (size_t)snprintf(out + len, sizeof out - len, "%s\r\n", b->q[n].text);
     n++;
   }
+  if (len)
+    ticemu_write(b->fd, out);
   memmove(b->q, b->q + n, sizeof b->q[0] * (size_t)(b->nq - n));
   b->nq -= n;
 }
@@ -101,22 +104,23 @@ static void window(struct board *b, int64_t now)
 {
   if (b->menu || b->dots > 28 || b->nq)
     return;
+  char out[160] = "";
   if (b->dots == 0) {
-    ticemu_write(b->fd, "# ");
+    strcat(out, "# ");
     b->dots = 1;
   }
   while (b->dots <= 28 && now >= b->boot + b->dots * 250 * MS) {
-    ticemu_write(b->fd, b->dots == 28 ? ".\r\n\r\n\r\n" : ".");
-    if (b->dots++ == 28) {
-      char h[96];
-      snprintf(h, sizeof h, "# %s (seconds with %d decimal places)\r\n",
+    strcat(out, b->dots == 28 ? ".\r\n\r\n\r\n" : ".");
+    if (b->dots++ == 28)
+      snprintf(out + strlen(out), sizeof out - strlen(out),
+               "# %s (seconds with %d decimal places)\r\n",
                b->timelab     ? "timestamp chA, chB; interval chA->B"
                : b->timestamp ? "timestamp"
                               : "time interval A->B",
                b->places);
-      ticemu_write(b->fd, h);
-    }
   }
+  if (out[0])
+    ticemu_write(b->fd, out);
 }
 
 static int64_t line_due(const struct board *b, int64_t n)
@@ -197,7 +201,7 @@ static void second(struct board *b, int64_t n)
 static void input(struct board *b)
 {
   char c[64];
-  ssize_t r = read(b->fd, c, sizeof c);
+  ssize_t r = ticemu_read_pty(&b->e, b->fd, c, sizeof c);
   if (r <= 0 || b->menu || b->dots > 28)
     return;
   b->menu = 1;
@@ -228,7 +232,7 @@ int main(int argc, char **argv)
   b.fd = ticemu_open_pty(b.e.port);
   start(&b);
   for (;;) {
-    int64_t now = ticemu_now(&b.e);
+    int64_t now = clk_now();
     emit_due(&b, now);
     window(&b, now);
     while (!b.menu && b.next_gen - 600 * MS <= now) {
@@ -236,13 +240,12 @@ int main(int argc, char **argv)
       b.next_gen += S; /* before: a restart in second() sets it afresh */
       second(&b, n);
     }
-    int64_t next = b.menu ? now + 200 * MS : b.next_gen - 600 * MS;
+    int64_t next = b.menu ? INT64_MAX : b.next_gen - 600 * MS; /* in the menu: input only */
     if (b.nq && b.q[0].due < next)
       next = b.q[0].due;
     if (b.dots <= 28 && b.boot + b.dots * 250 * MS < next)
       next = b.boot + b.dots * 250 * MS;
-    struct pollfd p = {.fd = b.fd, .events = POLLIN};
-    if (poll(&p, 1, ticemu_ms_until(&b.e, next)) > 0 && (p.revents & POLLIN))
+    if (ticemu_wait(b.fd, next))
       input(&b);
   }
 }

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/clock.h"
 #include "tests/oscemu.h"
 #include "tests/testutil.h"
 
@@ -40,9 +41,18 @@ int ep_start(struct emuproc *e, const char *dir, const char *prog)
   char old_state[700];
   snprintf(old_state, sizeof old_state, "%s.old", e->state);
   int restore = rename(e->state, old_state) == 0;
-  char *eargv[] = {e->prog, "--tty", e->emu, "--ctl", e->ctl, "--state", e->state,
-                   restore ? "--restore" : NULL, old_state, NULL};
-  e->pid = th_spawn(eargv, e->log);
+  char *eargv[12] = {e->prog, "--tty", e->emu, "--ctl", e->ctl, "--state", e->state};
+  int n = 7;
+  if (clk_config()->kind == CLK_LOCKSTEP) {
+    eargv[n++] = "--clock";
+    eargv[n++] = (char *)clk_config()->path;
+  }
+  if (restore) {
+    eargv[n++] = "--restore";
+    eargv[n++] = old_state;
+  }
+  eargv[n] = NULL;
+  e->pid = th_spawn_clocked(eargv, e->log);
   return th_wait_path(e->state, 10);
 }
 

@@ -2,7 +2,8 @@
  * (DIR/tty for the driver, DIR/emu for the emulator), the emulator (tests/emu_*) answers
  * on DIR/emu, and the test drives it through DIR/ctl and reads DIR/state (tests/oscemu.h).
  * Stopping socat and the emulator is a disconnect (an unplugged USB adapter) for the
- * driver; starting them again with the same DIR is the same unit plugged in again. */
+ * driver; starting them again with the same DIR is the same unit plugged in again.  When
+ * the test runs on a lockstep clock (th_lockstep), the emulator takes part in it. */
 #ifndef CVD_EMUPROC_H
 #define CVD_EMUPROC_H
 

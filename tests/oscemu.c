@@ -12,17 +12,32 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "core/clock.h"
+
 static volatile sig_atomic_t stop;
 
 static void on_term(int sig)
 {
   (void)sig;
   stop = 1;
+  clk_interrupt(); /* ends a wait on the clock */
+}
+
+/* Takes part in the lockstep clock at path.  0 or -1. */
+static int join_clock(const char *prog, const char *path)
+{
+  struct clk_conf c = {.kind = CLK_LOCKSTEP};
+  char err[600];
+  snprintf(c.path, sizeof c.path, "%s", path);
+  if (clk_configure_checked(&c, err, sizeof err) == 0)
+    return 0;
+  fprintf(stderr, "%s: %s\n", prog, err);
+  return -1;
 }
 
 int oscemu_open(struct oscemu *e, int argc, char **argv, const char *eol)
 {
-  const char *tty = NULL, *ctl = NULL;
+  const char *tty = NULL, *ctl = NULL, *clock = NULL;
   memset(e, 0, sizeof *e);
   e->eol = eol;
   for (int i = 1; i + 1 < argc; i += 2) {
@@ -34,9 +49,14 @@ int oscemu_open(struct oscemu *e, int argc, char **argv, const char *eol)
       e->state_path = argv[i + 1];
     else if (!strcmp(argv[i], "--restore"))
       e->restore_path = argv[i + 1];
+    else if (!strcmp(argv[i], "--clock"))
+      clock = argv[i + 1];
   }
+  if (clock && join_clock(argv[0], clock) != 0)
+    return -1;
   if (!tty || !ctl || !e->state_path) {
-    fprintf(stderr, "usage: %s --tty PTY --ctl FIFO --state FILE [--restore OLDSTATE]\n",
+    fprintf(stderr, "usage: %s --tty PTY --ctl FIFO --state FILE [--restore OLDSTATE] "
+                    "[--clock FILE]\n",
             argv[0]);
     return -1;
   }
@@ -63,7 +83,7 @@ static void send_raw(struct oscemu *e, const char *s)
 {
   size_t n = strlen(s), off = 0;
   while (off < n) {
-    ssize_t w = write(e->fd, s + off, n - off);
+    ssize_t w = clk_io_write(e->fd, s + off, n - off);
     if (w > 0)
       off += (size_t)w;
     else if (w < 0 && errno != EAGAIN && errno != EINTR)
@@ -165,10 +185,10 @@ static int common_ctl(struct oscemu *e, const char *cmd)
   return 0;
 }
 
-/* Reads what fd has into buf; -1 when the other end is gone. */
-static int fill(int fd, char *buf, size_t *len, size_t cap)
+/* Reads what fd has into buf, counted when it is the line; -1 when the other end is gone. */
+static int fill(int fd, int line, char *buf, size_t *len, size_t cap)
 {
-  ssize_t r = read(fd, buf + *len, cap - *len);
+  ssize_t r = line ? clk_io_read(fd, buf + *len, cap - *len) : read(fd, buf + *len, cap - *len);
   if (r > 0)
     *len += (size_t)r;
   else if (r == 0 || (errno != EAGAIN && errno != EINTR))
@@ -184,13 +204,13 @@ int oscemu_run(struct oscemu *e, const struct oscemu_ops *ops, void *ctx)
   save_state(e, ops, ctx);
   while (!stop) {
     struct pollfd p[2] = {{.fd = e->fd, .events = POLLIN}, {.fd = e->ctl, .events = POLLIN}};
-    if (poll(p, 2, 200) < 0 && errno != EINTR)
-      return 1;
+    if (clk_poll(p, 2, INT64_MAX) < 0)
+      return stop ? 0 : 1;
     if ((p[0].revents & (POLLIN | POLLHUP | POLLERR)) &&
-        fill(e->fd, e->in, &e->in_len, sizeof e->in) != 0)
+        fill(e->fd, 1, e->in, &e->in_len, sizeof e->in) != 0)
       return 0; /* socat is gone */
     if (p[1].revents & POLLIN)
-      fill(e->ctl, e->cin, &e->cin_len, sizeof e->cin);
+      fill(e->ctl, 0, e->cin, &e->cin_len, sizeof e->cin);
     while (take(e->cin, &e->cin_len, line, sizeof line)) {
       if (!strcmp(line, "quit"))
         return 0;

@@ -4,7 +4,10 @@
  * and a state file, rewritten after every command before the reply goes out, from which
  * the test reads what the instrument holds (tests/emuproc.h starts and drives them).
  *
- * Arguments: --tty PTY --ctl FIFO --state FILE [--restore OLDSTATE]
+ * Arguments: --tty PTY --ctl FIFO --state FILE [--restore OLDSTATE] [--clock FILE]
+ * With --clock the emulator takes part in the test's lockstep clock (core/clock.h): it
+ * waits on it for input and counts what it reads and writes on the line, so that a reply
+ * reaches the driver at the instant it was asked for, and its time of day is the clock's.
  * Control lines every emulator takes (each acknowledged by "ctl=N" in the state file):
  *   mute / unmute   stop answering (a unit powered off behind its adapter) / answer again
  *   noise N         put a garbage line before each of the next N replies

@@ -1,10 +1,13 @@
 /* Tests of the clock source's lockstep kind (core/clock.h): real processes sharing one
  * clock file, wakeable waits, stopped and killed participants, slots handed to children,
- * and the `clock` directive.  Nothing is asserted on wall time: the test timeout guards
- * against a hang. */
+ * bytes in flight between participants, and the `clock` directive.  Wall time is asserted
+ * only as a lower bound (how long time was held): the test timeout guards against a
+ * hang. */
 #include "config.h"
 
 #include <check.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -243,8 +246,24 @@ START_TEST(test_event_other_kinds)
   ck_assert_int_eq(pthread_join(th, NULL), 0);
   ck_assert_int_eq(w.r, 1);
 
+  /* clk_poll: at its deadline (1 ms of wall time), or at once when data waits. */
+  int p[2];
+  ck_assert_int_eq(pipe(p), 0);
+  struct pollfd pf = {.fd = p[0], .events = POLLIN};
+  until = clk_now() + NS_PER_S;
+  ck_assert_int_eq(clk_poll(&pf, 1, until), 0);
+  ck_assert_int_ge(clk_now(), until);
+  ck_assert_int_eq(clk_io_write(p[1], "x", 1), 1);
+  ck_assert_int_eq(clk_poll(&pf, 1, clk_now() + 1000000 * NS_PER_S), 1);
+
   struct clk_conf manual = {.kind = CLK_MANUAL, .start = S0};
   clk_configure(&manual);
+  ck_assert_int_eq(clk_poll(&pf, 1, S0 + NS_PER_S), 1);
+  char c;
+  ck_assert_int_eq(clk_io_read(p[0], &c, 1), 1);
+  ck_assert_int_eq(clk_poll(&pf, 1, S0 + NS_PER_S), 0); /* at once */
+  close(p[0]);
+  close(p[1]);
   ck_assert_int_eq(clk_event_wait(&e, S0 + NS_PER_S, NULL), 0);
   clk_event_signal(&e);
   ck_assert_int_eq(clk_event_wait(&e, S0 + NS_PER_S, NULL), 1);
@@ -366,6 +385,150 @@ START_TEST(test_killed_process)
   reap_ok(pid);
   close(p[0]);
   close(p[1]);
+  ls_teardown(&fx);
+}
+END_TEST
+
+/* What a reader of a link saw: the time its wait ended, the time after its read, the
+ * bytes it read. */
+struct io_seen {
+  int64_t ready, after;
+  ssize_t n;
+};
+
+/* A participant reading the link fds[0] with clk_poll; reports on fds[1]. */
+static int io_reader(void *arg)
+{
+  const int *fds = arg;
+  struct pollfd p = {.fd = fds[0], .events = POLLIN};
+  struct io_seen r = {0};
+  char buf[64];
+  if (clk_poll(&p, 1, S0 + 1000 * NS_PER_S) != 1)
+    return 1;
+  r.ready = clk_now();
+  r.n = clk_io_read(fds[0], buf, sizeof buf);
+  r.after = clk_now();
+  return write(fds[1], &r, sizeof r) == sizeof r ? 0 : 1;
+}
+
+struct delayed_cont {
+  pid_t pid;
+  double delay_s;
+};
+
+static void *cont_later(void *arg)
+{
+  const struct delayed_cont *d = arg;
+  th_sleep(d->delay_s);
+  kill(d->pid, SIGCONT);
+  return NULL;
+}
+
+struct slow_reader {
+  int fd;
+  int64_t before; /* the time just before the read (once read, nothing holds time) */
+  ssize_t n;
+};
+
+/* A thread that is not a participant: reads the link after 200 ms of wall time. */
+static void *slow_read(void *arg)
+{
+  struct slow_reader *r = arg;
+  char buf[64];
+  th_sleep(0.2);
+  r->before = clk_now();
+  r->n = clk_io_read(r->fd, buf, sizeof buf);
+  return NULL;
+}
+
+START_TEST(test_io_in_flight)
+{
+  struct lsfix fx;
+  ls_setup(&fx);
+  int link[2], res[2];
+  ck_assert_int_eq(pipe(link), 0);
+  ck_assert_int_eq(pipe(res), 0);
+  int rfds[2] = {link[0], res[1]};
+  pid_t pid = ls_fork(&fx.conf, 0, io_reader, rfds);
+  clk_sleep_until(S0 + 5 * NS_PER_S, NULL); /* the reader waits on the link meanwhile */
+  /* The reader is slow to be scheduled (stopped for 200 ms): the bytes written while it
+   * cannot run are still read at the instant they were written. */
+  int st;
+  ck_assert_int_eq(kill(pid, SIGSTOP), 0);
+  ck_assert_int_eq(waitpid(pid, &st, WUNTRACED), pid);
+  struct delayed_cont dc = {pid, 0.2};
+  pthread_t th;
+  double w0 = th_now();
+  ck_assert_int_eq(pthread_create(&th, NULL, cont_later, &dc), 0);
+  ck_assert_int_eq(clk_io_write(link[1], "0123456789", 10), 10);
+  clk_sleep_until(S0 + 10 * NS_PER_S, NULL);
+  ck_assert(th_now() - w0 >= 0.2); /* time waited for the reader */
+  ck_assert_int_eq(clk_now(), S0 + 10 * NS_PER_S);
+  ck_assert_int_eq(pthread_join(th, NULL), 0);
+  struct io_seen r;
+  read_full(res[0], &r, sizeof r);
+  ck_assert_int_eq(r.n, 10);
+  ck_assert_int_eq(r.ready, S0 + 5 * NS_PER_S);
+  ck_assert_int_eq(r.after, S0 + 5 * NS_PER_S);
+  reap_ok(pid);
+
+  /* A reader that is no participant and takes 200 ms to read: time waits for it too. */
+  struct slow_reader sr = {.fd = link[0]};
+  ck_assert_int_eq(pthread_create(&th, NULL, slow_read, &sr), 0);
+  int64_t t = clk_now();
+  w0 = th_now();
+  ck_assert_int_eq(clk_io_write(link[1], "abc", 3), 3);
+  clk_sleep_until(t + 5 * NS_PER_S, NULL);
+  ck_assert(th_now() - w0 >= 0.15);
+  ck_assert_int_eq(pthread_join(th, NULL), 0);
+  ck_assert_int_eq(sr.n, 3);
+  ck_assert_int_eq(sr.before, t);
+  ck_assert_int_eq(clk_now(), t + 5 * NS_PER_S);
+  for (int i = 0; i < 2; i++) {
+    close(link[i]);
+    close(res[i]);
+  }
+  ls_teardown(&fx);
+}
+END_TEST
+
+/* Bytes nobody reads hold time for the grace (2 s of wall time), said once on stderr. */
+START_TEST(test_io_grace)
+{
+  struct lsfix fx;
+  ls_setup(&fx);
+  char path[700];
+  snprintf(path, sizeof path, "%s/stderr", fx.dir);
+  int saved = dup(STDERR_FILENO), f = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  ck_assert(saved >= 0 && f >= 0);
+  dup2(f, STDERR_FILENO);
+  int link[2];
+  ck_assert_int_eq(pipe(link), 0);
+  ck_assert_int_eq(clk_io_write(link[1], "lost", 4), 4);
+  double w0 = th_now();
+  clk_sleep_until(S0 + NS_PER_S, NULL);
+  double held = th_now() - w0;
+  clk_sleep_until(S0 + 2 * NS_PER_S, NULL); /* given up: nothing holds time any more */
+  dup2(saved, STDERR_FILENO);
+  close(saved);
+  close(f);
+  ck_assert_msg(held >= 1.99, "held for %.3f s", held);
+  ck_assert_int_eq(clk_now(), S0 + 2 * NS_PER_S);
+  /* Reading them late does not count against later writes. */
+  char buf[8];
+  ck_assert_int_eq(clk_io_read(link[0], buf, sizeof buf), 4);
+  ck_assert_int_eq(clk_io_write(link[1], "x", 1), 1);
+  ck_assert_int_eq(clk_io_read(link[0], buf, sizeof buf), 1);
+  clk_sleep_until(S0 + 3 * NS_PER_S, NULL);
+  ck_assert_int_eq(clk_now(), S0 + 3 * NS_PER_S);
+  char *text = th_read_file(path);
+  ck_assert_ptr_nonnull(text);
+  const char *msg = "4 byte(s) written to a link were not read for 2 s";
+  const char *said = strstr(text, msg);
+  ck_assert_msg(said && !strstr(said + strlen(msg), "were not read"), "stderr: %s", text);
+  free(text);
+  close(link[0]);
+  close(link[1]);
   ls_teardown(&fx);
 }
 END_TEST
@@ -517,6 +680,8 @@ int main(void)
   tcase_add_test(tc, test_stopped_process);
   tcase_add_test(tc, test_killed_process);
   tcase_add_test(tc, test_reserved_child_slot);
+  tcase_add_test(tc, test_io_in_flight);
+  tcase_add_test(tc, test_io_grace);
   tcase_add_test(tc, test_parse_and_errors);
   tcase_add_test(tc, test_throughput);
   suite_add_tcase(s, tc);

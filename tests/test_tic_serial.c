@@ -3,7 +3,9 @@
  * formats and commands, their start-up banner and menu window, error replies, garbage,
  * late lines, a restart and a disconnect.  Each reading must carry the value the
  * emulator's pulses had in the second it is labelled with (ticemu.h: the value changes
- * every second, so a wrong label shows).  The clock is simulated at twice real time. */
+ * every second, so a wrong label shows).  The test and the emulators take part in one
+ * lockstep clock (tictest.h), so every count below is exact on any machine, however
+ * loaded. */
 #include "config.h"
 
 #include <check.h>
@@ -19,7 +21,6 @@
 #include "tic/tic.h"
 
 #define S (1893456000LL * NS_PER_S) /* 2030-01-01T00:00:00Z */
-#define SPEED 2.0
 #define MAXR 64
 
 static int open_tic(struct tic *t, const char *driver, const char *tty, const char *opts,
@@ -73,7 +74,7 @@ START_TEST(test_ticc_interval)
   /* Local pulse 50 ns ahead.  Second 12 brings five malformed lines, 14 has no GPS pulse,
    * 16's line comes 0.7 s late and 19 to 21 are held and sent at once: the late line and
    * the two stale ones of the burst are refused, never given a neighbour's second. */
-  tr_init(&run, "ticc", S, SPEED);
+  tr_init(&run, "ticc", S);
   const char *extra[] = {"--mode", "interval", "--fault", "garbage@12", "--fault", "skip@14",
                          "--fault", "late@16:700", "--fault", "burst@19:3", NULL};
   start_emulator("emu_ticc", 50000, extra);
@@ -101,7 +102,7 @@ START_TEST(test_ticc_timestamp)
   /* Timestamp mode, 12 decimals, local pulse 40 ns behind GPS.  The same faults, but late
    * and held lines now keep their seconds: the board's own timebase, locked to UTC by two
    * timely seconds (10 and 11), labels them. */
-  tr_init(&run, "ticc", S, SPEED);
+  tr_init(&run, "ticc", S);
   const char *extra[] = {"--mode", "timestamp", "--places", "12", "--fault", "garbage@12",
                          "--fault", "skip@14", "--fault", "late@16:700", "--fault",
                          "burst@19:3", NULL};
@@ -128,7 +129,7 @@ START_TEST(test_ticc_restart_and_unplug)
    * window, its timebase from zero again, readings from 23) and the driver must stay
    * silent through the window and lock to the new timebase (23 and 24); then the cable is
    * pulled: the driver fails, the caller opens it again once the board is back. */
-  tr_init(&run, "ticc", S, SPEED);
+  tr_init(&run, "ticc", S);
   const char *extra[] = {"--mode", "timelab", "--local", "B", "--fault", "reset@14", NULL};
   start_emulator("emu_ticc", 30000, extra);
   struct tic t;
@@ -163,7 +164,7 @@ START_TEST(test_sr620_signed)
   /* +-TIME arming, GPS pulse 30 ns before the local one: signed negative readings.  Second
    * 5's reply is garbled and 7's comes 0.7 s late; 10 is never answered, the driver fails
    * after 4 s, and the caller opens it again. */
-  tr_init(&run, "sr620", S, SPEED);
+  tr_init(&run, "sr620", S);
   const char *extra[] = {"--fault", "garbage@5", "--fault", "late@7:700", "--fault",
                          "silent@10", NULL};
   start_emulator("emu_sr620", -30000, extra);
@@ -198,7 +199,7 @@ START_TEST(test_sr620_plus_time)
   /* +TIME arming with the GPS pulse first: the counter waits for the next GPS pulse and
    * reads nearly 1 s, which ends after the next local pulse has passed, so it follows every
    * other second.  Each such reading belongs to the second of its start, not the next. */
-  tr_init(&run, "sr620", S, SPEED);
+  tr_init(&run, "sr620", S);
   start_emulator("emu_sr620", -30000, NULL);
   struct tic t;
   char err[300];
@@ -218,7 +219,7 @@ END_TEST
 START_TEST(test_sr620_refusals)
 {
   /* The counter refuses a setup command: the open fails and says what *ESR? said. */
-  tr_init(&run, "sr620", S, SPEED);
+  tr_init(&run, "sr620", S);
   const char *extra[] = {"--fault", "reject@TERM", NULL};
   start_emulator("emu_sr620", 0, extra);
   struct tic t;

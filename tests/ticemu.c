@@ -3,21 +3,16 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <termios.h>
-#include <time.h>
 #include <unistd.h>
 
-static int64_t mono_ns(void)
-{
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
+#include "core/clock.h"
 
 static int parse_fault(struct ticemu *e, const char *v)
 {
@@ -45,12 +40,8 @@ static int parse_fault(struct ticemu *e, const char *v)
 
 int ticemu_arg(struct ticemu *e, const char *key, const char *val)
 {
-  if (strcmp(key, "--start") == 0)
-    e->start = strtoll(val, NULL, 10);
-  else if (strcmp(key, "--speed") == 0)
-    e->speed = strtod(val, NULL);
-  else if (strcmp(key, "--anchor") == 0)
-    e->anchor = strtoll(val, NULL, 10);
+  if (strcmp(key, "--clock") == 0)
+    e->clock = val;
   else if (strcmp(key, "--offset") == 0)
     e->offset_ps = strtoll(val, NULL, 10);
   else if (strcmp(key, "--port") == 0)
@@ -62,37 +53,27 @@ int ticemu_arg(struct ticemu *e, const char *key, const char *val)
   return 1;
 }
 
-void ticemu_args_done(const struct ticemu *e)
+void ticemu_args_done(struct ticemu *e)
 {
-  if (!e->port || !(e->speed > 0) || e->start <= 0 || e->start % 1000000000LL) {
-    fprintf(stderr, "%s: want --port, --speed > 0 and --start (a whole second)\n", e->name);
+  struct clk_conf c = {.kind = CLK_LOCKSTEP};
+  if (!e->port || !e->clock || strlen(e->clock) >= sizeof c.path) {
+    fprintf(stderr, "%s: want --port and --clock FILE\n", e->name);
+    exit(2);
+  }
+  strcpy(c.path, e->clock);
+  clk_configure(&c); /* exits when it cannot */
+  e->start = clk_config()->start;
+  if (e->start % 1000000000LL) {
+    fprintf(stderr, "%s: the clock does not start on a whole second\n", e->name);
     exit(2);
   }
   signal(SIGPIPE, SIG_IGN);
 }
 
-int64_t ticemu_now(const struct ticemu *e)
+int ticemu_wait(int fd, int64_t until)
 {
-  int64_t anchor = e->anchor ? e->anchor : 0;
-  return e->start + (int64_t)((double)(mono_ns() - anchor) * e->speed);
-}
-
-int ticemu_ms_until(const struct ticemu *e, int64_t t)
-{
-  int64_t left = t - ticemu_now(e);
-  if (left <= 0)
-    return 0;
-  double ms = (double)left / e->speed / 1e6;
-  return ms > 200 ? 200 : (int)ms + 1;
-}
-
-void ticemu_sleep_until(const struct ticemu *e, int64_t t)
-{
-  int ms;
-  while ((ms = ticemu_ms_until(e, t)) > 0) {
-    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
-    nanosleep(&ts, NULL);
-  }
+  struct pollfd p = {.fd = fd, .events = POLLIN};
+  return clk_poll(&p, 1, until) > 0;
 }
 
 int64_t ticemu_second(const struct ticemu *e, long k) { return e->start + k * 1000000000LL; }
@@ -189,12 +170,22 @@ void ticemu_write(int fd, const char *s)
 {
   size_t n = strlen(s), off = 0;
   while (off < n) {
-    ssize_t w = write(fd, s + off, n - off);
+    ssize_t w = clk_io_write(fd, s + off, n - off);
     if (w > 0)
       off += (size_t)w;
     else if (w < 0 && errno != EINTR && errno != EAGAIN)
       return;
   }
+}
+
+ssize_t ticemu_read_pty(const struct ticemu *e, int fd, char *buf, size_t n)
+{
+  ssize_t r = clk_io_read(fd, buf, n);
+  if (r == 0 || (r < 0 && errno != EINTR && errno != EAGAIN)) {
+    ticemu_log(e, "the line is gone");
+    exit(0);
+  }
+  return r;
 }
 
 void ticemu_log(const struct ticemu *e, const char *fmt, ...)

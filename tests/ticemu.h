@@ -1,6 +1,8 @@
 /* What the TIC instrument emulators (tests/emu_ticc.c, emu_sr620.c, emu_53230a.c) share
- * with each other and with the tests: the pulses they measure, the simulated clock they
- * run on (the test's, through CLOCK_MONOTONIC and the same anchor), their common
+ * with each other and with the tests: the pulses they measure, the clock they run on (the
+ * test's lockstep clock, core/clock.h, in which they take part: they wait for their next
+ * event with clk_poll and count what they write and read, so that a line is late in
+ * simulated time exactly as the fault says, whatever the machine's load), their common
  * arguments, the faults a test asks for, and small I/O helpers.
  *
  * The pulses: at UTC second n the GPS 1PPS comes exactly at n and the local 1PPS at
@@ -9,16 +11,18 @@
  * value.
  *
  * Common arguments:
- *   --start NS --speed X --anchor NS   the clock: service time NS at CLOCK_MONOTONIC NS
+ *   --clock FILE                       the lockstep clock; its start (a whole second) is
+ *                                      second 0 of the faults
  *   --offset PS                        around which u runs
  *   --port P                           the pty (serial emulators) or TCP port
  *   --fault KIND@K[:ARG]               a fault at second K after the start (repeatable)
- * Faults are named by the emulator that knows them; K counts seconds from --start. */
+ * Faults are named by the emulator that knows them; K counts seconds from the start. */
 #ifndef CVD_TICEMU_H
 #define CVD_TICEMU_H
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #define TICEMU_MAX_FAULTS 32
 
@@ -37,8 +41,8 @@ struct ticemu_fault {
 
 struct ticemu {
   const char *name;
-  int64_t start, anchor;
-  double speed;
+  const char *clock;
+  int64_t start; /* the clock's start */
   int64_t offset_ps;
   const char *port;
   struct ticemu_fault f[TICEMU_MAX_FAULTS];
@@ -47,14 +51,13 @@ struct ticemu {
 
 /* Consumes one "--key value" pair of the common arguments: 1, 0 if not one, -1 if bad. */
 int ticemu_arg(struct ticemu *e, const char *key, const char *val);
-/* Checks the common arguments are complete (exits 2 with a message otherwise) and ignores
- * SIGPIPE: a driver that goes away is the emulator's normal end. */
-void ticemu_args_done(const struct ticemu *e);
+/* Checks the common arguments are complete (exits 2 with a message otherwise), takes
+ * part in the clock (exits 1 when it cannot) and ignores SIGPIPE: a driver that goes away
+ * is the emulator's normal end. */
+void ticemu_args_done(struct ticemu *e);
 
-int64_t ticemu_now(const struct ticemu *e);
-/* Real milliseconds until service time t (0 if past, at most 200). */
-int ticemu_ms_until(const struct ticemu *e, int64_t t);
-void ticemu_sleep_until(const struct ticemu *e, int64_t t);
+/* Waits on the clock until input is ready on fd (1) or service time until (0). */
+int ticemu_wait(int fd, int64_t until);
 
 /* Second number k of the run as UTC ns, and back (the second that holds t). */
 int64_t ticemu_second(const struct ticemu *e, long k);
@@ -82,7 +85,10 @@ int ticemu_measure(const struct ticemu *e, int64_t arm, int signed_tic, int64_t 
 
 /* Opens the emulator's end of the pseudo-terminal, raw; exits 1 when it cannot. */
 int ticemu_open_pty(const char *path);
+/* Writes s in one piece (what an instrument sends at one instant arrives together). */
 void ticemu_write(int fd, const char *s);
+/* Reads what the pseudo-terminal has; exits when the line is gone (socat stopped). */
+ssize_t ticemu_read_pty(const struct ticemu *e, int fd, char *buf, size_t n);
 void ticemu_log(const struct ticemu *e, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 

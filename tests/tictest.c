@@ -16,7 +16,7 @@
 #include "tests/testutil.h"
 #include "tests/ticemu.h"
 
-void tr_init(struct ticrun *r, const char *tag, int64_t start, double speed)
+void tr_init(struct ticrun *r, const char *tag, int64_t start)
 {
   memset(r, 0, sizeof *r);
   char *d = th_mkdtemp(tag);
@@ -25,11 +25,10 @@ void tr_init(struct ticrun *r, const char *tag, int64_t start, double speed)
   snprintf(r->tty, sizeof r->tty, "%s/tty", r->dir);
   snprintf(r->emu, sizeof r->emu, "%s/emu", r->dir);
   snprintf(r->log, sizeof r->log, "%s/emulator.log", r->dir);
+  snprintf(r->clock, sizeof r->clock, "%s/clock", r->dir);
   r->start = start;
-  r->speed = speed;
-  r->anchor = tu_mono_ns();
-  struct clk_conf c = {.kind = CLK_SIM, .start = start, .speed = speed, .anchor_mono = r->anchor};
-  clk_configure(&c);
+  char directive[400];
+  th_lockstep(r->dir, start, directive, sizeof directive);
 }
 
 void tr_done(struct ticrun *r)
@@ -51,21 +50,17 @@ int tr_socat(struct ticrun *r)
 int tr_emulator(struct ticrun *r, const char *name, const char *port, int64_t offset_ps,
                 const char *const *extra)
 {
-  char self[512], prog[700], start[32], speed[32], anchor[32], offset[32];
+  char self[512], prog[700], offset[32];
   ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
   self[n > 0 ? n : 0] = '\0';
   snprintf(prog, sizeof prog, "%s/%s", dirname(self), name);
-  snprintf(start, sizeof start, "%lld", (long long)r->start);
-  snprintf(speed, sizeof speed, "%.17g", r->speed);
-  snprintf(anchor, sizeof anchor, "%lld", (long long)r->anchor);
   snprintf(offset, sizeof offset, "%lld", (long long)offset_ps);
-  char *argv[64] = {prog,     "--start", start,         "--speed", speed, "--anchor",
-                    anchor,   "--port",  (char *)port,  "--offset", offset};
-  int a = 11;
+  char *argv[64] = {prog, "--clock", r->clock, "--port", (char *)port, "--offset", offset};
+  int a = 7;
   for (int i = 0; extra && extra[i] && a < 62; i++)
     argv[a++] = (char *)extra[i];
   argv[a] = NULL;
-  r->emulator = th_spawn(argv, r->log);
+  r->emulator = th_spawn_clocked(argv, r->log);
   return r->emulator > 0 ? 0 : -1;
 }
 

@@ -1,7 +1,10 @@
-/* What the TIC driver tests share: the simulated clock they run on together with the
- * emulators (ticemu.h), socat's pseudo-terminal pair, starting and stopping an emulator,
- * and collecting readings the way the site daemon does (one tic_read per second of
- * service time, the driver reopened after an error). */
+/* What the TIC driver tests share: the lockstep clock (core/clock.h) that the test and
+ * the emulators (ticemu.h) take part in, socat's pseudo-terminal pair, starting and
+ * stopping an emulator, and collecting readings the way the site daemon does (one
+ * tic_read per second of service time, the driver reopened after an error).  The driver
+ * waits on the clock and counts its bytes (core/serial.h), so simulated time stands while
+ * a line is on its way: a run is exact however loaded the machine is, and as fast as the
+ * processes go. */
 #ifndef CVD_TICTEST_H
 #define CVD_TICTEST_H
 
@@ -12,21 +15,21 @@
 #include "tic/tic.h"
 
 struct ticrun {
-  char dir[256], tty[300], emu[300], log[300];
+  char dir[256], tty[300], emu[300], log[300], clock[300];
   pid_t socat, emulator;
-  int64_t start, anchor;
-  double speed;
+  int64_t start;
 };
 
-/* A fresh run in a new directory, on a simulated clock from `start` (a whole second) at
- * `speed` times real time, shared with the emulators. */
-void tr_init(struct ticrun *r, const char *tag, int64_t start, double speed);
+/* A fresh run in a new directory, on a lockstep clock from `start` (a whole second) in
+ * which the calling thread takes part, shared with the emulators. */
+void tr_init(struct ticrun *r, const char *tag, int64_t start);
 void tr_done(struct ticrun *r);
 
 /* Starts socat with DIR/tty for the driver and DIR/emu for the emulator.  0 or -1. */
 int tr_socat(struct ticrun *r);
-/* Starts tests/NAME (built next to the test) with the clock arguments, --port, --offset and
- * the NULL-terminated extra arguments.  0 or -1. */
+/* Starts tests/NAME (built next to the test), a participant of the clock from its first
+ * instant, with --clock, --port, --offset and the NULL-terminated extra arguments.
+ * 0 or -1. */
 int tr_emulator(struct ticrun *r, const char *name, const char *port, int64_t offset_ps,
                 const char *const *extra);
 void tr_stop(struct ticrun *r); /* the emulator, then socat */

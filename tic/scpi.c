@@ -13,7 +13,6 @@
 
 #include "core/clock.h"
 #include "core/log.h"
-#include "core/timeutil.h"
 #include "tic/ticlabel.h"
 #include "tic/ticutil.h"
 
@@ -62,7 +61,7 @@ static int connect_within(int fd, const struct addrinfo *a, int timeout_ms)
   if (errno != EINPROGRESS)
     return -1;
   struct pollfd p = {.fd = fd, .events = POLLOUT};
-  if (poll(&p, 1, timeout_ms) != 1) {
+  if (clk_poll(&p, 1, clk_io_until((int64_t)timeout_ms * 1000000)) != 1) {
     errno = ETIMEDOUT;
     return -1;
   }
@@ -126,10 +125,9 @@ int scpi_send(struct scpi *s, const char *cmd, char *err, size_t errlen)
   return serial_write(&s->io, line, (size_t)n, 2000, err, errlen);
 }
 
-int scpi_reply(struct scpi *s, char *reply, size_t n, int64_t wall_deadline, char *err,
-               size_t errlen)
+int scpi_reply(struct scpi *s, char *reply, size_t n, int64_t until, char *err, size_t errlen)
 {
-  return serial_read_line(&s->io, reply, n, wall_deadline, err, errlen);
+  return serial_read_line(&s->io, reply, n, until, err, errlen);
 }
 
 int scpi_query(struct scpi *s, const char *cmd, char *reply, size_t n, int timeout_ms,
@@ -137,7 +135,7 @@ int scpi_query(struct scpi *s, const char *cmd, char *reply, size_t n, int timeo
 {
   if (scpi_send(s, cmd, err, errlen) != 0)
     return -1;
-  int rc = scpi_reply(s, reply, n, tu_wall_ns() + (int64_t)timeout_ms * 1000000, err, errlen);
+  int rc = scpi_reply(s, reply, n, clk_io_until((int64_t)timeout_ms * 1000000), err, errlen);
   if (rc == 0)
     snprintf(err, errlen, "%s: no reply to %s within %d ms", s->io.path, cmd, timeout_ms);
   return rc == 1 ? 0 : -1;
@@ -166,21 +164,19 @@ int scpi_check_errors(struct scpi *s, const char *context, char *err, size_t err
   return -1;
 }
 
-int scpi_poll(struct scpi *s, struct scpi_poll *p, char *reply, size_t n,
-              int64_t wall_deadline, char *err, size_t errlen)
+int scpi_poll(struct scpi *s, struct scpi_poll *p, char *reply, size_t n, int64_t until,
+              char *err, size_t errlen)
 {
   if (!p->outstanding) {
     if (scpi_send(s, p->query, err, errlen) != 0)
       return -1;
     p->outstanding = 1;
-    p->sent = tu_wall_ns();
+    p->overdue = clk_io_until((int64_t)p->timeout_ms * 1000000);
   }
-  int64_t overdue = p->sent + (int64_t)p->timeout_ms * 1000000;
-  int rc = scpi_reply(s, reply, n, wall_deadline < overdue ? wall_deadline : overdue, err,
-                      errlen);
+  int rc = scpi_reply(s, reply, n, until < p->overdue ? until : p->overdue, err, errlen);
   if (rc == 1)
     p->outstanding = 0;
-  if (rc == 0 && tu_wall_ns() >= overdue) {
+  if (rc == 0 && clk_now() >= p->overdue) {
     snprintf(err, errlen, "%s: no reply to %s for %d ms", s->io.path, p->query, p->timeout_ms);
     return -1;
   }
@@ -204,7 +200,7 @@ int scpi_tic_read(struct tic *t, struct scpi *io, struct scpi_poll *p, double la
 {
   char reply[128];
   for (;;) {
-    int rc = scpi_poll(io, p, reply, sizeof reply, tic_wall_deadline(deadline), err, errlen);
+    int rc = scpi_poll(io, p, reply, sizeof reply, deadline, err, errlen);
     if (rc <= 0)
       return rc;
     int64_t arrival = clk_now();

@@ -1,8 +1,9 @@
 /* Talking to a command/response instrument line by line: a SCPI counter on a raw TCP
  * socket (the Keysight 53230A's port 5025) or an IEEE 488.2-style one on a serial port
  * (the SR620).  Commands end with LF; replies are one line.  The line reading of
- * core/serial serves both, since it only needs a file descriptor; every wait is bounded in
- * wall time (DESIGN.md section 3).  A peer that closes or fails is gone: the caller
+ * core/serial serves both, since it only needs a file descriptor: every wait is on the
+ * clock source and every timeout is wall time as clk_io_until gives it (DESIGN.md
+ * section 3).  A peer that closes or fails is gone: the caller
  * closes and opens again later.  Writing to a socket the peer closed raises SIGPIPE,
  * which the process ignores (cvd does, cvd/sig.c), so that it is an error like any
  * other. */
@@ -27,9 +28,8 @@ void scpi_close(struct scpi *s);
 
 /* Sends one command line (the LF is added).  0, or -1 with err. */
 int scpi_send(struct scpi *s, const char *cmd, char *err, size_t errlen);
-/* Reads one reply line until wall time wall_deadline: 1, 0 at the deadline, -1. */
-int scpi_reply(struct scpi *s, char *reply, size_t n, int64_t wall_deadline, char *err,
-               size_t errlen);
+/* Reads one reply line until service time `until`: 1, 0 at `until`, -1. */
+int scpi_reply(struct scpi *s, char *reply, size_t n, int64_t until, char *err, size_t errlen);
 /* Sends a query and reads its reply within timeout_ms; a timeout is an error here. */
 int scpi_query(struct scpi *s, const char *cmd, char *reply, size_t n, int timeout_ms,
                char *err, size_t errlen);
@@ -40,17 +40,17 @@ int scpi_query(struct scpi *s, const char *cmd, char *reply, size_t n, int timeo
 int scpi_check_errors(struct scpi *s, const char *context, char *err, size_t errlen);
 
 /* A query repeated once per reading (READ?, MEAS? 0): sent when none is outstanding, its
- * reply awaited across calls.  Returns 1 with the reply, 0 at wall_deadline with the
- * query still outstanding, -1 on an I/O error or when the reply is overdue by more than
- * timeout_ms after the query was sent. */
+ * reply awaited across calls.  Returns 1 with the reply, 0 at service time `until` with
+ * the query still outstanding, -1 on an I/O error or when the reply is overdue by more
+ * than timeout_ms (clk_io_until) after the query was sent. */
 struct scpi_poll {
   const char *query;
   int timeout_ms;
   int outstanding;
-  int64_t sent;  /* wall ns */
+  int64_t overdue; /* service time */
 };
-int scpi_poll(struct scpi *s, struct scpi_poll *p, char *reply, size_t n,
-              int64_t wall_deadline, char *err, size_t errlen);
+int scpi_poll(struct scpi *s, struct scpi_poll *p, char *reply, size_t n, int64_t until,
+              char *err, size_t errlen);
 
 /* A reply that is exactly one number (NR1/NR2/NR3, blanks around allowed): 0, or -1. */
 int scpi_number(const char *reply, double *v);

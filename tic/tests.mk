@@ -2,11 +2,16 @@
 # next to the test programs, tests/tictest.c), and recorded logs under tests/data/tic.
 # The emulators are noinst programs rather than check programs: every check program is
 # also a test (tests/local.mk), and an emulator run on its own is not one.
+# They take part in the tests' lockstep clock (core/clock.h), hence core/libcore.a.
 noinst_PROGRAMS += tests/emu_ticc tests/emu_sr620 tests/emu_53230a
 TICEMU_SRC = tests/ticemu.c tests/ticemu.h
+TICEMU_LIBS = core/libcore.a $(CVD_EXTLIBS)
 tests_emu_ticc_SOURCES = tests/emu_ticc.c $(TICEMU_SRC)
+tests_emu_ticc_LDADD = $(TICEMU_LIBS)
 tests_emu_sr620_SOURCES = tests/emu_sr620.c $(TICEMU_SRC)
+tests_emu_sr620_LDADD = $(TICEMU_LIBS)
 tests_emu_53230a_SOURCES = tests/emu_53230a.c $(TICEMU_SRC)
+tests_emu_53230a_LDADD = $(TICEMU_LIBS)
 
 TICTEST_SRC = tests/tictest.c tests/tictest.h tests/ticemu.c tests/ticemu.h
 

@@ -32,8 +32,8 @@
 #include "tic/ticlabel.h"
 #include "tic/ticutil.h"
 
-/* A board that prints nothing for this long (wall time) is reported: longer than its
- * start-up (banner and ~6 s menu window). */
+/* A board that prints nothing for this long (wall time, clk_io_until) is reported: longer
+ * than its start-up (banner and ~6 s menu window). */
 #define TICC_SILENCE_NS (20 * NS_PER_S)
 
 enum ticc_mode { MODE_AUTO = 0, MODE_INTERVAL, MODE_TIMESTAMP };
@@ -46,7 +46,7 @@ struct ticc {
   char next[SERIAL_LINE_MAX]; /* a line read ahead to see whether the last one was stale */
   int has_next;
   int64_t next_arrival;
-  int64_t last_heard;         /* wall ns of the last line */
+  int64_t silent_at;          /* service time at which the board has been silent too long */
   struct edgepair pair;
   struct ticlabel_lock lock;
 };
@@ -78,7 +78,7 @@ static int ticc_open(struct tic *t, char *err, size_t errlen)
   c->mode = (enum ticc_mode)mode;
   /* What the port held from before this open belongs to no second we can name. */
   serial_drain(&c->port);
-  c->last_heard = tu_wall_ns();
+  c->silent_at = clk_io_until(TICC_SILENCE_NS);
   edgepair_init(&c->pair, 500000000000LL);
   ticlabel_lock_init(&c->lock, 1000000000000LL);
   t->priv = c;
@@ -88,8 +88,8 @@ static int ticc_open(struct tic *t, char *err, size_t errlen)
 }
 
 /* The next line, from the read-ahead slot or the port.  1, 0 at the deadline, -1. */
-static int next_line(struct ticc *c, char *line, size_t n, int64_t *arrival,
-                     int64_t wall_deadline, char *err, size_t errlen)
+static int next_line(struct ticc *c, char *line, size_t n, int64_t *arrival, int64_t until,
+                     char *err, size_t errlen)
 {
   if (c->has_next) {
     snprintf(line, n, "%s", c->next);
@@ -97,10 +97,10 @@ static int next_line(struct ticc *c, char *line, size_t n, int64_t *arrival,
     c->has_next = 0;
     return 1;
   }
-  int rc = serial_read_line(&c->port, line, n, wall_deadline, err, errlen);
+  int rc = serial_read_line(&c->port, line, n, until, err, errlen);
   if (rc == 1) {
     *arrival = clk_now();
-    c->last_heard = tu_wall_ns();
+    c->silent_at = clk_io_until(TICC_SILENCE_NS);
   }
   return rc;
 }
@@ -199,12 +199,11 @@ static int ticc_read(struct tic *t, struct tic_reading *r, int64_t deadline, cha
   char line[SERIAL_LINE_MAX];
   for (;;) {
     int64_t arrival = 0;
-    int rc = next_line(c, line, sizeof line, &arrival, tic_wall_deadline(deadline), err,
-                       errlen);
+    int rc = next_line(c, line, sizeof line, &arrival, deadline, err, errlen);
     if (rc < 0)
       return -1;
     if (rc == 0) {
-      if (tu_wall_ns() - c->last_heard <= TICC_SILENCE_NS)
+      if (clk_now() < c->silent_at)
         return 0;
       snprintf(err, errlen, "%s: the TICC has printed nothing for %lld s (no 10 MHz "
                             "reference, no pulses, or the board is in its menu)",

@@ -5,10 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "core/clock.h"
 #include "core/conf.h"
 #include "core/log.h"
-#include "core/timeutil.h"
 
 static void say(struct tic *t, long n, const char *fmt, va_list ap)
 {
@@ -33,12 +31,6 @@ void tic_late(struct tic *t, const char *fmt, ...)
   va_start(ap, fmt);
   say(t, ++t->counts.late, fmt, ap);
   va_end(ap);
-}
-
-int64_t tic_wall_deadline(int64_t deadline)
-{
-  int64_t left = deadline - clk_now();
-  return tu_wall_ns() + (left > 0 ? clk_wall_interval(left) : 0);
 }
 
 int tic_opt_choice(const struct drvconf *c, const char *key, const char *const *choices,

@@ -16,10 +16,6 @@ void tic_skip(struct tic *t, const char *fmt, ...) __attribute__((format(printf,
 /* The same for a reading that came too late to name its second (counts.late). */
 void tic_late(struct tic *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* The service-time deadline as a wall-clock deadline for I/O (DESIGN.md section 3: I/O
- * timeouts are wall time; the simulated clock may run faster). */
-int64_t tic_wall_deadline(int64_t deadline);
-
 /* Reads option `key`, one of the NULL-terminated `choices`, into *out as its index
  * (def when absent).  0, or -1 with err naming the option and the choices. */
 int tic_opt_choice(const struct drvconf *c, const char *key, const char *const *choices,

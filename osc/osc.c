@@ -182,6 +182,29 @@ void osc_tick(struct osc *o, int64_t now)
   }
 }
 
+/* A command's phase step, recorded as made and kept before the device makes it (at most
+ * once, issue 10); undone in steer_ns if the device refuses it. */
+static void phase_step_once(struct osc *o, const struct steer_cmd *c)
+{
+  char e[256] = "not supported";
+  int made = 0;
+  if (o->takes_steps) {
+    o->h.steer_ns += c->phase_step_ns;
+    if (o->keep && o->keep(o->keep_arg) != 0)
+      snprintf(e, sizeof e, "it could not be recorded first");
+    else
+      made = o->drv->phase_step(o, c->phase_step_ns, e, sizeof e) == 0;
+    if (!made)
+      o->h.steer_ns -= c->phase_step_ns;
+  }
+  if (made)
+    LOGI("osc", "phase step %lld of %+.3f ns applied", (long long)c->phase_step_id,
+         c->phase_step_ns);
+  else
+    LOGW("osc", "phase step %lld of %+.3f ns not applied: %s", (long long)c->phase_step_id,
+         c->phase_step_ns, e);
+}
+
 int osc_accept(struct osc *o, const struct steer_cmd *c, int64_t now, char *err, size_t errlen)
 {
   if (!o->drv->steerable) {
@@ -205,19 +228,11 @@ int osc_accept(struct osc *o, const struct steer_cmd *c, int64_t now, char *err,
   }
   integrate(o, now);
   if (c->phase_step_id > o->h.applied_step_id) {
-    if (c->phase_step_ns != 0) {
-      char e[256] = "not supported";
-      if (o->takes_steps && o->drv->phase_step(o, c->phase_step_ns, e, sizeof e) == 0) {
-        o->h.steer_ns += c->phase_step_ns;
-        LOGI("osc", "phase step %lld of %+.3f ns applied", (long long)c->phase_step_id,
-             c->phase_step_ns);
-      } else
-        LOGW("osc", "phase step %lld of %+.3f ns not applied: %s", (long long)c->phase_step_id,
-             c->phase_step_ns, e);
-    }
-    /* Marked done either way: a step is tried once per id, and steer_ns tells the
-     * server what was done. */
+    /* Marked done either way, and before it is made: a step is tried once per id, and
+     * steer_ns tells the server what was done. */
     o->h.applied_step_id = c->phase_step_id;
+    if (c->phase_step_ns != 0)
+      phase_step_once(o, c);
   }
   o->h.cmd = *c;
   o->h.has_cmd = 1;

@@ -57,6 +57,10 @@ struct osc {
   int holdover;          /* the held command has expired */
   int takes_steps;       /* the device takes phase steps (a driver with phase_step may
                             clear it in its open: a unit that turns out not to) */
+  /* Keeps h (in the site's spool) before a command's phase step goes to the device: 0
+   * when kept.  NULL: nothing kept. */
+  int (*keep)(void *arg);
+  void *keep_arg;
   long set_failures;     /* settings that failed in a row */
   int64_t warn_next;     /* wall time before which a failure is not said again */
   char status[OSC_STATUS_MAX];
@@ -72,7 +76,10 @@ void osc_close(struct osc *o);
 void osc_restore(struct osc *o, const struct osc_hold *h, int64_t now);
 
 /* Takes a command from the server.  Returns 1 if it was applied, 0 if it was not newer
- * than the one held (a repeat), -1 if refused (err says why; the held one stays). */
+ * than the one held (a repeat), -1 if refused (err says why; the held one stays).  A
+ * phase step is made at most once per step id, across restarts too: it is recorded as
+ * made and kept (o->keep) before the device makes it, so a daemon killed in between loses
+ * the step (the server sees that in steer_ns and x) rather than making it twice. */
 int osc_accept(struct osc *o, const struct steer_cmd *c, int64_t now, char *err, size_t errlen);
 
 /* Brings the device's setpoint up to time now and integrates steer_ns; call once a

@@ -17,14 +17,22 @@
 /* A failed instrument is reopened after this much service time. */
 #define SITE_REOPEN (10 * NS_PER_S)
 
-static void save_osc(struct site_core *s)
+static int save_osc(struct site_core *s)
 {
   json_t *j = osc_hold_to_json(&s->osc.h);
   char *text = jx_dump(j);
   json_decref(j);
-  if (!text || spool_kv_put(s->spool, "osc", text) != 0)
+  int rc = text && spool_kv_put(s->spool, "osc", text) == 0 ? 0 : -1;
+  if (rc != 0)
     LOGE("site", "saving the oscillator state to the spool failed");
   free(text);
+  return rc;
+}
+
+/* osc.keep: a phase step is in the spool before it is made. */
+static int keep_osc(void *arg)
+{
+  return save_osc(arg);
 }
 
 static void restore_osc(struct site_core *s, int64_t now)
@@ -115,6 +123,8 @@ int site_core_open(struct site_core *s, const struct site_conf *c, char *err, si
     goto fail;
   tb_init(&s->tb, &c->tb);
   restore_osc(s, clk_now());
+  s->osc.keep = keep_osc;
+  s->osc.keep_arg = s;
   return 0;
 fail:
   site_core_close(s);
@@ -206,8 +216,8 @@ static int store_finished(struct site_core *s, int64_t now)
     }
     stored++;
   }
-  if (stored)
-    save_osc(s);
+  if (stored && save_osc(s) != 0)
+    LOGE("site", "the oscillator's state is kept as it was at the last save");
   return stored;
 }
 
@@ -279,8 +289,9 @@ void site_core_command(struct site_core *s, const struct steer_cmd *c, int64_t n
     if (spool_event(s->spool, now, "command_refused", msg) != 0)
       LOGE("site", "recording in the spool failed: %s", msg);
   }
-  if (rc != 0)
-    save_osc(s);
+  if (rc != 0 && save_osc(s) != 0)
+    LOGE("site", "command %lld is not kept: after a restart the site holds the one before",
+         (long long)c->id);
 }
 
 void site_core_report(const struct site_core *s, int64_t now, struct osc_report *r)

@@ -117,6 +117,51 @@ START_TEST(test_restart_applies_nothing_twice)
 }
 END_TEST
 
+/* What osc.keep saw: the state kept before the step was made, and the clock then. */
+static struct osc_hold kept;
+static double x_when_kept;
+static int keep_fails;
+
+static int keep_hook(void *arg)
+{
+  (void)arg;
+  kept = osc.h;
+  x_when_kept = sim_site_true_x(&site, osc.h.t_last);
+  return keep_fails ? -1 : 0;
+}
+
+/* Killed between keeping and making a step, a daemon restarted from what was kept does not
+ * make it again (issue 10): the step is kept as made before the device makes it.  A step
+ * that cannot be kept first is not made. */
+START_TEST(test_step_kept_before_made)
+{
+  char err[256];
+  int64_t t = run(T0, 10);
+  osc.keep = keep_hook;
+  keep_fails = 0;
+  double x0 = sim_site_true_x(&site, t);
+  struct steer_cmd c1 = cmd(1, -1e-10, 1, -700, t);
+  ck_assert_int_eq(osc_accept(&osc, &c1, t, err, sizeof err), 1);
+  ck_assert_int_eq(kept.applied_step_id, 1);
+  ck_assert(fabs(kept.steer_ns + 700) < 1e-9);
+  ck_assert(fabs(x_when_kept - x0) < 1e-9); /* kept before the clock moved */
+  ck_assert(fabs(sim_site_true_x(&site, t) - (x0 - 700)) < 1e-6);
+  /* The daemon restarted from what was kept; the server sends command 1 again. */
+  osc_restore(&osc, &kept, t);
+  ck_assert_int_eq(osc_accept(&osc, &c1, t, err, sizeof err), 1);
+  ck_assert(fabs(sim_site_true_x(&site, t) - (x0 - 700)) < 1e-6);
+  /* A spool that takes nothing: the step is not made, nor counted in steer_ns. */
+  keep_fails = 1;
+  double s = osc.h.steer_ns;
+  struct steer_cmd c2 = cmd(2, -1e-10, 2, 300, t);
+  ck_assert_int_eq(osc_accept(&osc, &c2, t, err, sizeof err), 1);
+  ck_assert(fabs(sim_site_true_x(&site, t) - (x0 - 700)) < 1e-6);
+  ck_assert(fabs(osc.h.steer_ns - s) < 1e-9);
+  ck_assert_int_eq(osc.h.applied_step_id, 2);
+  osc.keep = NULL;
+}
+END_TEST
+
 START_TEST(test_limits_refused)
 {
   char err[256];
@@ -181,6 +226,7 @@ int main(void)
   tcase_add_checked_fixture(tc, setup, teardown);
   tcase_add_test(tc, test_step_once_per_id);
   tcase_add_test(tc, test_restart_applies_nothing_twice);
+  tcase_add_test(tc, test_step_kept_before_made);
   tcase_add_test(tc, test_limits_refused);
   tcase_add_test(tc, test_holdover_keeps_frequency_and_drift);
   suite_add_tcase(s, tc);

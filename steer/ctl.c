@@ -239,6 +239,12 @@ static void describe(struct ctl *c, const struct servo_out *out, int64_t slot,
   default:
     break;
   }
+  if (!c->reacquiring && out->reacquire && !d->event) {
+    d->event = "reacquire";
+    snprintf(d->reason, sizeof d->reason,
+             "the clock is %+.0f ns off with its model intact (back from a long holdover?): "
+             "re-acquiring it, with the re-acquisition limits", out->x_est_ns);
+  }
   if (c->reacquiring && !out->reacquire && out->verdict != SERVO_FREQ_STEP)
     snprintf(d->reason + strlen(d->reason), sizeof d->reason - strlen(d->reason),
              "; re-acquired: the frequency is known again and the clock back near zero");

@@ -20,6 +20,10 @@
 
 /* Re-acquisition ends with the steered clock within this of zero. */
 #define KM_REACQ_X_NS 20.0
+/* A clock found this far off with its model intact (back from days without steering, its
+ * drift run on) is re-acquired too: at max_slew_locked (1e-11, 36 ns an hour) 500 ns
+ * would take 14 h. */
+#define KM_REACQ_START_X_NS 100.0
 
 static void update(struct kalman_servo *s, double z, double r, int learn)
 {
@@ -126,6 +130,12 @@ static int keep(struct kalman_servo *s, const struct servo_meas *m, double z, do
   return 1;
 }
 
+static void start_reacquire(struct kalman_servo *s, const struct servo_out *out)
+{
+  if (!s->reacquire && !s->ep.active && out->tracking && fabs(out->x_est_ns) > KM_REACQ_START_X_NS)
+    s->reacquire = 1;
+}
+
 static void end_reacquire(struct kalman_servo *s, const struct servo_meas *m,
                           const struct servo_out *out)
 {
@@ -154,6 +164,7 @@ void km_track(struct kalman_servo *s, const struct servo_meas *m, double z, doub
   }
   out->tracking = sqrt(km_slow_freq_var(s)) * 1e-9 < KM_FREQ_SIGMA;
   km_estimates(s, m, out);
+  start_reacquire(s, out);
   km_control(s, m, out);
   end_reacquire(s, m, out);
   out->reacquire = s->reacquire;

@@ -9,6 +9,9 @@
 
 #include <jansson.h>
 #include <stdlib.h>
+#include <time.h>
+
+#define DB_SPOOL_BUSY_MS 2000
 
 sqlite3 *db_open(const char *path, enum db_kind kind, char *err, size_t errlen)
 {
@@ -20,7 +23,9 @@ sqlite3 *db_open(const char *path, enum db_kind kind, char *err, size_t errlen)
     sqlite3_close(db);
     return NULL;
   }
-  sqlite3_busy_timeout(db, 10000);
+  /* Another process's lock is waited for at most this: the site's loop reads its counter
+   * meanwhile only from the instrument's buffer, and a track not stored is held. */
+  sqlite3_busy_timeout(db, kind == DB_SPOOL ? DB_SPOOL_BUSY_MS : 10000);
   sqlite3_extended_result_codes(db, 1);
   char e[256];
   const char *sync = kind == DB_SPOOL ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL";
@@ -47,6 +52,39 @@ sqlite3 *db_open_reader(const char *path, int busy_ms, char *err, size_t errlen)
   sqlite3_busy_timeout(db, busy_ms);
   sqlite3_extended_result_codes(db, 1);
   return db;
+}
+
+static int64_t mono_ms(void)
+{
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* sqlite3_busy_handler: nonzero to try again, 0 to fail with SQLITE_BUSY. */
+static int busy_wait(void *arg, int count)
+{
+  struct db_busy *b = arg;
+  int64_t now = mono_ms();
+  if (count == 0) {
+    if (now - b->gave_up_ms < DB_BUSY_QUIET_MS)
+      return 0;
+    b->wait_start_ms = now;
+  }
+  if (now - b->wait_start_ms >= b->ms) {
+    b->gave_up_ms = now;
+    return 0;
+  }
+  sqlite3_sleep(count < 3 ? 5 << count : 50);
+  return 1;
+}
+
+void db_busy_budget(sqlite3 *db, struct db_busy *b, int ms)
+{
+  b->ms = ms;
+  b->wait_start_ms = 0;
+  b->gave_up_ms = INT64_MIN / 2;
+  sqlite3_busy_handler(db, busy_wait, b);
 }
 
 void db_close(sqlite3 *db) { sqlite3_close_v2(db); }

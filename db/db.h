@@ -21,6 +21,19 @@ void db_close(sqlite3 *db);
  * for a writer nor holds it up); waits for a lock at most busy_ms.  NULL with err. */
 sqlite3 *db_open_reader(const char *path, int busy_ms, char *err, size_t errlen);
 
+/* How long a connection waits for another process's lock: at most `ms` for one statement,
+ * and once a wait has run out, not at all for the next DB_BUSY_QUIET_MS of wall time (the
+ * statements fail at once with SQLITE_BUSY, which callers report as "try again later").
+ * A database held for hours then costs one wait every few seconds, not one per statement,
+ * so that the caller's own locks are not held through them.  The caller owns `b`; it
+ * must outlive the connection. */
+#define DB_BUSY_QUIET_MS 5000
+struct db_busy {
+  int ms;
+  int64_t wait_start_ms, gave_up_ms; /* CLOCK_MONOTONIC */
+};
+void db_busy_budget(sqlite3 *db, struct db_busy *b, int ms);
+
 /* Runs the migrations of `kind` above the database's user_version. */
 int db_migrate(sqlite3 *db, enum db_kind kind, char *err, size_t errlen);
 

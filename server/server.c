@@ -15,6 +15,7 @@
 #include "server/serverint.h"
 
 #define SERVER_BUSY_MS 1000
+#define SERVER_PRUNE_EVERY (60 * NS_PER_S) /* wall time */
 
 void server_app_conf_default(struct server_app_conf *c)
 {
@@ -132,8 +133,9 @@ int server_open(struct server *s, const struct server_app_conf *c, char *err, si
   if (!s->db)
     return -1;
   /* The server's lock is held while it writes: another process holding the database makes
-   * an upload wait this long at most (and fail with 503), not the 10 s default. */
-  sqlite3_busy_timeout(s->db, SERVER_BUSY_MS);
+   * an upload wait this long at most (and fail with 503), not the 10 s default, and while
+   * it keeps holding it, uploads and ticks fail at once (db_busy_budget). */
+  db_busy_budget(s->db, &s->busy, SERVER_BUSY_MS);
   for (int i = 0; i < c->n_sites; i++) {
     struct server_site *st = &s->sites[s->n_sites++];
     snprintf(st->name, sizeof st->name, "%s", c->sites[i].name);
@@ -183,8 +185,12 @@ void server_tick(struct server *s, int64_t now, int64_t wall_now)
     }
   }
   server_operator_requests(s, now);
-  if (store_sig_prune(s->db, wall_now / NS_PER_S - 2 * SIGN_MAX_SKEW_S) != 0)
-    LOGW("server", "pruning the replay records failed: %s", sqlite3_errmsg(s->db));
+  /* The replay records are pruned once a minute: each prune takes the write lock. */
+  if (wall_now - s->pruned_wall >= SERVER_PRUNE_EVERY) {
+    s->pruned_wall = wall_now;
+    if (store_sig_prune(s->db, wall_now / NS_PER_S - 2 * SIGN_MAX_SKEW_S) != 0)
+      LOGW("server", "pruning the replay records failed: %s", sqlite3_errmsg(s->db));
+  }
   pthread_mutex_unlock(&s->mtx);
 }
 

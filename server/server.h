@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "core/msg.h"
+#include "db/db.h"
 #include "steer/ctl.h"
 #include "steer/servo.h"
 
@@ -64,6 +65,8 @@ struct server_site {
 struct server {
   pthread_mutex_t mtx;
   sqlite3 *db;
+  struct db_busy busy;     /* how long db waits for another process's lock */
+  int64_t pruned_wall;     /* when the replay records were last pruned (wall time) */
   struct server_app_conf conf;
   struct server_site sites[SERVER_MAX_SITES];
   int n_sites;
@@ -82,7 +85,7 @@ const char *server_secret(const struct server *s, const char *site, const char *
                           int64_t wall_now, char *why, size_t whylen);
 
 /* Time passing at service time now: holdover, predictions, alarms; replay records older
- * than the signatures' window (wall time) pruned. */
+ * than the signatures' window (wall time) pruned, once a minute. */
 void server_tick(struct server *s, int64_t now, int64_t wall_now);
 
 /* A remote clock's state and its prediction at t (ns, 1-sigma), for simulate's score.

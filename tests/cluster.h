@@ -29,6 +29,21 @@ void cl_write_server_conf(struct cluster *c);
 void cl_write_site_conf(struct cluster *c, int k);
 pid_t cl_start_server(struct cluster *c);
 pid_t cl_start_site(struct cluster *c, int k);
+/* Writes every configuration and starts the server and every site. */
+void cl_start_all(struct cluster *c);
+/* The same with every file the process writes limited to fsize bytes (RLIMIT_FSIZE, the
+ * soft limit: cl_lift_fsize raises it again while it runs), as a disk that is full; its log
+ * is then NAME.full.log, started empty, since the limit applies to it too. */
+pid_t cl_start_server_limited(struct cluster *c, long fsize);
+pid_t cl_start_site_limited(struct cluster *c, int k, long fsize);
+void cl_lift_fsize(pid_t pid);
+/* All a process's logs (NAME.log then NAME.full.log; "server" for the server), malloc'ed. */
+char *cl_logs(struct cluster *c, const char *name);
+/* The largest of the files DIR/FILE, DIR/FILE-wal (bytes; 0 if none). */
+long cl_db_size(struct cluster *c, const char *file);
+/* The phase steps of commands site k's logs say were applied; *twice gets how many of
+ * their ids were applied more than once. */
+int cl_phase_steps(struct cluster *c, int k, int *twice);
 /* Waits until the shared clock reads start + hours. */
 void cl_wait_hours(struct cluster *c, double hours);
 void cl_stop(struct cluster *c);           /* server, then sites: SIGTERM, then SIGKILL */
@@ -37,10 +52,13 @@ sqlite3 *cl_spool_db(struct cluster *c, int k);
 /* One integer from a query, or -1. */
 long long cl_query_int(sqlite3 *db, const char *sql);
 /* Every track site k's spool holds acknowledged is at the server exactly once, and the
- * server holds nothing else from it, without gaps; unacknowledged tracks older than the
- * server's newest are not missing from it (check assertions).  Returns the number of
- * tracks at the server. */
+ * server holds nothing else from it, with no gap the spool has not (the site was down);
+ * unacknowledged tracks older than the server's newest are not missing from it (check
+ * assertions).  Returns the number of tracks at the server. */
 long long cl_check_exactly_once(struct cluster *c, int k);
+/* The largest |true x| site k's spool recorded (a sample a simulated minute) over
+ * [from_h, to_h) hours of the run; NAN if none. */
+double cl_max_true_x(struct cluster *c, int k, double from_h, double to_h);
 const char *cl_name(int k);                 /* "ref", "r1", ... */
 void cl_cleanup(struct cluster *c);
 

@@ -49,6 +49,16 @@ tests_test_tls_SOURCES = tests/test_tls.c tests/cluster.c tests/cluster.h tests/
 tests_test_tls_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_test_tls_LDADD = $(TEST_LIBS)
 
+check_PROGRAMS += tests/test_faults
+tests_test_faults_SOURCES = tests/test_faults.c tests/cluster.c tests/cluster.h
+tests_test_faults_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_test_faults_LDADD = $(TEST_LIBS)
+
+check_PROGRAMS += tests/test_faults_disk
+tests_test_faults_disk_SOURCES = tests/test_faults_disk.c tests/cluster.c tests/cluster.h
+tests_test_faults_disk_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_test_faults_disk_LDADD = $(TEST_LIBS)
+
 check_PROGRAMS += tests/test_demo
 tests_test_demo_SOURCES = tests/test_demo.c
 tests_test_demo_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)

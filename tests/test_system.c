@@ -17,21 +17,6 @@
 #include "tests/cluster.h"
 #include "tests/testutil.h"
 
-/* The largest |true x| a site's spool recorded (a sample a simulated minute) over
- * [from_h, to_h) hours of the run. */
-static double max_true_x(struct cluster *c, int k, double from_h, double to_h)
-{
-  sqlite3 *db = cl_spool_db(c, k);
-  char sql[256];
-  snprintf(sql, sizeof sql,
-           "SELECT CAST(max(abs(x_ns)) * 1000 AS INTEGER) FROM truth WHERE t >= %lld AND t < %lld",
-           (long long)(c->start + (int64_t)(from_h * 3600e9)),
-           (long long)(c->start + (int64_t)(to_h * 3600e9)));
-  long long v = cl_query_int(db, sql);
-  sqlite3_close(db);
-  return v < 0 ? NAN : (double)v / 1000;
-}
-
 START_TEST(test_server_killed_during_uploads)
 {
   struct cluster c;
@@ -67,7 +52,7 @@ START_TEST(test_server_killed_during_uploads)
   ck_assert_int_eq(cl_query_int(db, "SELECT count(*) FROM clocks WHERE site = 'r1' AND "
                                     "state = 'LOCKED'"), 1);
   sqlite3_close(db);
-  double mx = max_true_x(&c, 1, 6, 30);
+  double mx = cl_max_true_x(&c, 1, 6, 30);
   ck_assert_msg(mx < 50, "r1's true |x| reached %.1f ns after the server's restarts", mx);
   cl_cleanup(&c);
 }
@@ -93,8 +78,8 @@ START_TEST(test_site_frozen_for_12_hours)
   ck_assert_int_eq(kill(c.site[1], SIGCONT), 0);
   cl_wait_hours(&c, 44);
   cl_stop(&c);
-  double before = max_true_x(&c, 1, 10, 20), after = max_true_x(&c, 1, 36.05, 44);
-  double frozen = max_true_x(&c, 1, 32.05, 36.05);
+  double before = cl_max_true_x(&c, 1, 10, 20), after = cl_max_true_x(&c, 1, 36.05, 44);
+  double frozen = cl_max_true_x(&c, 1, 32.05, 36.05);
   fprintf(stderr, "r1 true |x|: %.1f ns before the freeze, %.1f ns in the 4 h after it, "
                   "%.1f ns from 4 h after it on\n", before, frozen, after);
   ck_assert_msg(before < 50, "r1 not locked before the freeze: %.1f ns", before);
@@ -216,7 +201,7 @@ START_TEST(test_server_store_lost)
   ck_assert_int_eq(cl_query_int(db, "SELECT count(*) FROM clocks WHERE site = 'r1' AND "
                                     "state = 'LOCKED'"), 1);
   sqlite3_close(db);
-  double after = max_true_x(&c, 1, 20, 24);
+  double after = cl_max_true_x(&c, 1, 20, 24);
   ck_assert_msg(after < 50, "r1 at %.1f ns long after the store was lost", after);
   cl_cleanup(&c);
 }
@@ -236,7 +221,7 @@ START_TEST(test_operator_step_was_clock)
   cl_start_site(&c, 0);
   cl_start_site(&c, 1);
   cl_wait_hours(&c, 16);
-  double before = max_true_x(&c, 1, 13, 16);
+  double before = cl_max_true_x(&c, 1, 13, 16);
   ck_assert_msg(before < 10, "the delay step was followed: %.1f ns", before);
   char conf[1024], log[1024], *out = NULL;
   snprintf(conf, sizeof conf, "%s/server.conf", c.dir);

@@ -29,6 +29,12 @@ struct rx_state {
   struct rx_sat sats[RX_MAX_SATS];
   int leap_seconds;       /* GPS - UTC, -1 unknown */
   char model[64];
+  /* The host clock against the receiver's UTC: host time minus the receiver's time of its
+   * latest time message, as the message arrived, ns.  A message comes within a second
+   * after the second it names, so a host in time reads 0 <= offset < 1 s.  have_offset
+   * is 0 until a time message came. */
+  int have_offset;
+  int64_t host_offset_ns;
 };
 
 struct receiver;

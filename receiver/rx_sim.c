@@ -5,6 +5,7 @@
 #include <math.h>
 #include <stdio.h>
 
+#include "core/clock.h"
 #include "receiver/receiver.h"
 #include "sim/gpserr.h"
 #include "sim/site.h"
@@ -29,7 +30,11 @@ static int sim_poll(struct receiver *rx, int64_t now, char *err, size_t errlen)
   (void)errlen;
   rx->state.updated = now;
   rx->state.fix = RX_FIX_TIME;
-  sim_site_sats(rx->conf.ctx, now, &rx->state.sats_visible, &rx->state.sats_used);
+  const struct sim_site *sim = rx->conf.ctx;
+  sim_site_sats(sim, now, &rx->state.sats_visible, &rx->state.sats_used);
+  /* The clock source is UTC here; the host's clock is what the scenario makes of it. */
+  rx->state.have_offset = 1;
+  rx->state.host_offset_ns = scenario_host_offset(&sim->sc, sim->index, clk_now());
   return 0;
 }
 

@@ -281,6 +281,36 @@ static int w_server_restart(FILE *f, const char *name, const void *u)
   return 0;
 }
 
+static int h_clock_step(void *u, int c, char **v, char *e, size_t n)
+{
+  (void)c;
+  if (SC->n_clock_steps == SIM_MAX_EVENTS) {
+    snprintf(e, n, "more than %d host clock steps", SIM_MAX_EVENTS);
+    return -1;
+  }
+  struct sim_clock_step *s = &SC->clock_steps[SC->n_clock_steps];
+  /* A year either way: beyond it a host's clock is not off, it is unset. */
+  if (conf_double("start", v[0], 0, 1e6, &s->start_h, e, n) ||
+      conf_double("duration", v[1], 0, 1e6, &s->dur_h, e, n) ||
+      conf_double("seconds", v[2], -3.2e7, 3.2e7, &s->seconds, e, n) ||
+      parse_remote(v[3], 0, 1, &s->site, e, n))
+    return -1;
+  SC->n_clock_steps++;
+  return 0;
+}
+
+static int w_clock_step(FILE *f, const char *name, const void *u)
+{
+  const struct scenario *sc = u;
+  char site[16];
+  for (int i = 0; i < sc->n_clock_steps; i++) {
+    const struct sim_clock_step *s = &sc->clock_steps[i];
+    fprintf(f, "%s %.17g %.17g %.17g %s\n", name, s->start_h, s->dur_h, s->seconds,
+            scenario_site_name(s->site, site, sizeof site));
+  }
+  return 0;
+}
+
 #define SCN_DBL(NAME, ARGS, FIELD, LO, HI, DEF, HELP) \
   CONF_DBL(NAME, ARGS, struct scenario, FIELD, LO, HI, DEF, HELP)
 #define SCN_EVENT(NAME, ARGS, LO, HI, PARSE, WRITE, HELP)                                  \
@@ -341,6 +371,11 @@ const struct conf_item scenario_items[] = {
     SCN_EVENT("site_restart", "HOUR REMOTE", 2, 2, h_site_restart, w_site_restart,
               "the site's daemon is killed and started again, its spool kept and its "
               "oscillator keeping its hardware setting"),
+    SCN_EVENT("host_clock_step", "START DURATION SECONDS ref|REMOTE", 4, 4, h_clock_step,
+              w_clock_step,
+              "the site's host clock reads SECONDS off UTC for DURATION hours from START (a "
+              "wrong NTP step and its correction): its TIC readings are labelled by it, while "
+              "its receiver keeps the true time"),
     SCN_EVENT("server_restart", "HOUR", 1, 1, h_server_restart, w_server_restart,
               "the server is killed and started again from its store"),
     {.type = CONF_END},
@@ -385,6 +420,12 @@ int scenario_check(const struct scenario *sc, char *err, size_t errlen)
     if (sc->freezes[i].site > sc->remotes) {
       snprintf(err, errlen, "site_freeze names r%d, but there are %d remotes",
                sc->freezes[i].site, sc->remotes);
+      return -1;
+    }
+  for (int i = 0; i < sc->n_clock_steps; i++)
+    if (sc->clock_steps[i].site > sc->remotes) {
+      snprintf(err, errlen, "host_clock_step names r%d, but there are %d remotes",
+               sc->clock_steps[i].site, sc->remotes);
       return -1;
     }
   for (int i = 0; i < sc->n_restarts; i++)
@@ -444,6 +485,18 @@ int scenario_commands_cut(const struct scenario *sc, int64_t t)
 int64_t scenario_time(const struct scenario *sc, double h)
 {
   return sc->start + (int64_t)llround(h * 3600.0) * NS_PER_S;
+}
+
+int64_t scenario_host_offset(const struct scenario *sc, int site, int64_t t)
+{
+  int64_t off = 0;
+  for (int i = 0; i < sc->n_clock_steps; i++) {
+    const struct sim_clock_step *s = &sc->clock_steps[i];
+    if (s->site == site && t >= scenario_time(sc, s->start_h) &&
+        t < scenario_time(sc, s->start_h + s->dur_h))
+      off += (int64_t)llround(s->seconds * 1e9);
+  }
+  return off;
 }
 
 int scenario_frozen(const struct scenario *sc, int site, int64_t t)

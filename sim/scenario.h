@@ -22,6 +22,10 @@ struct sim_delay_step { double hour, ns; int site; };             /* SIM_REF or 
  * (site_restart, dur_h 0); the server killed and started again (site SIM_SERVER). */
 struct sim_host_event { double start_h, dur_h; int site; };
 enum { SIM_SERVER = -2 };
+/* A site's host clock reading `seconds` off UTC for dur_h hours from start_h (a wrong NTP
+ * step and its correction, a bad RTC at boot): what its instruments' readings are labelled
+ * with, while its receiver keeps the true time. */
+struct sim_clock_step { double start_h, dur_h, seconds; int site; };
 
 struct scenario {
   int64_t start;            /* UTC ns of hour 0 [2025-01-01T00:00:00Z] */
@@ -58,6 +62,8 @@ struct scenario {
   int n_freezes;
   struct sim_host_event restarts[SIM_MAX_EVENTS];
   int n_restarts;
+  struct sim_clock_step clock_steps[SIM_MAX_EVENTS];
+  int n_clock_steps;
 };
 
 /* The scenario's directives (core/conf.h): parsing, defaults, help and writing back. */
@@ -83,6 +89,8 @@ const char *scenario_site_name(int k, char *buf, size_t n);
 int scenario_slot_lost(const struct scenario *sc, int site, int64_t slot_start);
 /* 1 if no command reaches any site at time t (an `all` outage). */
 int scenario_commands_cut(const struct scenario *sc, int64_t t);
+/* How far site's host clock reads from UTC at UTC t (host_clock_step), ns. */
+int64_t scenario_host_offset(const struct scenario *sc, int site, int64_t t);
 /* 1 if site's daemon is frozen at t (site_freeze). */
 int scenario_frozen(const struct scenario *sc, int site, int64_t t);
 /* 1 if site's daemon (SIM_SERVER: the server) is killed and restarted at t, a whole

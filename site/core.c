@@ -225,6 +225,18 @@ static int store_finished(struct site_core *s, int64_t now)
  * sawtooth, and the TIC reading, calibrated and added by the track builder. */
 static void take_reading(struct site_core *s, const struct tic_reading *r)
 {
+  char said[400];
+  int take = hostclock_check(&s->host, s->rx_up ? &s->rx.state : NULL, r->t, said, sizeof said);
+  if (said[0]) {
+    if (take)
+      LOGI("site", "%s", said);
+    else
+      LOGE("site", "%s", said);
+    if (spool_event(s->spool, clk_now(), "host_clock", said) != 0)
+      LOGE("site", "recording in the spool failed: %s", said);
+  }
+  if (!take)
+    return;
   int64_t q;
   int have_q = s->rx_up && rx_qerr(&s->rx, r->t, &q);
   osc_tick(&s->osc, r->t);

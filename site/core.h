@@ -16,6 +16,7 @@
 
 #include "core/msg.h"
 #include "site/conf.h"
+#include "site/hostclock.h"
 #include "db/spool.h"
 #include "osc/osc.h"
 #include "receiver/receiver.h"
@@ -43,6 +44,7 @@ struct site_core {
   struct track *held;
   int n_held;
   int64_t held_retry;    /* when to try the spool again */
+  struct hostclock host; /* the host clock against the receiver's UTC */
 };
 
 /* The simulated instruments of the configured scenario (c->has_sim), or NULL with err. */

@@ -5,4 +5,5 @@ site_libsite_a_SOURCES = \
 	site/conf.c site/conf.h \
 	site/core.c site/core.h \
 	site/daemon.c site/daemon.h \
+	site/hostclock.c site/hostclock.h \
 	site/probe.c site/probe.h

@@ -137,6 +137,13 @@ char *cl_logs(struct cluster *c, const char *name)
   return all;
 }
 
+void cl_assert_said(struct cluster *c, const char *name, const char *what)
+{
+  char *text = cl_logs(c, name);
+  ck_assert_msg(strstr(text, what), "%s's logs do not say '%s'", name, what);
+  free(text);
+}
+
 long cl_db_size(struct cluster *c, const char *file)
 {
   char path[1100];

@@ -39,6 +39,8 @@ pid_t cl_start_site_limited(struct cluster *c, int k, long fsize);
 void cl_lift_fsize(pid_t pid);
 /* All a process's logs (NAME.log then NAME.full.log; "server" for the server), malloc'ed. */
 char *cl_logs(struct cluster *c, const char *name);
+/* Fails the test unless NAME's logs contain `what`. */
+void cl_assert_said(struct cluster *c, const char *name, const char *what);
 /* The largest of the files DIR/FILE, DIR/FILE-wal (bytes; 0 if none). */
 long cl_db_size(struct cluster *c, const char *file);
 /* The phase steps of commands site k's logs say were applied; *twice gets how many of

@@ -161,6 +161,54 @@ START_TEST(test_network_cut_for_days)
 }
 END_TEST
 
+/* Samples the spool of site k holds from slots starting in [from_h, to_h). */
+static long long samples_in(struct cluster *c, int k, double from_h, double to_h)
+{
+  sqlite3 *db = cl_spool_db(c, k);
+  char sql[256];
+  snprintf(sql, sizeof sql,
+           "SELECT coalesce(sum(json_extract(json, '$.n_used')), 0) FROM tracks "
+           "WHERE slot >= %lld AND slot < %lld",
+           (long long)(c->start + (int64_t)(from_h * 3600e9)),
+           (long long)(c->start + (int64_t)(to_h * 3600e9)));
+  long long n = cl_query_int(db, sql);
+  sqlite3_close(db);
+  return n;
+}
+
+/* r1's host clock an hour ahead for 2 h, r2's 30 s behind for 1 h, each from 05:03 into a
+ * slot: the sites refuse the readings their clocks would label with the wrong second and
+ * say so; no track of one time goes out as another's, readings come back as soon as the
+ * clocks agree again, and the books and the locks hold. */
+START_TEST(test_host_clock_steps)
+{
+  struct cluster c;
+  cl_init(&c, "hostclock", 2,
+          "host_clock_step 6.05 2 3600 r1\nhost_clock_step 6.05 1 -30 r2\n");
+  cl_start_all(&c);
+  cl_wait_hours(&c, 14);
+  cl_stop(&c);
+  int steps;
+  long long n = books(&c, &steps);
+  /* Slots wholly inside a step have no samples; each slot after it has most of its 600. */
+  ck_assert_int_eq(samples_in(&c, 1, 6.1 + 1e-9, 8.0), 0);
+  ck_assert_int_eq(samples_in(&c, 2, 6.1 + 1e-9, 7.0), 0);
+  long long after1 = samples_in(&c, 1, 8.1 + 1e-9, 9.1), after2 = samples_in(&c, 2, 7.1 + 1e-9, 8.1);
+  ck_assert_msg(after1 >= 6 * 590 && after2 >= 6 * 590,
+                "samples in the hour after the clocks agree again: r1 %lld, r2 %lld of 3600",
+                after1, after2);
+  cl_assert_said(&c, "r1", "the host clock reads +3600.000 s from the receiver's UTC");
+  cl_assert_said(&c, "r2", "the host clock reads -30.000 s from the receiver's UTC");
+  cl_assert_said(&c, "r1", "the host clock agrees with the receiver's UTC again");
+  assert_relocked(&c, 8.05, 4, 14);
+  fprintf(stderr, "host clocks stepped (r1 +3600 s for 2 h, r2 -30 s for 1 h): no sample in a "
+          "slot of the steps, r1 %lld and r2 %lld samples in the hour after; %lld tracks at "
+          "the server, lost 0, duplicated 0; %d phase steps, none made twice\n",
+          after1, after2, n, steps);
+  cl_cleanup(&c);
+}
+END_TEST
+
 int main(void)
 {
   Suite *s = suite_create("faults");
@@ -169,5 +217,9 @@ int main(void)
   tcase_add_test(tc, test_sigkill_schedule);
   tcase_add_test(tc, test_network_cut_for_days);
   suite_add_tcase(s, tc);
+  TCase *hc = tcase_create("hostclock");
+  tcase_set_timeout(hc, 600);
+  tcase_add_test(hc, test_host_clock_steps);
+  suite_add_tcase(s, hc);
   return th_run_suite(s, CK_VERBOSE);
 }

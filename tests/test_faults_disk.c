@@ -32,13 +32,6 @@ static long long finish(struct cluster *c, double fault_end_h, double end_h)
   return n;
 }
 
-static void assert_said(struct cluster *c, const char *name, const char *what)
-{
-  char *text = cl_logs(c, name);
-  ck_assert_msg(strstr(text, what), "%s's logs do not say '%s'", name, what);
-  free(text);
-}
-
 static long long unacked(struct cluster *c, int k)
 {
   sqlite3 *db = cl_spool_db(c, k);
@@ -62,7 +55,7 @@ START_TEST(test_server_disk_full)
   long long waiting = unacked(&c, 1);
   ck_assert_msg(waiting >= 18, "r1 kept only %lld tracks while the server's disk was full",
                 waiting);
-  assert_said(&c, "server", "disk");
+  cl_assert_said(&c, "server", "disk");
   cl_lift_fsize(srv);
   long long n = finish(&c, 10, 16);
   fprintf(stderr, "server disk full 4 h (files limited to %ld bytes): r1 kept %lld tracks; %lld "
@@ -83,7 +76,7 @@ START_TEST(test_site_disk_full)
   long limit = cl_db_size(&c, "r1.db") + 4096;
   pid_t site = cl_start_site_limited(&c, 1, limit);
   cl_wait_hours(&c, 10);
-  assert_said(&c, "r1", "NOT STORED");
+  cl_assert_said(&c, "r1", "NOT STORED");
   cl_lift_fsize(site);
   long long n = finish(&c, 10, 16);
   fprintf(stderr, "site disk full 4 h (files limited to %ld bytes): %lld tracks at the server, "
@@ -126,7 +119,7 @@ START_TEST(test_databases_locked_for_hours)
   db = hold(&c, "r1.db");
   cl_wait_hours(&c, 15);
   release(db);
-  assert_said(&c, "r1", "NOT STORED");
+  cl_assert_said(&c, "r1", "NOT STORED");
   long long n = finish(&c, 15, 21);
   fprintf(stderr, "server store locked 3 h, then r1's spool 3 h: %lld tracks at the server, "
           "lost 0, duplicated 0\n", n);

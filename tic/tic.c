@@ -65,18 +65,27 @@ int tic_read(struct tic *t, struct tic_reading *r, int64_t deadline, char *err, 
         t->counts.errors++;
       return rc;
     }
-    if (!isfinite(r->raw_s) || r->raw_s < -1.0 || r->raw_s > 2.0) {
+    if (!isfinite(r->raw_s) || r->raw_s < TIC_RAW_MIN_S || r->raw_s > TIC_RAW_MAX_S) {
       t->counts.garbage++;
       continue;
     }
-    if (t->last_t && r->t == t->last_t) {
+    /* Whether a reading came before: not last_t != 0, which a reading labelled with
+     * second 0 (a log's "0", 1970) would defeat. */
+    if (t->counts.readings && r->t == t->last_t) {
       t->counts.duplicates++;
       continue;
     }
-    if (t->last_t && r->t < t->last_t) {
+    if (t->counts.readings && r->t < t->last_t) {
+      /* One reading out of order is dropped; TIC_BACK_RUN in a row mean that the labels
+       * went back for good (the host clock stepped back): they are taken from there. */
       t->counts.out_of_order++;
-      continue;
+      if (++t->back_run < TIC_BACK_RUN)
+        continue;
+      LOGW("tic", "%d readings in a row labelled before the last one, now %.0f s back: the "
+                  "host clock went back; readings are taken from here on",
+           t->back_run, (double)(t->last_t - r->t) / 1e9);
     }
+    t->back_run = 0;
     double s = r->raw_s - floor(r->raw_s);
     if (s > 0.5)
       t->counts.wrapped++;

@@ -4,8 +4,9 @@
  *
  * The generic layer (tic.c) turns what a driver read into one reading per UTC second: it
  * unwraps intervals near 0 or 1 s into (-0.5, 0.5] s, and counts and drops duplicated
- * seconds and readings out of order; missing seconds are counted by the track builder.
- * Nothing it refuses is ever averaged in. */
+ * seconds and readings out of order (but TIC_BACK_RUN in a row it takes as the host
+ * clock gone back, and goes on from them); missing seconds are counted by the track
+ * builder.  Nothing it refuses is ever averaged in. */
 #ifndef CVD_TIC_H
 #define CVD_TIC_H
 
@@ -19,6 +20,11 @@ struct tic_reading {
   double raw_s;    /* the interval as the instrument gave it, s */
   double ns;       /* LOCAL - GPS before delays and sawtooth, ns, in (-0.5e9, 0.5e9] */
 };
+
+/* The raw values a counter of 1PPS gives (a start/stop counter near 1 s, a signed one
+ * down to -1 s): tic_read counts any other as garbage. */
+#define TIC_RAW_MIN_S (-1.0)
+#define TIC_RAW_MAX_S 2.0
 
 struct tic_counts {
   long readings, wrapped, duplicates, out_of_order, garbage, errors;
@@ -44,8 +50,13 @@ struct tic {
   struct drvconf conf;   /* conf.ctx: the simulated site, for the sim driver */
   void *priv;
   struct tic_counts counts;
-  int64_t last_t;       /* second of the last reading handed out */
+  int64_t last_t;       /* second of the last reading handed out (counts.readings > 0) */
+  int back_run;         /* readings in a row labelled before last_t */
 };
+
+/* Readings in a row labelled before the last one after which tic_read takes them: the
+ * host clock that labels them went back (tic_read). */
+#define TIC_BACK_RUN 5
 
 /* The driver table. */
 const struct tic_driver *tic_find(const char *name);

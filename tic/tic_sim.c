@@ -55,7 +55,9 @@ static int sim_read(struct tic *t, struct tic_reading *r, int64_t deadline, char
   if (clk_sleep_until(s->next, NULL))
     return 0; /* the process is stopping: no reading from a second not yet come */
   int64_t q;
-  r->t = s->next;
+  /* The host labels the reading by its own clock (scenario host_clock_step). */
+  const struct sim_site *sim = t->conf.ctx;
+  r->t = s->next + scenario_host_offset(&sim->sc, sim->index, s->next);
   r->raw_s = sim_site_tic(t->conf.ctx, s->next, &q);
   s->next += NS_PER_S;
   return 1;

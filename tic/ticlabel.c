@@ -22,8 +22,12 @@ double ticlabel_completion_s(double raw_s)
 
 int ticlabel_by_arrival(int64_t arrival_ns, double raw_s, double latency_s, int64_t *t)
 {
+  /* A value no counter of 1PPS gives has no completion offset to take (its ns would not
+   * fit an int64_t): labelled by arrival alone, for tic_read to refuse as garbage. */
+  double done = raw_s >= TIC_RAW_MIN_S && raw_s <= TIC_RAW_MAX_S ? ticlabel_completion_s(raw_s)
+                                                                  : 0.0;
   /* In integer ns: a double of UTC ns has no digits left for the fraction. */
-  int64_t end = arrival_ns - llround(ticlabel_completion_s(raw_s) * 1e9);
+  int64_t end = arrival_ns - llround(done * 1e9);
   int64_t early = llround(TICLABEL_EARLY_S * 1e9);
   int64_t sec = tu_floor_div(end + early, NS_PER_S) * NS_PER_S;
   if (end - sec > llround(latency_s * 1e9))

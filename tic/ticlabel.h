@@ -40,7 +40,9 @@ int ticlabel_latency_option(const struct drvconf *c, double *latency_s, char *er
 double ticlabel_completion_s(double raw_s);
 
 /* Labels a reading that arrived at arrival_ns (clock source, UTC ns): 1 with *t set to
- * the whole second, 0 when it arrived outside the window (late). */
+ * the whole second, 0 when it arrived outside the window (late).  A raw_s outside
+ * [TIC_RAW_MIN_S, TIC_RAW_MAX_S] (or not finite) is labelled by its arrival alone: tic_read
+ * refuses it as garbage whatever its label. */
 int ticlabel_by_arrival(int64_t arrival_ns, double raw_s, double latency_s, int64_t *t);
 
 /* A counter's own timebase locked to UTC through the GPS pulses it stamps: a GPS edge

@@ -42,12 +42,16 @@
 #include "core/log.h"
 #include "core/timeutil.h"
 #include "receiver/receiver.h"
+#include "receiver/rx_gpsd.h"
 
 #if GPSD_API_MAJOR_VERSION < 10
 #error "libgps API 10 (gpsd 3.20) or later is needed: fix.status, qErr in gps_data_t"
 #endif
 
+extern const struct receiver_driver rx_gpsd_driver;
+
 #define RING 32
+#define LINE_MAX_LIBGPS 4096 /* libgps's GPS_JSON_RESPONSE_MAX: its read buffer */
 #define MAX_MSGS 500        /* per poll: a flood cannot hold the measuring loop */
 #define PPS_LIVE_NS (3 * NS_PER_S)
 
@@ -319,7 +323,7 @@ static int gpsd_poll(struct receiver *rx, int64_t now, char *err, size_t errlen)
 {
   struct gpsd_rx *g = rx->priv;
   g->now = now;
-  for (int n = 0; !g->broken && n < MAX_MSGS && gps_waiting(&g->d, 0); n++)
+  for (int n = 0; g->connected && !g->broken && n < MAX_MSGS && gps_waiting(&g->d, 0); n++)
     read_one(rx, g);
   if (g->broken) {
     snprintf(err, errlen, "gpsd at %s:%s closed the connection or failed (%s)", g->host, g->port,
@@ -359,7 +363,7 @@ static int gpsd_qerr(struct receiver *rx, int64_t second, int64_t *ps)
   int found = ring_find(g, second, &q);
   /* The PPS message of this pulse may still be on its way while the pulses flow. */
   int64_t end = tu_mono_ns() + g->pps_wait_ns;
-  while (!found && !g->broken && second > g->newest && g->last_pps_mono &&
+  while (!found && g->connected && !g->broken && second > g->newest && g->last_pps_mono &&
          tu_mono_ns() - g->last_pps_mono < PPS_LIVE_NS) {
     int64_t left = end - tu_mono_ns();
     if (left <= 0 || !gps_waiting(&g->d, (int)(left / 1000)))
@@ -371,6 +375,42 @@ static int gpsd_qerr(struct receiver *rx, int64_t second, int64_t *ps)
     return 0;
   *ps = (int64_t)g->qerr_sign * q;
   return 1;
+}
+
+int rx_gpsd_open_offline(struct receiver *rx, const struct drvconf *c, char *err, size_t errlen)
+{
+  memset(rx, 0, sizeof *rx);
+  rx->state.leap_seconds = -1;
+  rx->drv = &rx_gpsd_driver;
+  rx->conf = *c;
+  struct gpsd_rx *g = calloc(1, sizeof *g);
+  if (!g) {
+    snprintf(err, errlen, "out of memory");
+    return -1;
+  }
+  rx->priv = g;
+  g->was_stale = 1;
+  if (configure(g, &rx->conf, err, errlen) != 0) {
+    gpsd_close(rx);
+    return -1;
+  }
+  return 0;
+}
+
+int rx_gpsd_feed(struct receiver *rx, const char *line, int64_t now)
+{
+  struct gpsd_rx *g = rx->priv;
+  char buf[LINE_MAX_LIBGPS];
+  size_t n = strlen(line);
+  if (n >= sizeof buf)
+    return -1;
+  memcpy(buf, line, n + 1);
+  g->now = now;
+  g->d.set = 0;
+  if (gps_unpack(buf, &g->d) != 0)
+    return -1;
+  take(rx, g);
+  return 0;
 }
 
 const struct receiver_driver rx_gpsd_driver = {

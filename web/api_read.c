@@ -13,6 +13,7 @@
 #include "core/timeutil.h"
 #include "core/track.h"
 #include "server/server.h"
+#include "web/query.h"
 #include "web/webint.h"
 
 /* A growable text buffer for CSV and metrics. */
@@ -90,29 +91,21 @@ enum MHD_Result web_api_grid(struct web *w, struct MHD_Connection *c)
   return reply_text(c, "text/csv", &t);
 }
 
-static int site_arg(struct MHD_Connection *c, const char *name, const char **out)
-{
-  *out = web_arg(c, name);
-  return *out && site_name_ok(*out) ? 0 : -1;
-}
+static const char *mhd_arg(void *c, const char *name) { return web_arg(c, name); }
 
 enum MHD_Result web_api_series(struct web *w, struct MHD_Connection *c)
 {
-  const char *a, *b;
-  int64_t now = clk_now(), from, to;
-  if (site_arg(c, "a", &a) || site_arg(c, "b", &b))
-    return web_error(c, MHD_HTTP_BAD_REQUEST, "a= and b= must name two sites");
-  if (web_time_arg(c, "from", now - 7 * NS_PER_DAY, &from) ||
-      web_time_arg(c, "to", now + NS_PER_DAY, &to) || to <= from)
-    return web_error(c, MHD_HTTP_BAD_REQUEST,
-                     "from= and to= must be times YYYY-MM-DDTHH:MM:SSZ with from before to");
-  json_t *s = server_series(w->srv, a, b, from, to);
+  struct web_query q;
+  char err[200];
+  if (web_query_series(mhd_arg, c, clk_now(), &q, err, sizeof err) != 0)
+    return web_error(c, MHD_HTTP_BAD_REQUEST, "%s", err);
+  json_t *s = server_series(w->srv, q.a, q.b, q.from, q.to);
   if (!s)
     return web_error(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "query failed");
-  if (!want_csv(c))
+  if (!q.csv)
     return web_reply_json(c, MHD_HTTP_OK,
-                          json_pack("{s:s,s:s,s:I,s:I,s:o}", "a", a, "b", b, "from",
-                                    (json_int_t)from, "to", (json_int_t)to, "points", s),
+                          json_pack("{s:s,s:s,s:I,s:I,s:o}", "a", q.a, "b", q.b, "from",
+                                    (json_int_t)q.from, "to", (json_int_t)q.to, "points", s),
                           NULL);
   struct text t = {0};
   char iso[40];
@@ -133,26 +126,14 @@ enum MHD_Result web_api_series(struct web *w, struct MHD_Connection *c)
 
 enum MHD_Result web_api_steering(struct web *w, struct MHD_Connection *c)
 {
-  const char *site = web_arg(c, "site");
-  int64_t now = clk_now(), from, to;
-  if (site && !site_name_ok(site))
-    return web_error(c, MHD_HTTP_BAD_REQUEST, "site= is not a site name");
-  if (web_time_arg(c, "from", now - NS_PER_DAY, &from) ||
-      web_time_arg(c, "to", now + NS_PER_DAY, &to) || to <= from)
-    return web_error(c, MHD_HTTP_BAD_REQUEST,
-                     "from= and to= must be times YYYY-MM-DDTHH:MM:SSZ with from before to");
-  long limit = 10000;
-  const char *l = web_arg(c, "limit");
-  if (l) {
-    char *end;
-    limit = strtol(l, &end, 10);
-    if (*end || limit < 1 || limit > 1000000)
-      return web_error(c, MHD_HTTP_BAD_REQUEST, "limit= must be 1 to 1000000");
-  }
-  json_t *rows = server_steering(w->srv, site, from, to, (int)limit);
+  struct web_query q;
+  char err[200];
+  if (web_query_steering(mhd_arg, c, clk_now(), &q, err, sizeof err) != 0)
+    return web_error(c, MHD_HTTP_BAD_REQUEST, "%s", err);
+  json_t *rows = server_steering(w->srv, q.site, q.from, q.to, (int)q.limit);
   if (!rows)
     return web_error(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "query failed");
-  if (!want_csv(c))
+  if (!q.csv)
     return web_reply_json(c, MHD_HTTP_OK, json_pack("{s:o}", "rows", rows), NULL);
   static const char *const cols[] = {"site", "t", "slot", "measured_x_ns", "x_est_ns",
                                      "x_sigma_ns", "y_est", "innovation_ns", "freq",

@@ -17,6 +17,7 @@
 #include "core/timeutil.h"
 #include "core/track.h"
 #include "server/server.h"
+#include "web/query.h"
 #include "web/webint.h"
 
 /* What an unauthenticated request claims to be, fit for a log line: a site name, or
@@ -102,28 +103,19 @@ enum MHD_Result web_upload(struct web *w, struct MHD_Connection *c, const char *
     return refuse(w, c, MHD_HTTP_CONFLICT, site, "replayed request (signature already seen)");
 
   /* Authenticated from here on: errors are signed too. */
-  json_error_t je;
-  json_t *j = r->body ? json_loadb(r->body, r->len, JSON_REJECT_DUPLICATES, &je) : NULL;
-  if (!j) {
-    snprintf(why, sizeof why, "malformed JSON: %s (line %d, column %d)",
-             r->body ? je.text : "empty body", r->body ? je.line : 0, r->body ? je.column : 0);
-    __atomic_add_fetch(&w->stats.uploads_refused, 1, __ATOMIC_RELAXED);
-    LOGW("web", "upload from %s refused: %s", site, why);
-    return signed_reply(c, MHD_HTTP_BAD_REQUEST, msg_error("%s", why), secret, sig);
-  }
   struct upload_req req;
-  char err[400];
-  int bad = msg_parse_request(j, &req, err, sizeof err);
-  json_decref(j);
+  char err[600];
+  int bad = web_upload_body(r->body, r->len, &req, err, sizeof err);
   if (bad == 0 && strcmp(req.site, site) != 0) {
-    snprintf(err, sizeof err, "body is for site '%s' but X-CVD-Site is '%s'", req.site, site);
+    snprintf(err, sizeof err, "invalid upload: body is for site '%s' but X-CVD-Site is '%s'",
+             req.site, site);
     msg_request_free(&req);
     bad = -1;
   }
   if (bad) {
     __atomic_add_fetch(&w->stats.uploads_refused, 1, __ATOMIC_RELAXED);
     LOGW("web", "upload from %s refused: %s", site, err);
-    return signed_reply(c, MHD_HTTP_BAD_REQUEST, msg_error("invalid upload: %s", err), secret, sig);
+    return signed_reply(c, MHD_HTTP_BAD_REQUEST, msg_error("%s", err), secret, sig);
   }
   json_t *resp = NULL;
   int status = server_upload(w->srv, &req, clk_now(), tu_wall_ns(), &resp);

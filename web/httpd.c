@@ -13,7 +13,6 @@
 #include "core/jsonx.h"
 #include "core/log.h"
 #include "core/msg.h"
-#include "core/timeutil.h"
 #include "web/webint.h"
 
 enum MHD_Result web_reply(struct MHD_Connection *c, unsigned status, const char *type,
@@ -58,16 +57,6 @@ enum MHD_Result web_error(struct MHD_Connection *c, unsigned status, const char 
 const char *web_arg(struct MHD_Connection *c, const char *name)
 {
   return MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, name);
-}
-
-int web_time_arg(struct MHD_Connection *c, const char *name, int64_t dflt, int64_t *out)
-{
-  const char *v = web_arg(c, name);
-  if (!v || !*v) {
-    *out = dflt;
-    return 0;
-  }
-  return tu_parse(v, out);
 }
 
 static enum MHD_Result dispatch(void *cls, struct MHD_Connection *c, const char *url,

@@ -5,4 +5,5 @@ web_libweb_a_SOURCES = \
 	web/httpd.c \
 	web/limits.c web/limits.h \
 	web/page_grid.c \
+	web/query.c web/query.h \
 	web/web.h web/webint.h

@@ -25,8 +25,6 @@ enum MHD_Result web_error(struct MHD_Connection *c, unsigned status, const char 
 
 /* A query argument, or NULL. */
 const char *web_arg(struct MHD_Connection *c, const char *name);
-/* A time argument (tu_parse syntax); absent gives dflt.  0, or -1 when malformed. */
-int web_time_arg(struct MHD_Connection *c, const char *name, int64_t dflt, int64_t *out);
 
 enum MHD_Result web_upload(struct web *w, struct MHD_Connection *c, const char *url,
                            struct web_req *r);

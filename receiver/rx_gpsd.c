@@ -39,6 +39,7 @@
 #include <string.h>
 
 #include "core/conf.h"
+#include "core/clock.h"
 #include "core/log.h"
 #include "core/timeutil.h"
 #include "receiver/receiver.h"
@@ -276,6 +277,15 @@ static enum rx_fix fix_now(const struct gpsd_rx *g, const struct rx_state *s)
   return (enum rx_fix)g->mode_fix;
 }
 
+/* The host clock against the time of a TPV as it arrives (rx_state.host_offset_ns). */
+static void take_time(struct rx_state *s, const struct timespec *t, int valid)
+{
+  if (!valid || t->tv_sec >= INT64_MAX / NS_PER_S - 1)
+    return;
+  s->have_offset = 1;
+  s->host_offset_ns = clk_now() - ((int64_t)t->tv_sec * NS_PER_S + t->tv_nsec);
+}
+
 /* What one message changed. */
 static void take(struct receiver *rx, struct gpsd_rx *g)
 {
@@ -290,6 +300,7 @@ static void take(struct receiver *rx, struct gpsd_rx *g)
   if (set & (MODE_SET | STATUS_SET)) {
     g->mode_fix = (int)fix_of(&g->d.fix);
     g->time_valid = (set & TIME_SET) && g->d.fix.time.tv_sec > 0;
+    take_time(s, &g->d.fix.time, g->time_valid);
     s->updated = g->now;
     if (g->d.leap_seconds > 0) /* libgps reads 0 when a TPV has no leapseconds */
       s->leap_seconds = g->d.leap_seconds;

@@ -11,6 +11,7 @@
 #include "core/clock.h"
 #include "core/timeutil.h"
 #include "site/probe.h"
+#include "site/hostclock.h"
 #include "site/core.h"
 #include "db/db.h"
 #include "db/spool.h"
@@ -98,6 +99,13 @@ static int probe_rx(const struct site_conf *c, struct sim_site *sim, int seconds
          st->sats_used, st->leap_seconds < 0 ? "unknown " : "",
          st->leap_seconds < 0 ? 0 : st->leap_seconds, qerr, pulses, alive ? "" : "; ",
          alive ? "" : err, verdict(ok));
+  if (st->have_offset)
+    printf("host clock %+.3f s from the receiver's UTC (0 to 1 s is in time: a time message "
+           "comes within the second after the one it names)%s\n",
+           (double)st->host_offset_ns / 1e9,
+           st->host_offset_ns < HOSTCLOCK_MIN_NS || st->host_offset_ns > HOSTCLOCK_MAX_NS
+               ? ": the site would refuse its TIC readings"
+               : "");
   rx_close(&rx);
   return ok;
 }

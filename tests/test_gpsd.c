@@ -22,8 +22,10 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "core/clock.h"
 #include "core/timeutil.h"
 #include "receiver/receiver.h"
+#include "receiver/rx_gpsd.h"
 #include "stats/stats.h"
 #include "tests/testutil.h"
 #include "track/calib.h"
@@ -367,6 +369,34 @@ START_TEST(test_qerr_lowers_tdev)
 }
 END_TEST
 
+/* A TPV's time against the host clock as it arrives: the offset the site checks before it
+ * labels a TIC reading (site/hostclock.h). */
+START_TEST(test_host_offset_from_tpv)
+{
+  int64_t t0;
+  ck_assert_int_eq(tu_parse("2025-03-01T12:00:00Z", &t0), 0);
+  struct clk_conf cc = {.kind = CLK_MANUAL, .start = t0 + 300 * 1000000LL};
+  clk_configure(&cc);
+  char *argv[] = {"gpsd", "localhost"};
+  struct drvconf c;
+  struct receiver rx;
+  char err[256];
+  ck_assert_int_eq(drvconf_parse(2, argv, &c, err, sizeof err), 0);
+  ck_assert_msg(rx_gpsd_open_offline(&rx, &c, err, sizeof err) == 0, "%s", err);
+  ck_assert_int_eq(rx.state.have_offset, 0);
+  ck_assert_int_eq(rx_gpsd_feed(&rx, "{\"class\":\"TPV\",\"mode\":3,\"status\":1,"
+                                     "\"time\":\"2025-03-01T12:00:00.000Z\"}", clk_now()), 0);
+  ck_assert_int_eq(rx.state.have_offset, 1);
+  ck_assert_int_eq(rx.state.host_offset_ns, 300 * 1000000LL);
+  /* The host an hour ahead: the next second's TPV, 0.3 s late, reads 3600.3 s. */
+  clk_set(t0 + 3601 * NS_PER_S + 300 * 1000000LL);
+  ck_assert_int_eq(rx_gpsd_feed(&rx, "{\"class\":\"TPV\",\"mode\":3,\"status\":1,"
+                                     "\"time\":\"2025-03-01T12:00:01.000Z\"}", clk_now()), 0);
+  ck_assert_int_eq(rx.state.host_offset_ns, 3600 * NS_PER_S + 300 * 1000000LL);
+  rx_close(&rx);
+}
+END_TEST
+
 int main(void)
 {
   Suite *s = suite_create("gpsd");
@@ -375,6 +405,7 @@ int main(void)
   tcase_add_test(tc, test_json_session);
   tcase_add_test(tc, test_open_errors);
   tcase_add_test(tc, test_libgps_traps);
+  tcase_add_test(tc, test_host_offset_from_tpv);
   tcase_add_test(tc, test_qerr_lowers_tdev);
   suite_add_tcase(s, tc);
   return th_run_suite(s, CK_NORMAL);

@@ -118,16 +118,12 @@ static enum MHD_Result dispatch(void *cls, struct MHD_Connection *c, const char 
   }
   if (!is_get)
     return web_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "%s takes GET", url);
-  if (strcmp(url, "/api/v1/grid") == 0)
-    return web_api_grid(w, c);
-  if (strcmp(url, "/api/v1/series") == 0)
-    return web_api_series(w, c);
-  if (strcmp(url, "/api/v1/steering") == 0)
-    return web_api_steering(w, c);
-  if (strcmp(url, "/metrics") == 0)
-    return web_metrics(w, c);
-  if (w->conf.html && strcmp(url, "/") == 0)
-    return web_page_grid(w, c);
+  for (const struct web_route *rt = web_api_routes; rt->path; rt++)
+    if (strcmp(url, rt->path) == 0)
+      return rt->get(w, c);
+  for (const struct web_route *rt = web_page_routes; w->conf.html && rt->path; rt++)
+    if (strcmp(url, rt->path) == 0)
+      return rt->get(w, c);
   return web_error(c, MHD_HTTP_NOT_FOUND, "no such resource: %s", url);
 }
 

@@ -6,4 +6,6 @@ web_libweb_a_SOURCES = \
 	web/limits.c web/limits.h \
 	web/page_grid.c \
 	web/query.c web/query.h \
+	web/routes_api.c \
+	web/routes_pages.c \
 	web/web.h web/webint.h

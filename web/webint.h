@@ -34,4 +34,14 @@ enum MHD_Result web_api_steering(struct web *w, struct MHD_Connection *c);
 enum MHD_Result web_metrics(struct web *w, struct MHD_Connection *c);
 enum MHD_Result web_page_grid(struct web *w, struct MHD_Connection *c);
 
+/* What answers a GET of one path.  The API's (web/routes_api.c, always served) and the
+ * pages' (web/routes_pages.c, served when the configuration has the HTML pages), each
+ * table ended by a NULL path. */
+struct web_route {
+  const char *path;
+  enum MHD_Result (*get)(struct web *w, struct MHD_Connection *c);
+};
+extern const struct web_route web_api_routes[];
+extern const struct web_route web_page_routes[];
+
 #endif

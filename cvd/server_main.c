@@ -121,9 +121,19 @@ int cvd_server_main(int argc, char **argv)
     LOGE("server", "%s", err);
     return EXIT_RUNTIME;
   }
+  struct alerter *alerts = alert_start(&sc.alerts, err, sizeof err);
+  if (!alerts) {
+    LOGE("server", "%s", err);
+    server_close(&srv);
+    return EXIT_RUNTIME;
+  }
+  server_set_notify(&srv, alert_notify, alerts);
+  server_note_start(&srv, clk_now());
   struct web w;
   if (web_start(&w, &srv, &sc.web, err, sizeof err) != 0) {
     LOGE("server", "%s", err);
+    server_set_notify(&srv, NULL, NULL);
+    alert_stop(alerts);
     server_close(&srv);
     return EXIT_RUNTIME;
   }
@@ -140,6 +150,8 @@ int cvd_server_main(int argc, char **argv)
   }
   LOGI("server", "stopping");
   web_stop(&w);
+  server_set_notify(&srv, NULL, NULL);
+  alert_stop(alerts);
   server_close(&srv);
   return 0;
 }

@@ -7,6 +7,7 @@
 
 #include "core/jsonx.h"
 #include "core/log.h"
+#include "core/timeutil.h"
 #include "db/db.h"
 
 int store_sig_seen(sqlite3 *db, const char *sig, int64_t wall_ts)
@@ -254,7 +255,7 @@ json_t *store_steer_query(sqlite3 *db, const char *site, int64_t from, int64_t t
       db, "SELECT site, t, slot, measured_x_ns, x_est_ns, x_sigma_ns, y_est, innovation_ns, "
           "freq, drift_per_day, slew_freq, phase_step_ns, cmd_id, state, reason, json "
           "FROM steering WHERE (?1 IS NULL OR site = ?1) AND t >= ?2 AND t < ?3 "
-          "ORDER BY t, id LIMIT ?4");
+          "ORDER BY t DESC, id DESC LIMIT ?4");
   if (!st)
     return NULL;
   if (site)
@@ -267,8 +268,10 @@ json_t *store_steer_query(sqlite3 *db, const char *site, int64_t from, int64_t t
                                          "innovation_ns", "freq", "drift_per_day", "slew_freq",
                                          "phase_step_ns"};
   while (sqlite3_step(st) == SQLITE_ROW) {
-    json_t *o = json_pack("{s:s,s:I}", "site", db_text(st, 0), "t",
-                          (json_int_t)sqlite3_column_int64(st, 1));
+    char iso[40];
+    json_t *o = json_pack("{s:s,s:I,s:s}", "site", db_text(st, 0), "t",
+                          (json_int_t)sqlite3_column_int64(st, 1), "time",
+                          tu_format(sqlite3_column_int64(st, 1), iso, sizeof iso, 0));
     json_object_set_new(o, "slot", sqlite3_column_type(st, 2) == SQLITE_NULL
                                        ? json_null()
                                        : json_integer(sqlite3_column_int64(st, 2)));
@@ -352,5 +355,38 @@ json_t *store_events(sqlite3 *db, int64_t from, int64_t to)
                                              : json_string(db_text(st, 1)),
                                          "kind", db_text(st, 2), "message", db_text(st, 3)));
   sqlite3_finalize(st);
+  return arr;
+}
+
+json_t *store_events_query(sqlite3 *db, const struct store_event_filter *f)
+{
+  sqlite3_stmt *st = db_prepare(db, "SELECT t, site, kind, message FROM events WHERE t >= ?1 "
+                                    "AND t < ?2 AND (?3 IS NULL OR site = ?3) AND (?4 IS NULL "
+                                    "OR kind = ?4) ORDER BY t DESC, id DESC LIMIT ?5");
+  if (!st)
+    return NULL;
+  sqlite3_bind_int64(st, 1, f->from);
+  sqlite3_bind_int64(st, 2, f->to);
+  if (f->site)
+    sqlite3_bind_text(st, 3, f->site, -1, SQLITE_STATIC);
+  if (f->kind)
+    sqlite3_bind_text(st, 4, f->kind, -1, SQLITE_STATIC);
+  sqlite3_bind_int(st, 5, f->limit);
+  json_t *arr = json_array();
+  int rc;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    char iso[40];
+    int64_t t = sqlite3_column_int64(st, 0);
+    json_array_append_new(arr, json_pack("{s:I,s:s,s:s,s:s,s:s}", "t_ns", (json_int_t)t, "time",
+                                         tu_format(t, iso, sizeof iso, 0), "site",
+                                         db_text(st, 1), "kind", db_text(st, 2), "message",
+                                         db_text(st, 3)));
+  }
+  sqlite3_finalize(st);
+  if (rc != SQLITE_DONE) {
+    LOGE("store", "reading the events failed: %s", sqlite3_errmsg(db));
+    json_decref(arr);
+    return NULL;
+  }
   return arr;
 }

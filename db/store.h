@@ -50,8 +50,8 @@ struct steer_log_row {
   const char *json;      /* extra detail, or NULL */
 };
 int store_steer_log(sqlite3 *db, const struct steer_log_row *r);
-/* The log of site (all sites if NULL) with from <= t < to, oldest first, at most limit
- * rows, as a JSON array of objects. */
+/* The log of site (all sites if NULL) with from <= t < to, newest first (the newest limit
+ * rows), as a JSON array of objects, each with its time also as "time" (ISO 8601 UTC). */
 json_t *store_steer_query(sqlite3 *db, const char *site, int64_t from, int64_t to, int limit);
 
 /* The controller state of a clock (JSON text); get returns a malloc'ed string or NULL. */
@@ -62,5 +62,15 @@ char *store_clock_get(sqlite3 *db, const char *site);
 int store_event(sqlite3 *db, int64_t t, const char *site, const char *kind, const char *msg);
 /* Events with from <= t < to, oldest first, as a JSON array of {t, site, kind, message}. */
 json_t *store_events(sqlite3 *db, int64_t from, int64_t to);
+
+/* What GET /api/v1/events asks: from <= t < to, of one site and one kind when not NULL. */
+struct store_event_filter {
+  const char *site, *kind;
+  int64_t from, to;
+  int limit;
+};
+/* The newest f->limit events that match, newest first, as a JSON array of {"t_ns", "time"
+ * (ISO 8601 UTC), "site" ("" for the server's own), "kind", "message"}; NULL on error. */
+json_t *store_events_query(sqlite3 *db, const struct store_event_filter *f);
 
 #endif

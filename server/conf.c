@@ -181,6 +181,12 @@ static int h_servo(void *u, int argc, char **argv, char *e, size_t n)
   return conf_string("servo", argv[0], SC->app.servo, sizeof SC->app.servo, e, n);
 }
 
+static int h_alert_webhook(void *u, int argc, char **argv, char *e, size_t n)
+{
+  (void)argc;
+  return alert_conf_add(&SC->alerts, argv[0], e, n);
+}
+
 const struct conf_item server_items[] = {
     {.type = CONF_CUSTOM, .name = "listen", .args = "ADDRESS PORT", .def = "127.0.0.1 8080",
      .help = "the IPv4 address and TCP port to serve HTTP on", .min_args = 2, .max_args = 2,
@@ -239,6 +245,12 @@ const struct conf_item server_items[] = {
               "places the sites need"),
     CONF_INTV("client_timeout", "SECONDS", struct server_conf, web.client_timeout_s, 1, 3600, "10",
               "an HTTP connection silent this long is closed"),
+    {.type = CONF_CUSTOM, .name = "alert_webhook", .args = "URL", .flags = CONF_REPEAT,
+     .help = "POST a JSON alert to URL (http:// or https://) on every state change and fault "
+             "of a clock: {\"site\", \"kind\", \"state\", \"previous_state\", \"message\", "
+             "\"t_ns\", \"time\"}; sent by a thread of its own, tried again after 1, 2, 4 ... "
+             "s (6 tries), the same site, kind and state once while it stands; up to 8 lines",
+     .min_args = 1, .max_args = 1, .parse = h_alert_webhook},
     CONF_INCL(proc_items, struct server_conf, proc),
     {.type = CONF_END},
 };
@@ -248,6 +260,7 @@ void server_conf_default(struct server_conf *c)
   char err[200];
   memset(c, 0, sizeof *c);
   server_app_conf_default(&c->app);
+  c->app.record_states = 1;
   if (conf_defaults(server_items, c, err, sizeof err) != 0)
     abort(); /* a default the table's own bounds refuse: a bug caught by every test */
   c->tick_s = 60;

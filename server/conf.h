@@ -7,6 +7,7 @@
 
 #include "core/conf.h"
 #include "core/procconf.h"
+#include "server/alert.h"
 #include "server/server.h"
 
 /* Where and how the server serves HTTP (web/ serves it). */
@@ -28,6 +29,7 @@ struct server_conf {
   struct proc_conf proc;   /* first: see procconf.h */
   struct server_app_conf app;
   struct http_conf web;
+  struct alert_conf alerts;  /* alert_webhook lines */
   int tick_s;              /* service seconds between holdover checks [60] */
   int secret_inline;       /* a secret is written in the file itself */
 };

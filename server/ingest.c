@@ -51,8 +51,7 @@ static void reference_step(struct server *s, int64_t slot, int64_t now)
   }
   if (s->ref_fault_until <= now || strcmp(s->ref_fault, why) != 0) {
     LOGW("server", "reference %s: %s", s->sites[s->ref].name, why);
-    if (store_event(s->db, now, s->sites[s->ref].name, "reference_step", why) != 0)
-      LOGE("server", "recording the event failed: %s", why);
+    server_event(s, now, s->sites[s->ref].name, "reference_step", NULL, NULL, why);
   }
   s->ref_fault_until = now + s->conf.cp.fault_hold;
   snprintf(s->ref_fault, sizeof s->ref_fault, "%s", why);
@@ -80,9 +79,10 @@ static void steer_one(struct server *s, struct server_site *st, const struct cv_
   server_save_ctl(s, st->ctl, now);
   if (d.event) {
     LOGW("server", "%s: %s", st->name, d.reason);
-    if (store_event(s->db, now, st->name, d.event, d.reason) != 0)
-      LOGE("server", "%s: recording the event failed", st->name);
+    server_event(s, now, st->name, d.event, cs_name(before), cs_name(d.state), d.reason);
   }
+  if (d.outlier && s->conf.record_states)
+    server_event(s, now, st->name, "outlier", cs_name(before), cs_name(d.state), d.reason);
   if (d.step)
     reference_step(s, m->a->slot, now);
   int new_step = d.has_cmd && d.cmd.phase_step_ns != 0 &&
@@ -90,6 +90,12 @@ static void steer_one(struct server *s, struct server_site *st, const struct cv_
   if (d.state != before || new_step)
     LOGI("server", "%s: %s -> %s, x %.1f ns: %s", st->name, cs_name(before), cs_name(d.state),
          m->value_ns, d.reason);
+  if (d.state != before && s->conf.record_states) {
+    char msg[400];
+    snprintf(msg, sizeof msg, "%s -> %s, x %.1f ns: %s", cs_name(before), cs_name(d.state),
+             m->value_ns, d.reason);
+    server_event(s, now, st->name, "state", cs_name(before), cs_name(d.state), msg);
+  }
 }
 
 /* Common view for one new track: every pair it makes in its slot, and the steering of the
@@ -148,13 +154,14 @@ static void check_clock(struct server *s, struct server_site *st, const struct u
            "one of them is wrong, and steering cannot be trusted until they agree",
            st->name, (double)skew / 1e9);
   LOGE("server", "%s", why);
-  if (store_event(s->db, now, st->name, "clock_disagreement", why) != 0)
-    LOGE("server", "%s: recording the event failed", st->name);
   if (st->ctl) {
+    const char *before = cs_name(st->ctl->state);
     ctl_flag_fault(st->ctl, now + 3600 * NS_PER_S, why);
     st->ctl->state = CS_ALARM;
     snprintf(st->ctl->alarm_reason, sizeof st->ctl->alarm_reason, "%s", why);
+    server_event(s, now, st->name, "clock_disagreement", before, "ALARM", why);
   } else {
+    server_event(s, now, st->name, "clock_disagreement", NULL, "ALARM", why);
     s->ref_fault_until = now + 3600 * NS_PER_S;
     snprintf(s->ref_fault, sizeof s->ref_fault, "%s", why);
   }

@@ -2,7 +2,9 @@
 # read-outs) and its configuration.
 noinst_LIBRARIES += server/libserver.a
 server_libserver_a_SOURCES = \
+	server/alert.c server/alert.h \
 	server/conf.c server/conf.h \
+	server/events.c \
 	server/ingest.c \
 	server/operator.c \
 	server/readout.c \

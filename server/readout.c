@@ -199,3 +199,12 @@ json_t *server_events(struct server *srv, int64_t from, int64_t to)
   reader_close(&r);
   return s;
 }
+
+json_t *server_events_query(struct server *srv, const struct store_event_filter *f)
+{
+  struct reader r;
+  reader_open(&r, srv);
+  json_t *s = store_events_query(r.db, f);
+  reader_close(&r);
+  return s;
+}

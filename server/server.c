@@ -23,6 +23,7 @@ void server_app_conf_default(struct server_app_conf *c)
   snprintf(c->db_path, sizeof c->db_path, "cvd-server.db");
   snprintf(c->servo, sizeof c->servo, "kalman");
   c->max_track_age_days = 60;
+  c->record_states = 0;
   servo_params_default(&c->sp);
   ctl_params_default(&c->cp);
 }
@@ -175,6 +176,7 @@ void server_tick(struct server *s, int64_t now, int64_t wall_now)
   for (int i = 0; i < s->n_sites; i++) {
     struct ctl *c = s->sites[i].ctl;
     struct ctl_decision d;
+    enum clock_state before = c ? c->state : CS_ACQUIRING;
     if (c && ctl_tick(c, now, &d)) {
       server_log_decision(s, c->site, &d);
       server_save_ctl(s, c, now);
@@ -182,6 +184,11 @@ void server_tick(struct server *s, int64_t now, int64_t wall_now)
         LOGW("server", "%s: %s", c->site, d.reason);
       else
         LOGI("server", "%s: %s: %s", c->site, cs_name(d.state), d.reason);
+      if (s->conf.record_states && d.state != before) {
+        char msg[400];
+        snprintf(msg, sizeof msg, "%s -> %s: %s", cs_name(before), cs_name(d.state), d.reason);
+        server_event(s, now, c->site, "state", cs_name(before), cs_name(d.state), msg);
+      }
     }
   }
   server_operator_requests(s, now);

@@ -48,6 +48,8 @@ struct server_app_conf {
   struct servo_params sp;
   struct ctl_params cp;
   int max_track_age_days;  /* tracks older than this are refused [60] */
+  int record_states;       /* state changes and outliers are events too (cvd server: yes;
+                              cvd simulate: no, its events are the faults alone) */
 };
 
 void server_app_conf_default(struct server_app_conf *c);
@@ -62,8 +64,22 @@ struct server_site {
   int64_t clock_warned;    /* when a disagreement of its clock was last said */
 };
 
+/* One event as the server records it (server_set_notify's callback sees it). */
+struct server_event {
+  int64_t t;               /* service time, UTC ns */
+  const char *site;        /* "" for the server's own (a restart) */
+  const char *kind;        /* "state", "outlier", "restart", "measurement_step", ... */
+  const char *state;       /* the clock's state after it ("" for the server's own) */
+  const char *previous_state; /* before it: differs from state for kind "state" */
+  const char *message;
+};
+/* Told of every event, under the server's lock: it must not wait (queue and return). */
+typedef void (*server_notify_fn)(void *ctx, const struct server_event *e);
+
 struct server {
   pthread_mutex_t mtx;
+  server_notify_fn notify; /* NULL: nobody */
+  void *notify_ctx;
   sqlite3 *db;
   struct db_busy busy;     /* how long db waits for another process's lock */
   int64_t pruned_wall;     /* when the replay records were last pruned (wall time) */
@@ -102,6 +118,14 @@ int server_seen_signature(struct server *s, const char *sig, int64_t wall_s);
 int server_upload(struct server *s, struct upload_req *req, int64_t now, int64_t wall_now,
                   json_t **resp);
 
+/* events.c */
+/* Who is told of each event from now on (fn NULL: nobody). */
+void server_set_notify(struct server *s, server_notify_fn fn, void *ctx);
+/* The server's start at service time now, as an event of kind "restart". */
+void server_note_start(struct server *s, int64_t now);
+/* 1 if name is a configured site (the reference included).  No lock: fixed after open. */
+int server_site_known(const struct server *s, const char *name);
+
 /* readout.c */
 /* The grid: every clock against every other, states, last updates. */
 json_t *server_grid(struct server *s, int64_t now);
@@ -109,7 +133,10 @@ json_t *server_grid(struct server *s, int64_t now);
 json_t *server_series(struct server *s, const char *a, const char *b, int64_t from, int64_t to);
 /* Events (measurement steps, reference faults) over [from, to). */
 json_t *server_events(struct server *s, int64_t from, int64_t to);
-/* The steering log of a clock (all if NULL) over [from, to). */
+/* Events matching f, newest first (db/store.h's store_events_query); NULL on error. */
+struct store_event_filter;
+json_t *server_events_query(struct server *s, const struct store_event_filter *f);
+/* The steering log of a clock (all if NULL) over [from, to), newest first. */
 json_t *server_steering(struct server *s, const char *site, int64_t from, int64_t to, int limit);
 
 #endif

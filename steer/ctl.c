@@ -294,6 +294,7 @@ int ctl_measure(struct ctl *c, int64_t slot, double x_ns, double sigma_ns,
   d->innovation_ns = out.innovation_ns;
   describe(c, &out, slot, d);
   int aside = out.verdict == SERVO_OUTLIER || out.verdict == SERVO_PENDING;
+  d->outlier = out.verdict == SERVO_OUTLIER;
   set_state_from_x(c, aside ? out.x_est_ns : x_ns, out.tracking, now, d->reason,
                    sizeof d->reason);
   if ((before == CS_HOLDOVER || (before == CS_ALARM && missing > 0)) && c->state != before)

@@ -44,6 +44,7 @@ struct ctl_decision {
   double step_ns;
   const char *event;       /* the kind of event the decision is, for the events: NULL,
                               "measurement_step", "frequency_step" or "reacquire" */
+  int outlier;             /* the measurement was rejected as an outlier */
 };
 
 struct ctl {

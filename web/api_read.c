@@ -91,14 +91,17 @@ enum MHD_Result web_api_grid(struct web *w, struct MHD_Connection *c)
   return reply_text(c, "text/csv", &t);
 }
 
-static const char *mhd_arg(void *c, const char *name) { return web_arg(c, name); }
+const char *web_mhd_arg(void *c, const char *name) { return web_arg(c, name); }
 
 enum MHD_Result web_api_series(struct web *w, struct MHD_Connection *c)
 {
   struct web_query q;
   char err[200];
-  if (web_query_series(mhd_arg, c, clk_now(), &q, err, sizeof err) != 0)
+  if (web_query_series(web_mhd_arg, c, clk_now(), &q, err, sizeof err) != 0)
     return web_error(c, MHD_HTTP_BAD_REQUEST, "%s", err);
+  if (!server_site_known(w->srv, q.a) || !server_site_known(w->srv, q.b))
+    return web_error(c, MHD_HTTP_NOT_FOUND, "unknown site '%s'",
+                     server_site_known(w->srv, q.a) ? q.b : q.a);
   json_t *s = server_series(w->srv, q.a, q.b, q.from, q.to);
   if (!s)
     return web_error(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "query failed");
@@ -128,8 +131,10 @@ enum MHD_Result web_api_steering(struct web *w, struct MHD_Connection *c)
 {
   struct web_query q;
   char err[200];
-  if (web_query_steering(mhd_arg, c, clk_now(), &q, err, sizeof err) != 0)
+  if (web_query_steering(web_mhd_arg, c, clk_now(), &q, err, sizeof err) != 0)
     return web_error(c, MHD_HTTP_BAD_REQUEST, "%s", err);
+  if (q.site && !server_site_known(w->srv, q.site))
+    return web_error(c, MHD_HTTP_NOT_FOUND, "unknown site '%s'", q.site);
   json_t *rows = server_steering(w->srv, q.site, q.from, q.to, (int)q.limit);
   if (!rows)
     return web_error(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "query failed");
@@ -138,7 +143,7 @@ enum MHD_Result web_api_steering(struct web *w, struct MHD_Connection *c)
   static const char *const cols[] = {"site", "t", "slot", "measured_x_ns", "x_est_ns",
                                      "x_sigma_ns", "y_est", "innovation_ns", "freq",
                                      "drift_per_day", "slew_freq", "phase_step_ns", "cmd_id",
-                                     "state", "reason", NULL};
+                                     "state", "reason", "time", NULL};
   struct text t = {0};
   for (int k = 0; cols[k]; k++)
     put(&t, "%s%s", k ? "," : "", cols[k]);

@@ -31,6 +31,23 @@ static int range(web_arg_fn get, void *ctx, int64_t now, int64_t before, int64_t
   return 0;
 }
 
+/* limit=, 1 to max, dflt when absent. */
+static int limit_arg(web_arg_fn get, void *ctx, long dflt, long max, struct web_query *q,
+                     char *err, size_t errlen)
+{
+  q->limit = dflt;
+  const char *l = get(ctx, "limit");
+  if (!l)
+    return 0;
+  char *end;
+  q->limit = strtol(l, &end, 10);
+  if (end == l || *end || q->limit < 1 || q->limit > max) {
+    snprintf(err, errlen, "limit= must be 1 to %ld", max);
+    return -1;
+  }
+  return 0;
+}
+
 static void start(web_arg_fn get, void *ctx, struct web_query *q)
 {
   const char *f = get(ctx, "format");
@@ -62,17 +79,41 @@ int web_query_steering(web_arg_fn get, void *ctx, int64_t now, struct web_query 
   }
   if (range(get, ctx, now, NS_PER_DAY, NS_PER_DAY, q, err, errlen) != 0)
     return -1;
-  q->limit = 10000;
-  const char *l = get(ctx, "limit");
-  if (l) {
-    char *end;
-    q->limit = strtol(l, &end, 10);
-    if (end == l || *end || q->limit < 1 || q->limit > 1000000) {
-      snprintf(err, errlen, "limit= must be 1 to 1000000");
-      return -1;
-    }
+  return limit_arg(get, ctx, 10000, 1000000, q, err, errlen);
+}
+
+static int kind_ok(const char *k)
+{
+  size_t n = strlen(k);
+  if (n < 1 || n > 31)
+    return 0;
+  for (; *k; k++)
+    if (!((*k >= 'a' && *k <= 'z') || *k == '_'))
+      return 0;
+  return 1;
+}
+
+int web_query_events(web_arg_fn get, void *ctx, int64_t now, struct web_query *q, char *err,
+                     size_t errlen)
+{
+  start(get, ctx, q);
+  q->site = get(ctx, "site");
+  if (q->site && !*q->site)
+    q->site = NULL;
+  if (q->site && !site_name_ok(q->site)) {
+    snprintf(err, errlen, "site= is not a site name");
+    return -1;
   }
-  return 0;
+  q->kind = get(ctx, "kind");
+  if (q->kind && !*q->kind)
+    q->kind = NULL;
+  if (q->kind && !kind_ok(q->kind)) {
+    snprintf(err, errlen, "kind= must be an event kind (1 to 31 of a-z and _)");
+    return -1;
+  }
+  if (range(get, ctx, now, 30 * NS_PER_DAY, NS_PER_DAY, q, err, errlen) != 0)
+    return -1;
+  return limit_arg(get, ctx, 100, 10000, q, err, errlen);
 }
 
 int web_upload_body(const char *body, size_t len, struct upload_req *req, char *err,

@@ -16,9 +16,10 @@ typedef const char *(*web_arg_fn)(void *ctx, const char *name);
 
 struct web_query {
   const char *a, *b;  /* series: the pair, valid site names */
-  const char *site;   /* steering: one clock, or NULL for every clock */
+  const char *site;   /* steering, events: one clock, or NULL for every clock */
+  const char *kind;   /* events: one kind, or NULL for every kind */
   int64_t from, to;   /* UTC ns, from < to */
-  long limit;         /* steering: rows at most */
+  long limit;         /* steering, events: rows at most (the newest) */
   int csv;            /* format=csv */
 };
 
@@ -30,6 +31,11 @@ int web_query_series(web_arg_fn get, void *ctx, int64_t now, struct web_query *q
  * before, to a day after, 10000 rows).  0, or -1 with the message in err. */
 int web_query_steering(web_arg_fn get, void *ctx, int64_t now, struct web_query *q,
                        char *err, size_t errlen);
+/* GET /api/v1/events?[site=S][&kind=K][&from=T][&to=T][&limit=N] (from 30 days before,
+ * to a day after; kind a word of [a-z_], limit 1 to 10000, 100 by default).  0, or -1
+ * with the message in err. */
+int web_query_events(web_arg_fn get, void *ctx, int64_t now, struct web_query *q, char *err,
+                     size_t errlen);
 
 /* The body of POST /api/v1/tracks once the request is authenticated: JSON with no key
  * given twice, then msg_parse_request.  0 (the caller frees with msg_request_free), or -1

@@ -25,12 +25,15 @@ enum MHD_Result web_error(struct MHD_Connection *c, unsigned status, const char 
 
 /* A query argument, or NULL. */
 const char *web_arg(struct MHD_Connection *c, const char *name);
+/* The same as a web_arg_fn (web/query.h), ctx the connection. */
+const char *web_mhd_arg(void *c, const char *name);
 
 enum MHD_Result web_upload(struct web *w, struct MHD_Connection *c, const char *url,
                            struct web_req *r);
 enum MHD_Result web_api_grid(struct web *w, struct MHD_Connection *c);
 enum MHD_Result web_api_series(struct web *w, struct MHD_Connection *c);
 enum MHD_Result web_api_steering(struct web *w, struct MHD_Connection *c);
+enum MHD_Result web_api_events(struct web *w, struct MHD_Connection *c);
 enum MHD_Result web_metrics(struct web *w, struct MHD_Connection *c);
 enum MHD_Result web_page_grid(struct web *w, struct MHD_Connection *c);
 

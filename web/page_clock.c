@@ -65,6 +65,14 @@ static int is_kind(const json_t *rows, size_t i, const char *k)
   return 0;
 }
 
+static void html_exp(struct html *h, double v, int digits)
+{
+  if (isfinite(v))
+    html_out(h, "%.*e", digits, v);
+  else
+    html_out(h, "&ndash;");
+}
+
 static void time_cell(struct html *h, int64_t t)
 {
   char iso[40];
@@ -320,7 +328,11 @@ enum MHD_Result web_page_clock(struct web *w, struct MHD_Connection *c)
     html_num(&h, num(r, "x_est_ns"), 2);
     html_out(&h, "</td><td>");
     html_num(&h, num(r, "x_sigma_ns"), 2);
-    html_out(&h, "</td><td>%.4e</td><td>%.3e</td><td>", num(r, "freq"), num(r, "drift_per_day"));
+    html_out(&h, "</td><td>");
+    html_exp(&h, num(r, "freq"), 4);
+    html_out(&h, "</td><td>");
+    html_exp(&h, num(r, "drift_per_day"), 3);
+    html_out(&h, "</td><td>");
     html_num(&h, num(r, "phase_step_ns"), 1);
     html_out(&h, "</td><td>%lld</td><td>", (long long)json_integer_value(json_object_get(r, "cmd_id")));
     html_esc(&h, sval(r, "reason"));

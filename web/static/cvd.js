@@ -150,20 +150,18 @@
     d.rows.forEach(function (r) {
       if (r[3] === null && r[4] === null) return;
       ts.push(r[0] / 1e9);
-      f.push(r[3]);
+      f.push(r[3] === null ? null : r[3] * 1e12);
       dr.push(r[4]);
     });
     var v = plot(osc, [
-      { label: "steering frequency", stroke: "#6a3d9a", width: 1.5, scale: "f",
-        value: function (u_, x) { return x === null ? "-" : x.toExponential(3); } },
+      { label: "steering frequency (1e-12)", stroke: "#6a3d9a", width: 1.5, scale: "f",
+        value: function (u_, x) { return x === null ? "-" : x.toFixed(3); } },
       { label: "drift /day", stroke: "#b15928", width: 1, scale: "d",
         value: function (u_, x) { return x === null ? "-" : x.toExponential(3); } }
     ], [ts, f, dr], [
       {},
-      { scale: "f", label: "frequency", size: 80,
-        values: function (u_, vals) { return vals.map(function (x) { return x.toExponential(1); }); } },
-      { scale: "d", side: 1, label: "drift /day", size: 80, grid: { show: false },
-        values: function (u_, vals) { return vals.map(function (x) { return x.toExponential(1); }); } }
+      { scale: "f", label: "frequency (1e-12)", size: 70 },
+      { scale: "d", side: 1, label: "drift /day", size: 80, grid: { show: false } }
     ], { x: { time: true }, f: {}, d: {} });
     osc.dataset.points = String(count(v));
     osc.dataset.drawn = "1";

@@ -2,12 +2,15 @@
 #include "core/log.h"
 
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
 #include <syslog.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "core/clock.h"
 
 static char log_ident[32] = "cvd";
 static int log_syslog;
@@ -39,6 +42,19 @@ int log_parse_level(const char *s)
   return -1;
 }
 
+/* The seconds a line is stamped with: wall time in service, exactly as before the clock
+ * source existed; a simulated clock's time otherwise (every kind of it reads lock-free). */
+static time_t log_seconds(void)
+{
+  if (clk_config()->kind != CLK_REAL) {
+    int64_t t = clk_now();
+    return (time_t)(t >= 0 ? t / 1000000000 : (t - 999999999) / 1000000000);
+  }
+  struct timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  return ts.tv_sec;
+}
+
 void log_vmsg(enum log_sev sev, const char *sub, const char *fmt, va_list ap)
 {
   static const char *tag[] = {"error: ", "warning: ", "", ""};
@@ -52,13 +68,10 @@ void log_vmsg(enum log_sev sev, const char *sub, const char *fmt, va_list ap)
     syslog(prio[sev], "%s: %s%s", sub, tag[sev], msg);
     return;
   }
-  /* Log lines carry wall time: they say when the event was seen by an operator's
-   * machine, whatever clock source the service runs on. */
-  struct timespec ts;
   struct tm tm;
   char stamp[32], line[1200];
-  clock_gettime(CLOCK_REALTIME, &ts);
-  gmtime_r(&ts.tv_sec, &tm);
+  time_t secs = log_seconds();
+  gmtime_r(&secs, &tm);
   strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", &tm);
   pthread_mutex_lock(&log_mtx);
   int n = snprintf(line, sizeof line, "%s %s %s: %s%s\n", stamp, log_ident, sub, tag[sev], msg);

@@ -2,8 +2,11 @@
  *
  * A line on stderr reads
  *   2026-11-23T18:44:00Z r1 site: track 60676 00:10 stored (600 used, 0 rejected)
- * i.e. wall time, the process identity (set by log_open), the subsystem and the message.
- * Logging is thread-safe; a line is written with one write(2). */
+ * i.e. the time, the process identity (set by log_open), the subsystem and the message.
+ * The time is the clock source's (core/clock.h): wall time in service (CLK_REAL), the
+ * simulated time when the clock is simulated (cvd demo, cvd simulate, the tests), so that
+ * a demo's logs read beside its grid.  Logging is thread-safe; a line is written with one
+ * write(2). */
 #ifndef CVD_LOG_H
 #define CVD_LOG_H
 

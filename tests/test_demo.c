@@ -14,6 +14,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "core/timeutil.h"
 #include "tests/testutil.h"
 
 /* Processes whose command line mentions dir. */
@@ -41,6 +42,32 @@ static int procs_using(const char *dir)
   }
   closedir(d);
   return n;
+}
+
+/* Every line of the process's log in dir is stamped with the simulated time of the demo,
+ * within its days from 2025-01-01, not with the wall clock (issue 11). */
+static void assert_log_simulated(const char *dir, const char *name, int days)
+{
+  char path[1200];
+  snprintf(path, sizeof path, "%s/%s.log", dir, name);
+  char *text = th_read_file(path);
+  ck_assert_msg(text != NULL, "no %s", path);
+  int64_t start, t;
+  tu_parse("2025-01-01T00:00:00Z", &start);
+  int n = 0;
+  for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
+    char stamp[21];
+    if (strlen(line) < 21 || line[20] != ' ')
+      continue;
+    memcpy(stamp, line, 20);
+    stamp[20] = '\0';
+    ck_assert_msg(tu_parse(stamp, &t) == 0, "%s: %s", name, line);
+    ck_assert_msg(t >= start && t <= start + (int64_t)days * NS_PER_DAY + NS_PER_DAY,
+                  "%s: not stamped with the simulated time: %s", name, line);
+    n++;
+  }
+  ck_assert_msg(n >= 3, "%s: %d stamped lines", name, n);
+  free(text);
 }
 
 START_TEST(test_demo_three_days)
@@ -87,6 +114,8 @@ START_TEST(test_demo_three_days)
   ck_assert_ptr_nonnull(strstr(err, "2025-01-01T01:00Z  r1 "));
   ck_assert_ptr_nonnull(strstr(err, "2025-01-03T23:00Z  r1 "));
   free(err);
+  assert_log_simulated(dir, "server", 3);
+  assert_log_simulated(dir, "r1", 3);
   json_decref(j);
   free(out);
   ck_assert_int_eq(procs_using(dir), 0);

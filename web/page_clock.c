@@ -87,7 +87,8 @@ static void log_link(struct html *h, const char *site, const char *fiso, const c
   html_out(h, "&amp;from=%s&amp;to=%s&amp;kind=%s&amp;page=%ld", fiso, tiso, kind, page);
 }
 
-static void holdovers(struct html *h, const json_t *rows)
+static void holdovers(struct html *h, struct web *w, const char *site, const json_t *rows,
+                      int64_t now)
 {
   html_out(h, "<h2>Holdover</h2><table id=\"holdovers\"><tr><th>from</th><th>to</th>"
               "<th>predicted at entry (ns)</th><th>95 %% band (ns)</th>"
@@ -118,10 +119,16 @@ static void holdovers(struct html *h, const json_t *rows)
     html_num(h, x - 1.96 * s, 1);
     html_out(h, " to ");
     html_num(h, x + 1.96 * s, 1);
+    /* Still in holdover: the prediction for now. */
+    double lx = num(last, "x_est_ns"), ls = num(last, "x_sigma_ns");
+    enum clock_state st;
+    if (j + 1 == n && server_clock_state(w->srv, site, &st) == 0 &&
+        (st == CS_HOLDOVER || st == CS_ALARM) && server_predict(w->srv, site, now, &lx, &ls) != 0)
+      lx = ls = NAN;
     html_out(h, "</td><td>");
-    html_num(h, num(last, "x_est_ns"), 1);
+    html_num(h, lx, 1);
     html_out(h, " &plusmn; ");
-    html_num(h, 1.96 * num(last, "x_sigma_ns"), 1);
+    html_num(h, 1.96 * ls, 1);
     html_out(h, "</td><td>");
     html_num(h, after ? num(after, "measured_x_ns") : NAN, 1);
     html_out(h, "</td><td>");
@@ -253,7 +260,8 @@ enum MHD_Result web_page_clock(struct web *w, struct MHD_Connection *c)
                                         ref ? json_array() : pages_predictions(w, site, from, to, now)));
   if (!ref)
     html_out(&h, "<h2>Offset from the reference</h2><div id=\"clock-chart\" class=\"chart\" "
-                 "data-title=\"%s &minus; reference (ns)\"></div>"
+                 "data-title=\"%s &minus; reference (ns)\"><noscript>The charts need scripts; their "
+                 "numbers are in the steering log below.</noscript></div>"
                  "<p class=\"legend\"><span class=\"key meas\"></span> measured "
                  "<span class=\"key est\"></span> servo estimate "
                  "<span class=\"key pred\"></span> holdover prediction "
@@ -285,7 +293,7 @@ enum MHD_Result web_page_clock(struct web *w, struct MHD_Connection *c)
   html_out(&h, "</table>");
 
   if (!ref) {
-    holdovers(&h, rows);
+    holdovers(&h, w, site, rows, now);
     faults(&h, w, site, rows, from, to);
   }
 

@@ -324,7 +324,8 @@ enum MHD_Result web_page_pair(struct web *w, struct MHD_Connection *c)
   html_url(&h, b);
   html_out(&h, "&amp;from=%s&amp;to=%s\" data-title=\"", fiso, tiso);
   html_esc(&h, title);
-  html_out(&h, " (ns)\"></div>");
+  html_out(&h, " (ns)\"><noscript>The chart needs scripts; its numbers are in the tables "
+               "below.</noscript></div>");
   json_t *s = server_series(w->srv, a, b, q.from, q.to);
   if (!s)
     s = json_array();

@@ -27,5 +27,6 @@ EXTRA_DIST += web/embed.awk \
 # Browser tests in headless Chromium (playwright-core from package.json): skipped when
 # chromium or node_modules/playwright-core is absent.
 TESTS += tests/test_browser.sh
-EXTRA_DIST += tests/test_browser.sh tests/browser/pages.mjs package.json package-lock.json
+EXTRA_DIST += tests/test_browser.sh tests/browser/pages.mjs tests/browser/screenshots.mjs \
+	package.json package-lock.json
 CLEANFILES += -r tests/browser-shots

@@ -66,7 +66,7 @@ async function main() {
   console.log("the demo is past the outage after " + (Date.now() - t0) + " ms");
 
   browser = await chromium.launch({ executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-                                    headless: true, args: ["--no-sandbox"] });
+                                    headless: true, args: ["--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu"] });
   const ctx = await browser.newContext({ acceptDownloads: true, viewport: { width: 1200, height: 900 } });
   ctx.setDefaultTimeout(HANG_MS);
   const page = await ctx.newPage();

@@ -37,7 +37,7 @@ try {
     await sleep(200);
   }
   browser = await chromium.launch({ executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-                                    args: ["--no-sandbox"] });
+                                    args: ["--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu"] });
   const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
   fs.mkdirSync(out, { recursive: true });
   await page.goto(base + "/");

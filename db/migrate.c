@@ -95,6 +95,21 @@ static const char *const server_migrations[] = {
     "  done INTEGER,"                   /* service time it was done, NULL while pending */
     "  result TEXT"
     ");",
+    /* 3: the events read newest first, of a site or all (GET /api/v1/events), the
+     * steering log of every clock by time, and each pair's latest difference kept apart,
+     * so that the grid is one read of a small table, not a search per cell (issue 11). */
+    "CREATE INDEX events_t ON events(t);"
+    "CREATE INDEX events_site_t ON events(site, t);"
+    "CREATE INDEX steering_t ON steering(t);"
+    "CREATE TABLE cv_latest ("
+    "  a TEXT NOT NULL,"
+    "  b TEXT NOT NULL,"
+    "  slot INTEGER NOT NULL,"
+    "  value_ns REAL NOT NULL,"
+    "  PRIMARY KEY (a, b)"
+    ") WITHOUT ROWID;"
+    "INSERT INTO cv_latest (a, b, slot, value_ns) SELECT a, b, max(slot), value_ns FROM cv "
+    "  GROUP BY a, b;",
 };
 
 static int schema_version(sqlite3 *db)

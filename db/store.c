@@ -123,14 +123,27 @@ int store_cv_put(sqlite3 *db, int64_t slot, const char *a, const char *b, double
   db_bind_double(st, 5, sigma_ns);
   int rc = db_step_done(db, st);
   sqlite3_finalize(st);
+  if (rc != 0)
+    return rc;
+  /* The pair's latest, for the grid: an older slot stored late does not replace it. */
+  st = db_prepare(db, "INSERT INTO cv_latest (a, b, slot, value_ns) VALUES (?1, ?2, ?3, ?4) "
+                      "ON CONFLICT (a, b) DO UPDATE SET slot = excluded.slot, value_ns = "
+                      "excluded.value_ns WHERE excluded.slot >= cv_latest.slot");
+  if (!st)
+    return -1;
+  sqlite3_bind_text(st, 1, a, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 2, b, -1, SQLITE_STATIC);
+  sqlite3_bind_int64(st, 3, slot);
+  sqlite3_bind_double(st, 4, value_ns);
+  rc = db_step_done(db, st);
+  sqlite3_finalize(st);
   return rc;
 }
 
 int store_cv_latest(sqlite3 *db, const char *a, const char *b, int64_t *slot, double *value_ns)
 {
   double sign = pair_order(&a, &b);
-  sqlite3_stmt *st = db_prepare(db, "SELECT slot, value_ns FROM cv WHERE a = ? AND b = ? "
-                                    "ORDER BY slot DESC LIMIT 1");
+  sqlite3_stmt *st = db_prepare(db, "SELECT slot, value_ns FROM cv_latest WHERE a = ? AND b = ?");
   if (!st)
     return -1;
   sqlite3_bind_text(st, 1, a, -1, SQLITE_STATIC);
@@ -143,6 +156,19 @@ int store_cv_latest(sqlite3 *db, const char *a, const char *b, int64_t *slot, do
   }
   sqlite3_finalize(st);
   return found;
+}
+
+int store_cv_latest_all(sqlite3 *db, store_cv_latest_fn fn, void *ctx)
+{
+  sqlite3_stmt *st = db_prepare(db, "SELECT a, b, slot, value_ns FROM cv_latest");
+  if (!st)
+    return -1;
+  int rc;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+    fn(ctx, db_text(st, 0), db_text(st, 1), sqlite3_column_int64(st, 2),
+       sqlite3_column_double(st, 3));
+  sqlite3_finalize(st);
+  return rc == SQLITE_DONE ? 0 : -1;
 }
 
 json_t *store_cv_series(sqlite3 *db, const char *a, const char *b, int64_t from, int64_t to)

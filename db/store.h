@@ -30,6 +30,10 @@ int store_cv_put(sqlite3 *db, int64_t slot, const char *a, const char *b, double
                  double sigma_ns);
 /* The latest a - b: 1 with *slot and *value_ns, 0 if none, -1 on error. */
 int store_cv_latest(sqlite3 *db, const char *a, const char *b, int64_t *slot, double *value_ns);
+/* Every pair's latest, as stored (a < b), each given to fn; 0 or -1 on error. */
+typedef void (*store_cv_latest_fn)(void *ctx, const char *a, const char *b, int64_t slot,
+                                   double value_ns);
+int store_cv_latest_all(sqlite3 *db, store_cv_latest_fn fn, void *ctx);
 /* a - b with from <= slot < to as a JSON array of [slot_ns, value_ns, sigma_ns]. */
 json_t *store_cv_series(sqlite3 *db, const char *a, const char *b, int64_t from, int64_t to);
 

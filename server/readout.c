@@ -5,6 +5,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/jsonx.h"
@@ -126,19 +127,49 @@ static json_t *clock_json(const struct clock_view *c, int64_t newest)
   return j;
 }
 
+/* Every pair's latest difference, row minus column, over the grid's clocks. */
+struct latest {
+  const struct clock_view *v;
+  int n;
+  struct latest_cell {
+    int has;
+    int64_t slot;
+    double value;
+  } *cell;                 /* n x n */
+};
+
+static int view_index(const struct latest *l, const char *name)
+{
+  for (int k = 0; k < l->n; k++)
+    if (strcmp(l->v[k].name, name) == 0)
+      return k;
+  return -1;
+}
+
+static void latest_put(void *ctx, const char *a, const char *b, int64_t slot, double value)
+{
+  struct latest *l = ctx;
+  int i = view_index(l, a), k = view_index(l, b);
+  if (i < 0 || k < 0)
+    return;
+  l->cell[i * l->n + k] = (struct latest_cell){1, slot, value};
+  l->cell[k * l->n + i] = (struct latest_cell){1, slot, -value};
+}
+
 /* The cell a - b: a clock in holdover shown against the reference by its prediction, else
  * the latest common-view difference; NULL when there is none. */
-static json_t *cell_json(sqlite3 *db, const struct clock_view *a, const struct clock_view *b,
-                         const struct ctl_params *p)
+static json_t *cell_json(const struct latest *l, int ia, int ib, const struct ctl_params *p)
 {
-  int64_t slot = 0;
-  double v;
+  const struct clock_view *a = &l->v[ia], *b = &l->v[ib];
+  const struct latest_cell *c = &l->cell[ia * l->n + ib];
+  int64_t slot = c->slot;
+  double v = c->value;
   int predicted = 0;
   const struct clock_view *h = a->has_ctl && b->is_ref ? a : b->has_ctl && a->is_ref ? b : NULL;
   if (h && (h->state == CS_HOLDOVER || h->state == CS_ALARM) && isfinite(h->pred_x)) {
     v = a->is_ref ? -h->pred_x : h->pred_x;
     predicted = 1;
-  } else if (store_cv_latest(db, a->name, b->name, &slot, &v) != 1)
+  } else if (!c->has)
     return NULL;
   json_t *cell = json_pack("{s:o,s:b,s:s}", "value_ns", jx_real(v), "predicted", predicted,
                            "color", colour(v, p));
@@ -154,17 +185,21 @@ json_t *server_grid(struct server *srv, int64_t now)
   json_t *clocks = json_array(), *matrix = json_array();
   for (int k = 0; k < n; k++)
     json_array_append_new(clocks, clock_json(&v[k], newest));
+  struct latest l = {v, n, calloc((size_t)n * (size_t)n, sizeof *l.cell)};
   struct reader r;
   reader_open(&r, srv);
+  if (!l.cell || store_cv_latest_all(r.db, latest_put, &l) != 0)
+    LOGW("server", "grid: reading the latest differences failed");
+  reader_close(&r);
   for (int a = 0; a < n; a++) {
     json_t *row = json_array();
     for (int b = 0; b < n; b++) {
-      json_t *cell = a == b ? NULL : cell_json(r.db, &v[a], &v[b], &srv->conf.cp);
+      json_t *cell = a == b || !l.cell ? NULL : cell_json(&l, a, b, &srv->conf.cp);
       json_array_append_new(row, cell ? cell : json_null());
     }
     json_array_append_new(matrix, row);
   }
-  reader_close(&r);
+  free(l.cell);
   char iso[40];
   return json_pack("{s:I,s:s,s:s,s:o,s:{s:f,s:f},s:o,s:o}", "now", (json_int_t)now, "now_iso",
                    tu_format(now, iso, sizeof iso, 0), "reference", v[0].name, "slot",

@@ -20,7 +20,7 @@
 #include "steer/ctl.h"
 #include "steer/servo.h"
 
-#define SERVER_MAX_SITES 64
+#define SERVER_MAX_SITES 128 /* the grid at 100 clocks is benchmarked (bench/bench_web) */
 #define SERVER_SECRET_MAX 129
 #define SERVER_KEYS 4            /* keys a site may have at once, for rotating them */
 #define SERVER_KEY_ID_MAX 16

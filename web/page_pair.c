@@ -209,37 +209,45 @@ int pages_is_ref(struct web *w, const char *name)
 
 /* The holdover predictions of a remote clock over [from, to) as [t, x, sigma] rows: each
  * entry into HOLDOVER or ALARM of its steering log, and while it is in holdover now, its
- * prediction each slot since. */
+ * prediction each slot of the range since the holdover began (before the range maybe). */
 json_t *pages_predictions(struct web *w, const char *site, int64_t from, int64_t to,
                           int64_t now)
 {
   json_t *out = json_array();
   json_t *rows = html_oldest_first(server_steering(w->srv, site, from, to, 100000));
-  int64_t since = 0;
   for (size_t i = 0; i < json_array_size(rows); i++) {
     const json_t *r = json_array_get(rows, i);
     const char *st = json_string_value(json_object_get(r, "state"));
     int64_t t = json_integer_value(json_object_get(r, "t"));
-    if (st && (strcmp(st, "HOLDOVER") == 0 || strcmp(st, "ALARM") == 0)) {
-      const json_t *x = json_object_get(r, "x_est_ns"), *s = json_object_get(r, "x_sigma_ns");
-      if (json_is_number(x) && json_is_number(s))
-        json_array_append_new(out, json_pack("[I,f,f]", (json_int_t)t, json_number_value(x),
-                                             json_number_value(s)));
-      if (!since)
-        since = t;
-    } else
-      since = 0;
+    const json_t *x = json_object_get(r, "x_est_ns"), *s = json_object_get(r, "x_sigma_ns");
+    if (st && (strcmp(st, "HOLDOVER") == 0 || strcmp(st, "ALARM") == 0) && json_is_number(x) &&
+        json_is_number(s))
+      json_array_append_new(out, json_pack("[I,f,f]", (json_int_t)t, json_number_value(x),
+                                           json_number_value(s)));
   }
   json_decref(rows);
+  /* In holdover now: since the newest row that is not a holdover's (its last rows). */
   enum clock_state state;
-  if (since && server_clock_state(w->srv, site, &state) == 0 &&
-      (state == CS_HOLDOVER || state == CS_ALARM)) {
-    int64_t end = now < to ? now : to;
-    for (int64_t t = tu_slot_start(since) + SLOT_NS; t < end; t += SLOT_NS) {
-      double x, s;
-      if (server_predict(w->srv, site, t, &x, &s) == 0 && isfinite(x) && isfinite(s))
-        json_array_append_new(out, json_pack("[I,f,f]", (json_int_t)t, x, s));
-    }
+  if (server_clock_state(w->srv, site, &state) != 0 || (state != CS_HOLDOVER && state != CS_ALARM))
+    return out;
+  rows = html_oldest_first(server_steering(w->srv, site, 0, now + 1, 50));
+  int64_t since = 0;
+  for (size_t i = json_array_size(rows); i-- > 0;) {
+    const json_t *r = json_array_get(rows, i);
+    const char *st = json_string_value(json_object_get(r, "state"));
+    if (!st || (strcmp(st, "HOLDOVER") != 0 && strcmp(st, "ALARM") != 0))
+      break;
+    since = json_integer_value(json_object_get(r, "t"));
+  }
+  json_decref(rows);
+  if (!since)
+    return out;
+  int64_t end = now < to ? now : to;
+  int64_t t0 = tu_slot_start(since > from ? since : from) + SLOT_NS;
+  for (int64_t t = t0; t < end; t += SLOT_NS) {
+    double x, s;
+    if (server_predict(w->srv, site, t, &x, &s) == 0 && isfinite(x) && isfinite(s))
+      json_array_append_new(out, json_pack("[I,f,f]", (json_int_t)t, x, s));
   }
   return out;
 }

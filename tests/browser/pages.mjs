@@ -2,6 +2,8 @@
 // (so a holdover shows): the grid, a click on a cell, the pair page's chart drawn with the
 // number of points the API gave it, other views, the clock page, its steering log
 // filtered, its CSV downloaded, the events page; no console error on any page.
+// r1 is cut off from hour 14 to the end of the test (in holdover throughout: its band drawn
+// slot by slot), r2 from hour 10 for 4 hours (re-acquired: measured after its holdover).
 // Screenshots in tests/browser-shots/ (the build directory).  Every wait is for a page
 // event or an element; the timeouts only bound a hang.
 import { spawn } from "node:child_process";
@@ -41,8 +43,7 @@ async function main() {
   fs.mkdirSync(shots, { recursive: true });
   tmp = fs.mkdtempSync(path.join(process.env.TMPDIR || os.tmpdir(), "cvd-browser-"));
   const scen = path.join(tmp, "scenario.conf");
-  // r1 cut off from hour 14 for 5 hours: holdover, then re-acquired.
-  fs.writeFileSync(scen, "outage 14 5 r1\n");
+  fs.writeFileSync(scen, "outage 14 1000 r1\noutage 10 4 r2\n");
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const log = fs.openSync(path.join(shots, "demo.log"), "w");
@@ -51,15 +52,17 @@ async function main() {
                { stdio: ["ignore", log, log], detached: true });
   demo.on("exit", (code) => { if (demo) console.log("cvd demo exited: " + code); demo = null; });
 
-  // Until the demo's simulated time is past the outage and the re-acquisition (hour 22).
-  const until = Date.parse("2025-01-01T22:00:00Z") * 1e6;
+  // Until the demo's simulated time is past r2's outage and re-acquisition, with r1 in
+  // holdover (its state is HOLDOVER or ALARM from hour 14 on, to the end).
+  const until = Date.parse("2025-01-01T20:00:00Z") * 1e6;
   const t0 = Date.now();
   for (;;) {
     if (!demo) throw new Error("cvd demo stopped early; see " + path.join(shots, "demo.log"));
     if (Date.now() - t0 > 4 * HANG_MS) throw new Error("cvd demo's clock never reached hour 22");
     try {
       const g = await (await fetch(base + "/api/v1/grid")).json();
-      if (g.now >= until && g.slot) break;
+      const r1 = g.clocks.find((c) => c.site === "r1");
+      if (g.now >= until && g.slot && r1 && /HOLDOVER|ALARM/.test(r1.state)) break;
     } catch (e) { /* not up yet */ }
     await sleep(500);
   }
@@ -104,9 +107,7 @@ async function main() {
     return { want, pred: Number(await chart.getAttribute("data-predicted")) };
   }
   const today = await chartMatches("today");
-  check(today.want > 0, "today's view has points");
-  check(await page.locator("#view-stats").count() === 1 && await page.locator("#stability tr").count() > 1,
-        "the pair page has the view's statistics and its stability");
+  console.log("today's view: " + today.want + " points, " + today.pred + " predicted");
   check(await page.locator("#tracks tr").count() === 3, "the pair page has the latest track of both ends");
   noErrors("the pair page");
 
@@ -116,6 +117,9 @@ async function main() {
     await page.waitForURL(new RegExp("view=" + view + "$"));
     const r = await chartMatches(view);
     if (view === "7d") {
+      check(r.want > 0, "7 days: the view has points");
+      check(await page.locator("#view-stats").count() === 1 && await page.locator("#stability tr").count() > 1,
+            "7 days: the pair page has the view's statistics and its stability");
       check(r.pred > 0, "7 days: the holdover predictions are drawn (" + r.pred + ")");
       await page.screenshot({ path: path.join(shots, "pair.png"), fullPage: true });
     }
@@ -127,11 +131,23 @@ async function main() {
   await page.waitForURL(/\/clock\?site=r1$/);
   await page.locator("#clock-chart[data-drawn]").waitFor();
   await page.locator("#osc-chart[data-drawn]").waitFor();
-  const holds = await page.locator("#holdovers tr").count();
-  check(holds >= 2 && !(await page.locator("#holdovers").innerText()).includes("No holdover"),
-        "the clock page lists the holdover");
-  await page.screenshot({ path: path.join(shots, "clock.png"), fullPage: true });
+  check(/HOLDOVER|ALARM/.test(await page.locator("#state-now").innerText()), "r1 is in holdover now");
+  check(Number(await page.locator("#clock-chart").getAttribute("data-predicted")) >= 6,
+        "the clock page draws r1's holdover prediction and band slot by slot");
+  check((await page.locator("#holdovers").innerText()).includes("still in holdover"),
+        "the clock page lists r1's holdover, still running");
+  await page.screenshot({ path: path.join(shots, "clock-r1.png"), fullPage: true });
   noErrors("the clock page");
+
+  // r2's holdover is over: its prediction against what was measured afterwards.
+  await page.goto(base + "/clock?site=r2");
+  await page.locator("#clock-chart[data-drawn]").waitFor();
+  const after = await page.locator("#holdovers tr:nth-child(2) td:nth-child(6)").innerText();
+  check(Number.isFinite(Number(after)), "r2's holdover has the offset measured afterwards (" + after + " ns)");
+  check(Number(await page.locator("#clock-chart").getAttribute("data-predicted")) >= 1,
+        "r2's holdover prediction is drawn");
+  await page.screenshot({ path: path.join(shots, "clock.png"), fullPage: true });
+  noErrors("the clock page of r2");
 
   await page.selectOption('#log-filter select[name="kind"]', "holdover");
   await Promise.all([page.waitForURL(/kind=holdover/), page.click("#log-filter button")]);
@@ -140,11 +156,11 @@ async function main() {
   check(states.length >= 1 && states.every((s) => s === "HOLDOVER"),
         "the steering log filtered by kind holdover has only HOLDOVER rows (" + states.length + ")");
   const [dl] = await Promise.all([page.waitForEvent("download"), page.click("#log-csv")]);
-  const csvPath = path.join(shots, "steering-r1.csv");
+  const csvPath = path.join(shots, "steering-r2.csv");
   await dl.saveAs(csvPath);
   const csv = fs.readFileSync(csvPath, "utf8").split("\n").filter((l) => l);
-  check(csv[0].startsWith("site,t,slot,") && csv.length > 10 && csv.slice(1).every((l) => l.startsWith('"r1"')),
-        "the steering log's CSV downloads with r1's rows (" + (csv.length - 1) + ")");
+  check(csv[0].startsWith("site,t,slot,") && csv.length > 10 && csv.slice(1).every((l) => l.startsWith('"r2"')),
+        "the steering log's CSV downloads with r2's rows (" + (csv.length - 1) + ")");
   noErrors("the filtered steering log");
 
   // The events page, filtered by site.

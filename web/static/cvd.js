@@ -144,6 +144,7 @@
     var u = plot(el, offsetSeries(true), merge(meas, d.pred, true),
                  [{}, { label: "ns", size: 60 }]);
     el.dataset.points = String(count(u));
+    el.dataset.predicted = String(d.pred.length);
     el.dataset.drawn = "1";
     var osc = document.getElementById("osc-chart");
     var ts = [], f = [], dr = [];

@@ -363,11 +363,60 @@ START_TEST(test_alert_on_holdover)
 }
 END_TEST
 
+/* A webhook that is not an http(s) URL is a configuration error naming the file and line;
+ * nine are more than the server takes. */
+START_TEST(test_alert_webhook_checked)
+{
+  struct cluster c;
+  cl_init(&c, "alertconf", 1, NULL);
+  const char *bad[] = {"alert_webhook ftp://127.0.0.1/hook\n", "alert_webhook\n",
+                       "alert_webhook http://a/ http://b/\n"};
+  const char *says[] = {"is not an http:// or https:// URL", "alert_webhook", "alert_webhook"};
+  char conf[1100], log[1100];
+  snprintf(conf, sizeof conf, "%s/server.conf", c.dir);
+  snprintf(log, sizeof log, "%s/check.log", c.dir);
+  for (int i = 0; i < 4; i++) {
+    if (i < 3)
+      snprintf(c.nc.server_extra, sizeof c.nc.server_extra, "%s", bad[i]);
+    else {
+      c.nc.server_extra[0] = '\0';
+      for (int k = 0; k < 9; k++)
+        snprintf(c.nc.server_extra + strlen(c.nc.server_extra),
+                 sizeof c.nc.server_extra - strlen(c.nc.server_extra),
+                 "alert_webhook http://127.0.0.1:%d/h\n", 1000 + k);
+    }
+    cl_write_server_conf(&c);
+    char *argv[] = {(char *)th_cvd_bin(), (char *)"server", (char *)"-c", conf,
+                    (char *)"--check-config", NULL};
+    char *out = NULL;
+    ck_assert_int_eq(th_run(argv, log, &out, 30), 2);
+    free(out);
+    char *text = th_read_file(log);
+    ck_assert_msg(text && strstr(text, "server.conf:") &&
+                      strstr(text, i < 3 ? says[i] : "more than 8 alert_webhook"),
+                  "%s", text ? text : "");
+    free(text);
+    unlink(log);
+  }
+  c.nc.server_extra[0] = '\0';
+  snprintf(c.nc.server_extra, sizeof c.nc.server_extra,
+           "alert_webhook https://alerts.example/hook\n");
+  cl_write_server_conf(&c);
+  char *argv[] = {(char *)th_cvd_bin(), (char *)"server", (char *)"-c", conf,
+                  (char *)"--check-config", NULL};
+  char *out = NULL;
+  ck_assert_int_eq(th_run(argv, log, &out, 30), 0);
+  free(out);
+  cl_cleanup(&c);
+}
+END_TEST
+
 int main(void)
 {
   Suite *s = suite_create("webapi");
   TCase *tc = tcase_create("webapi");
   tcase_set_timeout(tc, 240);
+  tcase_add_test(tc, test_alert_webhook_checked);
   tcase_add_test(tc, test_read_api_and_events);
   tcase_add_test(tc, test_alert_on_holdover);
   suite_add_tcase(s, tc);

@@ -375,6 +375,9 @@ START_TEST(test_alert_webhook_checked)
   char conf[1100], log[1100];
   snprintf(conf, sizeof conf, "%s/server.conf", c.dir);
   snprintf(log, sizeof log, "%s/check.log", c.dir);
+  char *argv[] = {(char *)th_cvd_bin(), (char *)"server", (char *)"-c", conf,
+                  (char *)"--check-config", NULL};
+  char *out = NULL;
   for (int i = 0; i < 4; i++) {
     if (i < 3)
       snprintf(c.nc.server_extra, sizeof c.nc.server_extra, "%s", bad[i]);
@@ -386,11 +389,9 @@ START_TEST(test_alert_webhook_checked)
                  "alert_webhook http://127.0.0.1:%d/h\n", 1000 + k);
     }
     cl_write_server_conf(&c);
-    char *argv[] = {(char *)th_cvd_bin(), (char *)"server", (char *)"-c", conf,
-                    (char *)"--check-config", NULL};
-    char *out = NULL;
     ck_assert_int_eq(th_run(argv, log, &out, 30), 2);
     free(out);
+    out = NULL;
     char *text = th_read_file(log);
     ck_assert_msg(text && strstr(text, "server.conf:") &&
                       strstr(text, i < 3 ? says[i] : "more than 8 alert_webhook"),
@@ -398,13 +399,9 @@ START_TEST(test_alert_webhook_checked)
     free(text);
     unlink(log);
   }
-  c.nc.server_extra[0] = '\0';
   snprintf(c.nc.server_extra, sizeof c.nc.server_extra,
            "alert_webhook https://alerts.example/hook\n");
   cl_write_server_conf(&c);
-  char *argv[] = {(char *)th_cvd_bin(), (char *)"server", (char *)"-c", conf,
-                  (char *)"--check-config", NULL};
-  char *out = NULL;
   ck_assert_int_eq(th_run(argv, log, &out, 30), 0);
   free(out);
   cl_cleanup(&c);

@@ -99,10 +99,13 @@ enum MHD_Result web_page_events(struct web *w, struct MHD_Connection *c)
     html_out(&h, "</option>");
   }
   json_decref(seen);
-  html_out(&h, "</select></label> <label>from <input name=\"from\" value=\"%s\" size=\"21\">"
-               "</label> <label>to <input name=\"to\" value=\"%s\" size=\"21\"></label> "
-               "<button>Filter</button></form>",
-           fiso, tiso);
+  /* The range's inputs stay empty unless given, so that a filter keeps following now. */
+  html_out(&h, "</select></label> <label>from <input name=\"from\" value=\"");
+  html_esc(&h, from_s && *from_s ? fiso : "");
+  html_out(&h, "\" placeholder=\"30 days ago\" size=\"21\"></label> <label>to <input name=\"to\" "
+               "value=\"");
+  html_esc(&h, to_s && *to_s ? tiso : "");
+  html_out(&h, "\" placeholder=\"now\" size=\"21\"></label> <button>Filter</button></form>");
   html_out(&h, "<table id=\"events\"><tr><th>time (UTC)</th><th>site</th><th>kind</th>"
                "<th>what</th></tr>");
   long shown = 0;

@@ -169,7 +169,13 @@ async function main() {
   await page.selectOption('#events-filter select[name="site"]', "r1");
   await Promise.all([page.waitForURL(/site=r1/), page.click("#events-filter button")]);
   const sites = await page.locator("#events tr td:nth-child(2)").allInnerTexts();
-  check(sites.every((s) => s === "r1") || (sites.length === 1), "the events page filters by site");
+  check(sites.length >= 1 && sites.every((s) => s === "r1"), "the events page filters by site (" + sites.length + ")");
+  await page.selectOption('#events-filter select[name="kind"]', "state");
+  await Promise.all([page.waitForURL(/kind=state/), page.click("#events-filter button")]);
+  const kinds = await page.locator("#events tr td:nth-child(3)").allInnerTexts();
+  const msgs = await page.locator("#events tr td:nth-child(4)").allInnerTexts();
+  check(kinds.length >= 1 && kinds.every((k) => k === "state") && msgs.some((m) => m.includes("HOLDOVER")),
+        "the events page filters by kind: r1's state changes, its holdover among them (" + kinds.length + ")");
   await page.screenshot({ path: path.join(shots, "events.png"), fullPage: true });
   noErrors("the events page");
 

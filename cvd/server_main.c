@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <getopt.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,6 +48,17 @@ void cvd_server_help(FILE *out)
 "\n"
 "Exit status: 0 after SIGINT or SIGTERM, 1 on a runtime failure, 2 on bad usage or\n"
 "configuration.\n");
+}
+
+/* The grid at 100 clocks is a JSON response of about 1 MB built and freed on each request,
+ * on one of several HTTP threads: freed memory is kept for the next request (up to 32 MB)
+ * instead of being given back to the kernel and faulted in again.  bench/bench_web: the
+ * grid's median from 200 ms to 20 ms on a loaded machine. */
+static void keep_freed_memory(void)
+{
+  mallopt(M_MMAP_THRESHOLD, 8 << 20);
+  mallopt(M_TRIM_THRESHOLD, 32 << 20);
+  mallopt(M_TOP_PAD, 4 << 20);
 }
 
 int cvd_server_main(int argc, char **argv)
@@ -115,6 +127,7 @@ int cvd_server_main(int argc, char **argv)
     return EXIT_USAGE;
   }
   cvd_catch_signals();
+  keep_freed_memory();
 
   struct server srv;
   if (server_open(&srv, &sc.app, err, sizeof err) != 0) {

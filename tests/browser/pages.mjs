@@ -38,7 +38,7 @@ function check(ok, what) {
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-let demo = null, browser = null, tmp = null;
+let demo = null, browser = null, tmp = null, demoExit = null;
 async function main() {
   fs.mkdirSync(shots, { recursive: true });
   tmp = fs.mkdtempSync(path.join(process.env.TMPDIR || os.tmpdir(), "cvd-browser-"));
@@ -50,7 +50,7 @@ async function main() {
   demo = spawn(bin, ["demo", "--speed", "7200", "--port", String(port), "--dir",
                      path.join(tmp, "data"), "--scenario", scen],
                { stdio: ["ignore", log, log], detached: true });
-  demo.on("exit", (code) => { if (demo) console.log("cvd demo exited: " + code); demo = null; });
+  demo.on("exit", (code, sig) => { demoExit = code === null ? sig : code; demo = null; });
 
   // Until the demo's simulated time is past r2's outage and re-acquisition, with r1 in
   // holdover (its state is HOLDOVER or ALARM from hour 14 on, to the end).
@@ -204,8 +204,14 @@ try {
     const d = demo;
     const gone = new Promise((r) => d.once("exit", r));
     try { process.kill(-d.pid, "SIGTERM"); } catch (e) { /* gone */ }
-    await Promise.race([gone, sleep(30000)]);
+    await Promise.race([gone, sleep(60000)]);
   }
+  // Stopped by SIGTERM, every process of the demo ends well (the sanitizers' findings too).
+  if (demoExit !== 0) {
+    console.error("FAIL: cvd demo ended with " + demoExit + "; see " + path.join(shots, "demo.log"));
+    rc = 1;
+  } else
+    console.log("ok: cvd demo stopped cleanly");
   if (tmp && !process.env.CVD_KEEP_TMP) fs.rmSync(tmp, { recursive: true, force: true });
 }
 process.exit(rc);

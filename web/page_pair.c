@@ -351,7 +351,7 @@ enum MHD_Result web_page_pair(struct web *w, struct MHD_Connection *c)
     json_decref(p);
   }
   size_t npred = json_array_size(pred);
-  html_json(&h, "pair-pred", pred);
+  html_json(&h, "pair-pred", json_incref(pred));
   html_out(&h, "<p class=\"legend\"><span class=\"key meas\"></span> measured "
                "<span class=\"key pred\"></span> holdover prediction "
                "<span class=\"key band\"></span> its 95 %% band (&plusmn;1.96 &sigma;)%s</p>",
@@ -390,7 +390,27 @@ enum MHD_Result web_page_pair(struct web *w, struct MHD_Connection *c)
     html_num(&h, json_is_number(json_array_get(r, 2)) ? json_number_value(json_array_get(r, 2)) : NAN, 2);
     html_out(&h, "</td></tr>");
   }
-  html_out(&h, "</table></details><p><small>Data: <a href=\"/api/v1/series?a=");
+  html_out(&h, "</table>");
+  if (npred) {
+    html_out(&h, "<table id=\"predictions\"><tr><th>holdover (UTC)</th><th>predicted (ns)</th>"
+                 "<th>95 %% band (ns)</th></tr>");
+    for (size_t i = 0; i < npred; i++) {
+      const json_t *r = json_array_get(pred, i);
+      double x = json_number_value(json_array_get(r, 1)), sd = json_number_value(json_array_get(r, 2));
+      char iso[40];
+      html_out(&h, "<tr><td>%s</td><td>",
+               tu_format(json_integer_value(json_array_get(r, 0)), iso, sizeof iso, 0));
+      html_num(&h, x, 2);
+      html_out(&h, "</td><td>");
+      html_num(&h, x - 1.96 * sd, 2);
+      html_out(&h, " to ");
+      html_num(&h, x + 1.96 * sd, 2);
+      html_out(&h, "</td></tr>");
+    }
+    html_out(&h, "</table>");
+  }
+  json_decref(pred);
+  html_out(&h, "</details><p><small>Data: <a href=\"/api/v1/series?a=");
   html_url(&h, a);
   html_out(&h, "&amp;b=");
   html_url(&h, b);

@@ -76,6 +76,10 @@ async function main() {
   const errors = [];
   page.on("console", (m) => { if (m.type() === "error") errors.push(page.url() + ": " + m.text()); });
   page.on("pageerror", (e) => errors.push(page.url() + ": " + e.message));
+  const outside = [];
+  page.on("request", (r) => {
+    if (!r.url().startsWith(base + "/") && !r.url().startsWith("data:")) outside.push(r.url());
+  });
   const noErrors = (where) => check(errors.length === 0, "no console error on " + where + (errors.length ? ": " + errors.join("; ") : ""));
 
   // The grid: a cell per pair, a legend, the last update as HHMM with the full time on hover.
@@ -178,6 +182,18 @@ async function main() {
         "the events page filters by kind: r1's state changes, its holdover among them (" + kinds.length + ")");
   await page.screenshot({ path: path.join(shots, "events.png"), fullPage: true });
   noErrors("the events page");
+
+  check(outside.length === 0, "no page loaded anything from outside the server" +
+        (outside.length ? ": " + outside.join(", ") : ""));
+
+  // Without scripts, the pair page's numbers are still there as tables.
+  const bare = await browser.newContext({ javaScriptEnabled: false });
+  const nojs = await bare.newPage();
+  await nojs.goto(base + "/pair?a=r1&b=ref&view=7d");
+  check(await nojs.locator("#view-stats").count() === 1 && await nojs.locator("#points tr").count() > 1 &&
+        await nojs.locator("#predictions tr").count() > 1 && await nojs.locator("#pair-chart noscript").count() === 1,
+        "without scripts the pair page has its numbers, points and predictions as tables");
+  await bare.close();
 
   // An unknown pair or clock is a 404 page that says so; a bad parameter a 400.
   let r = await page.request.get(base + "/pair?a=r1&b=nosuch");

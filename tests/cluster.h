@@ -56,7 +56,8 @@ long long cl_query_int(sqlite3 *db, const char *sql);
 /* Every track site k's spool holds acknowledged is at the server exactly once, and the
  * server holds nothing else from it, with no gap the spool has not (the site was down);
  * unacknowledged tracks older than the server's newest are not missing from it (check
- * assertions).  Returns the number of tracks at the server. */
+ * assertions).  Call it with the server stopped: a server still storing would move between
+ * its queries.  Returns the number of tracks at the server. */
 long long cl_check_exactly_once(struct cluster *c, int k);
 /* The largest |true x| site k's spool recorded (a sample a simulated minute) over
  * [from_h, to_h) hours of the run; NAN if none. */

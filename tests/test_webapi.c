@@ -104,6 +104,24 @@ static void check_steering(struct cluster *c)
   ck_assert_int_eq(get(c->port, "/api/v1/steering?site=r1&limit=2&format=csv&from=2024-12-01T00:00:00Z", &csv), 200);
   ck_assert_msg(strstr(csv, ",reason,time\n") && strstr(csv, "Z\"\n"), "%s", csv);
   free(csv);
+  /* kind=state: each row a change of state, so no two in a row alike; the first is r1's
+   * start, ACQUIRING; an unknown kind is refused. */
+  j = get_json(c->port, "/api/v1/steering?site=r1&kind=state&from=2024-12-01T00:00:00Z", 200);
+  r = json_object_get(j, "rows");
+  size_t n = json_array_size(r);
+  ck_assert_uint_ge(n, 2);
+  for (size_t i = 0; i + 1 < n; i++)
+    ck_assert_str_ne(json_string_value(json_object_get(json_array_get(r, i), "state")),
+                     json_string_value(json_object_get(json_array_get(r, i + 1), "state")));
+  ck_assert_str_eq(json_string_value(json_object_get(json_array_get(r, n - 1), "state")),
+                   "ACQUIRING");
+  json_decref(j);
+  j = get_json(c->port, "/api/v1/steering?site=r1&kind=step&limit=1000&from=2024-12-01T00:00:00Z", 200);
+  r = json_object_get(j, "rows");
+  for (size_t i = 0; i < json_array_size(r); i++)
+    ck_assert(json_real_value(json_object_get(json_array_get(r, i), "phase_step_ns")) != 0);
+  json_decref(j);
+  assert_400(c->port, "/api/v1/steering?site=r1&kind=locked", "kind=");
   assert_404(c->port, "/api/v1/steering?site=nosuch");
   assert_404(c->port, "/api/v1/series?a=r1&b=nosuch");
   assert_404(c->port, "/api/v1/series?a=nosuch&b=ref");

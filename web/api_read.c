@@ -14,6 +14,7 @@
 #include "core/track.h"
 #include "server/server.h"
 #include "web/query.h"
+#include "web/steerkind.h"
 #include "web/webint.h"
 
 /* A growable text buffer for CSV and metrics. */
@@ -135,7 +136,13 @@ enum MHD_Result web_api_steering(struct web *w, struct MHD_Connection *c)
     return web_error(c, MHD_HTTP_BAD_REQUEST, "%s", err);
   if (q.site && !server_site_known(w->srv, q.site))
     return web_error(c, MHD_HTTP_NOT_FOUND, "unknown site '%s'", q.site);
-  json_t *rows = server_steering(w->srv, q.site, q.from, q.to, (int)q.limit);
+  /* A kind is picked from every row of the range, then the newest `limit` of it. */
+  json_t *rows = server_steering(w->srv, q.site, q.from, q.to, q.kind ? 1000000 : (int)q.limit);
+  if (rows && q.kind) {
+    json_t *some = steer_rows_of(rows, q.kind, (size_t)q.limit);
+    json_decref(rows);
+    rows = some;
+  }
   if (!rows)
     return web_error(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "query failed");
   if (!q.csv)

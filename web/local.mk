@@ -8,4 +8,5 @@ web_libweb_a_SOURCES = \
 	web/query.c web/query.h \
 	web/routes_api.c \
 	web/routes_pages.c \
+	web/steerkind.c web/steerkind.h \
 	web/web.h web/webint.h

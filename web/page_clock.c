@@ -16,53 +16,14 @@
 #include "core/track.h"
 #include "server/server.h"
 #include "web/html.h"
+#include "web/steerkind.h"
 
 #define PAGE_ROWS 50
 
-static const char *const kinds[] = {"all", "steer", "step", "state", "holdover", "alarm",
-                                    "reacquire", "operator", NULL};
-
-static double num(const json_t *r, const char *k)
+/* Whether row i of rows (oldest first) is of kind k. */
+static int row_is(const json_t *rows, size_t i, const char *k)
 {
-  const json_t *v = json_object_get(r, k);
-  return json_is_number(v) ? json_number_value(v) : NAN;
-}
-
-static const char *sval(const json_t *r, const char *k)
-{
-  const char *s = json_string_value(json_object_get(r, k));
-  return s ? s : "";
-}
-
-static int in_holdover(const json_t *r)
-{
-  const char *st = sval(r, "state");
-  return strcmp(st, "HOLDOVER") == 0 || strcmp(st, "ALARM") == 0;
-}
-
-/* Whether row i of rows is of kind k. */
-static int is_kind(const json_t *rows, size_t i, const char *k)
-{
-  const json_t *r = json_array_get(rows, i);
-  const char *st = sval(r, "state"), *why = sval(r, "reason");
-  const char *prev = i ? sval(json_array_get(rows, i - 1), "state") : "";
-  if (strcmp(k, "all") == 0)
-    return 1;
-  if (strcmp(k, "step") == 0)
-    return isfinite(num(r, "phase_step_ns")) && num(r, "phase_step_ns") != 0;
-  if (strcmp(k, "state") == 0)
-    return strcmp(st, prev) != 0;
-  if (strcmp(k, "holdover") == 0)
-    return strcmp(st, "HOLDOVER") == 0;
-  if (strcmp(k, "alarm") == 0)
-    return strcmp(st, "ALARM") == 0;
-  if (strcmp(k, "reacquire") == 0)
-    return strstr(why, "reacquire") != NULL || strstr(why, "re-acquire") != NULL;
-  if (strcmp(k, "operator") == 0)
-    return strstr(why, "operator") != NULL;
-  if (strcmp(k, "steer") == 0)
-    return !in_holdover(r);
-  return 0;
+  return steer_row_is(json_array_get(rows, i), i ? json_array_get(rows, i - 1) : NULL, k);
 }
 
 static void html_exp(struct html *h, double v, int digits)
@@ -97,16 +58,16 @@ static void holdovers(struct html *h, struct web *w, const char *site, const jso
   size_t n = json_array_size(rows), shown = 0;
   for (size_t i = 0; i < n; i++) {
     const json_t *r = json_array_get(rows, i);
-    if (!in_holdover(r) || (i && in_holdover(json_array_get(rows, i - 1))))
+    if (!jrow_in_holdover(r) || (i && jrow_in_holdover(json_array_get(rows, i - 1))))
       continue;
     size_t j = i;
-    while (j + 1 < n && in_holdover(json_array_get(rows, j + 1)))
+    while (j + 1 < n && jrow_in_holdover(json_array_get(rows, j + 1)))
       j++;
     const json_t *last = json_array_get(rows, j), *after = NULL;
     for (size_t k = j + 1; k < n && !after; k++)
-      if (isfinite(num(json_array_get(rows, k), "measured_x_ns")))
+      if (isfinite(jrow_num(json_array_get(rows, k), "measured_x_ns")))
         after = json_array_get(rows, k);
-    double x = num(r, "x_est_ns"), s = num(r, "x_sigma_ns");
+    double x = jrow_num(r, "x_est_ns"), s = jrow_num(r, "x_sigma_ns");
     html_out(h, "<tr>");
     time_cell(h, json_integer_value(json_object_get(r, "t")));
     if (j + 1 < n)
@@ -120,7 +81,7 @@ static void holdovers(struct html *h, struct web *w, const char *site, const jso
     html_out(h, " to ");
     html_num(h, x + 1.96 * s, 1);
     /* Still in holdover: the prediction for now. */
-    double lx = num(last, "x_est_ns"), ls = num(last, "x_sigma_ns");
+    double lx = jrow_num(last, "x_est_ns"), ls = jrow_num(last, "x_sigma_ns");
     enum clock_state st;
     if (j + 1 == n && server_clock_state(w->srv, site, &st) == 0 &&
         (st == CS_HOLDOVER || st == CS_ALARM) && server_predict(w->srv, site, now, &lx, &ls) != 0)
@@ -130,9 +91,9 @@ static void holdovers(struct html *h, struct web *w, const char *site, const jso
     html_out(h, " &plusmn; ");
     html_num(h, 1.96 * ls, 1);
     html_out(h, "</td><td>");
-    html_num(h, after ? num(after, "measured_x_ns") : NAN, 1);
+    html_num(h, after ? jrow_num(after, "measured_x_ns") : NAN, 1);
     html_out(h, "</td><td>");
-    html_num(h, after ? num(after, "measured_x_ns") - num(last, "x_est_ns") : NAN, 1);
+    html_num(h, after ? jrow_num(after, "measured_x_ns") - jrow_num(last, "x_est_ns") : NAN, 1);
     html_out(h, "</td></tr>");
     shown++;
     i = j;
@@ -150,29 +111,29 @@ static void faults(struct html *h, struct web *w, const char *site, const json_t
   size_t shown = 0;
   for (size_t i = json_array_size(rows); i-- > 0;) {
     const json_t *r = json_array_get(rows, i);
-    const char *k = is_kind(rows, i, "reacquire") ? "reacquire"
-                    : is_kind(rows, i, "alarm") && is_kind(rows, i, "state") ? "alarm"
+    const char *k = row_is(rows, i, "reacquire") ? "reacquire"
+                    : row_is(rows, i, "alarm") && row_is(rows, i, "state") ? "alarm"
                                                                              : NULL;
     if (!k)
       continue;
     html_out(h, "<tr>");
     time_cell(h, json_integer_value(json_object_get(r, "t")));
     html_out(h, "<td>%s</td><td>", k);
-    html_esc(h, sval(r, "reason"));
+    html_esc(h, jrow_str(r, "reason"));
     html_out(h, "</td></tr>");
     shown++;
   }
   json_t *ev = html_oldest_first(server_events(w->srv, from, to));
   for (size_t i = json_array_size(ev); i-- > 0;) {
     const json_t *e = json_array_get(ev, i);
-    if (strcmp(sval(e, "site"), site) != 0)
+    if (strcmp(jrow_str(e, "site"), site) != 0)
       continue;
     html_out(h, "<tr>");
     time_cell(h, json_integer_value(json_object_get(e, "t")));
     html_out(h, "<td>");
-    html_esc(h, sval(e, "kind"));
+    html_esc(h, jrow_str(e, "kind"));
     html_out(h, "</td><td>");
-    html_esc(h, sval(e, "message"));
+    html_esc(h, jrow_str(e, "message"));
     html_out(h, "</td></tr>");
     shown++;
   }
@@ -202,12 +163,12 @@ enum MHD_Result web_page_clock(struct web *w, struct MHD_Connection *c)
                       "from= and to= must be times YYYY-MM-DDTHH:MM:SSZ with from before to");
   size_t ki = 0;
   if (kind && *kind) {
-    while (kinds[ki] && strcmp(kinds[ki], kind) != 0)
-      ki++;
-    if (!kinds[ki])
+    int kx = steer_kind_index(kind);
+    if (kx < 0)
       return html_error(c, MHD_HTTP_BAD_REQUEST, "Bad request",
                         "kind= must be all, steer, step, state, holdover, alarm, reacquire "
                         "or operator");
+    ki = (size_t)kx;
   }
   long page = 0;
   if (pg && *pg) {
@@ -274,17 +235,17 @@ enum MHD_Result web_page_clock(struct web *w, struct MHD_Connection *c)
                "<th>why</th></tr>");
   size_t shown = 0;
   for (size_t i = n; i-- > 0 && shown < 50;) {
-    if (!is_kind(rows, i, "state"))
+    if (!row_is(rows, i, "state"))
       continue;
     const json_t *r = json_array_get(rows, i);
     html_out(&h, "<tr>");
     time_cell(&h, json_integer_value(json_object_get(r, "t")));
     html_out(&h, "<td><span class=\"st st-");
-    html_esc(&h, sval(r, "state"));
+    html_esc(&h, jrow_str(r, "state"));
     html_out(&h, "\">");
-    html_esc(&h, sval(r, "state"));
+    html_esc(&h, jrow_str(r, "state"));
     html_out(&h, "</span></td><td>");
-    html_esc(&h, sval(r, "reason"));
+    html_esc(&h, jrow_str(r, "reason"));
     html_out(&h, "</td></tr>");
     shown++;
   }
@@ -304,15 +265,15 @@ enum MHD_Result web_page_clock(struct web *w, struct MHD_Connection *c)
   html_out(&h, "\"><label>from <input name=\"from\" value=\"%s\" size=\"21\"></label> "
                "<label>to <input name=\"to\" value=\"%s\" size=\"21\"></label> "
                "<label>kind <select name=\"kind\">", fiso, tiso);
-  for (size_t k = 0; kinds[k]; k++)
-    html_out(&h, "<option%s>%s</option>", k == ki ? " selected" : "", kinds[k]);
+  for (size_t k = 0; steer_kinds[k]; k++)
+    html_out(&h, "<option%s>%s</option>", k == ki ? " selected" : "", steer_kinds[k]);
   html_out(&h, "</select></label> <button>Filter</button></form>");
   size_t *idx = malloc((n + 1) * sizeof *idx), m = 0;
   for (size_t i = n; idx && i-- > 0;)
-    if (is_kind(rows, i, kinds[ki]))
+    if (row_is(rows, i, steer_kinds[ki]))
       idx[m++] = i;
   size_t first = (size_t)page * PAGE_ROWS;
-  html_out(&h, "<p id=\"log-count\" data-rows=\"%zu\">%zu rows of kind %s", m, m, kinds[ki]);
+  html_out(&h, "<p id=\"log-count\" data-rows=\"%zu\">%zu rows of kind %s", m, m, steer_kinds[ki]);
   if (m > PAGE_ROWS)
     html_out(&h, "; rows %zu to %zu", first < m ? first + 1 : 0,
              first + PAGE_ROWS < m ? first + PAGE_ROWS : m);
@@ -320,7 +281,8 @@ enum MHD_Result web_page_clock(struct web *w, struct MHD_Connection *c)
   html_esc(&h, site);
   html_out(&h, ".csv\" href=\"/api/v1/steering?site=");
   html_url(&h, site);
-  html_out(&h, "&amp;from=%s&amp;to=%s&amp;format=csv\">CSV of the range</a></p>", fiso, tiso);
+  html_out(&h, "&amp;from=%s&amp;to=%s&amp;kind=%s&amp;format=csv\">CSV of the range</a></p>",
+           fiso, tiso, steer_kinds[ki]);
   html_out(&h, "<table id=\"steering\"><tr><th>time</th><th>state</th><th>measured (ns)</th>"
                "<th>estimate (ns)</th><th>&sigma; (ns)</th><th>frequency</th>"
                "<th>drift /day</th><th>phase step (ns)</th><th>command</th><th>why</th></tr>");
@@ -329,21 +291,21 @@ enum MHD_Result web_page_clock(struct web *w, struct MHD_Connection *c)
     html_out(&h, "<tr>");
     time_cell(&h, json_integer_value(json_object_get(r, "t")));
     html_out(&h, "<td>");
-    html_esc(&h, sval(r, "state"));
+    html_esc(&h, jrow_str(r, "state"));
     html_out(&h, "</td><td>");
-    html_num(&h, num(r, "measured_x_ns"), 2);
+    html_num(&h, jrow_num(r, "measured_x_ns"), 2);
     html_out(&h, "</td><td>");
-    html_num(&h, num(r, "x_est_ns"), 2);
+    html_num(&h, jrow_num(r, "x_est_ns"), 2);
     html_out(&h, "</td><td>");
-    html_num(&h, num(r, "x_sigma_ns"), 2);
+    html_num(&h, jrow_num(r, "x_sigma_ns"), 2);
     html_out(&h, "</td><td>");
-    html_exp(&h, num(r, "freq"), 4);
+    html_exp(&h, jrow_num(r, "freq"), 4);
     html_out(&h, "</td><td>");
-    html_exp(&h, num(r, "drift_per_day"), 3);
+    html_exp(&h, jrow_num(r, "drift_per_day"), 3);
     html_out(&h, "</td><td>");
-    html_num(&h, num(r, "phase_step_ns"), 1);
+    html_num(&h, jrow_num(r, "phase_step_ns"), 1);
     html_out(&h, "</td><td>%lld</td><td>", (long long)json_integer_value(json_object_get(r, "cmd_id")));
-    html_esc(&h, sval(r, "reason"));
+    html_esc(&h, jrow_str(r, "reason"));
     html_out(&h, "</td></tr>");
   }
   if (m == 0)
@@ -351,12 +313,12 @@ enum MHD_Result web_page_clock(struct web *w, struct MHD_Connection *c)
   html_out(&h, "</table><p class=\"pages\">");
   if (page > 0) {
     html_out(&h, "<a id=\"log-newer\" href=\"");
-    log_link(&h, site, fiso, tiso, kinds[ki], page - 1);
+    log_link(&h, site, fiso, tiso, steer_kinds[ki], page - 1);
     html_out(&h, "#log\">&larr; newer</a> ");
   }
   if (first + PAGE_ROWS < m) {
     html_out(&h, "<a id=\"log-older\" href=\"");
-    log_link(&h, site, fiso, tiso, kinds[ki], page + 1);
+    log_link(&h, site, fiso, tiso, steer_kinds[ki], page + 1);
     html_out(&h, "#log\">older &rarr;</a>");
   }
   html_out(&h, "</p>");

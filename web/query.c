@@ -1,5 +1,6 @@
 #include "config.h"
 #include "web/query.h"
+#include "web/steerkind.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -79,6 +80,14 @@ int web_query_steering(web_arg_fn get, void *ctx, int64_t now, struct web_query 
   }
   if (range(get, ctx, now, NS_PER_DAY, NS_PER_DAY, q, err, errlen) != 0)
     return -1;
+  q->kind = get(ctx, "kind");
+  if (q->kind && (!*q->kind || strcmp(q->kind, "all") == 0))
+    q->kind = NULL;
+  if (q->kind && steer_kind_index(q->kind) < 0) {
+    snprintf(err, errlen, "kind= must be all, steer, step, state, holdover, alarm, reacquire "
+                          "or operator");
+    return -1;
+  }
   return limit_arg(get, ctx, 10000, 1000000, q, err, errlen);
 }
 

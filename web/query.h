@@ -17,7 +17,7 @@ typedef const char *(*web_arg_fn)(void *ctx, const char *name);
 struct web_query {
   const char *a, *b;  /* series: the pair, valid site names */
   const char *site;   /* steering, events: one clock, or NULL for every clock */
-  const char *kind;   /* events: one kind, or NULL for every kind */
+  const char *kind;   /* events, steering: one kind, or NULL for every kind */
   int64_t from, to;   /* UTC ns, from < to */
   long limit;         /* steering, events: rows at most (the newest) */
   int csv;            /* format=csv */
@@ -27,8 +27,9 @@ struct web_query {
  * week before, to a day after).  0, or -1 with the message of the 400 answer in err. */
 int web_query_series(web_arg_fn get, void *ctx, int64_t now, struct web_query *q, char *err,
                      size_t errlen);
-/* GET /api/v1/steering?[site=S][&from=T][&to=T][&limit=N][&format=csv] (from a day
- * before, to a day after, 10000 rows).  0, or -1 with the message in err. */
+/* GET /api/v1/steering?[site=S][&from=T][&to=T][&limit=N][&kind=K][&format=csv] (from a
+ * day before, to a day after, 10000 rows; kind one of web/steerkind.h's).  0, or -1 with
+ * the message in err. */
 int web_query_steering(web_arg_fn get, void *ctx, int64_t now, struct web_query *q,
                        char *err, size_t errlen);
 /* GET /api/v1/events?[site=S][&kind=K][&from=T][&to=T][&limit=N] (from 30 days before,

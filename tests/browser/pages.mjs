@@ -165,6 +165,9 @@ async function main() {
   const csv = fs.readFileSync(csvPath, "utf8").split("\n").filter((l) => l);
   check(csv[0].startsWith("site,t,slot,") && csv.length > 10 && csv.slice(1).every((l) => l.startsWith('"r2"')),
         "the steering log's CSV downloads with r2's rows (" + (csv.length - 1) + ")");
+  const listed = Number(await page.locator("#log-count").getAttribute("data-rows"));
+  check(csv.length - 1 === listed && csv.slice(1).every((l) => l.includes(',"HOLDOVER",')),
+        "the CSV holds the filtered log: " + (csv.length - 1) + " HOLDOVER rows, as the page lists " + listed);
   noErrors("the filtered steering log");
 
   // The events page, filtered by site.

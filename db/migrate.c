@@ -110,6 +110,15 @@ static const char *const server_migrations[] = {
     ") WITHOUT ROWID;"
     "INSERT INTO cv_latest (a, b, slot, value_ns) SELECT a, b, max(slot), value_ns FROM cv "
     "  GROUP BY a, b;",
+    /* 4: a clock's holdover prediction at the start of each slot it spent in holdover, so
+     * that a holdover's band can be drawn against what was measured after it. */
+    "CREATE TABLE predictions ("
+    "  site TEXT NOT NULL,"
+    "  slot INTEGER NOT NULL,"          /* slot start, UTC ns */
+    "  x_ns REAL NOT NULL,"             /* predicted REMOTE - REF */
+    "  sigma_ns REAL NOT NULL,"         /* its 1-sigma */
+    "  PRIMARY KEY (site, slot)"
+    ") WITHOUT ROWID;",
 };
 
 static int schema_version(sqlite3 *db)

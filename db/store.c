@@ -191,6 +191,40 @@ json_t *store_cv_series(sqlite3 *db, const char *a, const char *b, int64_t from,
   return arr;
 }
 
+int store_prediction_put(sqlite3 *db, const char *site, int64_t slot, double x_ns,
+                         double sigma_ns)
+{
+  sqlite3_stmt *st = db_prepare(db, "INSERT OR REPLACE INTO predictions (site, slot, x_ns, "
+                                    "sigma_ns) VALUES (?, ?, ?, ?)");
+  if (!st)
+    return -1;
+  sqlite3_bind_text(st, 1, site, -1, SQLITE_STATIC);
+  sqlite3_bind_int64(st, 2, slot);
+  sqlite3_bind_double(st, 3, x_ns);
+  sqlite3_bind_double(st, 4, sigma_ns);
+  int rc = db_step_done(db, st);
+  sqlite3_finalize(st);
+  return rc;
+}
+
+json_t *store_predictions(sqlite3 *db, const char *site, int64_t from, int64_t to)
+{
+  sqlite3_stmt *st = db_prepare(db, "SELECT slot, x_ns, sigma_ns FROM predictions WHERE "
+                                    "site = ? AND slot >= ? AND slot < ? ORDER BY slot");
+  if (!st)
+    return NULL;
+  sqlite3_bind_text(st, 1, site, -1, SQLITE_STATIC);
+  sqlite3_bind_int64(st, 2, from);
+  sqlite3_bind_int64(st, 3, to);
+  json_t *arr = json_array();
+  while (sqlite3_step(st) == SQLITE_ROW)
+    json_array_append_new(arr, json_pack("[I,f,f]", (json_int_t)sqlite3_column_int64(st, 0),
+                                         sqlite3_column_double(st, 1),
+                                         sqlite3_column_double(st, 2)));
+  sqlite3_finalize(st);
+  return arr;
+}
+
 int store_command_put(sqlite3 *db, const char *site, const struct steer_cmd *c)
 {
   json_t *j = cmd_to_json(c);

@@ -37,6 +37,13 @@ int store_cv_latest_all(sqlite3 *db, store_cv_latest_fn fn, void *ctx);
 /* a - b with from <= slot < to as a JSON array of [slot_ns, value_ns, sigma_ns]. */
 json_t *store_cv_series(sqlite3 *db, const char *a, const char *b, int64_t from, int64_t to);
 
+/* A clock's holdover prediction for the start of a slot (replacing one already there). */
+int store_prediction_put(sqlite3 *db, const char *site, int64_t slot, double x_ns,
+                         double sigma_ns);
+/* Its predictions with from <= slot < to as a JSON array of [slot_ns, x_ns, sigma_ns],
+ * oldest first. */
+json_t *store_predictions(sqlite3 *db, const char *site, int64_t from, int64_t to);
+
 int store_command_put(sqlite3 *db, const char *site, const struct steer_cmd *c);
 /* 1 with *c, 0 if none, -1 on error. */
 int store_command_latest(sqlite3 *db, const char *site, struct steer_cmd *c);

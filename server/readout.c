@@ -226,6 +226,15 @@ json_t *server_steering(struct server *srv, const char *site, int64_t from, int6
   return s;
 }
 
+json_t *server_predictions(struct server *srv, const char *site, int64_t from, int64_t to)
+{
+  struct reader r;
+  reader_open(&r, srv);
+  json_t *p = store_predictions(r.db, site, from, to);
+  reader_close(&r);
+  return p;
+}
+
 json_t *server_events(struct server *srv, int64_t from, int64_t to)
 {
   struct reader r;

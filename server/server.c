@@ -170,6 +170,29 @@ void server_close(struct server *s)
   pthread_mutex_destroy(&s->mtx);
 }
 
+/* Each clock in holdover: its prediction for the start of the current slot, once a slot,
+ * kept so that the band can be drawn against what was measured after it. */
+static void store_holdover_predictions(struct server *s, int64_t now)
+{
+  int64_t slot = tu_slot_start(now);
+  for (int i = 0; i < s->n_sites; i++) {
+    struct server_site *st = &s->sites[i];
+    double x, sigma;
+    if (!st->ctl || (st->ctl->state != CS_HOLDOVER && st->ctl->state != CS_ALARM) ||
+        st->predicted_slot == slot)
+      continue;
+    ctl_predict(st->ctl, slot, &x, &sigma);
+    if (!isfinite(x) || !isfinite(sigma))
+      continue;
+    if (store_prediction_put(s->db, st->name, slot, x, sigma) != 0) {
+      LOGW("server", "%s: keeping the holdover prediction failed: %s", st->name,
+           sqlite3_errmsg(s->db));
+      continue;
+    }
+    st->predicted_slot = slot;
+  }
+}
+
 void server_tick(struct server *s, int64_t now, int64_t wall_now)
 {
   pthread_mutex_lock(&s->mtx);
@@ -191,6 +214,7 @@ void server_tick(struct server *s, int64_t now, int64_t wall_now)
       }
     }
   }
+  store_holdover_predictions(s, now);
   server_operator_requests(s, now);
   /* The replay records are pruned once a minute: each prune takes the write lock. */
   if (wall_now - s->pruned_wall >= SERVER_PRUNE_EVERY) {

@@ -62,6 +62,7 @@ struct server_site {
   struct ctl *ctl;         /* remotes only */
   int64_t last_slot;       /* newest track received */
   int64_t clock_warned;    /* when a disagreement of its clock was last said */
+  int64_t predicted_slot;  /* the last slot whose holdover prediction is stored */
 };
 
 /* One event as the server records it (server_set_notify's callback sees it). */
@@ -138,5 +139,8 @@ struct store_event_filter;
 json_t *server_events_query(struct server *s, const struct store_event_filter *f);
 /* The steering log of a clock (all if NULL) over [from, to), newest first. */
 json_t *server_steering(struct server *s, const char *site, int64_t from, int64_t to, int limit);
+/* A clock's stored holdover predictions, one per slot it spent in holdover, from <= slot <
+ * to: [slot_ns, x_ns, sigma_ns] rows, oldest first (store_predictions); NULL on error. */
+json_t *server_predictions(struct server *s, const char *site, int64_t from, int64_t to);
 
 #endif

@@ -338,6 +338,24 @@ static int hook_taken(struct hook *h, const char *site, const char *state, doubl
   } while (1);
 }
 
+/* r1 in holdover since about hour 8.3 until the stop at 10: the server kept its prediction
+ * for the start of each slot, one a slot, its 1-sigma never shrinking; of no other clock. */
+static void check_predictions_kept(struct cluster *c)
+{
+  sqlite3 *db = cl_server_db(c);
+  long long n = cl_query_int(db, "SELECT count(*) FROM predictions WHERE site = 'r1'");
+  long long span = cl_query_int(db, "SELECT (max(slot) - min(slot)) / 600000000000 + 1 "
+                                    "FROM predictions WHERE site = 'r1'");
+  long long shrinks = cl_query_int(db, "SELECT count(*) FROM predictions p JOIN predictions q "
+                                       "ON q.site = p.site AND q.slot = p.slot + 600000000000 "
+                                       "WHERE p.site = 'r1' AND q.sigma_ns < p.sigma_ns");
+  long long others = cl_query_int(db, "SELECT count(*) FROM predictions WHERE site != 'r1'");
+  sqlite3_close(db);
+  ck_assert_msg(n >= 8 && n == span, "%lld predictions over %lld slots", n, span);
+  ck_assert_int_eq(shrinks, 0);
+  ck_assert_int_eq(others, 0);
+}
+
 START_TEST(test_alert_on_holdover)
 {
   struct cluster c;
@@ -374,6 +392,7 @@ START_TEST(test_alert_on_holdover)
   pthread_mutex_unlock(&h.mtx);
   cl_stop(&c);
   netcut_stop(net);
+  check_predictions_kept(&c);
   cl_assert_said(&c, "server", "alert: r1 state HOLDOVER sent to");
   cl_assert_said(&c, "server", "again in 1 s");
   hook_stop(&h);

@@ -207,9 +207,33 @@ int pages_is_ref(struct web *w, const char *name)
   return strcmp(w->srv->sites[w->srv->ref].name, name) == 0;
 }
 
-/* The holdover predictions of a remote clock over [from, to) as [t, x, sigma] rows: each
- * entry into HOLDOVER or ALARM of its steering log, and while it is in holdover now, its
- * prediction each slot of the range since the holdover began (before the range maybe). */
+static int by_time(const void *a, const void *b)
+{
+  json_int_t ta = json_integer_value(json_array_get(*(json_t *const *)a, 0));
+  json_int_t tb = json_integer_value(json_array_get(*(json_t *const *)b, 0));
+  return (ta > tb) - (ta < tb);
+}
+
+/* The [t, ...] rows of arr in time order. */
+static void sort_rows(json_t *arr)
+{
+  size_t n = json_array_size(arr);
+  json_t **v = calloc(n ? n : 1, sizeof *v);
+  if (!v)
+    return;
+  for (size_t i = 0; i < n; i++)
+    v[i] = json_incref(json_array_get(arr, i));
+  qsort(v, n, sizeof *v, by_time);
+  json_array_clear(arr);
+  for (size_t i = 0; i < n; i++)
+    json_array_append_new(arr, v[i]);
+  free(v);
+}
+
+/* The holdover predictions of a remote clock over [from, to) as [t, x, sigma] rows in time
+ * order: each entry into HOLDOVER or ALARM of its steering log, the prediction the server
+ * kept for each slot it spent in holdover, and while it is in holdover now, its prediction
+ * for each slot of the range since the last one kept. */
 json_t *pages_predictions(struct web *w, const char *site, int64_t from, int64_t to,
                           int64_t now)
 {
@@ -226,6 +250,15 @@ json_t *pages_predictions(struct web *w, const char *site, int64_t from, int64_t
                                            json_number_value(s)));
   }
   json_decref(rows);
+  json_t *kept = server_predictions(w->srv, site, from, to);
+  int64_t last_kept = 0;
+  for (size_t i = 0; i < json_array_size(kept); i++) {
+    json_t *r = json_array_get(kept, i);
+    last_kept = json_integer_value(json_array_get(r, 0));
+    json_array_append(out, r);
+  }
+  json_decref(kept);
+  sort_rows(out);
   /* In holdover now: since the newest row that is not a holdover's (its last rows). */
   enum clock_state state;
   if (server_clock_state(w->srv, site, &state) != 0 || (state != CS_HOLDOVER && state != CS_ALARM))
@@ -244,6 +277,8 @@ json_t *pages_predictions(struct web *w, const char *site, int64_t from, int64_t
     return out;
   int64_t end = now < to ? now : to;
   int64_t t0 = tu_slot_start(since > from ? since : from) + SLOT_NS;
+  if (t0 <= last_kept)
+    t0 = last_kept + SLOT_NS;
   for (int64_t t = t0; t < end; t += SLOT_NS) {
     double x, s;
     if (server_predict(w->srv, site, t, &x, &s) == 0 && isfinite(x) && isfinite(s))

@@ -33,6 +33,10 @@ int cvd_operator_main(int argc, char **argv);
 void cvd_operator_help(FILE *out);
 int cvd_stability_main(int argc, char **argv);
 void cvd_stability_help(FILE *out);
+int cvd_report_main(int argc, char **argv);
+void cvd_report_help(FILE *out);
+int cvd_cggtts_main(int argc, char **argv);
+void cvd_cggtts_help(FILE *out);
 
 /* The path of the running cvd executable, for starting child processes. */
 const char *cvd_self_path(void);

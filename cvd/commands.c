@@ -19,5 +19,9 @@ const struct cvd_cmd cvd_commands[] = {
      cvd_operator_main, cvd_operator_help},
     {"stability", "frequency stability of phase or frequency data (ADEV, MDEV, TDEV, ...)",
      cvd_stability_main, cvd_stability_help},
+    {"report", "monthly uncertainty and traceability reports for auditors, and their check",
+     cvd_report_main, cvd_report_help},
+    {"cggtts", "CGGTTS files: check, common-view difference of two, upload to the server",
+     cvd_cggtts_main, cvd_cggtts_help},
     {NULL, NULL, NULL, NULL},
 };

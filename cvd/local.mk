@@ -1,10 +1,12 @@
 bin_PROGRAMS += cvd/cvd
 cvd_cvd_SOURCES = \
 	cvd/calibrate.c \
+	cvd/cggtts_main.c \
 	cvd/cmd.h \
 	cvd/commands.c \
 	cvd/main.c \
 	cvd/operator_main.c \
+	cvd/report_main.c \
 	cvd/stability.c \
 	cvd/sig.c cvd/sig.h \
 	cvd/simnet.c cvd/simnet.h \
@@ -15,6 +17,7 @@ cvd_cvd_SOURCES = \
 CVD_LIBS = \
 	web/libweb.a \
 	server/libserver.a \
+	report/libreport.a \
 	site/libsite.a \
 	upload/libupload.a \
 	steer/libsteer.a \
@@ -23,9 +26,11 @@ CVD_LIBS = \
 	receiver/libreceiver.a \
 	tic/libtic.a \
 	db/libdb.a \
+	cggtts/libcggtts.a \
 	sim/libsim.a \
+	plot/libplot.a \
 	stats/libstats.a \
 	core/libcore.a
 CVD_EXTLIBS = $(MHD_LIBS) $(CURL_LIBS) $(SQLITE_LIBS) $(GPS_LIBS) $(JANSSON_LIBS) \
-	$(CRYPTO_LIBS) $(ZLIB_LIBS) -lm -lpthread
+	$(CRYPTO_LIBS) $(ZLIB_LIBS) $(CAIRO_LIBS) $(PQ_LIBS) -lm -lpthread
 cvd_cvd_LDADD = $(CVD_LIBS) $(CVD_EXTLIBS)

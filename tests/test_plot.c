@@ -1,0 +1,328 @@
+/* Unit tests of plot/: ticks of linear, log and time axes for known ranges; figures written
+ * as valid PNG (signature, IHDR size), SVG and PDF (pdfinfo's page count when poppler-utils
+ * is installed); gaps, empty series and bad input give gaps or errors, never crashes. */
+#include "config.h"
+
+#include <check.h>
+#include <fontconfig/fontconfig.h>
+#include <math.h>
+#include <pango/pangocairo.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "plot/plot.h"
+#include "tests/testutil.h"
+
+static char *dir;
+
+/* The width and height in a PNG's IHDR, after checking its signature: 0 or -1. */
+static int pt_png_size(const char *path, int *w, int *h)
+{
+  unsigned char b[24];
+  FILE *f = fopen(path, "rb");
+  if (!f)
+    return -1;
+  size_t n = fread(b, 1, sizeof b, f);
+  fclose(f);
+  if (n < 24 || memcmp(b, "\x89PNG\r\n\x1a\n", 8) || memcmp(b + 12, "IHDR", 4))
+    return -1;
+  *w = b[16] << 24 | b[17] << 16 | b[18] << 8 | b[19];
+  *h = b[20] << 24 | b[21] << 16 | b[22] << 8 | b[23];
+  return 0;
+}
+
+/* The page count pdfinfo reads in a PDF (after checking its header), or -1; when
+ * poppler-utils is absent, 1 if the header is right. */
+static int pt_pdf_pages(const char *path)
+{
+  char *pdf = th_read_file(path);
+  int ok = pdf && !strncmp(pdf, "%PDF-1.", 7);
+  free(pdf);
+  if (!ok)
+    return -1;
+  if (access("/usr/bin/pdfinfo", X_OK) != 0)
+    return 1;
+  char cmd[600], line[256];
+  snprintf(cmd, sizeof cmd, "/usr/bin/pdfinfo '%s' 2>&1", path);
+  FILE *p = popen(cmd, "r");
+  int pages = -1;
+  while (p && fgets(line, sizeof line, p))
+    if (!strncmp(line, "Pages:", 6))
+      pages = atoi(line + 6);
+  if (p)
+    pclose(p);
+  return pages;
+}
+
+/* Pixels of an RGB24 image within tol of (r, g, b) in every channel. */
+static long pt_count_rgb(cairo_surface_t *cs, int r, int g, int b, int tol)
+{
+  const unsigned char *d = cairo_image_surface_get_data(cs);
+  int w = cairo_image_surface_get_width(cs), h = cairo_image_surface_get_height(cs);
+  int stride = cairo_image_surface_get_stride(cs);
+  long n = 0;
+  for (int y = 0; y < h; y++)
+    for (int x = 0; x < w; x++) {
+      uint32_t px = *(const uint32_t *)(const void *)(d + y * stride + 4 * x);
+      int pr = (px >> 16) & 255, pg = (px >> 8) & 255, pb = px & 255;
+      n += abs(pr - r) <= tol && abs(pg - g) <= tol && abs(pb - b) <= tol;
+    }
+  return n;
+}
+
+/* Pango's font map, cairo's caches and fontconfig hold memory until exit: freed here so
+ * that LeakSanitizer reports only our own leaks (each forked test calls it). */
+static void pt_font_cleanup(void)
+{
+  pango_cairo_font_map_set_default(NULL);
+  cairo_debug_reset_static_data();
+  FcFini();
+}
+
+static void setup(void) { dir = th_mkdtemp("plot"); }
+
+static void teardown(void)
+{
+  th_rmtree(dir);
+  free(dir);
+  pt_font_cleanup();
+}
+
+static void path_in(char *p, size_t n, const char *name) { snprintf(p, n, "%s/%s", dir, name); }
+
+START_TEST(test_ticks_linear)
+{
+  struct plot_ticks t;
+  ck_assert_int_eq(plot_ticks(PLOT_AXIS_LINEAR, 0, 10, 6, &t), 0);
+  ck_assert_uint_eq(t.n, 6);
+  for (size_t i = 0; i < 6; i++)
+    ck_assert(t.v[i] == 2.0 * (double)i);
+  ck_assert_str_eq(t.label[0], "0");
+  ck_assert_str_eq(t.label[5], "10");
+  ck_assert(t.nminor == 21 && fabs(t.minor[1] - 0.5) < 1e-12); /* quarters of a step of 2 */
+  /* -0.37..0.81 in at most 7 ticks: 0.2 needs 8, so 0.5, and the range widens to it. */
+  ck_assert_int_eq(plot_ticks(PLOT_AXIS_LINEAR, -0.37, 0.81, 7, &t), 0);
+  ck_assert_uint_eq(t.n, 4);
+  ck_assert(t.lo == -0.5 && t.hi == 1.0 && t.step == 0.5);
+  ck_assert_str_eq(t.label[0], "-0.5");
+  ck_assert_str_eq(t.label[1], "0");
+  ck_assert_str_eq(t.label[3], "1.0");
+  /* Fractional frequencies: 1e-13 steps, labelled in exponent form. */
+  ck_assert_int_eq(plot_ticks(PLOT_AXIS_LINEAR, 1e-13, 5e-13, 5, &t), 0);
+  ck_assert_uint_eq(t.n, 5);
+  ck_assert_str_eq(t.label[0], "1e-13");
+  ck_assert_str_eq(t.label[4], "5e-13");
+  ck_assert_int_eq(plot_ticks(PLOT_AXIS_LINEAR, 1.5e-13, 2.5e-13, 5, &t), 0);
+  ck_assert_uint_eq(t.n, 3); /* steps of 5e-14 */
+  ck_assert_str_eq(t.label[0], "1.5e-13");
+  ck_assert_str_eq(t.label[1], "2.0e-13");
+  /* One value: widened around it. */
+  ck_assert_int_eq(plot_ticks(PLOT_AXIS_LINEAR, 42, 42, 5, &t), 0);
+  ck_assert(t.lo < 42 && t.hi > 42 && t.n >= 2);
+  ck_assert_int_eq(plot_ticks(PLOT_AXIS_LINEAR, NAN, 1, 5, &t), -1);
+  ck_assert_int_eq(plot_ticks(PLOT_AXIS_LINEAR, 2, 1, 5, &t), -1);
+}
+END_TEST
+
+START_TEST(test_ticks_log)
+{
+  struct plot_ticks t;
+  ck_assert_int_eq(plot_ticks(PLOT_AXIS_LOG, 3e-15, 2e-12, 8, &t), 0);
+  ck_assert(t.lo == 1e-15 && t.hi == 1e-11);
+  ck_assert_uint_eq(t.n, 5);
+  ck_assert_str_eq(t.label[0], "1e-15");
+  ck_assert_str_eq(t.label[4], "1e-11");
+  ck_assert_uint_eq(t.nminor, 32); /* 2..9 in each of 4 decades */
+  ck_assert(fabs(t.minor[0] / 2e-15 - 1) < 1e-12 && fabs(t.minor[31] / 9e-12 - 1) < 1e-12);
+  /* 15 decades in at most 6 labels: every third decade, the others as minor ticks. */
+  ck_assert_int_eq(plot_ticks(PLOT_AXIS_LOG, 1e-3, 1e12, 6, &t), 0);
+  ck_assert_uint_eq(t.n, 6);
+  ck_assert_str_eq(t.label[0], "1e-3");
+  ck_assert_str_eq(t.label[1], "1e0");
+  ck_assert_str_eq(t.label[5], "1e12");
+  ck_assert_uint_eq(t.nminor, 10);
+  /* Within one decade: the decade around it. */
+  ck_assert_int_eq(plot_ticks(PLOT_AXIS_LOG, 2e-13, 5e-13, 8, &t), 0);
+  ck_assert(t.lo == 1e-13 && t.hi == 1e-12 && t.n == 2);
+  ck_assert_int_eq(plot_ticks(PLOT_AXIS_LOG, 0, 1, 5, &t), -1);
+  ck_assert_int_eq(plot_ticks(PLOT_AXIS_LOG, -1, 1, 5, &t), -1);
+}
+END_TEST
+
+START_TEST(test_ticks_time)
+{
+  const double jan1 = 1735689600; /* 2025-01-01T00:00:00Z */
+  struct plot_ticks t;
+  ck_assert_int_eq(plot_ticks(PLOT_AXIS_TIME, jan1, jan1 + 86400, 7, &t), 0);
+  ck_assert(t.step == 21600 && t.n == 5);
+  ck_assert_str_eq(t.label[0], "00:00\n2025-01-01");
+  ck_assert_str_eq(t.label[1], "06:00");
+  ck_assert_str_eq(t.label[3], "18:00");
+  ck_assert_str_eq(t.label[4], "00:00\n2025-01-02");
+  ck_assert(t.lo == jan1 && t.hi == jan1 + 86400); /* a time axis keeps its range */
+  /* A month in at most 8 labels: weeks, on Mondays. */
+  ck_assert_int_eq(plot_ticks(PLOT_AXIS_TIME, jan1, jan1 + 31 * 86400.0, 8, &t), 0);
+  ck_assert(t.step == 604800 && t.n == 4);
+  ck_assert_str_eq(t.label[0], "2025-01-06");
+  ck_assert_str_eq(t.label[3], "2025-01-27");
+  /* Ten minutes: every 2 minutes, seconds not shown. */
+  ck_assert_int_eq(plot_ticks(PLOT_AXIS_TIME, jan1 + 3600, jan1 + 4200, 6, &t), 0);
+  ck_assert(t.step == 120 && t.n == 6);
+  ck_assert_str_eq(t.label[0], "01:00\n2025-01-01");
+  ck_assert_str_eq(t.label[1], "01:02");
+  /* Years. */
+  ck_assert_int_eq(plot_ticks(PLOT_AXIS_TIME, 1577836800, jan1, 6, &t), 0);
+  ck_assert_uint_eq(t.n, 6);
+  ck_assert_str_eq(t.label[0], "2020");
+  ck_assert_str_eq(t.label[5], "2025");
+  /* Three months: month starts. */
+  ck_assert_int_eq(plot_ticks(PLOT_AXIS_TIME, jan1, jan1 + 89 * 86400.0, 4, &t), 0);
+  ck_assert_uint_eq(t.n, 3);
+  ck_assert_str_eq(t.label[1], "2025-02");
+}
+END_TEST
+
+/* A figure of two series: a line with a gap (NaN), and points with error bars. */
+static const double fx[] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9};
+static const double fy[] = {1, 2, 3, 2.5, NAN, NAN, 4, 3.5, 3, 2};
+static const double fy2[] = {0.5, 1, 1.5, 1.2, 1.8, 2.2, 2.1, 1.7, 1.4, 1.1};
+static const double flo[] = {0.3, 0.8, 1.2, 1, 1.5, 1.9, 1.8, 1.4, 1.1, 0.9};
+static const double fhi[] = {0.7, 1.2, 1.8, 1.4, 2.1, 2.5, 2.4, 2.0, 1.7, 1.3};
+
+static struct plot_fig fig2(struct plot_series *s)
+{
+  s[0] = (struct plot_series){"x (ns)", PLOT_LINE, 10, fx, fy, NULL, NULL};
+  s[1] = (struct plot_series){"y with bars", PLOT_ERRBARS, 10, fx, fy2, flo, fhi};
+  return (struct plot_fig){.title = "Two series", .xlabel = "t (s)", .ylabel = "value",
+                           .series = s, .nseries = 2, .note = "a note"};
+}
+
+START_TEST(test_files)
+{
+  struct plot_series s[2];
+  struct plot_fig f = fig2(s);
+  char p[512], err[256];
+  path_in(p, sizeof p, "f.png");
+  ck_assert_msg(plot_file(p, 300, 200, &f, err, sizeof err) == 0, "%s", err);
+  int w, h;
+  ck_assert_int_eq(pt_png_size(p, &w, &h), 0);
+  ck_assert(w == 600 && h == 400); /* 2 pixels a point */
+  path_in(p, sizeof p, "f.SVG");
+  ck_assert_msg(plot_file(p, 300, 200, &f, err, sizeof err) == 0, "%s", err);
+  char *svg = th_read_file(p);
+  ck_assert(svg && !strncmp(svg, "<?xml", 5) && strstr(svg, "<svg"));
+  ck_assert(strstr(svg, "width=\"300"));
+  free(svg);
+  path_in(p, sizeof p, "f.pdf");
+  ck_assert_msg(plot_file(p, 300, 200, &f, err, sizeof err) == 0, "%s", err);
+  ck_assert_int_eq(pt_pdf_pages(p), 1);
+}
+END_TEST
+
+START_TEST(test_bad_input)
+{
+  struct plot_series s[2];
+  struct plot_fig f = fig2(s);
+  char p[512], err[256];
+  path_in(p, sizeof p, "f.jpg");
+  ck_assert_int_eq(plot_file(p, 300, 200, &f, err, sizeof err), -1);
+  ck_assert_msg(strstr(err, "'.jpg'"), "%s", err);
+  ck_assert(access(p, F_OK) != 0);
+  path_in(p, sizeof p, "figure");
+  ck_assert_int_eq(plot_file(p, 300, 200, &f, err, sizeof err), -1);
+  ck_assert_msg(strstr(err, "no extension"), "%s", err);
+  ck_assert_int_eq(plot_file("/nonexistent-dir/f.pdf", 300, 200, &f, err, sizeof err), -1);
+  ck_assert_msg(strstr(err, "/nonexistent-dir/f.pdf"), "%s", err);
+  /* A series without y, a band without lo/hi: errors naming the series, no file left. */
+  path_in(p, sizeof p, "bad.png");
+  s[0].y = NULL;
+  ck_assert_int_eq(plot_file(p, 300, 200, &f, err, sizeof err), -1);
+  ck_assert_msg(strstr(err, "'x (ns)'") && strstr(err, "no y"), "%s", err);
+  ck_assert(access(p, F_OK) != 0);
+  s[0].y = fy;
+  s[1].style = PLOT_BAND;
+  s[1].lo = NULL;
+  ck_assert_int_eq(plot_file(p, 300, 200, &f, err, sizeof err), -1);
+  ck_assert_msg(strstr(err, "'y with bars'") && strstr(err, "lo/hi"), "%s", err);
+  s[1].lo = flo;
+  ck_assert_int_eq(plot_file(p, 30, 20, &f, err, sizeof err), -1);
+  ck_assert_int_eq(plot_file(p, 300, 200, NULL, err, sizeof err), -1);
+  /* A box too small for the plot. */
+  cairo_surface_t *cs = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 100, 100);
+  cairo_t *cr = cairo_create(cs);
+  ck_assert_int_eq(plot_draw(cr, 0, 0, 60, 40, &f, err, sizeof err), -1);
+  ck_assert_msg(strstr(err, "too small"), "%s", err);
+  cairo_destroy(cr);
+  cairo_surface_destroy(cs);
+}
+END_TEST
+
+/* Pixels of colour (r, g, b) in a 400 x 300 image of f. */
+static long colour_pixels(const struct plot_fig *f, int r, int g, int b)
+{
+  cairo_surface_t *cs = cairo_image_surface_create(CAIRO_FORMAT_RGB24, 400, 300);
+  cairo_t *cr = cairo_create(cs);
+  cairo_set_source_rgb(cr, 1, 1, 1);
+  cairo_paint(cr);
+  char err[256];
+  ck_assert_msg(plot_draw(cr, 0, 0, 400, 300, f, err, sizeof err) == 0, "%s", err);
+  cairo_surface_flush(cs);
+  long n = pt_count_rgb(cs, r, g, b, 30);
+  cairo_destroy(cr);
+  cairo_surface_destroy(cs);
+  return n;
+}
+
+/* The first series' colour (Okabe-Ito blue), and its band's shade on white. */
+static long blue_pixels(const struct plot_fig *f) { return colour_pixels(f, 0, 0x72, 0xB2); }
+
+START_TEST(test_gaps_and_empty)
+{
+  /* The same line with and without two NaN points: the gap leaves out about a third of
+   * the line's ink (the points on either side stay). */
+  double y[10] = {1, 2, 3, 2.5, 3, 3.5, 4, 3.5, 3, 2};
+  struct plot_series s = {"line", PLOT_LINE, 10, fx, y, NULL, NULL};
+  struct plot_fig f = {.title = "gaps", .series = &s, .nseries = 1};
+  long full = blue_pixels(&f);
+  y[4] = y[5] = NAN;
+  long gap = blue_pixels(&f);
+  ck_assert_msg(full > 300 && gap < full * 0.8 && gap > full * 0.4, "%ld %ld", full, gap);
+  /* Empty series, all-NaN series, nothing at all: an empty frame saying "no data". */
+  double nan2[2] = {NAN, NAN};
+  struct plot_series e[2] = {{"empty", PLOT_LINE, 0, NULL, NULL, NULL, NULL},
+                             {"nans", PLOT_POINTS, 2, nan2, nan2, NULL, NULL}};
+  f = (struct plot_fig){.title = "empty", .series = e, .nseries = 2};
+  ck_assert_int_eq(blue_pixels(&f), 0);
+  f.nseries = 0;
+  ck_assert_int_eq(blue_pixels(&f), 0);
+  /* Log axes skip non-positive values; a single drawable point is enough. */
+  double ly[4] = {-1, 0, 1e-12, NAN}, lx[4] = {1, 10, 100, 1000};
+  struct plot_series l = {"log", PLOT_POINTS, 4, lx, ly, NULL, NULL};
+  f = (struct plot_fig){.series = &l, .nseries = 1, .logx = 1, .logy = 1};
+  ck_assert(blue_pixels(&f) > 10);
+  /* A band with gaps and a lone point, and a time axis. */
+  double tx[6] = {1735689600, 1735693200, 1735696800, NAN, 1735704000, 1735707600};
+  double lo[6] = {1, 2, 1, 1, NAN, 2}, hi[6] = {3, 4, 3, 3, 5, 4};
+  struct plot_series b = {"band", PLOT_BAND, 6, tx, NULL, lo, hi};
+  f = (struct plot_fig){.series = &b, .nseries = 1, .xtime = 1};
+  ck_assert(colour_pixels(&f, 199, 224, 238) > 1000);
+}
+END_TEST
+
+int main(void)
+{
+  Suite *s = suite_create("plot");
+  TCase *tc = tcase_create("plot");
+  tcase_add_checked_fixture(tc, setup, teardown);
+  tcase_add_test(tc, test_ticks_linear);
+  tcase_add_test(tc, test_ticks_log);
+  tcase_add_test(tc, test_ticks_time);
+  tcase_add_test(tc, test_files);
+  tcase_add_test(tc, test_bad_input);
+  tcase_add_test(tc, test_gaps_and_empty);
+  suite_add_tcase(s, tc);
+  return th_run_suite(s, CK_NORMAL);
+}

@@ -1,0 +1,22 @@
+/* bench/ingest_ceiling: the bare server bench_ingest compares cvd server with.  A
+ * libmicrohttpd daemon on 127.0.0.1 (thread pool, poll, as web/httpd.c starts it) that for
+ * each POST /api/v1/tracks checks the signature (core/sign.c) against the site's secret,
+ * parses and validates the body (msg_parse_request), inserts each track into an SQLite file
+ * (WAL, synchronous=NORMAL, the server's PRAGMAs; one prepared statement under one mutex)
+ * and answers a signed {"ok": true, "stored": N}.  Nothing else: the least any server
+ * taking these uploads must do, hence the ceiling. */
+#ifndef CVD_BENCH_INGEST_CEILING_H
+#define CVD_BENCH_INGEST_CEILING_H
+
+#include <stdint.h>
+
+#include "bench/ingest_load.h"
+
+struct ceiling;
+
+/* NULL with a message on stderr. */
+struct ceiling *ceiling_start(const char *db_path, const struct load_sites *sites, int threads);
+int ceiling_port(const struct ceiling *c);
+void ceiling_stop(struct ceiling *c);
+
+#endif

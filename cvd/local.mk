@@ -1,7 +1,7 @@
 bin_PROGRAMS += cvd/cvd
 cvd_cvd_SOURCES = \
 	cvd/calibrate.c \
-	cvd/cggtts_main.c \
+	cvd/cggtts_main.c cvd/cggtts_upload.c \
 	cvd/cmd.h \
 	cvd/commands.c \
 	cvd/main.c \

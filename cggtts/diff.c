@@ -1,0 +1,156 @@
+/* Common view of two CGGTTS files (diff.h). */
+#include "config.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cggtts/diff.h"
+
+void cggtts_mean_sd(const double *v, size_t n, double *mean, double *sd)
+{
+  *mean = *sd = NAN;
+  if (n == 0)
+    return;
+  double s = 0;
+  for (size_t i = 0; i < n; i++)
+    s += v[i];
+  *mean = s / (double)n;
+  if (n < 2)
+    return;
+  double q = 0;
+  for (size_t i = 0; i < n; i++)
+    q += (v[i] - *mean) * (v[i] - *mean);
+  *sd = sqrt(q / (double)(n - 1));
+}
+
+static int key_cmp(const struct cggtts_track *x, const struct cggtts_track *y, int with_frc)
+{
+  if (x->mjd != y->mjd)
+    return x->mjd < y->mjd ? -1 : 1;
+  if (x->sttime != y->sttime)
+    return x->sttime < y->sttime ? -1 : 1;
+  int c = strcmp(x->sat, y->sat);
+  if (c || !with_frc)
+    return c;
+  return strcmp(x->frc, y->frc);
+}
+
+static int cmp_frc(const void *x, const void *y)
+{
+  return key_cmp(*(const struct cggtts_track *const *)x,
+                 *(const struct cggtts_track *const *)y, 1);
+}
+
+static int cmp_nofrc(const void *x, const void *y)
+{
+  return key_cmp(*(const struct cggtts_track *const *)x,
+                 *(const struct cggtts_track *const *)y, 0);
+}
+
+static int wanted(const struct cggtts_track *t, const char *frc)
+{
+  return t->trkl == CGGTTS_FULL_TRKL && cggtts_usable(t) && (!frc || !strcmp(t->frc, frc));
+}
+
+/* The file's usable full-length tracks of signal frc, sorted by key. */
+static const struct cggtts_track **select_tracks(const struct cggtts_file *f, const char *frc,
+                                                 int with_frc, size_t *n)
+{
+  const struct cggtts_track **v = malloc((f->n ? f->n : 1) * sizeof *v);
+  if (!v)
+    return NULL;
+  size_t k = 0;
+  for (size_t i = 0; i < f->n; i++)
+    if (wanted(&f->trk[i], frc))
+      v[k++] = &f->trk[i];
+  qsort(v, k, sizeof *v, with_frc ? cmp_frc : cmp_nofrc);
+  *n = k;
+  return v;
+}
+
+static int has_frc(const struct cggtts_file *f)
+{
+  for (size_t i = 0; i < f->n; i++)
+    if (f->trk[i].frc[0])
+      return 1;
+  return 0;
+}
+
+static int epochs(struct cggtts_diff *d)
+{
+  d->epoch = malloc((d->matched ? d->matched : 1) * sizeof *d->epoch);
+  double *v = malloc((d->matched ? d->matched : 1) * sizeof *v);
+  if (!d->epoch || !v) {
+    free(v);
+    return -1;
+  }
+  for (size_t i = 0; i < d->matched;) {
+    size_t j = i;
+    double s = 0;
+    while (j < d->matched && d->pair[j].mjd == d->pair[i].mjd &&
+           d->pair[j].sttime == d->pair[i].sttime)
+      s += d->pair[j++].d_ns;
+    d->epoch[d->epochs] = (struct cggtts_epoch){.mjd = d->pair[i].mjd,
+                                                .sttime = d->pair[i].sttime,
+                                                .n = (int)(j - i),
+                                                .mean_ns = s / (double)(j - i)};
+    v[d->epochs] = d->epoch[d->epochs].mean_ns;
+    d->epochs++;
+    i = j;
+  }
+  cggtts_mean_sd(v, d->epochs, &d->mean_epoch_ns, &d->sd_epoch_ns);
+  for (size_t i = 0; i < d->matched; i++)
+    v[i] = d->pair[i].d_ns;
+  cggtts_mean_sd(v, d->matched, &d->mean_ns, &d->sd_ns);
+  free(v);
+  return 0;
+}
+
+int cggtts_diff(const struct cggtts_file *a, const struct cggtts_file *b,
+                const struct cggtts_diff_opt *o, struct cggtts_diff *d, char *err,
+                size_t errlen)
+{
+  memset(d, 0, sizeof *d);
+  int with_frc = !o->frc_a && !o->frc_b && has_frc(a) && has_frc(b);
+  const struct cggtts_track **ta = select_tracks(a, o->frc_a, with_frc, &d->a_full);
+  const struct cggtts_track **tb = select_tracks(b, o->frc_b, with_frc, &d->b_full);
+  d->pair = malloc((d->a_full ? d->a_full : 1) * sizeof *d->pair);
+  int rc = -1;
+  if (!ta || !tb || !d->pair)
+    goto out;
+  for (size_t i = 0; i < d->a_full; i++) {
+    const struct cggtts_track **m =
+        bsearch(&ta[i], tb, d->b_full, sizeof *tb, with_frc ? cmp_frc : cmp_nofrc);
+    if (!m)
+      continue;
+    while (m > tb && (with_frc ? cmp_frc : cmp_nofrc)(m - 1, &ta[i]) == 0)
+      m--; /* the first of equal keys: the same answer whatever qsort did */
+    const struct cggtts_track *x = ta[i], *y = *m;
+    struct cggtts_pair *p = &d->pair[d->matched++];
+    *p = (struct cggtts_pair){.mjd = x->mjd, .sttime = x->sttime, .a_ns = x->refsys_ns,
+                              .b_ns = y->refsys_ns, .d_ns = x->refsys_ns - y->refsys_ns};
+    memcpy(p->sat, x->sat, sizeof p->sat);
+    memcpy(p->frc_a, x->frc, sizeof p->frc_a);
+    memcpy(p->frc_b, y->frc, sizeof p->frc_b);
+  }
+  rc = epochs(d);
+out:
+  free(ta);
+  free(tb);
+  if (rc != 0) {
+    cggtts_diff_free(d);
+    snprintf(err, errlen, "out of memory");
+  }
+  return rc;
+}
+
+void cggtts_diff_free(struct cggtts_diff *d)
+{
+  free(d->pair);
+  free(d->epoch);
+  d->pair = NULL;
+  d->epoch = NULL;
+  d->matched = d->epochs = 0;
+}

@@ -24,6 +24,21 @@ static int noise_type(const struct st_data *d, enum st_stat s, size_t m, struct 
   return alpha;
 }
 
+/* The number of phase points that, without gaps, gives count terms of s at m: with gaps
+ * the equivalent degrees of freedom follow the terms actually used. */
+static size_t n_for_count(enum st_stat s, size_t count, size_t m)
+{
+  switch (s) {
+  case ST_ADEV: return (count + 1) * m + 1;
+  case ST_HDEV: return (count + 2) * m + 1;
+  case ST_OADEV: return count + 2 * m;
+  case ST_OHDEV: return count + 3 * m;
+  case ST_MDEV:
+  case ST_TDEV: return count + 3 * m - 1;
+  default: return count + 2; /* TOTDEV */
+  }
+}
+
 static int wanted(const struct st_data *d, unsigned mask, int limited, enum st_stat s, size_t m)
 {
   return mask & (1u << s) && (!limited || m <= st_max_af(s, d->n));
@@ -79,7 +94,8 @@ void st_analyze(const struct st_data *d, unsigned mask, const size_t *afs, size_
       res->alpha = noise_type(d, (enum st_stat)s, m, &nc);
       if (res->alpha == ST_NO_ALPHA)
         continue;
-      res->edf = st_edf((enum st_stat)s, res->alpha, m, d->n);
+      res->edf = st_edf((enum st_stat)s, res->alpha, m,
+                        d->ngap ? n_for_count((enum st_stat)s, res->count, m) : d->n);
       st_ci(res->dev, res->edf, conf, exact_ci, &res->lo, &res->hi);
     }
   }

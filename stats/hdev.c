@@ -3,6 +3,7 @@
 #include "config.h"
 #include "stats/stats.h"
 
+#include "stats/gapdev.h"
 #include "stats/kernel.h"
 
 /* SP 1065 sec. 5.2.8, the Hadamard variance from phase: third differences of the phase
@@ -10,6 +11,8 @@
 double st_hdev(const struct st_data *d, size_t m, size_t *count)
 {
   *count = st_count(ST_HDEV, d->n, m);
+  if (d->ngap)
+    return st_gap_kdev(d, m, m, *count, 3, count);
   return st_kdev(d->r, m, m, *count, 3, (double)m * d->tau0);
 }
 
@@ -18,5 +21,7 @@ double st_hdev(const struct st_data *d, size_t m, size_t *count)
 double st_ohdev(const struct st_data *d, size_t m, size_t *count)
 {
   *count = st_count(ST_OHDEV, d->n, m);
+  if (d->ngap)
+    return st_gap_kdev(d, m, 1, *count, 3, count);
   return st_kdev(d->r, m, 1, *count, 3, (double)m * d->tau0);
 }

@@ -9,9 +9,16 @@ stats_libstats_a_SOURCES = \
 	stats/catalog.c \
 	stats/chi2.c \
 	stats/edf.c \
+	stats/gapdev.c \
+	stats/gapdev.h \
 	stats/hdev.c \
 	stats/load.c \
+	stats/loadtime.c \
+	stats/loadtime.h \
 	stats/mdev.c \
+	stats/numparse.c \
+	stats/numparse.h \
+	stats/pow10tab.h \
 	stats/noiseid.c \
 	stats/series.c \
 	stats/taus.c \
@@ -41,3 +48,8 @@ check_PROGRAMS += tests/test_stats_cli
 tests_test_stats_cli_SOURCES = tests/test_stats_cli.c
 tests_test_stats_cli_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_test_stats_cli_LDADD = $(TEST_LIBS)
+
+check_PROGRAMS += tests/test_stats_parse
+tests_test_stats_parse_SOURCES = tests/test_stats_parse.c
+tests_test_stats_parse_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_test_stats_parse_LDADD = $(TEST_LIBS)

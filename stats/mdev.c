@@ -11,6 +11,7 @@
 
 #include <math.h>
 
+#include "stats/gapdev.h"
 #include "stats/kernel.h"
 
 static double w_at(const double *r, size_t m, size_t j)
@@ -63,6 +64,8 @@ static double sum_w2_all(const double *r, size_t m, size_t M)
 static double mvar_sum(const struct st_data *d, size_t m, size_t *count)
 {
   *count = st_count(ST_MDEV, d->n, m);
+  if (*count && d->ngap)
+    return st_gap_mvar_sum(d, m, *count, count);
   return *count ? sum_w2_all(d->r, m, *count) : NAN;
 }
 

@@ -36,19 +36,29 @@ static double ds_at(const struct diffseries *z, size_t k)
  * zbar)^2, the factor as Stable32 has it. */
 static double lag1(const struct diffseries *z)
 {
-  size_t n = z->len;
+  size_t n = z->len, cnt = 0;
   double mean = 0.0;
-  for (size_t i = 0; i < n; i++)
-    mean += ds_at(z, i);
-  mean /= (double)n;
-  double prev = ds_at(z, 0) - mean, num = 0.0, den = prev * prev;
+  for (size_t i = 0; i < n; i++) {
+    double v = ds_at(z, i);
+    if (!isnan(v)) { /* a term over a gap (phase data) is left out, and its pairs */
+      mean += v;
+      cnt++;
+    }
+  }
+  if (cnt < 2)
+    return 0.0;
+  mean /= (double)cnt;
+  double prev = ds_at(z, 0) - mean, num = 0.0, den = isnan(prev) ? 0.0 : prev * prev;
   for (size_t i = 1; i < n; i++) {
     double a = ds_at(z, i) - mean;
-    den += a * a;
-    num += prev * a;
+    if (!isnan(a)) {
+      den += a * a;
+      if (!isnan(prev))
+        num += prev * a;
+    }
     prev = a;
   }
-  return den > 0.0 ? num / den * (double)(n - 1) / (double)n : 0.0;
+  return den > 0.0 ? num / den * (double)(cnt - 1) / (double)cnt : 0.0;
 }
 
 /* W. J. Riley and C. A. Greenhall, "Power law noise identification using the lag 1
@@ -114,18 +124,28 @@ static int b1_alpha(const struct st_data *d, size_t m, size_t count, const doubl
   if (K < 2 || count < 2)
     return -1;
   double mean = 0.0, svar = 0.0, avar = 0.0;
+  size_t kv = 0, pairs = 0; /* averages and neighbouring pairs without a gap */
   for (size_t k = 0; k < K; k++)
-    mean += ybar[k];
-  mean /= (double)K;
+    if (!isnan(ybar[k])) {
+      mean += ybar[k];
+      kv++;
+    }
+  if (kv < 2)
+    return -1;
+  mean /= (double)kv;
   for (size_t k = 0; k < K; k++) {
+    if (isnan(ybar[k]))
+      continue;
     svar += (ybar[k] - mean) * (ybar[k] - mean);
-    if (k + 1 < K)
+    if (k + 1 < K && !isnan(ybar[k + 1])) {
       avar += (ybar[k + 1] - ybar[k]) * (ybar[k + 1] - ybar[k]);
+      pairs++;
+    }
   }
   if (!(avar > 0.0))
     return -1;
-  svar /= (double)(K - 1);
-  avar /= 2.0 * (double)(K - 1);
+  svar /= (double)(kv - 1);
+  avar /= 2.0 * (double)pairs;
   int mu = b1_mu(svar / avar, (double)count);
   if (mu == -2)
     return rn_alpha(d, m, alpha);

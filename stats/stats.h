@@ -18,8 +18,15 @@
  *   distribution, with the dominant power-law noise identified at each averaging factor by
  *   the lag-1 autocorrelation (Riley and Greenhall 2004), or for fewer than 30 points by the
  *   B1 ratio and R(n), as Stable32 does.
- * - Gaps (NaN or infinite values) are refused, naming the first one: the caller fills or
- *   splits the series.
+ * - Gaps (NaN values) are skipped as SP 1065 (its section on gaps, jumps and
+ *   outliers) and Stable32 skip them (W. J. Riley, "Gaps, outliers, dead time, and uneven
+ *   spacing in frequency stability data", Hamilton Technical Services): a
+ *   term that needs a missing value is not counted, each count says how many terms were
+ *   used, and the confidence intervals use those counts.  A missing phase point removes
+ *   the terms that use that point; a missing frequency value leaves the phase across it
+ *   unknown, so it removes every term whose span of phase covers it (frequency is never
+ *   integrated across a gap as if it were not there).  MDEV, TDEV and MTIE use every point
+ *   of their span, so for them a missing point removes every term over it.
  *
  * Units: phase in seconds (or any time unit: TDEV, TIE rms and MTIE come out in the unit of
  * the phase), frequency dimensionless, tau0 in seconds. */
@@ -58,11 +65,17 @@ struct st_data {
   double x0;
   double slope;
   int from_freq; /* noise identification then uses averaged frequency, as Stable32 does */
+  /* Gaps, ascending: for phase data the missing points (r[i] is NaN there); for frequency
+   * data the missing values y[i], between phase points i and i + 1 (r is then continued
+   * as if y[i] were the mean, and no term spanning the gap is counted). */
+  size_t ngap;
+  size_t *gap;
 };
 
-/* From n phase values or n fractional frequency values (which give n + 1 phase points).
- * Return 0, or -1 with a message in err: too few points (phase needs 2, frequency 1),
- * tau0 not positive and finite, a gap ("point K is not a number"), or no memory. */
+/* From n phase values or n fractional frequency values (which give n + 1 phase points),
+ * NaN marking a gap.  Return 0, or -1 with a message in err: too few points (phase needs 2,
+ * frequency 1), tau0 not positive and finite, an infinite value, a gap at either end ("trim
+ * it"), or no memory. */
 int st_data_phase(struct st_data *d, const double *x, size_t n, double tau0, char *err,
                   size_t errlen);
 int st_data_freq(struct st_data *d, const double *y, size_t n, double tau0, char *err,
@@ -155,10 +168,51 @@ struct st_result {
 void st_analyze(const struct st_data *d, unsigned mask, const size_t *afs, size_t naf,
                 int limited, double conf, int exact_ci, struct st_result *out);
 
-/* Reads a column of numbers from a text file (gzip-compressed or plain; "-" is stdin): one
- * value a line, the first field; blank lines, lines starting with '#' and everything after
- * a '#' are ignored, so are further fields. On success *vals is malloc'ed. Returns 0, or -1
- * with "FILE:LINE: not a number: '...'" (or a gap, an I/O error, no data) in err. */
+/* Reading a series from a text file (gzip-compressed or plain; "-" is stdin), in blocks.
+ *
+ * A line holds fields separated by blanks, a comma or a semicolon; blank lines, lines
+ * starting with '#' and everything after a '#' are ignored.  The value is field `column`
+ * (1-based).  A gap is a value written as nan (any case, as strtod reads it), an empty field
+ * ("1,,3" or a line with fewer fields), or a field equal to gap_marker (as a number when it
+ * is one: "0" marks the value 0, as Stable32 does).
+ *
+ * With time_column the times (seconds, MJD, or ISO 8601 UTC as 2025-01-01T00:00:00.5Z)
+ * place each value on a grid of step tau0 (given, or the median of the first steps): a
+ * missing time becomes a gap, a time that repeats the last one is counted (ndup) and
+ * refused, a time going back is refused.  A TAPR TICC log is read as it writes it (auto
+ * detected from its channel names): interval mode "x TI(A->B)" one value a line; timestamp
+ * mode "t chA" and "t chB" as the phase B - A at chA's time, so a missing edge is a gap;
+ * TimeLab mode "t A", "t B", "x chC (B - A)" as x at A's time. */
+enum st_timefmt { ST_TIME_AUTO, ST_TIME_SEC, ST_TIME_MJD, ST_TIME_ISO };
+
+struct st_load_opts {
+  unsigned column;      /* the value's field, 1-based; 0 means 1 */
+  unsigned time_column; /* the time's field, 1-based; 0: no time column */
+  enum st_timefmt time_format;
+  const char *gap_marker; /* NULL: only nan and empty fields are gaps */
+  double tau0;            /* the grid step with times, seconds; 0 derives it */
+};
+
+struct st_series {
+  double *v; /* n values, NaN at each gap */
+  size_t n;
+  size_t ngap;       /* NaNs in v */
+  size_t nmissing;   /* of which times absent from the time grid */
+  size_t nlines;     /* lines read */
+  size_t first_gap_line; /* the line of the first gap (0: none, or a missing time) */
+  double tau0;       /* derived from the times, or opts' (0 without times) */
+  double t0;         /* the time of v[0] in seconds (Unix seconds for ISO, MJD * 86400) */
+  const char *format; /* "plain", "ticc interval", "ticc timestamp", "ticc timelab" */
+};
+
+/* Returns 0, or -1 with "FILE:LINE: what" in err: not a number, a number beyond a double's
+ * range or infinite, a bad or repeated or backward time, no data, an I/O error. */
+int st_load_series(const char *path, const struct st_load_opts *o, struct st_series *s,
+                   char *err, size_t errlen);
+void st_series_free(struct st_series *s);
+
+/* The first field of each line, gaps refused ("FILE:LINE: not a finite number (a gap...)").
+ * On success *vals is malloc'ed. Returns 0, or -1 with a message in err. */
 int st_load(const char *path, double **vals, size_t *n, char *err, size_t errlen);
 
 #endif

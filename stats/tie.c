@@ -6,6 +6,8 @@
 #include <math.h>
 #include <stdlib.h>
 
+#include "stats/gapdev.h"
+
 /* SP 1065 sec. 5.2.18, TIE rms: sqrt of the mean of (x(i+m) - x(i))^2 over the N - m
  * intervals of length tau. */
 double st_tierms(const struct st_data *d, size_t m, size_t *count)
@@ -13,6 +15,10 @@ double st_tierms(const struct st_data *d, size_t m, size_t *count)
   *count = st_count(ST_TIERMS, d->n, m);
   if (*count == 0)
     return NAN;
+  if (d->ngap) {
+    double s = st_gap_tiesum(d, m, *count, count);
+    return *count ? sqrt(s / (double)*count) : NAN;
+  }
   const double *r = d->r;
   double line = d->slope * (double)m, s = 0.0;
   for (size_t i = 0; i < *count; i++) {
@@ -42,6 +48,22 @@ static double widest(const double *hi, const double *lo, size_t off, size_t coun
   return dmax(dmax(b0, b1), dmax(b2, b3));
 }
 
+/* As widest, over the windows of w points that hold no gap; *count in: the windows, out:
+ * those used. */
+static double widest_gapped(const struct st_data *d, const double *hi, const double *lo,
+                            size_t off, size_t w, size_t *count)
+{
+  double b = NAN;
+  size_t c = 0;
+  for (size_t i = 0; i < *count; i++)
+    if (st_gap_span_ok(d, i, i + w - 1)) {
+      double e = dmax(hi[i], hi[i + off]) - dmin(lo[i], lo[i + off]);
+      b = c++ ? dmax(b, e) : e;
+    }
+  *count = c;
+  return b;
+}
+
 /* SP 1065 sec. 5.2.17, MTIE: the largest peak-to-peak phase over every window of m + 1
  * points (N - m windows).  A sparse table gives each window's extremes in O(1): with
  * hi_k[i] the maximum of the 2^k points from i (hi_{k+1}[i] = max(hi_k[i], hi_k[i + 2^k]),
@@ -58,8 +80,11 @@ int st_mtie_list(const struct st_data *d, const size_t *ms, size_t k, double *ou
     free(lo);
     return -1;
   }
-  for (size_t i = 0; i < n; i++)
-    hi[i] = lo[i] = d->slope * (double)i + d->r[i]; /* the phase less its constant x0 */
+  for (size_t i = 0; i < n; i++) { /* the phase less its constant x0 */
+    hi[i] = lo[i] = d->slope * (double)i + d->r[i];
+    if (isnan(hi[i])) /* a gap: no window over it is counted, so any number will do */
+      hi[i] = lo[i] = 0.0;
+  }
   size_t span = 1; /* the tables hold windows of span points */
   for (size_t j = 0; j < k; j++) {
     size_t w = ms[j] + 1;
@@ -72,7 +97,8 @@ int st_mtie_list(const struct st_data *d, const size_t *ms, size_t k, double *ou
         hi[i] = dmax(hi[i], hi[i + span]);
         lo[i] = dmin(lo[i], lo[i + span]);
       }
-    out[j] = widest(hi, lo, w - span, counts[j]);
+    out[j] = d->ngap ? widest_gapped(d, hi, lo, w - span, w, &counts[j])
+                     : widest(hi, lo, w - span, counts[j]);
   }
   free(hi);
   free(lo);

@@ -503,7 +503,7 @@ START_TEST(test_load)
   static const struct {
     const char *text, *want;
   } bad[] = {{"1\n2\nabc\n", "bad.txt:3: not a number: 'abc'"},
-             {"1\n\n2x 3\n", "bad.txt:3: not a number: '2x 3'"},
+             {"1\n\n2x 3\n", "bad.txt:3: not a number: '2x'"},
              {"1\nnan\n", "bad.txt:2: not a finite number"},
              {"1\n-inf\n", "bad.txt:2: not a finite number"},
              {"1e999\n", "bad.txt:1: a number beyond a double's range"},
@@ -519,10 +519,19 @@ START_TEST(test_load)
   th_rmtree(dir);
   free(dir);
 
+  /* A gap inside is kept (issue 14), one at either end is refused, so is an infinity. */
   struct st_data d;
   double x[3] = {1, NAN, 3};
+  ck_assert_int_eq(st_data_phase(&d, x, 3, 1.0, err, sizeof err), 0);
+  ck_assert_uint_eq(d.ngap, 1);
+  ck_assert_uint_eq(d.gap[0], 1);
+  st_data_free(&d);
+  x[1] = INFINITY;
   ck_assert_int_eq(st_data_phase(&d, x, 3, 1.0, err, sizeof err), -1);
-  ck_assert_ptr_nonnull(strstr(err, "point 2"));
+  ck_assert_ptr_nonnull(strstr(err, "point 2 is infinite"));
+  x[0] = NAN;
+  ck_assert_int_eq(st_data_phase(&d, x, 3, 1.0, err, sizeof err), -1);
+  ck_assert_ptr_nonnull(strstr(err, "start with a gap"));
   ck_assert_int_eq(st_data_phase(&d, x, 1, 1.0, err, sizeof err), -1);
   ck_assert_int_eq(st_data_freq(&d, x, 1, -1.0, err, sizeof err), -1);
   ck_assert_ptr_nonnull(strstr(err, "tau0"));

@@ -1,17 +1,256 @@
-/* cvd report: placeholder until its module lands. */
+/* cvd report: the monthly report of a remote clock, the traceability statement, their
+ * signatures and their check (the numbers come from report/; this file reads options). */
 #include "config.h"
 
-#include "cvd/cmd.h"
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
-int cvd_report_main(int argc, char **argv)
-{
-  (void)argc;
-  (void)argv;
-  fprintf(stderr, "cvd report: not built yet\n");
-  return EXIT_RUNTIME;
-}
+#include "core/conf.h"
+#include "cvd/cmd.h"
+#include "db/db.h"
+#include "report/out.h"
+#include "report/report.h"
+#include "report/sign.h"
 
 void cvd_report_help(FILE *out)
 {
-  fprintf(out, "Usage: cvd report\n");
+  fprintf(out,
+"Usage: cvd report monthly --store FILE --site NAME --month YYYY-MM --key FILE\n"
+"                          [--format pdf|html|json] [-o FILE] [OPTIONS]\n"
+"       cvd report verify [--pubkey FILE] FILE\n"
+"       cvd report keygen FILE\n"
+"\n"
+"monthly: the monthly uncertainty report of a remote clock from the server's store: the\n"
+"daily means of x = REMOTE - REF (REF the lab's UTC(k)) with their expanded uncertainty\n"
+"(k = 2), TDEV and MDEV from 10 min to 10 days with 68 %% confidence intervals, the\n"
+"uncertainty budget in the GUM's form (JCGM 100: Type A from the data, Type B from the\n"
+"calibration and the stated delay and reference uncertainties, combined in quadrature,\n"
+"expanded with k = 2), the frequency uncertainty at 1 day, the share of time LOCKED,\n"
+"every holdover with its length and largest predicted |x|, re-acquisitions, faults,\n"
+"commands not taken up, and the calibration history.  Every report is signed (Ed25519).\n"
+"\n"
+"verify: checks a report's signature (any format): exit 0 and the signer's fingerprint\n"
+"when every byte is as signed, exit 1 when not.\n"
+"\n"
+"keygen: writes a new Ed25519 private key (PEM, mode 0600) to FILE.\n"
+"\n"
+"Options:\n"
+"      --store FILE        the server's store (its database file)\n"
+"      --site NAME         the remote clock\n"
+"      --month YYYY-MM     the UTC month\n"
+"      --ref NAME          the reference site [the store's: the one unsteered site the\n"
+"                          remote has common view with]\n"
+"      --key FILE          the Ed25519 private key (PEM) that signs the report\n"
+"      --format F          pdf, html or json [the extension of -o, else json]\n"
+"  -o, --output FILE       write the report to FILE [standard output; a PDF needs -o]\n"
+"      --calibration FILE  the output of cvd calibrate --json for this site (its last\n"
+"                          JSON line); repeat for the history, oldest first: the last is\n"
+"                          in force and its u_ns is the Type B of the delays\n"
+"      --u-cal NS          without --calibration: the standard uncertainty of the\n"
+"                          uncalibrated delays [5]\n"
+"      --u-delays NS       standard uncertainty of site delays measured apart from the\n"
+"                          calibration (cables, PPSDLY, REFDLY) [0]\n"
+"      --u-ref NS          standard uncertainty of the reference point: UTC(k) to the\n"
+"                          reference site's TIC start input [0]\n"
+"      --pubkey FILE       verify: the public (or private) key that must have signed\n"
+"  -h, --help              this text\n"
+"\n"
+"--format json prints one JSON object on one line: {\"report\": \"monthly\", \"site\",\n"
+"\"reference\", \"month\", \"from\", \"to\", \"slots\", \"tracks\", \"filled\", \"daily\":\n"
+"[{\"date\", \"mean_ns\", \"U_ns\", \"n\", \"u_a_ns\", \"white_ns\", \"max_abs_ns\"}],\n"
+"\"locked_pct\", \"holdover_pct\", \"u_a_ns\", \"u_b_ns\", \"u_c_ns\", \"U_ns\", \"k\",\n"
+"\"budget\": [{\"name\", \"type\", \"u_ns\", \"source\"}], \"tdev\": [{\"tau\", \"tdev\",\n"
+"\"lo\", \"hi\", \"noise\"}], \"mdev\": [{\"tau\", \"mdev\", \"lo\", \"hi\", \"noise\"}],\n"
+"\"tdev_1d_ns\", \"freq_1d\": {\"mdev\", \"hi\"}, \"holdover\": [{\"start\", \"end\",\n"
+"\"hours\", \"max_pred_abs_x_ns\", \"max_bound95_ns\"}], \"reacquisitions\", \"faults\",\n"
+"\"outliers\", \"commands\", \"commands_not_held\", \"events\": [{\"time\", \"kind\",\n"
+"\"message\"}], \"calibration\": {\"calibrations\": [{\"date\", \"source\",\n"
+"\"ref_minus_dut_ns\", \"u_ns\"}], \"delays_applied\": [{\"site\", \"from\", \"intdly_ns\",\n"
+"\"cabdly_ns\", \"ppsdly_ns\", \"refdly_ns\"}]}, \"signature\": {\"algorithm\",\n"
+"\"public_key\", \"fingerprint\", \"value\"}}\n"
+"\n"
+"Exit status: 0 on success, 1 on a runtime failure or a signature that does not hold,\n"
+"2 on bad usage or input (an unknown site, a bad month, a missing store).\n");
+}
+
+struct args {
+  const char *store, *key, *out, *pubkey;
+  int format;
+  struct report_opts o;
+};
+
+static int usage(const char *msg)
+{
+  fprintf(stderr, "cvd report: %s (see cvd report --help)\n", msg);
+  return EXIT_USAGE;
+}
+
+static int parse(int argc, char **argv, struct args *a)
+{
+  static const struct option opts[] = {
+      {"store", required_argument, NULL, 'D'},  {"site", required_argument, NULL, 's'},
+      {"month", required_argument, NULL, 'm'},  {"ref", required_argument, NULL, 'r'},
+      {"key", required_argument, NULL, 'k'},    {"format", required_argument, NULL, 'f'},
+      {"output", required_argument, NULL, 'o'}, {"calibration", required_argument, NULL, 'c'},
+      {"u-cal", required_argument, NULL, 'C'},  {"u-delays", required_argument, NULL, 'U'},
+      {"u-ref", required_argument, NULL, 'R'},  {"pubkey", required_argument, NULL, 'p'},
+      {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0}};
+  char err[1024];
+  const char *month = NULL;
+  int c;
+  a->format = -1;
+  report_opts_default(&a->o);
+  optind = 1;
+  while ((c = getopt_long(argc, argv, "ho:", opts, NULL)) != -1) {
+    int bad = 0;
+    switch (c) {
+    case 'D': a->store = optarg; break;
+    case 's': a->o.site = optarg; break;
+    case 'm': month = optarg; break;
+    case 'r': a->o.ref = optarg; break;
+    case 'k': a->key = optarg; break;
+    case 'o': a->out = optarg; break;
+    case 'p': a->pubkey = optarg; break;
+    case 'f':
+      if ((a->format = report_format_parse(optarg)) < 0 || strchr(optarg, '.'))
+        return usage("--format: want pdf, html or json");
+      break;
+    case 'c':
+      if (a->o.ncals >= REPORT_MAX_CALS)
+        return usage("--calibration: at most 8");
+      if (report_cal_read(optarg, &a->o.cals[a->o.ncals++], err, sizeof err) != 0)
+        return usage(err);
+      break;
+    case 'C': bad = conf_double("--u-cal", optarg, 0, 1e6, &a->o.u_cal_ns, err, sizeof err); break;
+    case 'U': bad = conf_double("--u-delays", optarg, 0, 1e6, &a->o.u_delays_ns, err, sizeof err); break;
+    case 'R': bad = conf_double("--u-ref", optarg, 0, 1e6, &a->o.u_ref_ns, err, sizeof err); break;
+    case 'h': cvd_report_help(stdout); return 0;
+    default: return usage("unknown option");
+    }
+    if (bad)
+      return usage(err);
+  }
+  if (month && report_parse_month(month, &a->o.year, &a->o.month, err, sizeof err) != 0)
+    return usage(err);
+  if (!month)
+    a->o.year = 0;
+  return -1;
+}
+
+static int monthly(struct args *a)
+{
+  char err[1024];
+  if (!a->store || !a->o.site || !a->o.year || !a->key)
+    return usage("monthly needs --store FILE, --site NAME, --month YYYY-MM and --key FILE");
+  if (a->format < 0)
+    a->format = a->out && report_format_parse(a->out) >= 0 ? report_format_parse(a->out)
+                                                            : REPORT_JSON;
+  if (a->format == REPORT_PDF && (!a->out || strcmp(a->out, "-") == 0))
+    return usage("a PDF report needs -o FILE");
+  if (access(a->store, R_OK) != 0) {
+    fprintf(stderr, "cvd report: --store %s: no such readable file\n", a->store);
+    return EXIT_USAGE;
+  }
+  struct rsign_key *k = rsign_key_load(a->key, err, sizeof err);
+  if (!k) {
+    fprintf(stderr, "cvd report: --key %s\n", err);
+    return EXIT_USAGE;
+  }
+  sqlite3 *db = db_open_reader(a->store, 5000, err, sizeof err);
+  if (!db) {
+    fprintf(stderr, "cvd report: --store %s: %s\n", a->store, err);
+    rsign_key_free(k);
+    return EXIT_USAGE;
+  }
+  struct report_month r;
+  int bad, rc = 0;
+  if (report_month_build(db, &a->o, &r, &bad, err, sizeof err) != 0) {
+    fprintf(stderr, "cvd report: %s\n", err);
+    rc = bad ? EXIT_USAGE : EXIT_RUNTIME;
+  } else if (report_month_write(&r, (enum report_format)a->format, a->out, k, err,
+                                sizeof err) != 0) {
+    fprintf(stderr, "cvd report: %s\n", err);
+    rc = EXIT_RUNTIME;
+  }
+  report_month_free(&r);
+  db_close(db);
+  rsign_key_free(k);
+  return rc;
+}
+
+static int verify(struct args *a, const char *path)
+{
+  char err[1024], pin[RSIGN_KEY_HEX + 1], fp[RSIGN_KEY_HEX + 1];
+  if (a->pubkey && rsign_pubkey_file(a->pubkey, pin, err, sizeof err) != 0) {
+    fprintf(stderr, "cvd report: --pubkey %s\n", err);
+    return EXIT_USAGE;
+  }
+  FILE *f = fopen(path, "rb");
+  if (!f) {
+    fprintf(stderr, "cvd report: %s: cannot be read\n", path);
+    return EXIT_USAGE;
+  }
+  char *buf = NULL;
+  size_t len = 0, cap = 0, got;
+  do {
+    if (len + 65536 > cap) {
+      char *nb = realloc(buf, cap = 2 * cap + 65536);
+      if (!nb) {
+        free(buf);
+        fclose(f);
+        return EXIT_RUNTIME;
+      }
+      buf = nb;
+    }
+    got = fread(buf + len, 1, cap - len, f);
+    len += got;
+  } while (got > 0);
+  fclose(f);
+  int rc = rsign_verify(buf, len, a->pubkey ? pin : NULL, fp, err, sizeof err);
+  free(buf);
+  if (rc != 0) {
+    fprintf(stderr, "cvd report: %s: REFUSED: %s\n", path, err);
+    return EXIT_RUNTIME;
+  }
+  printf("%s: signature good, Ed25519 key fingerprint %s%s\n", path, fp,
+         a->pubkey ? " (the key given)" : " (not pinned: give --pubkey to name the signer)");
+  return 0;
+}
+
+int cvd_report_main(int argc, char **argv)
+{
+  if (argc < 2 || argv[1][0] == '-') {
+    if (argc >= 2 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)) {
+      cvd_report_help(stdout);
+      return 0;
+    }
+    return usage("want monthly, verify or keygen");
+  }
+  const char *what = argv[1];
+  struct args a = {0};
+  int rc = parse(argc - 1, argv + 1, &a);
+  if (rc >= 0)
+    return rc;
+  int rest = argc - 1 - optind;
+  char **pos = argv + 1 + optind;
+  if (strcmp(what, "monthly") == 0)
+    return rest ? usage("monthly takes no file argument") : monthly(&a);
+  if (strcmp(what, "verify") == 0)
+    return rest != 1 ? usage("verify wants one FILE") : verify(&a, pos[0]);
+  if (strcmp(what, "keygen") == 0) {
+    char err[1024];
+    if (rest != 1)
+      return usage("keygen wants one FILE");
+    if (rsign_keygen(pos[0], err, sizeof err) != 0) {
+      fprintf(stderr, "cvd report: %s\n", err);
+      return EXIT_RUNTIME;
+    }
+    return 0;
+  }
+  char msg[128];
+  snprintf(msg, sizeof msg, "unknown report '%.40s': want monthly, verify or keygen", what);
+  return usage(msg);
 }

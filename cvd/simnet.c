@@ -65,11 +65,15 @@ static void file_for(const struct simnet *n, const char *name, const char *ext, 
     snprintf(buf, len, ":memory:");
 }
 
-static void server_conf_for(struct simnet *n, const char *servo)
+static void server_conf_for(struct simnet *n, const char *servo, const char *store)
 {
   struct server_app_conf *ec = &n->srv_conf;
   server_app_conf_default(ec);
   file_for(n, "server", "db", ec->db_path, sizeof ec->db_path);
+  if (store) {
+    snprintf(ec->db_path, sizeof ec->db_path, "%s", store);
+    ec->record_states = 1;
+  }
   snprintf(ec->reference, sizeof ec->reference, "ref");
   if (servo)
     snprintf(ec->servo, sizeof ec->servo, "%s", servo);
@@ -121,7 +125,8 @@ static int series_init(struct sim_series *s, const char *site, int k, int n)
   return 0;
 }
 
-int simnet_open(struct simnet *n, const char *servo, char *err, size_t errlen)
+int simnet_open(struct simnet *n, const char *servo, const char *store, char *err,
+                size_t errlen)
 {
   n->nsites = n->sc.remotes + 1;
   n->nslots = (int)(n->sc.days * 144);
@@ -138,7 +143,11 @@ int simnet_open(struct simnet *n, const char *servo, char *err, size_t errlen)
       return -1;
     }
   }
-  server_conf_for(n, servo);
+  if (store && strlen(store) >= sizeof n->srv_conf.db_path) {
+    snprintf(err, errlen, "--store: file name too long");
+    return -1;
+  }
+  server_conf_for(n, servo, store);
   if (server_open(&n->srv, &n->srv_conf, err, errlen) != 0)
     return -1;
   n->site = calloc((size_t)n->nsites, sizeof *n->site);

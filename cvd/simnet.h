@@ -27,8 +27,11 @@ struct simnet {
   struct track buf[MSG_MAX_TRACKS];
 };
 
-/* Opens the network of n->sc (set by the caller) with the servo named (NULL: default). */
-int simnet_open(struct simnet *n, const char *servo, char *err, size_t errlen);
+/* Opens the network of n->sc (set by the caller) with the servo named (NULL: default);
+ * the server's store in the file store (NULL: in memory, or a temporary file when the
+ * server restarts), written as cvd server writes it (its events include state changes). */
+int simnet_open(struct simnet *n, const char *servo, const char *store, char *err,
+                size_t errlen);
 /* Second t of the scenario: faults, readings, uploads, the server's tick, the record. */
 void simnet_step(struct simnet *n, int64_t t);
 void simnet_close(struct simnet *n);

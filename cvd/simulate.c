@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "core/clock.h"
 #include "core/conf.h"
@@ -52,6 +53,11 @@ void cvd_simulate_help(FILE *out)
 "                        flagged)\n"
 "      --series FILE     write every remote's true x per slot midpoint as CSV\n"
 "                        (slot start, hours, site, x_ns, state)\n"
+"      --store FILE      write the server's store to FILE (a new SQLite file) as cvd\n"
+"                        server writes it: the tracks received, the common-view\n"
+"                        differences, the steering log and commands, the clocks' states,\n"
+"                        the events (state changes and outliers too) and the holdover\n"
+"                        predictions (cvd report reads it as a real server's)\n"
 "      --log-level L     error, warn, info or debug [warn]\n"
 "  -h, --help            this text\n"
 "\n"
@@ -92,6 +98,31 @@ static int write_series(const struct simnet *n, const char *path)
   return fclose(f);
 }
 
+/* The store must be a new file: a simulation does not mix its rows with a real server's. */
+static int store_path_ok(const char *path, char *err, size_t errlen)
+{
+  if (!*path) {
+    snprintf(err, errlen, "wants a file name");
+    return -1;
+  }
+  if (access(path, F_OK) == 0) {
+    snprintf(err, errlen, "%s: already exists (a simulation writes a new store)", path);
+    return -1;
+  }
+  return 0;
+}
+
+/* With a store the server records state changes and outliers as events, as cvd server
+ * does; --json's events stay the faults alone, as without one. */
+static void only_faults(json_t *ev)
+{
+  for (size_t i = json_array_size(ev); i-- > 0;) {
+    const char *k = json_string_value(json_object_get(json_array_get(ev, i), "kind"));
+    if (k && (strcmp(k, "state") == 0 || strcmp(k, "outlier") == 0))
+      json_array_remove(ev, i);
+  }
+}
+
 static void progress(struct simnet *n, int64_t t, double wall0)
 {
   char line[1024], iso[40];
@@ -114,11 +145,12 @@ int cvd_simulate_main(int argc, char **argv)
       {"remotes", required_argument, NULL, 'n'},  {"servo", required_argument, NULL, 'v'},
       {"scenario", required_argument, NULL, 'f'}, {"json", no_argument, NULL, 'j'},
       {"log-level", required_argument, NULL, 'l'}, {"series", required_argument, NULL, 'S'},
-      {"help", no_argument, NULL, 'h'},
+      {"store", required_argument, NULL, 'D'}, {"help", no_argument, NULL, 'h'},
       {NULL, 0, NULL, 0}};
   double days = -1;
   long long seed = -1, remotes = -1;
-  const char *servo = NULL, *scen = NULL, *level = "warn", *series = NULL;
+  const char *servo = NULL, *scen = NULL, *level = "warn", *series = NULL,
+             *store = NULL;
   int json_out = 0, c;
   char err[1024];
   optind = 1;
@@ -133,6 +165,7 @@ int cvd_simulate_main(int argc, char **argv)
     case 'j': json_out = 1; break;
     case 'l': level = optarg; break;
     case 'S': series = optarg; break;
+    case 'D': store = optarg; break;
     case 'h': cvd_simulate_help(stdout); return 0;
     default: fprintf(stderr, "cvd simulate: see cvd simulate --help\n"); return EXIT_USAGE;
     }
@@ -169,6 +202,10 @@ int cvd_simulate_main(int argc, char **argv)
     fprintf(stderr, "cvd simulate: %s\n", err);
     return EXIT_USAGE;
   }
+  if (store && store_path_ok(store, err, sizeof err) != 0) {
+    fprintf(stderr, "cvd simulate: --store %s\n", err);
+    return EXIT_USAGE;
+  }
   struct servo_params sp;
   servo_params_default(&sp);
   if (servo) {
@@ -182,7 +219,7 @@ int cvd_simulate_main(int argc, char **argv)
   cvd_catch_signals();
   struct clk_conf cc = {.kind = CLK_MANUAL, .start = n->sc.start - 1};
   clk_configure(&cc);
-  if (simnet_open(n, servo, err, sizeof err) != 0) {
+  if (simnet_open(n, servo, store, err, sizeof err) != 0) {
     fprintf(stderr, "cvd simulate: %s\n", err);
     simnet_close(n);
     return EXIT_RUNTIME;
@@ -221,6 +258,8 @@ int cvd_simulate_main(int argc, char **argv)
     json_t *ev = server_events(&n->srv, n->sc.start, end + 1);
     size_t i;
     json_t *e;
+    if (store)
+      only_faults(ev);
     json_array_foreach(ev, i, e)
     {
       double h = (double)(json_integer_value(json_object_get(e, "t")) - n->sc.start) / 3600e9;

@@ -78,11 +78,18 @@ static int ticks_linear(double lo, double hi, int maxticks, struct plot_ticks *t
   return 0;
 }
 
+/* Decades inside [lo, hi]; when there is none, the range widens to whole decades. */
 static int ticks_log(double lo, double hi, int maxticks, struct plot_ticks *t)
 {
-  int d0 = (int)floor(log10(lo) + 1e-9), d1 = (int)ceil(log10(hi) - 1e-9);
-  if (d1 <= d0)
-    d1 = d0 + 1;
+  int d0 = (int)ceil(log10(lo) - 1e-9), d1 = (int)floor(log10(hi) + 1e-9);
+  if (d1 < d0) {
+    d0 = (int)floor(log10(lo) + 1e-9);
+    d1 = (int)ceil(log10(hi) - 1e-9);
+    if (d1 <= d0)
+      d1 = d0 + 1;
+    lo = pow(10, d0);
+    hi = pow(10, d1);
+  }
   static const int steps[] = {1, 2, 3, 5, 10, 20, 50, 100};
   int s = 0;
   for (size_t i = 0; i < sizeof steps / sizeof steps[0] && !s; i++) {
@@ -92,20 +99,34 @@ static int ticks_log(double lo, double hi, int maxticks, struct plot_ticks *t)
   }
   if (!s)
     return -1;
-  t->lo = pow(10, d0);
-  t->hi = pow(10, d1);
+  t->lo = lo;
+  t->hi = hi;
   t->step = s;
-  for (int d = d0; d <= d1; d++) {
-    if (d % s == 0) {
-      t->v[t->n] = pow(10, d);
+  for (int d = d0 - 1; d <= d1; d++) {
+    double v = pow(10, d);
+    if (d >= d0 && d % s == 0) {
+      t->v[t->n] = v;
       snprintf(t->label[t->n], sizeof t->label[0], "1e%d", d);
       t->n++;
-    } else if (t->nminor < PLOT_MAX_MINOR) {
-      t->minor[t->nminor++] = pow(10, d);
+    } else if (v >= lo && t->nminor < PLOT_MAX_MINOR) {
+      t->minor[t->nminor++] = v;
     }
-    for (int m = 2; s == 1 && d < d1 && m <= 9; m++)
-      if (t->nminor < PLOT_MAX_MINOR)
-        t->minor[t->nminor++] = m * pow(10, d);
+    for (int m = 2; s == 1 && m <= 9; m++)
+      if (m * v >= lo * (1 - 1e-9) && m * v <= hi * (1 + 1e-9) && t->nminor < PLOT_MAX_MINOR)
+        t->minor[t->nminor++] = m * v;
+  }
+  /* Less than two decades: 2 and 5 times each decade labelled too ("2e-13"). */
+  if (t->n < 3 && maxticks >= 6) {
+    t->n = 0;
+    for (int d = d0 - 1; d <= d1; d++)
+      for (int m = 1; m <= 5; m += m == 1 ? 1 : 3) {
+        double v = m * pow(10, d);
+        if (v >= lo * (1 - 1e-9) && v <= hi * (1 + 1e-9) && t->n < PLOT_MAX_TICKS) {
+          t->v[t->n] = v;
+          snprintf(t->label[t->n], sizeof t->label[0], "%de%d", m, d);
+          t->n++;
+        }
+      }
   }
   return 0;
 }

@@ -81,18 +81,29 @@ int plot_file_end(cairo_t *cr, const char *path, enum plot_format fmt, char *err
   return 0;
 }
 
-int plot_file(const char *path, double w_pt, double h_pt, const struct plot_fig *f, char *err,
-              size_t errlen)
+int plot_file_with(const char *path, double w, double h, plot_drawer draw, const void *ctx,
+                   char *err, size_t errlen)
 {
   enum plot_format fmt;
-  cairo_t *cr = plot_file_begin(path, w_pt, h_pt, &fmt, err, errlen);
+  cairo_t *cr = plot_file_begin(path, w, h, &fmt, err, errlen);
   if (!cr)
     return -1;
-  if (plot_draw(cr, 0, 0, w_pt, h_pt, f, err, errlen) < 0) {
+  if (draw(cr, w, h, ctx, err, errlen) < 0) {
     char e2[16];
     plot_file_end(cr, path, fmt, e2, sizeof e2);
     remove(path); /* no half-drawn figure left behind */
     return -1;
   }
   return plot_file_end(cr, path, fmt, err, errlen);
+}
+
+static int draw_fig(cairo_t *cr, double w, double h, const void *ctx, char *err, size_t errlen)
+{
+  return plot_draw(cr, 0, 0, w, h, ctx, err, errlen);
+}
+
+int plot_file(const char *path, double w_pt, double h_pt, const struct plot_fig *f, char *err,
+              size_t errlen)
+{
+  return plot_file_with(path, w_pt, h_pt, draw_fig, f, err, errlen);
 }

@@ -100,6 +100,27 @@ static int data_range(const struct plot_fig *f, double r[4])
   return r[0] <= r[1] && r[2] <= r[3];
 }
 
+/* A margin around the data, so that no point sits on the frame: 3 % of the span on linear
+ * axes, 4 % of the decades (at least 0.04 decade) on log axes; none on a time axis. */
+static void pad_range(const struct plot_fig *f, double r[4])
+{
+  for (int a = 0; a < 2; a++) {
+    double *lo = &r[2 * a], *hi = &r[2 * a + 1];
+    int log = a ? f->logy : f->logx && !f->xtime;
+    if (a == 0 && f->xtime)
+      continue;
+    if (log) {
+      double m = pow(10, fmax(0.04, 0.04 * log10(*hi / *lo)));
+      *lo /= m;
+      *hi *= m;
+    } else if (*hi > *lo) {
+      double m = 0.03 * (*hi - *lo);
+      *lo -= m;
+      *hi += m;
+    }
+  }
+}
+
 /* The legend's entries flowed into rows of width w: returns the height it takes and,
  * when draw is set, draws it with its top left at (x, y). */
 static double legend(cairo_t *cr, const struct plot_fig *f, double x, double y, double w,
@@ -332,6 +353,7 @@ int plot_draw_ex(cairo_t *cr, double x, double y, double w, double h, const stru
     r[2] = f->logy ? 1 : 0;
     r[3] = f->logy ? 10 : 1;
   }
+  pad_range(f, r);
   cairo_save(cr);
   double top = heading(cr, f, x + PAD, y + PAD, w - 2 * PAD);
   struct plot_frame fr;

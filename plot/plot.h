@@ -54,6 +54,14 @@ int plot_draw(cairo_t *cr, double x, double y, double w, double h, const struct 
 int plot_file(const char *path, double w_pt, double h_pt, const struct plot_fig *f, char *err,
               size_t errlen);
 
+/* Frees pango's default font map (its fonts and caches), which otherwise lives until exit
+ * and which LeakSanitizer reports.  Call it at the end of a program or of a forked test,
+ * when no drawing is under way; drawing after it starts afresh.  What is left is a few
+ * hundred bytes inside fontconfig (FcFini would free them but asserts while cairo still
+ * holds fonts): a program under LeakSanitizer suppresses "leak:libfontconfig.so" (see
+ * tests/test_plot.c's __lsan_default_suppressions). */
+void plot_font_cleanup(void);
+
 /* ---- Ticks (exposed for tests and for other drawings) ---- */
 
 enum plot_axis_kind { PLOT_AXIS_LINEAR, PLOT_AXIS_LOG, PLOT_AXIS_TIME };
@@ -63,7 +71,8 @@ enum plot_axis_kind { PLOT_AXIS_LINEAR, PLOT_AXIS_LOG, PLOT_AXIS_TIME };
 
 struct plot_ticks {
   double lo, hi;             /* the axis range (a linear range is widened to whole steps,
-                              * a log range to whole decades; a time range is kept) */
+                              * a log range to whole decades only when it holds none; a
+                              * time range is kept) */
   double step;               /* linear and time: seconds or units between majors; log:
                               * decades between majors */
   size_t n;                  /* major ticks */

@@ -41,7 +41,7 @@ double plot_fy(const struct plot_frame *fr, double y);
 
 /* Extras for figures built on plot_draw (stabplot.c). */
 struct plot_opts {
-  int connect; /* PLOT_ERRBARS points joined by a thin line of the series' dash */
+  int connect; /* PLOT_ERRBARS and PLOT_POINTS joined by a thin line of the series' dash */
   /* Called with the plot area clipped, after the series are drawn. */
   void (*annotate)(cairo_t *cr, const struct plot_frame *fr, void *ctx);
   void *ctx;
@@ -66,5 +66,11 @@ cairo_t *plot_file_begin(const char *path, double w, double h, enum plot_format 
 /* Finishes the file (writes the PNG), frees cr and its surface; 0 or -1 with err. */
 int plot_file_end(cairo_t *cr, const char *path, enum plot_format fmt, char *err,
                   size_t errlen);
+/* Draws into a new file of w x h points with draw(cr, w, h, ctx, err, errlen); a file whose
+ * drawing failed is removed.  0 or -1 with err. */
+typedef int (*plot_drawer)(cairo_t *cr, double w, double h, const void *ctx, char *err,
+                           size_t errlen);
+int plot_file_with(const char *path, double w, double h, plot_drawer draw, const void *ctx,
+                   char *err, size_t errlen);
 
 #endif

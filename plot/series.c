@@ -171,7 +171,7 @@ void plot_series_draw(cairo_t *cr, const struct plot_frame *fr, const struct plo
   plot_set_dash(cr, idx);
   if (s->y && (s->style == PLOT_LINE || s->style == PLOT_BAND))
     polyline(cr, fr, s->n, s->x, s->y);
-  if (s->y && s->style == PLOT_ERRBARS && connect) {
+  if (s->y && (s->style == PLOT_ERRBARS || s->style == PLOT_POINTS) && connect) {
     cairo_set_line_width(cr, 0.8);
     polyline(cr, fr, s->n, s->x, s->y);
   }

@@ -45,3 +45,8 @@ double plot_text_draw(cairo_t *cr, const char *text, double size_pt, int bold, d
   g_object_unref(l);
   return h;
 }
+
+void plot_font_cleanup(void)
+{
+  pango_cairo_font_map_set_default(NULL);
+}

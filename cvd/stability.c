@@ -18,17 +18,28 @@ void cvd_stability_help(FILE *out)
 {
   fprintf(out,
 "Usage: cvd stability [--phase|--freq] [--ns] [--tau0 SECONDS]\n"
-"                     [--taus octave|decade|all|LIST] [--stats LIST]\n"
-"                     [--confidence P] [--exact-ci] [--json] FILE|-\n"
+"                     [--column N] [--time-column N] [--time-format FMT]\n"
+"                     [--gap-marker VALUE] [--taus octave|decade|all|LIST]\n"
+"                     [--stats LIST] [--confidence P] [--exact-ci] [--json] FILE|-\n"
 "\n"
 "Computes the frequency stability of a clock from its phase (time error) or fractional\n"
 "frequency data, as NIST SP 1065 defines the statistics and as Stable32 computes them:\n"
 "the same values, term counts, noise types and confidence intervals.\n"
 "\n"
-"Input: one value a line, the first field; further fields (blank, comma or semicolon\n"
-"separated), blank lines and '#' comments are ignored.  The file may be gzip-compressed;\n"
-"'-' reads stdin.  A line that is not a number, or a gap written as nan, is an error\n"
-"naming the file and line: fill or split data with gaps first.\n"
+"Input: one value a line, the first field (or field N of --column); fields are separated\n"
+"by blanks, a comma or a semicolon; blank lines and '#' comments are ignored.  The file\n"
+"may be gzip-compressed; '-' reads stdin.  A TAPR TICC log is read as the TICC writes it\n"
+"(interval mode 'x TI(A->B)'; timestamp mode 't chA' / 't chB', read as the phase B - A\n"
+"at chA's time; TimeLab mode 't A', 't B', 'x chC', read as x at A's time), so a missing\n"
+"edge or second is a gap.  A field that is not a number is an error naming the file and\n"
+"line.\n"
+"\n"
+"Gaps: a value written as nan, an empty field ('1,,3', or a line with fewer fields than\n"
+"--column), a value equal to --gap-marker, or a time missing from --time-column's grid.\n"
+"Gaps at the start and end are trimmed; the others are kept in place and skipped as NIST\n"
+"SP 1065 and Stable32 skip them: a term that needs a missing value is not counted (see\n"
+"GAPS below), each count n says how many terms were used, and the confidence interval\n"
+"comes from the degrees of freedom of the terms used.\n"
 "\n"
 "Options:\n"
 "  --phase            the data are phase, in seconds (default)\n"
@@ -37,7 +48,20 @@ void cvd_stability_help(FILE *out)
 "                     answer\n"
 "  --ns               phase data are in nanoseconds; TDEV, TIE rms and MTIE are then\n"
 "                     printed in nanoseconds too (with --freq: only the latter)\n"
-"  --tau0 SECONDS     the sample interval (default 1)\n"
+"  --tau0 SECONDS     the sample interval (default 1; with --time-column, the step\n"
+"                     of the time grid, found from the times when not given)\n"
+"  --column N         the value is field N of each line, from 1 (default 1)\n"
+"  --time-column N    field N holds the time of each value: its times place the values\n"
+"                     on a grid of step tau0 (the median of the first steps unless\n"
+"                     --tau0 is given); a time absent from the grid is a gap; a time\n"
+"                     repeating the one before is counted and refused, as is a time\n"
+"                     going back\n"
+"  --time-format FMT  auto (the default), s (seconds), mjd (days; MJD), iso (ISO 8601\n"
+"                     UTC, 2025-01-01T00:00:00.5Z); auto takes YYYY-MM-DD... as ISO,\n"
+"                     numbers from 15000 to 99999 whose steps are under 0.01 as MJD,\n"
+"                     other numbers as seconds\n"
+"  --gap-marker VALUE a value that marks a gap, as Stable32's 0 does (compared as a\n"
+"                     number when VALUE is one, else as text)\n"
 "  --taus SPEC        the averaging times: octave (tau0 times 1, 2, 4, 8, ...; the\n"
 "                     default), decade (1, 2, 4, 10, 20, 40, 100, ...), all (every\n"
 "                     factor: quadratic time, for small data sets), each stopping where\n"
@@ -46,7 +70,8 @@ void cvd_stability_help(FILE *out)
 "                     or a comma-separated list of tau in seconds, each a whole multiple\n"
 "                     of tau0, computed wherever there is at least one term\n"
 "  --stats LIST       a comma-separated subset of adev, oadev, mdev, tdev, hdev, ohdev,\n"
-"                     totdev, tierms, mtie (default: all of them)\n"
+"                     totdev, tierms, mtie, gradev (default: all of them but gradev);\n"
+"                     only what the list needs is computed\n"
 "  --confidence P     the two-sided confidence of the intervals, 0 < P < 1 (default\n"
 "                     0.683, which like Stable32 means one standard deviation)\n"
 "  --exact-ci         exact chi-squared quantiles even at 0.683, where by default the\n"
@@ -59,7 +84,10 @@ void cvd_stability_help(FILE *out)
 "\n"
 "Statistics: adev (Allan), oadev (overlapping Allan), mdev (modified Allan), tdev (time\n"
 "deviation), hdev and ohdev (Hadamard, non-overlapping and overlapping), totdev (total\n"
-"deviation), tierms (rms time interval error), mtie (maximum time interval error).\n"
+"deviation), tierms (rms time interval error), mtie (maximum time interval error),\n"
+"gradev (the gap-resistant overlapping Allan deviation of Sesia et al., IEEE TUFFC 2016:\n"
+"the overlapping second differences that meet no gap, over their number; on phase data\n"
+"the same numbers as oadev here, which skips gaps the same way).\n"
 "TDEV, TIE rms and MTIE are times, in the unit of the phase; the others are\n"
 "dimensionless.  For each of ADEV, OADEV, MDEV, TDEV, HDEV, OHDEV and TOTDEV the output\n"
 "gives the dominant power-law noise (alpha: 2 white PM, 1 flicker PM, 0 white FM,\n"
@@ -68,31 +96,55 @@ void cvd_stability_help(FILE *out)
 "freedom (Greenhall's algorithm; SP 1065 table 7 for TOTDEV) and the chi-squared\n"
 "distribution.  The count n is the number of terms, as Stable32 counts them.\n"
 "\n"
+"GAPS (SP 1065's section on gaps, and W. J. Riley, \"Gaps, outliers, dead time, and\n"
+"uneven spacing in frequency stability data\"): with phase data a missing point x(i)\n"
+"removes the ADEV, OADEV, GRADEV, HDEV, OHDEV, TOTDEV and TIE rms terms that use x(i)\n"
+"(a second or third difference through it; a reflected TOTDEV point mirrors a missing\n"
+"one), and every MDEV and TDEV term whose 3m points from j to j+3m-1 include it, and\n"
+"every MTIE window over it.  With frequency data a missing y(i) leaves the phase from\n"
+"x(i) to x(i+1) unknown: the data are not integrated across it, and every term whose\n"
+"span of phase covers it is removed (the averages of y that include it).  The noise\n"
+"type is found from the terms that remain.\n"
+"\n"
 "Output: a table for each statistic (AF, tau, n, alpha, min, value, max), or with --json\n"
 "one object on one line:\n"
 "  {\"n\": N, \"points\": P, \"tau0\": T, \"data\": \"phase\"|\"freq\", \"unit\": \"s\"|\"ns\",\n"
+"   \"format\": F, \"gaps\": G, \"missing_times\": M, \"trimmed\": K,\n"
 "   \"confidence\": C, \"rows\": [{\"tau\": t, \"af\": m, \"adev\": v, \"adev_n\": count,\n"
 "   \"adev_lo\": lo, \"adev_hi\": hi, \"adev_alpha\": a, ... for each statistic}]}\n"
-"N counts the values read, P the phase points (N + 1 for frequency data).  A value that\n"
+"N counts the values analysed, gaps included, P the phase points (N + 1 for frequency\n"
+"data); G the gaps among them, M those that were missing times, K the gaps trimmed from\n"
+"the ends; F how the file was read (plain, ticc interval, ticc timestamp, ticc timelab).\n"
+"A value that\n"
 "cannot be computed at a tau is null, and so are its count, interval and alpha.\n"
 "\n"
 "Exit status: 0 success, 1 runtime failure (out of memory), 2 bad usage or bad input\n"
-"(no numbers, a line that is not a number, a gap, tau0 or a tau that is not positive,\n"
-"an unknown statistic, a bad tau list).\n"
+"(no numbers, a field that is not a number, a bad, repeated or backward time, tau0 or a\n"
+"tau that is not positive, an unknown statistic, a bad tau list).\n"
 "\n"
 "Examples:\n"
 "  cvd stability --tau0 1 ticc.log.gz\n"
 "  cvd stability --freq --taus 1,10,100,1000 --stats oadev,mdev --json y.txt\n"
 "  cvd stability --ns --stats tdev,mtie --taus decade - < tie_ns.txt\n"
+"  cvd stability --column 2 --time-column 1 --ns counter.csv\n"
+"  cvd stability ticc-timestamps.log\n"
 "\n"
 "See cvd-stability(1).\n");
 }
 
+/* What the reader found besides the values. */
+struct gapinfo {
+  size_t gaps, missing, trimmed;
+  const char *format;
+};
+
 struct opts {
-  int freq, ns, json, exact_ci;
+  int freq, ns, json, exact_ci, tau0_given;
   double tau0, conf;
   const char *taus, *path;
   unsigned mask;
+  struct st_load_opts load;
+  struct gapinfo gi;
 };
 
 static int parse_stats(const char *list, unsigned *mask, char *err, size_t errlen)
@@ -108,7 +160,7 @@ static int parse_stats(const char *list, unsigned *mask, char *err, size_t errle
     if (s < 0) {
       snprintf(err, errlen,
                "unknown statistic '%s' in --stats (known: adev, oadev, mdev, tdev, hdev, "
-               "ohdev, totdev, tierms, mtie)",
+               "ohdev, totdev, tierms, mtie, gradev)",
                w);
       return -1;
     }
@@ -121,6 +173,18 @@ static int parse_stats(const char *list, unsigned *mask, char *err, size_t errle
   return 0;
 }
 
+static int parse_time_format(const char *s, enum st_timefmt *f, char *err, size_t errlen)
+{
+  static const char *const names[] = {"auto", "s", "mjd", "iso"};
+  for (int i = 0; i < 4; i++)
+    if (strcmp(s, names[i]) == 0) {
+      *f = (enum st_timefmt)i;
+      return 0;
+    }
+  snprintf(err, errlen, "--time-format must be auto, s, mjd or iso, not '%s'", s);
+  return -1;
+}
+
 /* Reads the options; 0, or an exit status. */
 static int parse_opts(int argc, char **argv, struct opts *o)
 {
@@ -130,8 +194,11 @@ static int parse_opts(int argc, char **argv, struct opts *o)
       {"taus", required_argument, NULL, 'T'},     {"stats", required_argument, NULL, 's'},
       {"confidence", required_argument, NULL, 'c'}, {"exact-ci", no_argument, NULL, 'x'},
       {"json", no_argument, NULL, 'j'},           {"help", no_argument, NULL, 'h'},
+      {"column", required_argument, NULL, 'C'},   {"time-column", required_argument, NULL, 'W'},
+      {"time-format", required_argument, NULL, 'F'},
+      {"gap-marker", required_argument, NULL, 'G'},
       {NULL, 0, NULL, 0}};
-  *o = (struct opts){.tau0 = 1.0, .conf = 0.683, .taus = "octave", .mask = ST_ALL_STATS};
+  *o = (struct opts){.tau0 = 1.0, .conf = 0.683, .taus = "octave", .mask = ST_DEFAULT_STATS};
   char err[256];
   int c;
   optind = 1;
@@ -145,8 +212,19 @@ static int parse_opts(int argc, char **argv, struct opts *o)
     case 'j': o->json = 1; break;
     case 'T': o->taus = optarg; break;
     case 's': bad = parse_stats(optarg, &o->mask, err, sizeof err); break;
+    case 'G': o->load.gap_marker = optarg; break;
+    case 'C':
+    case 'W': {
+      long long k;
+      bad = conf_int(c == 'C' ? "--column" : "--time-column", optarg, 1, 1000, &k, err,
+                     sizeof err);
+      *(c == 'C' ? &o->load.column : &o->load.time_column) = (unsigned)k;
+      break;
+    }
+    case 'F': bad = parse_time_format(optarg, &o->load.time_format, err, sizeof err); break;
     case 't':
       bad = conf_double("--tau0", optarg, -HUGE_VAL, HUGE_VAL, &o->tau0, err, sizeof err);
+      o->tau0_given = 1;
       if (!bad && !(o->tau0 > 0.0)) {
         snprintf(err, sizeof err, "--tau0 must be a positive number of seconds, not %s",
                  optarg);
@@ -186,12 +264,17 @@ static void print_tables(const struct opts *o, const struct st_data *d, const si
   static const char *const titles[ST_NSTATS] = {
       "Allan deviation",       "overlapping Allan deviation", "modified Allan deviation",
       "time deviation",        "Hadamard deviation",          "overlapping Hadamard deviation",
-      "total deviation",       "TIE rms",                     "MTIE"};
+      "total deviation",       "TIE rms",                     "MTIE",
+      "gap-resistant overlapping Allan deviation"};
   if (o->freq)
     printf("# %s: %zu frequency points (%zu phase points), tau0 %g s\n", o->path, d->n - 1,
            d->n, o->tau0);
   else
     printf("# %s: %zu phase points, tau0 %g s\n", o->path, d->n, o->tau0);
+  const struct gapinfo *g = &o->gi;
+  printf("# read as %s; %zu gap%s kept (%zu of them missing times), %zu trimmed from the "
+         "ends\n",
+         g->format, g->gaps, g->gaps == 1 ? "" : "s", g->missing, g->trimmed);
   for (int s = 0; s < ST_NSTATS; s++) {
     if (!(o->mask & (1u << s)))
       continue;
@@ -239,6 +322,10 @@ static int print_json(const struct opts *o, const struct st_data *d, const size_
   json_object_set_new(top, "data", json_string(o->freq ? "freq" : "phase"));
   json_object_set_new(top, "unit", json_string(o->ns ? "ns" : "s"));
   json_object_set_new(top, "confidence", json_real(o->conf));
+  json_object_set_new(top, "format", json_string(o->gi.format));
+  json_object_set_new(top, "gaps", json_integer((json_int_t)o->gi.gaps));
+  json_object_set_new(top, "missing_times", json_integer((json_int_t)o->gi.missing));
+  json_object_set_new(top, "trimmed", json_integer((json_int_t)o->gi.trimmed));
   for (size_t k = 0; k < naf; k++) {
     json_t *row = json_object();
     json_object_set_new(row, "tau", json_real((double)afs[k] * o->tau0));
@@ -271,6 +358,22 @@ static int print_json(const struct opts *o, const struct st_data *d, const size_
   return 0;
 }
 
+/* Drops the gaps at both ends (no statistic can use them), in place. */
+static struct gapinfo trim_gaps(struct st_series *s)
+{
+  struct gapinfo g = {0, s->nmissing, 0, s->format};
+  size_t a = 0, b = s->n;
+  while (a < b && isnan(s->v[a]))
+    a++;
+  while (b > a && isnan(s->v[b - 1]))
+    b--;
+  g.trimmed = a + (s->n - b);
+  memmove(s->v, s->v + a, sizeof(double) * (b - a));
+  s->n = b - a;
+  g.gaps = s->ngap - g.trimmed;
+  return g;
+}
+
 int cvd_stability_main(int argc, char **argv)
 {
   struct opts o;
@@ -278,12 +381,18 @@ int cvd_stability_main(int argc, char **argv)
   if (rc != 0)
     return rc < 0 ? 0 : rc;
   char err[512];
-  double *v;
-  size_t nv;
-  if (st_load(o.path, &v, &nv, err, sizeof err) != 0) {
+  struct st_series ser;
+  if (o.tau0_given)
+    o.load.tau0 = o.tau0;
+  if (st_load_series(o.path, &o.load, &ser, err, sizeof err) != 0) {
     fprintf(stderr, "cvd stability: %s\n", err);
     return EXIT_USAGE;
   }
+  if (ser.tau0 > 0.0)
+    o.tau0 = ser.tau0; /* from the time column */
+  o.gi = trim_gaps(&ser);
+  double *v = ser.v;
+  size_t nv = ser.n;
   /* Phase in ns is analysed in seconds; the time statistics are scaled back. */
   double tscale = o.ns ? 1e9 : 1.0;
   if (o.ns && !o.freq)
@@ -292,7 +401,7 @@ int cvd_stability_main(int argc, char **argv)
   struct st_data d;
   rc = o.freq ? st_data_freq(&d, v, nv, o.tau0, err, sizeof err)
               : st_data_phase(&d, v, nv, o.tau0, err, sizeof err);
-  free(v);
+  st_series_free(&ser);
   if (rc != 0) {
     fprintf(stderr, "cvd stability: %s: %s\n", o.path, err);
     return EXIT_USAGE;

@@ -31,7 +31,8 @@ static size_t n_for_count(enum st_stat s, size_t count, size_t m)
   switch (s) {
   case ST_ADEV: return (count + 1) * m + 1;
   case ST_HDEV: return (count + 2) * m + 1;
-  case ST_OADEV: return count + 2 * m;
+  case ST_OADEV:
+  case ST_GRADEV: return count + 2 * m;
   case ST_OHDEV: return count + 3 * m;
   case ST_MDEV:
   case ST_TDEV: return count + 3 * m - 1;

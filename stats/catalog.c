@@ -22,6 +22,7 @@ static const struct {
     [ST_TOTDEV] = {"totdev", st_totdev, 1, 2},
     [ST_TIERMS] = {"tierms", st_tierms, 0, 4},
     [ST_MTIE] = {"mtie", st_mtie, 0, 2},
+    [ST_GRADEV] = {"gradev", st_gradev, 1, 4},
 };
 
 const char *st_stat_name(enum st_stat s) { return stats[s].name; }
@@ -52,6 +53,7 @@ size_t st_count(enum st_stat s, size_t n, size_t m)
   case ST_HDEV:
     return k >= 3 ? k - 2 : 0;
   case ST_OADEV:
+  case ST_GRADEV:
     return n > 2 * m ? n - 2 * m : 0;
   case ST_OHDEV:
     return n > 3 * m ? n - 3 * m : 0;

@@ -178,6 +178,7 @@ double st_edf(enum st_stat s, int alpha, size_t m, size_t n)
   case ST_ADEV:
     return st_edf_greenhall(alpha, 2, m, n, 0, 0);
   case ST_OADEV:
+  case ST_GRADEV:
     return st_edf_greenhall(alpha, 2, m, n, 1, 0);
   case ST_MDEV:
   case ST_TDEV:

@@ -45,10 +45,13 @@ enum st_stat {
   ST_TOTDEV,
   ST_TIERMS,
   ST_MTIE,
+  ST_GRADEV, /* gap-resistant overlapping Allan deviation (Sesia et al. 2016) */
   ST_NSTATS
 };
 
 #define ST_ALL_STATS ((1u << ST_NSTATS) - 1u)
+/* What `cvd stability` computes unless told: all but GRADEV, which without gaps is OADEV. */
+#define ST_DEFAULT_STATS (ST_ALL_STATS & ~(1u << ST_GRADEV))
 
 /* "adev", "oadev", ... as in `cvd stability --stats` and its JSON keys. */
 const char *st_stat_name(enum st_stat s);
@@ -98,6 +101,7 @@ double st_ohdev(const struct st_data *d, size_t m, size_t *count);
 double st_totdev(const struct st_data *d, size_t m, size_t *count);
 double st_tierms(const struct st_data *d, size_t m, size_t *count);
 double st_mtie(const struct st_data *d, size_t m, size_t *count);
+double st_gradev(const struct st_data *d, size_t m, size_t *count);
 double st_dev(enum st_stat s, const struct st_data *d, size_t m, size_t *count);
 /* MTIE at each of the k factors ms[] (ascending) in one pass over the data's levels:
  * O(N log N) for all octave windows.  Returns 0, or -1 when out of memory. */

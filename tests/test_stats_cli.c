@@ -225,7 +225,14 @@ START_TEST(test_bad_input)
   snprintf(gap, sizeof gap, "%s/gap.txt", dir);
   th_write_file(bad, "1e-9\n2e-9\n# comment\nabc\n");
   th_write_file(empty, "# nothing here\n\n");
-  th_write_file(gap, "1e-9\n2e-9\nnan\n4e-9\n");
+  th_write_file(gap, "1e-9\n2e-9\ninf\n4e-9\n"); /* nan is a gap now; inf is refused */
+  char dup[512], back[512], want_dup[700], want_back[700];
+  snprintf(dup, sizeof dup, "%s/dup.txt", dir);
+  snprintf(back, sizeof back, "%s/back.txt", dir);
+  th_write_file(dup, "0 1e-9\n1 2e-9\n1 2e-9\n2 3e-9\n3 4e-9\n3 5e-9\n");
+  th_write_file(back, "0 1e-9\n1 2e-9\n2 3e-9\n0.5 4e-9\n");
+  snprintf(want_dup, sizeof want_dup, "%s:3: 2 times repeat the one before", dup);
+  snprintf(want_back, sizeof want_back, "%s:4: the time goes back by 1.5 s", back);
   char want_bad[700], want_gap[700], want_empty[700];
   snprintf(want_bad, sizeof want_bad, "cvd stability: %s:4: not a number: 'abc'", bad);
   snprintf(want_gap, sizeof want_gap, "cvd stability: %s:3: not a finite number", gap);
@@ -237,6 +244,10 @@ START_TEST(test_bad_input)
       {{bad}, want_bad},
       {{gap}, want_gap},
       {{empty}, want_empty},
+      {{"--time-column", "1", "--column", "2", dup}, want_dup},
+      {{"--time-column", "1", "--column", "2", back}, want_back},
+      {{"--time-column", "1", phase_path}, "the time column and the value column are both 1"},
+      {{"--time-format", "julian", phase_path}, "--time-format must be auto, s, mjd or iso"},
       {{"--tau0", "-1", phase_path}, "--tau0 must be a positive number"},
       {{"--tau0", "0", phase_path}, "--tau0 must be a positive number"},
       {{"--tau0", "x", phase_path}, "bad --tau0 'x'"},

@@ -1,7 +1,8 @@
 # plot: figures with cairo and pango (PNG, SVG, PDF) for reports and `cvd stability --plot`.
 noinst_LIBRARIES += plot/libplot.a
 plot_libplot_a_SOURCES = plot/plot.h plot/plotint.h plot/plot.c plot/axis.c plot/series.c \
-	plot/text.c plot/output.c plot/stabplot.h plot/stabplot.c plot/doc.h
+	plot/text.c plot/output.c plot/stabplot.h plot/stabplot.c plot/doc.h \
+	plot/docint.h plot/doc.c plot/doctable.c
 
 check_PROGRAMS += tests/test_plot
 tests_test_plot_SOURCES = tests/test_plot.c

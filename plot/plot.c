@@ -101,14 +101,12 @@ static int data_range(const struct plot_fig *f, double r[4])
 }
 
 /* A margin around the data, so that no point sits on the frame: 3 % of the span on linear
- * axes, 4 % of the decades (at least 0.04 decade) on log axes; none on a time axis. */
+ * and time axes, 4 % of the decades (at least 0.04 decade) on log axes. */
 static void pad_range(const struct plot_fig *f, double r[4])
 {
   for (int a = 0; a < 2; a++) {
     double *lo = &r[2 * a], *hi = &r[2 * a + 1];
     int log = a ? f->logy : f->logx && !f->xtime;
-    if (a == 0 && f->xtime)
-      continue;
     if (log) {
       double m = pow(10, fmax(0.04, 0.04 * log10(*hi / *lo)));
       *lo /= m;
@@ -124,7 +122,7 @@ static void pad_range(const struct plot_fig *f, double r[4])
 /* The legend's entries flowed into rows of width w: returns the height it takes and,
  * when draw is set, draws it with its top left at (x, y). */
 static double legend(cairo_t *cr, const struct plot_fig *f, double x, double y, double w,
-                     int draw)
+                     int draw, int connect)
 {
   double cx = 0, rows = 0, lh = 0;
   for (size_t i = 0; i < f->nseries; i++) {
@@ -142,7 +140,7 @@ static double legend(cairo_t *cr, const struct plot_fig *f, double x, double y, 
     }
     if (draw) {
       double ey = y + rows * (th + 3);
-      plot_series_swatch(cr, s->style, i, x + cx, ey, SWATCH_W, th);
+      plot_series_swatch(cr, s->style, i, x + cx, ey, SWATCH_W, th, connect);
       cairo_set_source_rgb(cr, 0, 0, 0);
       plot_text_at(cr, l, x + cx + SWATCH_W + 4, ey, 0, 0);
     }
@@ -296,7 +294,7 @@ static int layout(cairo_t *cr, const struct plot_fig *f, const double r[4], doub
   enum plot_axis_kind ky = f->logy ? PLOT_AXIS_LOG : PLOT_AXIS_LINEAR;
   double tickh = text_h(cr, f->xtime ? "0\n0" : "0", FS_TICK);
   double xl = text_h(cr, f->xlabel, FS_LABEL), yl = text_h(cr, f->ylabel, FS_LABEL);
-  double leg = legend(cr, f, 0, 0, w - 2 * PAD, 0);
+  double leg = legend(cr, f, 0, 0, w - 2 * PAD, 0, 0);
   double bottom = 3 + tickh + (xl ? 3 + xl : 0) + (leg ? 6 + leg : 0) + PAD;
   fr->py = y + top + PAD;
   fr->ph = h - top - PAD - bottom;
@@ -368,7 +366,7 @@ int plot_draw_ex(cairo_t *cr, double x, double y, double w, double h, const stru
   tick_labels(cr, &fr);
   double below;
   axis_titles(cr, f, &fr, x, &below);
-  legend(cr, f, x + PAD, below + 6, w - 2 * PAD, 1);
+  legend(cr, f, x + PAD, below + 6, w - 2 * PAD, 1, o && o->connect);
   cairo_save(cr);
   cairo_rectangle(cr, fr.px, fr.py, fr.pw, fr.ph);
   cairo_clip(cr);

@@ -52,9 +52,10 @@ int plot_draw_ex(cairo_t *cr, double x, double y, double w, double h, const stru
 /* Draws series s as style number idx into the frame (series.c). */
 void plot_series_draw(cairo_t *cr, const struct plot_frame *fr, const struct plot_series *s,
                       size_t idx, int connect);
-/* The legend's sample of series style idx in the box (x, y, w, h). */
+/* The legend's sample of series style idx in the box (x, y, w, h), as plot_series_draw
+ * draws it with connect. */
 void plot_series_swatch(cairo_t *cr, enum plot_style st, size_t idx, double x, double y,
-                        double w, double h);
+                        double w, double h, int connect);
 
 /* ---- files (output.c) ---- */
 enum plot_format { PLOT_PNG, PLOT_SVG, PLOT_PDF };

@@ -186,7 +186,7 @@ void plot_series_draw(cairo_t *cr, const struct plot_frame *fr, const struct plo
 }
 
 void plot_series_swatch(cairo_t *cr, enum plot_style st, size_t idx, double x, double y,
-                        double w, double h)
+                        double w, double h, int connect)
 {
   cairo_save(cr);
   double my = y + h / 2;
@@ -198,9 +198,19 @@ void plot_series_swatch(cairo_t *cr, enum plot_style st, size_t idx, double x, d
   plot_set_colour(cr, idx, 1);
   plot_set_dash(cr, idx);
   cairo_set_line_width(cr, st == PLOT_ERRBARS ? 0.8 : 1.3);
-  if (st != PLOT_POINTS) {
+  if (st == PLOT_LINE || st == PLOT_BAND || connect) {
     cairo_move_to(cr, x, my);
     cairo_line_to(cr, x + w, my);
+    cairo_stroke(cr);
+  }
+  if (st == PLOT_ERRBARS) { /* a bar with its caps */
+    cairo_set_dash(cr, NULL, 0, 0);
+    cairo_move_to(cr, x + w / 2, y);
+    cairo_line_to(cr, x + w / 2, y + h);
+    cairo_move_to(cr, x + w / 2 - 2, y);
+    cairo_line_to(cr, x + w / 2 + 2, y);
+    cairo_move_to(cr, x + w / 2 - 2, y + h);
+    cairo_line_to(cr, x + w / 2 + 2, y + h);
     cairo_stroke(cr);
   }
   if (st == PLOT_POINTS || st == PLOT_ERRBARS)

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "plot/doc.h"
 #include "plot/plot.h"
 #include "plot/stabplot.h"
 #include "tests/testutil.h"
@@ -33,6 +34,17 @@ static int pt_png_size(const char *path, int *w, int *h)
   return 0;
 }
 
+/* What a poppler tool prints for "prog opts 'path'" (through a file in the test's
+ * directory, read with th_read_file); free() it.  NULL if it cannot run. */
+static char *pt_output(const char *prog, const char *opts, const char *path)
+{
+  char cmd[1400], out[520];
+  snprintf(out, sizeof out, "%s/tool-output.txt", dir);
+  snprintf(cmd, sizeof cmd, "%s %s '%s' %s'%s' 2>/dev/null", prog, opts, path,
+           strstr(prog, "pdftotext") ? "" : "> ", out);
+  return system(cmd) == 0 ? th_read_file(out) : NULL;
+}
+
 /* The page count pdfinfo reads in a PDF (after checking its header), or -1; when
  * poppler-utils is absent, 1 if the header is right. */
 static int pt_pdf_pages(const char *path)
@@ -44,16 +56,11 @@ static int pt_pdf_pages(const char *path)
     return -1;
   if (access("/usr/bin/pdfinfo", X_OK) != 0)
     return 1;
-  char cmd[600], line[256];
-  snprintf(cmd, sizeof cmd, "/usr/bin/pdfinfo '%s' 2>&1", path);
-  FILE *p = popen(cmd, "r");
-  int pages = -1;
-  while (p && fgets(line, sizeof line, p))
-    if (!strncmp(line, "Pages:", 6))
-      pages = atoi(line + 6);
-  if (p)
-    pclose(p);
-  return pages;
+  char *info = pt_output("/usr/bin/pdfinfo", "", path);
+  char *pages = info ? strstr(info, "\nPages:") : NULL;
+  int n = pages ? atoi(pages + 7) : -1;
+  free(info);
+  return n;
 }
 
 /* Pixels of an RGB24 image within tol of (r, g, b) in every channel. */
@@ -403,6 +410,116 @@ START_TEST(test_stabplot)
 }
 END_TEST
 
+/* A table of n rows: day, mean (ns), U (ns), n tracks, and a long remark. */
+static void table_rows(struct doc *d, size_t n)
+{
+  static const char *const head[5] = {"date", "mean_ns", "U_ns", "n", "remark"};
+  const char **cells = calloc(5 * n, sizeof *cells);
+  char(*buf)[4][32] = calloc(n, sizeof *buf);
+  for (size_t r = 0; r < n; r++) {
+    snprintf(buf[r][0], 32, "2025-01-%02zu", r % 31 + 1);
+    snprintf(buf[r][1], 32, "%.2f", -3.25 + 0.1 * (double)r);
+    snprintf(buf[r][2], 32, "%.2f", 2.5);
+    snprintf(buf[r][3], 32, "%zu", 144 - r % 3);
+    for (int c = 0; c < 4; c++)
+      cells[5 * r + c] = buf[r][c];
+    cells[5 * r + 4] = r % 10 == 3 ? "holdover 02:10 to 05:40 UTC, largest predicted |x| 8.1 ns, "
+                                     "then re-acquired (a remark long enough to wrap)"
+                                   : r % 7 ? "" : NULL;
+  }
+  doc_table(d, 5, head, cells, n);
+  free(cells);
+  free(buf);
+}
+
+START_TEST(test_doc)
+{
+  char p[512], err[256];
+  path_in(p, sizeof p, "report.pdf");
+  struct doc *d = doc_open(p, "Monthly report r1 <2025-01>", err, sizeof err);
+  ck_assert_msg(d != NULL, "%s", err);
+  doc_footer(d, "cvd report r1 2025-01 & co");
+  doc_heading(d, 1, "Monthly report: r1 - ref");
+  doc_text(d, "Plain text, not markup: a < b & c > d.");
+  struct plot_series s[2];
+  struct plot_fig f = fig2(s);
+  doc_figure(d, 220, &f);
+  struct stabplot_stat st[2];
+  size_t nst = stab_stats(st, 1);
+  doc_stabfigure(d, 260, "TDEV", st, nst);
+  doc_heading(d, 2, "Daily means");
+  table_rows(d, 120); /* longer than a page */
+  doc_page_break(d);
+  doc_page_break(d); /* a second break makes no blank page */
+  doc_text(d, "The end.");
+  ck_assert_msg(doc_close(d, err, sizeof err) == 0, "%s", err);
+  int pages = pt_pdf_pages(p);
+  ck_assert_msg(pages >= 4 && pages <= 6, "%d pages", pages);
+  if (access("/usr/bin/pdftotext", X_OK) == 0) {
+    char *all = pt_output("/usr/bin/pdftotext", "-layout", p);
+    ck_assert(all != NULL);
+    ck_assert(strstr(all, "a < b & c > d."));
+    ck_assert(strstr(all, "page 1 of "));
+    ck_assert(strstr(all, "cvd report r1 2025-01 & co"));
+    free(all);
+    char opts[64];
+    snprintf(opts, sizeof opts, "-f %d -l %d", pages - 1, pages - 1);
+    char *last = pt_output("/usr/bin/pdftotext", opts, p); /* the table's last page */
+    ck_assert(last && strstr(last, "mean_ns") && strstr(last, "remark")); /* head repeated */
+    char want[32];
+    snprintf(want, sizeof want, "page %d of %d", pages - 1, pages);
+    ck_assert_msg(strstr(last, want), "%s", last);
+    free(last);
+    char *info = pt_output("/usr/bin/pdfinfo", "", p);
+    ck_assert(info && strstr(info, "Monthly report r1 <2025-01>"));
+    ck_assert(strstr(info, "Page size:") && strstr(info, "595.27"));
+    free(info);
+  }
+  /* A short table fits on the one page; an empty document still has one page. */
+  path_in(p, sizeof p, "short.pdf");
+  d = doc_open(p, "short", err, sizeof err);
+  table_rows(d, 20);
+  ck_assert_msg(doc_close(d, err, sizeof err) == 0, "%s", err);
+  ck_assert_int_eq(pt_pdf_pages(p), 1);
+  path_in(p, sizeof p, "empty.pdf");
+  d = doc_open(p, NULL, err, sizeof err);
+  ck_assert_msg(doc_close(d, err, sizeof err) == 0, "%s", err);
+  ck_assert_int_eq(pt_pdf_pages(p), 1);
+}
+END_TEST
+
+START_TEST(test_doc_errors)
+{
+  char p[512], err[256];
+  path_in(p, sizeof p, "report.png");
+  ck_assert(doc_open(p, "x", err, sizeof err) == NULL);
+  ck_assert_msg(strstr(err, "report.png") && strstr(err, ".pdf"), "%s", err);
+  path_in(p, sizeof p, "report.txt");
+  ck_assert(doc_open(p, "x", err, sizeof err) == NULL);
+  ck_assert_msg(strstr(err, "'.txt'"), "%s", err);
+  ck_assert(doc_open("/nonexistent-dir/r.pdf", "x", err, sizeof err) == NULL);
+  ck_assert_msg(strstr(err, "/nonexistent-dir/r.pdf"), "%s", err);
+  /* The first error met anywhere comes out of doc_close; later ones do not replace it. */
+  path_in(p, sizeof p, "bad.pdf");
+  struct doc *d = doc_open(p, "x", err, sizeof err);
+  ck_assert(d != NULL);
+  doc_text(d, "before");
+  struct plot_series s[2];
+  struct plot_fig f = fig2(s);
+  s[1].hi = NULL;
+  doc_figure(d, 200, &f);
+  doc_heading(d, 3, "no such level");
+  doc_table(d, 0, NULL, NULL, 0);
+  ck_assert_int_eq(doc_close(d, err, sizeof err), -1);
+  ck_assert_msg(strstr(err, "'y with bars'") && strstr(err, "lo/hi"), "%s", err);
+  d = doc_open(p, "x", err, sizeof err);
+  doc_heading(d, 3, "no such level");
+  ck_assert_int_eq(doc_close(d, err, sizeof err), -1);
+  ck_assert_msg(strstr(err, "heading level 3"), "%s", err);
+  ck_assert_int_eq(doc_close(NULL, err, sizeof err), -1);
+}
+END_TEST
+
 int main(void)
 {
   Suite *s = suite_create("plot");
@@ -415,6 +532,8 @@ int main(void)
   tcase_add_test(tc, test_bad_input);
   tcase_add_test(tc, test_gaps_and_empty);
   tcase_add_test(tc, test_stabplot);
+  tcase_add_test(tc, test_doc);
+  tcase_add_test(tc, test_doc_errors);
   suite_add_tcase(s, tc);
   return th_run_suite(s, CK_NORMAL);
 }

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "core/conf.h"
+#include "core/timeutil.h"
 #include "cvd/cmd.h"
 #include "db/db.h"
 #include "report/out.h"
@@ -20,6 +21,8 @@ void cvd_report_help(FILE *out)
   fprintf(out,
 "Usage: cvd report monthly --store FILE --site NAME --month YYYY-MM --key FILE\n"
 "                          [--format pdf|html|json] [-o FILE] [OPTIONS]\n"
+"       cvd report traceability --store FILE --site NAME --from DATE --to DATE\n"
+"                          --key FILE [--circular-t FILE] [--format html|json] [-o FILE]\n"
 "       cvd report verify [--pubkey FILE] FILE\n"
 "       cvd report keygen FILE\n"
 "\n"
@@ -31,6 +34,12 @@ void cvd_report_help(FILE *out)
 "expanded with k = 2), the frequency uncertainty at 1 day, the share of time LOCKED,\n"
 "every holdover with its length and largest predicted |x|, re-acquisitions, faults,\n"
 "commands not taken up, and the calibration history.  Every report is signed (Ed25519).\n"
+"\n"
+"traceability: the statement of traceability to UTC (MiFID II RTS 25, SEC CAT) over\n"
+"the UTC days DATE to DATE (YYYY-MM-DD, both included): per day the largest |x| to UTC(k)\n"
+"with its expanded uncertainty (one track's, k = 2), the share of measured time within\n"
+"100 us, 1 us and 50 ns (a slot counts when |x| + U is under the limit), and the chain\n"
+"UTC -> UTC(k) -> remote clock, with UTC - UTC(k) from --circular-t; signed.\n"
 "\n"
 "verify: checks a report's signature (any format): exit 0 and the signer's fingerprint\n"
 "when every byte is as signed, exit 1 when not.\n"
@@ -55,6 +64,11 @@ void cvd_report_help(FILE *out)
 "                          calibration (cables, PPSDLY, REFDLY) [0]\n"
 "      --u-ref NS          standard uncertainty of the reference point: UTC(k) to the\n"
 "                          reference site's TIC start input [0]\n"
+"      --from DATE, --to DATE  traceability: the first and last UTC day (YYYY-MM-DD)\n"
+"      --circular-t FILE   traceability: UTC - UTC(k) as the lab enters it from BIPM\n"
+"                          Circular T section 1, one line per date: MJD VALUE_NS U_NS\n"
+"                          (U_NS its standard uncertainty); '#' starts a comment.\n"
+"                          Linear between dates, never past the last one\n"
 "      --pubkey FILE       verify: the public (or private) key that must have signed\n"
 "  -h, --help              this text\n"
 "\n"
@@ -77,7 +91,7 @@ void cvd_report_help(FILE *out)
 }
 
 struct args {
-  const char *store, *key, *out, *pubkey;
+  const char *store, *key, *out, *pubkey, *circt;
   int format;
   struct report_opts o;
 };
@@ -86,6 +100,17 @@ static int usage(const char *msg)
 {
   fprintf(stderr, "cvd report: %s (see cvd report --help)\n", msg);
   return EXIT_USAGE;
+}
+
+static int parse_day(const char *what, const char *s, int64_t *t, char *err, size_t errlen)
+{
+  char iso[40];
+  snprintf(iso, sizeof iso, "%.10sT00:00:00Z", s);
+  if (strlen(s) != 10 || tu_parse(iso, t) != 0) {
+    snprintf(err, errlen, "%s '%s': want a UTC date YYYY-MM-DD", what, s);
+    return -1;
+  }
+  return 0;
 }
 
 static int parse(int argc, char **argv, struct args *a)
@@ -97,6 +122,8 @@ static int parse(int argc, char **argv, struct args *a)
       {"output", required_argument, NULL, 'o'}, {"calibration", required_argument, NULL, 'c'},
       {"u-cal", required_argument, NULL, 'C'},  {"u-delays", required_argument, NULL, 'U'},
       {"u-ref", required_argument, NULL, 'R'},  {"pubkey", required_argument, NULL, 'p'},
+      {"from", required_argument, NULL, 'F'},   {"to", required_argument, NULL, 'T'},
+      {"circular-t", required_argument, NULL, 'y'},
       {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0}};
   char err[1024];
   const char *month = NULL;
@@ -114,6 +141,13 @@ static int parse(int argc, char **argv, struct args *a)
     case 'k': a->key = optarg; break;
     case 'o': a->out = optarg; break;
     case 'p': a->pubkey = optarg; break;
+    case 'y': a->circt = optarg; break;
+    case 'F':
+    case 'T':
+      if (parse_day(c == 'F' ? "--from" : "--to", optarg, c == 'F' ? &a->o.from : &a->o.to,
+                    err, sizeof err) != 0)
+        return usage(err);
+      break;
     case 'f':
       if ((a->format = report_format_parse(optarg)) < 0 || strchr(optarg, '.'))
         return usage("--format: want pdf, html or json");
@@ -140,20 +174,56 @@ static int parse(int argc, char **argv, struct args *a)
   return -1;
 }
 
-static int monthly(struct args *a)
+static int report_args(struct args *a, int trace)
 {
-  char err[1024];
-  if (!a->store || !a->o.site || !a->o.year || !a->key)
+  if (!trace && (!a->store || !a->o.site || !a->o.year || !a->key))
     return usage("monthly needs --store FILE, --site NAME, --month YYYY-MM and --key FILE");
+  if (trace && (!a->store || !a->o.site || !a->o.from || !a->o.to || !a->key))
+    return usage("traceability needs --store FILE, --site NAME, --from DATE, --to DATE and "
+                 "--key FILE");
+  if (trace && a->o.to < a->o.from)
+    return usage("--to is before --from");
+  if (trace && a->o.to - a->o.from >= 400 * NS_PER_DAY)
+    return usage("--from and --to: at most 400 days");
+  if (trace)
+    a->o.to += NS_PER_DAY; /* the last day included */
   if (a->format < 0)
     a->format = a->out && report_format_parse(a->out) >= 0 ? report_format_parse(a->out)
                                                             : REPORT_JSON;
-  if (a->format == REPORT_PDF && (!a->out || strcmp(a->out, "-") == 0))
-    return usage("a PDF report needs -o FILE");
+  if (a->format == REPORT_PDF && (trace || !a->out || strcmp(a->out, "-") == 0))
+    return usage(trace ? "the traceability statement is made as html or json"
+                       : "a PDF report needs -o FILE");
   if (access(a->store, R_OK) != 0) {
     fprintf(stderr, "cvd report: --store %s: no such readable file\n", a->store);
     return EXIT_USAGE;
   }
+  return -1;
+}
+
+/* Writes the statement of the days built in r. */
+static int trace_write(struct args *a, const struct report_month *r, const struct rsign_key *k,
+                       char *err, size_t errlen)
+{
+  static struct report_circt c;
+  if (a->circt && report_circt_read(a->circt, &c, err, errlen) != 0)
+    return EXIT_USAGE;
+  struct report_trace_day *d;
+  if (report_trace_days(r, a->circt ? &c : NULL, &d) != 0) {
+    snprintf(err, errlen, "out of memory");
+    return EXIT_RUNTIME;
+  }
+  int rc = report_trace_write(r, a->circt ? &c : NULL, d, (enum report_format)a->format,
+                              a->out, k, err, errlen);
+  free(d);
+  return rc ? EXIT_RUNTIME : 0;
+}
+
+static int run(struct args *a, int trace)
+{
+  char err[1024];
+  int rc = report_args(a, trace);
+  if (rc >= 0)
+    return rc;
   struct rsign_key *k = rsign_key_load(a->key, err, sizeof err);
   if (!k) {
     fprintf(stderr, "cvd report: --key %s\n", err);
@@ -166,10 +236,14 @@ static int monthly(struct args *a)
     return EXIT_USAGE;
   }
   struct report_month r;
-  int bad, rc = 0;
+  int bad;
+  rc = 0;
   if (report_month_build(db, &a->o, &r, &bad, err, sizeof err) != 0) {
     fprintf(stderr, "cvd report: %s\n", err);
     rc = bad ? EXIT_USAGE : EXIT_RUNTIME;
+  } else if (trace) {
+    if ((rc = trace_write(a, &r, k, err, sizeof err)) != 0)
+      fprintf(stderr, "cvd report: %s\n", err);
   } else if (report_month_write(&r, (enum report_format)a->format, a->out, k, err,
                                 sizeof err) != 0) {
     fprintf(stderr, "cvd report: %s\n", err);
@@ -227,7 +301,7 @@ int cvd_report_main(int argc, char **argv)
       cvd_report_help(stdout);
       return 0;
     }
-    return usage("want monthly, verify or keygen");
+    return usage("want monthly, traceability, verify or keygen");
   }
   const char *what = argv[1];
   struct args a = {0};
@@ -237,7 +311,9 @@ int cvd_report_main(int argc, char **argv)
   int rest = argc - 1 - optind;
   char **pos = argv + 1 + optind;
   if (strcmp(what, "monthly") == 0)
-    return rest ? usage("monthly takes no file argument") : monthly(&a);
+    return rest ? usage("monthly takes no file argument") : run(&a, 0);
+  if (strcmp(what, "traceability") == 0)
+    return rest ? usage("traceability takes no file argument") : run(&a, 1);
   if (strcmp(what, "verify") == 0)
     return rest != 1 ? usage("verify wants one FILE") : verify(&a, pos[0]);
   if (strcmp(what, "keygen") == 0) {
@@ -251,6 +327,6 @@ int cvd_report_main(int argc, char **argv)
     return 0;
   }
   char msg[128];
-  snprintf(msg, sizeof msg, "unknown report '%.40s': want monthly, verify or keygen", what);
+  snprintf(msg, sizeof msg, "unknown report '%.40s': want monthly, traceability, verify or keygen", what);
   return usage(msg);
 }

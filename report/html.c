@@ -10,9 +10,9 @@
 #include "report/out.h"
 #include "report/reportint.h"
 
-static void esc(FILE *f, const char *s)
+void report_html_esc(FILE *f, const char *s)
 {
-  for (; *s; s++)
+  for (; s && *s; s++)
     switch (*s) {
     case '<': fputs("&lt;", f); break;
     case '>': fputs("&gt;", f); break;
@@ -33,7 +33,7 @@ static void num(FILE *f, const char *fmt, double v)
 static void summary(FILE *f, const struct report_month *r)
 {
   fputs("<h2>Summary</h2><table><tr><th>reference</th><td>", f);
-  esc(f, r->ref);
+  report_html_esc(f, r->ref);
   fprintf(f, " (UTC(k))</td></tr><tr><th>tracks</th><td>%d of %d slots</td></tr>"
              "<tr><th>time LOCKED</th><td>", r->ntracks, r->nslots);
   num(f, "%.2f %%", r->locked_pct);
@@ -56,11 +56,11 @@ static void budget(FILE *f, const struct report_month *r)
         "<th>u / ns</th><th>source</th></tr>\n", f);
   for (int i = 0; i < r->nitems; i++) {
     fputs("<tr><td>", f);
-    esc(f, r->items[i].name);
+    report_html_esc(f, r->items[i].name);
     fprintf(f, "</td><td>%c</td><td>", r->items[i].type);
     num(f, "%.3f", r->items[i].u_ns);
     fputs("</td><td>", f);
-    esc(f, r->items[i].source);
+    report_html_esc(f, r->items[i].source);
     fputs("</td></tr>\n", f);
   }
   fputs("<tr><th>combined u<sub>c</sub></th><td></td><td>", f);
@@ -131,9 +131,9 @@ static void record(FILE *f, const struct report_month *r)
         "</th><th>kind</th><th>what</th></tr>\n", f);
   for (int i = 0; i < r->nevents; i++) {
     fprintf(f, "<tr><td>%s</td><td>", report_time(r->events[i].t, a, sizeof a));
-    esc(f, r->events[i].kind);
+    report_html_esc(f, r->events[i].kind);
     fputs("</td><td>", f);
-    esc(f, r->events[i].text);
+    report_html_esc(f, r->events[i].text);
     fputs("</td></tr>\n", f);
   }
   if (!r->nevents)
@@ -149,7 +149,7 @@ static void calibration(FILE *f, const struct report_month *r)
   for (int i = 0; i < r->ncals; i++) {
     fprintf(f, "<tr><td>%s</td><td>%.3f</td><td>%.3f</td><td>", r->cals[i].date,
             r->cals[i].delay_ns, r->cals[i].u_ns);
-    esc(f, r->cals[i].source);
+    report_html_esc(f, r->cals[i].source);
     fputs("</td></tr>\n", f);
   }
   if (!r->ncals)
@@ -159,11 +159,20 @@ static void calibration(FILE *f, const struct report_month *r)
   for (int i = 0; i < r->ndelays; i++) {
     const struct report_delays *d = &r->delays[i];
     fputs("<tr><td>", f);
-    esc(f, d->site);
+    report_html_esc(f, d->site);
     fprintf(f, "</td><td>%s</td><td>%.3f</td><td>%.3f</td><td>%.3f</td><td>%.3f</td></tr>\n",
             report_time(d->from, a, sizeof a), d->intdly, d->cabdly, d->ppsdly, d->refdly);
   }
   fputs("</table>\n", f);
+}
+
+void report_html_signature(FILE *f, const char *pub, const char *fp)
+{
+  fprintf(f, "<h2>Signature</h2><p>Ed25519 over every byte of this file with the signature's "
+             "digits read as 0; check it with <code>cvd report verify FILE</code>.</p>"
+             "<p>Public key: <code id=\"public-key\">%s</code><br>Fingerprint (SHA-256): "
+             "<code id=\"fingerprint\">%s</code><br>Signature: <code id=\"signature\">%s</code>"
+             "</p>\n</body></html>\n", pub, fp, RSIGN_PLACEHOLDER);
 }
 
 char *report_month_html(const struct report_month *r, const char *pub, const char *fp)
@@ -174,12 +183,12 @@ char *report_month_html(const struct report_month *r, const char *pub, const cha
   if (!f)
     return NULL;
   fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>", f);
-  esc(f, r->site);
+  report_html_esc(f, r->site);
   fprintf(f, " %s: monthly report</title><style>body{font-family:sans-serif;max-width:60em;"
              "margin:1em auto}table{border-collapse:collapse;margin:.5em 0}td,th{border:1px "
              "solid #bbb;padding:2px 6px;text-align:left}code{word-break:break-all}</style>"
              "</head><body>\n<h1>Monthly report: ", r->month);
-  esc(f, r->site);
+  report_html_esc(f, r->site);
   fprintf(f, ", %s</h1>\n<p>x = REMOTE &minus; REF, where REF is the lab's UTC(k); daily means "
              "over UTC days with their expanded uncertainty (k = 2).</p>\n", r->month);
   summary(f, r);
@@ -188,11 +197,7 @@ char *report_month_html(const struct report_month *r, const char *pub, const cha
   stability(f, r);
   record(f, r);
   calibration(f, r);
-  fprintf(f, "<h2>Signature</h2><p>Ed25519 over every byte of this file with the signature's "
-             "digits read as 0; check it with <code>cvd report verify FILE</code>.</p>"
-             "<p>Public key: <code id=\"public-key\">%s</code><br>Fingerprint (SHA-256): "
-             "<code id=\"fingerprint\">%s</code><br>Signature: <code id=\"signature\">%s</code>"
-             "</p>\n</body></html>\n", pub, fp, RSIGN_PLACEHOLDER);
+  report_html_signature(f, pub, fp);
   if (fclose(f) != 0) {
     free(buf);
     return NULL;

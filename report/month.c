@@ -210,6 +210,13 @@ static int month_range(struct report_month *r, const struct report_opts *o, char
                        size_t errlen)
 {
   char a[40], b[40];
+  if (o->to > o->from) {
+    r->from = o->from;
+    r->to = o->to;
+    snprintf(r->month, sizeof r->month, "%.7s", report_time(o->from, a, sizeof a));
+    r->nslots = (int)((r->to - r->from) / SLOT_NS);
+    return 0;
+  }
   snprintf(a, sizeof a, "%04d-%02d-01T00:00:00Z", o->year, o->month);
   snprintf(b, sizeof b, "%04d-%02d-01T00:00:00Z", o->year + (o->month == 12),
            o->month == 12 ? 1 : o->month + 1);

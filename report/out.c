@@ -22,7 +22,7 @@ int report_format_parse(const char *s)
 }
 
 /* The JSON of a report with its signature object last (report/sign.h). */
-static char *json_text(json_t *j, const char *pub, const char *fp, size_t *len)
+char *report_json_text(json_t *j, const char *pub, const char *fp, size_t *len)
 {
   json_object_set_new(j, "signature",
                       json_pack("{s:s,s:s,s:s,s:s}", "algorithm", "Ed25519", "public_key", pub,
@@ -47,7 +47,7 @@ char *report_month_text(const struct report_month *r, enum report_format f, cons
                         const char *fp, size_t *len)
 {
   if (f == REPORT_JSON)
-    return json_text(report_month_json(r), pub, fp, len);
+    return report_json_text(report_month_json(r), pub, fp, len);
   char *h = report_month_html(r, pub, fp);
   *len = h ? strlen(h) : 0;
   return h;
@@ -85,6 +85,30 @@ int report_month_write(const struct report_month *r, enum report_format f, const
     snprintf(err, errlen, "out of memory");
     return -1;
   }
+  int rc = report_write_signed(buf, len, path, k, err, errlen);
+  free(buf);
+  return rc;
+}
+
+int report_trace_write(const struct report_month *r, const struct report_circt *c,
+                       const struct report_trace_day *d, enum report_format f, const char *path,
+                       const struct rsign_key *k, char *err, size_t errlen)
+{
+  char pub[RSIGN_KEY_HEX + 1], fp[RSIGN_KEY_HEX + 1];
+  rsign_key_public(k, pub, fp);
+  if (f == REPORT_PDF) {
+    snprintf(err, errlen, "the traceability statement is made as json or html");
+    return -1;
+  }
+  size_t len = 0;
+  char *buf = f == REPORT_JSON ? report_json_text(report_trace_json(r, c, d), pub, fp, &len)
+                               : report_trace_html(r, c, d, pub, fp);
+  if (!buf) {
+    snprintf(err, errlen, "out of memory");
+    return -1;
+  }
+  if (f == REPORT_HTML)
+    len = strlen(buf);
   int rc = report_write_signed(buf, len, path, k, err, errlen);
   free(buf);
   return rc;

@@ -7,6 +7,7 @@
 
 #include "report/report.h"
 #include "report/sign.h"
+#include "report/trace.h"
 
 enum report_format { REPORT_JSON, REPORT_HTML, REPORT_PDF };
 
@@ -27,6 +28,14 @@ int report_month_write(const struct report_month *r, enum report_format f, const
 /* Signs a buffer and writes it (path NULL or "-": stdout).  0, or -1 with err. */
 int report_write_signed(char *buf, size_t len, const char *path, const struct rsign_key *k,
                         char *err, size_t errlen);
+
+/* j (taken) with its "signature" object last, as one line: malloc'ed, *len its length. */
+char *report_json_text(json_t *j, const char *pub, const char *fp, size_t *len);
+
+/* The traceability statement of r's days (report/trace.h), signed; JSON or HTML. */
+int report_trace_write(const struct report_month *r, const struct report_circt *c,
+                       const struct report_trace_day *d, enum report_format f, const char *path,
+                       const struct rsign_key *k, char *err, size_t errlen);
 
 /* The PDF of a monthly report, signed (report/pdf.c).  0, or -1 with err. */
 int report_month_pdf(const struct report_month *r, const char *path, const struct rsign_key *k,

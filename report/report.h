@@ -40,6 +40,7 @@ struct report_opts {
   const char *site;
   const char *ref;        /* NULL: the store's (reportq_reference) */
   int year, month;
+  int64_t from, to;       /* whole UTC days instead of the month, when to > from */
   struct report_cal cals[REPORT_MAX_CALS]; /* oldest first; the last is in force */
   int ncals;
   double u_cal_ns;        /* without a calibration: the delays' uncertainty assumed [5] */

@@ -2,6 +2,8 @@
 #ifndef CVD_REPORTINT_H
 #define CVD_REPORTINT_H
 
+#include <stdio.h>
+
 #include "db/reportq.h"
 #include "report/report.h"
 
@@ -22,6 +24,10 @@ int report_delays(sqlite3 *db, struct report_month *r);
 /* Appends one line to the budget. */
 void report_item(struct report_month *r, char type, const char *name, double u_ns,
                  const char *source);
+
+/* HTML: text escaped; the signature's paragraph and the page's end (report/sign.h). */
+void report_html_esc(FILE *f, const char *s);
+void report_html_signature(FILE *f, const char *pub, const char *fp);
 
 /* ISO 8601 UTC of t, to the second, in buf. */
 const char *report_time(int64_t t, char *buf, size_t len);

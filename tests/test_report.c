@@ -272,6 +272,50 @@ END_TEST
 START_TEST(test_signed_html) { signed_format("html"); }
 END_TEST
 
+START_TEST(test_traceability)
+{
+  char circt[1100], out[1100];
+  snprintf(circt, sizeof circt, "%s/circt.txt", dir);
+  snprintf(out, sizeof out, "%s/trace.json", dir);
+  /* UTC - UTC(k) every 5 days, as Circular T gives it: MJD 60674 is 2024-12-30. */
+  ck_assert_int_eq(th_write_file(circt, "# MJD UTC-UTC(k)/ns u/ns\n60674 2.1 1.4\n"
+                                        "60679 1.8 1.4  # Circular T 445\n60684 -0.5 1.5\n"), 0);
+  const char *a[] = {"report", "traceability", "--store", store, "--site", "r1", "--from",
+                     "2025-01-02", "--to", "2025-01-12", "--key", key, "--calibration", cal,
+                     "--circular-t", circt, "-o", out, NULL};
+  ck_assert_int_eq(cvd(NULL, a), 0);
+  char *text = th_read_file(out);
+  json_t *j = json_loads(text, 0, NULL);
+  ck_assert_ptr_nonnull(j);
+  ck_assert_str_eq(json_string_value(json_object_get(j, "report")), "traceability");
+  const json_t *days = json_object_get(j, "daily");
+  ck_assert_int_eq(json_array_size(days), 11); /* both ends included */
+  /* 2025-01-02 noon is MJD 60677.5: 2.1 + 3.5 / 5 (1.8 - 2.1) = 1.89 ns, u the larger 1.4. */
+  const json_t *d0 = json_array_get(days, 0);
+  ck_assert_double_eq_tol(json_number_value(json_object_get(d0, "utc_minus_utck_ns")), 1.89, 1e-9);
+  ck_assert_double_eq_tol(json_number_value(json_object_get(d0, "u_utc_minus_utck_ns")), 1.4, 1e-9);
+  /* Past the last published date: no UTC, never extrapolated. */
+  const json_t *d10 = json_array_get(days, 10);
+  ck_assert(json_is_null(json_object_get(d10, "utc_minus_utck_ns")));
+  double mx = json_number_value(json_object_get(d0, "max_abs_x_ns"));
+  double U = json_number_value(json_object_get(d0, "U_ns"));
+  ck_assert_msg(mx > 1 && mx < 30 && U > 0.8 && U < 20, "max |x| %.2f ns U %.2f ns", mx, U);
+  ck_assert_double_eq(json_number_value(json_object_get(d0, "within_100us_pct")), 100);
+  ck_assert_uint_eq(json_array_size(json_object_get(j, "chain")), 3);
+  json_decref(j);
+  free(text);
+  ck_assert_int_eq(verify(out, key), 0);
+  change_digit(out, 0.5);
+  ck_assert_int_eq(verify(out, NULL), 1);
+  /* A bad line of the Circular T file is named. */
+  ck_assert_int_eq(th_write_file(circt, "60674 2.1 1.4\n60679 x 1.4\n"), 0);
+  ck_assert_int_eq(cvd(NULL, a), 2);
+  char *log = last_log();
+  ck_assert_msg(strstr(log, "circt.txt:2: want 'MJD UTC-UTC(k)/ns u/ns'") != NULL, "%s", log);
+  free(log);
+}
+END_TEST
+
 static void bad(const char *const *args, const char *want)
 {
   ck_assert_int_eq(cvd(NULL, args), 2);
@@ -317,6 +361,7 @@ int main(void)
   tcase_add_test(tc, test_signed_json);
   tcase_add_test(tc, test_signed_html);
   tcase_add_test(tc, test_bad_inputs);
+  tcase_add_test(tc, test_traceability);
   tcase_add_test(tc, test_accuracy);
   suite_add_tcase(s, tc);
   return th_run_suite(s, CK_NORMAL);

@@ -53,3 +53,8 @@ check_PROGRAMS += tests/test_stats_parse
 tests_test_stats_parse_SOURCES = tests/test_stats_parse.c
 tests_test_stats_parse_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_test_stats_parse_LDADD = $(TEST_LIBS)
+
+check_PROGRAMS += tests/test_stats_gaps
+tests_test_stats_gaps_SOURCES = tests/test_stats_gaps.c
+tests_test_stats_gaps_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_test_stats_gaps_LDADD = $(TEST_LIBS)

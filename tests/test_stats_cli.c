@@ -11,6 +11,7 @@
 #include <string.h>
 #include <zlib.h>
 
+#include "sim/rng.h"
 #include "tests/testutil.h"
 
 static char *dir;
@@ -274,6 +275,73 @@ START_TEST(test_bad_input)
 }
 END_TEST
 
+/* A TAPR TICC log in timestamp mode, as its firmware writes it (tests/emu_ticc.c: the '#'
+ * banner, "%.11f chA" and "%.11f chB" lines ended by CR LF, each edge on the board's
+ * timebase, here 2e-8 fast), of a clock whose phase B - A is white PM (100 ps) on random-
+ * walk FM: five whole seconds missing, and twelve seconds with no chB edge.  cvd stability
+ * reads it as it is: 17 gaps, all missing times; the OADEV of each tau within the interval
+ * (from the terms used) of the same clock's complete record. */
+START_TEST(test_ticc_log)
+{
+  char ticc[512], clean[512];
+  snprintf(ticc, sizeof ticc, "%s/ticc.log", dir);
+  snprintf(clean, sizeof clean, "%s/clean.txt", dir);
+  FILE *ft = fopen(ticc, "w"), *fc = fopen(clean, "w");
+  ck_assert(ft && fc);
+  fprintf(ft, "# TICC Time Interval Counter by John Ackermann N8UR\r\n"
+              "# Type any character for config menu\r\n"
+              "# timestamp (seconds)\r\n");
+  struct rng r;
+  rng_seed(&r, 2026, 14);
+  double y = 0.0, x = 3e-7;
+  for (int k = 0; k < 3000; k++) {
+    y += 2e-13 * rng_normal(&r);
+    x += y;
+    double ph = x + 1e-10 * rng_normal(&r), ta = 0.25 + k * (1.0 + 2e-8);
+    fprintf(fc, "%.15g\n", ph);
+    if (k >= 1200 && k < 1205)
+      continue; /* the whole second lost */
+    fprintf(ft, "%.11f chA\r\n", ta);
+    if (k % 250 != 100)
+      fprintf(ft, "%.11f chB\r\n", ta + ph);
+  }
+  fclose(ft);
+  fclose(fc);
+  const char *ag[] = {"--stats", "oadev", "--json", ticc, NULL};
+  const char *ac[] = {"--stats", "oadev", "--json", clean, NULL};
+  char *out, *err, *outc, *errc;
+  ck_assert_msg(run(&out, &err, NULL, ag) == 0, "%s", err);
+  ck_assert_msg(run(&outc, &errc, NULL, ac) == 0, "%s", errc);
+  json_t *g = last_json(out), *c = last_json(outc);
+  ck_assert_str_eq(json_string_value(json_object_get(g, "format")), "ticc timestamp");
+  ck_assert_int_eq((int)num(g, "n"), 3000);
+  ck_assert_int_eq((int)num(g, "gaps"), 17);
+  ck_assert_int_eq((int)num(g, "missing_times"), 17);
+  ck_assert_double_eq_tol(num(g, "tau0"), 1.0, 1e-6);
+  json_t *rg = json_object_get(g, "rows"), *rc = json_object_get(c, "rows");
+  ck_assert_uint_ge(json_array_size(rg), 9);
+  size_t checked = 0;
+  for (size_t k = 0; k < json_array_size(rg); k++) {
+    json_t *a = json_array_get(rg, k), *b = json_array_get(rc, k);
+    double v = num(b, "oadev");
+    ck_assert_int_lt((int)num(a, "oadev_n"), (int)num(b, "oadev_n"));
+    if (!json_is_number(json_object_get(a, "oadev_lo")))
+      continue; /* the last tau: no noise type, no interval */
+    checked++;
+    ck_assert_msg(v >= num(a, "oadev_lo") && v <= num(a, "oadev_hi"),
+                  "tau %g: complete %.4e, gapped [%.4e, %.4e]", num(a, "tau"), v,
+                  num(a, "oadev_lo"), num(a, "oadev_hi"));
+  }
+  ck_assert_uint_ge(checked, 8);
+  json_decref(g);
+  json_decref(c);
+  free(out);
+  free(err);
+  free(outc);
+  free(errc);
+}
+END_TEST
+
 int main(void)
 {
   Suite *s = suite_create("stats_cli");
@@ -284,6 +352,7 @@ int main(void)
   tcase_add_test(tc, test_json_nulls_and_tau0);
   tcase_add_test(tc, test_tables_and_help);
   tcase_add_test(tc, test_bad_input);
+  tcase_add_test(tc, test_ticc_log);
   suite_add_tcase(s, tc);
   return th_run_suite(s, CK_NORMAL);
 }

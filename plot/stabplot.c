@@ -35,7 +35,8 @@ static int overlaps(const struct noise_ctx *c, struct rect r)
   return 0;
 }
 
-/* One noise label: under the point's bar, else above it, else left out. */
+/* One noise label: under the point's bar, else above it, else right or left of the point,
+ * else left out. */
 static void noise_label(cairo_t *cr, const struct plot_frame *fr, struct noise_ctx *c,
                         size_t k, size_t i)
 {
@@ -48,17 +49,18 @@ static void noise_label(cairo_t *cr, const struct plot_frame *fr, struct noise_c
   PangoLayout *l = plot_text(cr, s->noise[i], FS_NOISE, 0);
   double w, h;
   plot_text_size(l, &w, &h);
-  struct rect r = {px - w / 2, below, w, h};
-  if (overlaps(c, r) || r.y + h > fr->py + fr->ph) {
-    r.y = above - h;
-    if (overlaps(c, r) || r.y < fr->py)
-      r.w = 0;
-  }
-  if (r.w > 0) {
+  const struct rect cand[4] = {{px - w / 2, below, w, h}, {px - w / 2, above - h, w, h},
+                               {px + 5, py - h / 2, w, h}, {px - 5 - w, py - h / 2, w, h}};
+  for (int j = 0; j < 4; j++) {
+    struct rect r = cand[j];
+    if (overlaps(c, r) || r.y < fr->py || r.y + h > fr->py + fr->ph || r.x < fr->px ||
+        r.x + w > fr->px + fr->pw)
+      continue;
     plot_set_colour(cr, k, 1);
     cairo_move_to(cr, r.x, r.y);
     pango_cairo_show_layout(cr, l);
     c->placed[c->nplaced++] = r;
+    break;
   }
   g_object_unref(l);
 }

@@ -282,6 +282,7 @@ int report_month_build(sqlite3 *db, const struct report_opts *o, struct report_m
     return -1;
   }
   r->tdev_1d_ns = r->mdev_1d = r->mdev_1d_hi = NAN;
+  r->first_lock = first;
   report_stability(r, first);
   r->days = calloc((size_t)(r->nslots / 144 + 1), sizeof *r->days);
   if (!r->days) {

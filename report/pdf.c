@@ -1,16 +1,332 @@
-/* The monthly report as a PDF: waits for plot/ (doc.h). */
+/* The monthly report as a PDF, what an auditor files: drawn by plot/ (cairo and pango) as a
+ * flowing A4 document, then signed: the signer's key and the signature go in comment lines
+ * after the PDF's end (report/sign.h), its fingerprint in every page's footer. */
 #include "config.h"
 
+#include <errno.h>
+#include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
+#include "core/timeutil.h"
+#include "plot/doc.h"
 #include "report/out.h"
+#include "report/reportint.h"
+
+#define CELL 256
+
+/* A table being filled: rows of ncols cells of text. */
+struct tab {
+  size_t ncols, nrows, cap;
+  char (*text)[CELL];
+  const char **ptr;
+};
+
+/* Starts a new row; its cells are filled with put(). */
+static void row(struct tab *t)
+{
+  if (t->nrows + 1 > t->cap) {
+    size_t c = t->cap ? 2 * t->cap : 32;
+    void *a = realloc(t->text, c * t->ncols * sizeof *t->text);
+    if (!a)
+      return;
+    t->text = a;
+    t->cap = c;
+  }
+  memset(t->text[t->nrows * t->ncols], 0, t->ncols * sizeof *t->text);
+  t->nrows++;
+}
+
+static void put(struct tab *t, size_t col, const char *fmt, double v)
+{
+  if (!t->text || !t->nrows)
+    return;
+  char *c = t->text[(t->nrows - 1) * t->ncols + col];
+  if (isfinite(v))
+    snprintf(c, CELL, fmt, v);
+  else
+    snprintf(c, CELL, "-");
+}
+
+static void puts_cell(struct tab *t, size_t col, const char *s)
+{
+  if (t->text && t->nrows)
+    snprintf(t->text[(t->nrows - 1) * t->ncols + col], CELL, "%.255s", s);
+}
+
+/* Draws the table and frees it. */
+static void tab_done(struct doc *d, struct tab *t, const char *const *head)
+{
+  t->ptr = calloc(t->nrows * t->ncols + 1, sizeof *t->ptr);
+  for (size_t i = 0; t->ptr && i < t->nrows * t->ncols; i++)
+    t->ptr[i] = t->text[i];
+  if (t->ptr)
+    doc_table(d, t->ncols, head, t->ptr, t->nrows);
+  free(t->ptr);
+  free(t->text);
+}
+
+static void summary(struct doc *d, const struct report_month *r)
+{
+  struct tab t = {.ncols = 2};
+  char s[CELL];
+  row(&t), puts_cell(&t, 0, "reference (UTC(k))"), puts_cell(&t, 1, r->ref);
+  snprintf(s, sizeof s, "%d of %d", r->ntracks, r->nslots);
+  row(&t), puts_cell(&t, 0, "tracks (10-minute slots)"), puts_cell(&t, 1, s);
+  row(&t), puts_cell(&t, 0, "time LOCKED"), put(&t, 1, "%.2f %%", r->locked_pct);
+  row(&t), puts_cell(&t, 0, "time in holdover"), put(&t, 1, "%.2f %%", r->holdover_pct);
+  row(&t), puts_cell(&t, 0, "daily mean: U (k = 2)"), put(&t, 1, "%.2f ns", r->U_ns);
+  row(&t), puts_cell(&t, 0, "TDEV at 1 day"), put(&t, 1, "%.3f ns", r->tdev_1d_ns);
+  row(&t), puts_cell(&t, 0, "frequency at 1 day: MDEV"), put(&t, 1, "%.2e", r->mdev_1d);
+  row(&t), puts_cell(&t, 0, "  its 68 % upper bound"), put(&t, 1, "%.2e", r->mdev_1d_hi);
+  row(&t), puts_cell(&t, 0, "holdovers"), put(&t, 1, "%.0f", r->nholds);
+  row(&t), puts_cell(&t, 0, "re-acquisitions"), put(&t, 1, "%.0f", r->reacquisitions);
+  row(&t), puts_cell(&t, 0, "faults and alarms"), put(&t, 1, "%.0f", r->faults);
+  row(&t), puts_cell(&t, 0, "outliers set aside"), put(&t, 1, "%.0f", r->outliers);
+  snprintf(s, sizeof s, "%d issued, %d never shown held", r->commands, r->commands_not_held);
+  row(&t), puts_cell(&t, 0, "steering commands"), puts_cell(&t, 1, s);
+  static const char *const head[] = {"quantity", "value"};
+  tab_done(d, &t, head);
+}
+
+/* The daily means with their U as bars, from the first whole day after the first lock. */
+static void figures(struct doc *d, const struct report_month *r)
+{
+  int n = r->ndays, first = (r->first_lock + 143) / 144;
+  double *x = calloc((size_t)n + 1, sizeof *x), *y = calloc((size_t)n + 1, sizeof *y);
+  double *lo = calloc((size_t)n + 1, sizeof *lo), *hi = calloc((size_t)n + 1, sizeof *hi);
+  double *sx = calloc((size_t)r->nslots + 1, sizeof *sx);
+  if (x && y && lo && hi && sx) {
+    int k = 0;
+    for (int i = first; i < n; i++, k++) {
+      x[k] = (double)(r->days[i].start / NS_PER_S) + 43200;
+      y[k] = r->days[i].mean_ns;
+      lo[k] = y[k] - r->days[i].U_ns;
+      hi[k] = y[k] + r->days[i].U_ns;
+    }
+    struct plot_series s = {"daily mean with U (k = 2)", PLOT_ERRBARS, (size_t)k, x, y, lo, hi};
+    char note[128];
+    snprintf(note, sizeof note, "from %s on (the days before: acquisition)",
+             first < n ? r->days[first].date : "-");
+    struct plot_fig f = {"Daily mean of x = REMOTE - REF", "UTC date", "x / ns", 0, 0, 1, &s,
+                         1, first > 0 ? note : NULL};
+    doc_figure(d, 230, &f);
+    int a = r->first_lock < r->nslots ? r->first_lock : 0;
+    for (int i = a; i < r->nslots; i++)
+      sx[i - a] = (double)((r->from + i * SLOT_NS + SLOT_NS / 2) / NS_PER_S);
+    struct plot_series xs = {"x, one value a 10-minute slot", PLOT_LINE, (size_t)(r->nslots - a),
+                             sx, r->slot_x + a, NULL, NULL};
+    struct plot_fig g = {"x every 10 minutes (after the first lock)", "UTC date", "x / ns", 0,
+                         0, 1, &xs, 1, NULL};
+    doc_figure(d, 200, &g);
+  }
+  free(x);
+  free(y);
+  free(lo);
+  free(hi);
+  free(sx);
+}
+
+static void budget(struct doc *d, const struct report_month *r)
+{
+  struct tab t = {.ncols = 4};
+  for (int i = 0; i < r->nitems; i++) {
+    row(&t);
+    puts_cell(&t, 0, r->items[i].name);
+    puts_cell(&t, 1, r->items[i].type == 'A' ? "A" : "B");
+    put(&t, 2, "%.3f", r->items[i].u_ns);
+    puts_cell(&t, 3, r->items[i].source);
+  }
+  row(&t), puts_cell(&t, 0, "combined standard uncertainty u_c"), put(&t, 2, "%.3f", r->u_c_ns);
+  puts_cell(&t, 3, "quadrature sum (JCGM 100 5.1.2)");
+  row(&t), puts_cell(&t, 0, "expanded uncertainty U, k = 2"), put(&t, 2, "%.3f", r->U_ns);
+  puts_cell(&t, 3, "about 95 % coverage (JCGM 100 6.3)");
+  static const char *const head[] = {"component", "type", "u / ns", "source"};
+  tab_done(d, &t, head);
+}
+
+static void daily(struct doc *d, const struct report_month *r)
+{
+  struct tab t = {.ncols = 6};
+  for (int i = 0; i < r->ndays; i++) {
+    const struct report_day *y = &r->days[i];
+    row(&t);
+    puts_cell(&t, 0, y->date);
+    put(&t, 1, "%+.3f", y->mean_ns);
+    put(&t, 2, "%.3f", y->U_ns);
+    put(&t, 3, "%.3f", y->u_a_ns);
+    put(&t, 4, "%.0f", y->n);
+    put(&t, 5, "%.2f", y->max_abs_ns);
+  }
+  static const char *const head[] = {"date",       "mean x / ns", "U (k = 2) / ns",
+                                     "u_A / ns",   "tracks",      "max |x| / ns"};
+  tab_done(d, &t, head);
+}
+
+static void stability(struct doc *d, const struct report_month *r)
+{
+  double tau[REPORT_MAX_TAU], dev[2][REPORT_MAX_TAU], lo[2][REPORT_MAX_TAU], hi[2][REPORT_MAX_TAU];
+  const char *noise[REPORT_MAX_TAU];
+  struct tab t = {.ncols = 6};
+  for (int i = 0; i < r->ntau; i++) {
+    tau[i] = r->tdev[i].tau;
+    /* stabplot takes TDEV in seconds (stabplot.h). */
+    dev[0][i] = r->tdev[i].dev * 1e-9, lo[0][i] = r->tdev[i].lo * 1e-9, hi[0][i] = r->tdev[i].hi * 1e-9;
+    dev[1][i] = r->mdev[i].dev, lo[1][i] = r->mdev[i].lo, hi[1][i] = r->mdev[i].hi;
+    noise[i] = r->tdev[i].noise;
+    row(&t);
+    put(&t, 0, "%.0f", tau[i]);
+    put(&t, 1, "%.3f", r->tdev[i].dev);
+    snprintf(t.text[(t.nrows - 1) * t.ncols + 2], CELL, "%.3f - %.3f", r->tdev[i].lo, r->tdev[i].hi);
+    put(&t, 3, "%.2e", r->mdev[i].dev);
+    snprintf(t.text[(t.nrows - 1) * t.ncols + 4], CELL, "%.2e - %.2e", r->mdev[i].lo, r->mdev[i].hi);
+    puts_cell(&t, 5, noise[i]);
+  }
+  struct stabplot_stat ts = {"TDEV", (size_t)r->ntau, tau, dev[0], lo[0], hi[0], noise};
+  struct stabplot_stat ms = {"MDEV", (size_t)r->ntau, tau, dev[1], lo[1], hi[1], noise};
+  doc_stabfigure(d, 250, "TDEV of x (68 % confidence)", &ts, 1);
+  doc_stabfigure(d, 250, "MDEV of x (68 % confidence)", &ms, 1);
+  static const char *const head[] = {"tau / s", "TDEV / ns", "68 % interval", "MDEV",
+                                     "68 % interval", "noise"};
+  tab_done(d, &t, head);
+}
+
+static void record(struct doc *d, const struct report_month *r)
+{
+  char a[40];
+  struct tab h = {.ncols = 5}, e = {.ncols = 3};
+  for (int i = 0; i < r->nholds; i++) {
+    row(&h);
+    puts_cell(&h, 0, report_time(r->holds[i].start, a, sizeof a));
+    puts_cell(&h, 1, report_time(r->holds[i].end, a, sizeof a));
+    put(&h, 2, "%.2f", r->holds[i].hours);
+    put(&h, 3, "%.1f", r->holds[i].max_pred_abs_x_ns);
+    put(&h, 4, "%.1f", r->holds[i].max_bound95_ns);
+  }
+  static const char *const hh[] = {"start", "end", "hours", "largest predicted |x| / ns",
+                                   "95 % bound / ns"};
+  doc_heading(d, 2, "Holdovers");
+  if (r->nholds)
+    tab_done(d, &h, hh);
+  else
+    doc_text(d, "No holdover this month.");
+  for (int i = 0; i < r->nevents; i++) {
+    row(&e);
+    puts_cell(&e, 0, report_time(r->events[i].t, a, sizeof a));
+    puts_cell(&e, 1, r->events[i].kind);
+    puts_cell(&e, 2, r->events[i].text);
+  }
+  static const char *const eh[] = {"time", "kind", "what"};
+  doc_heading(d, 2, "Re-acquisitions, faults and events");
+  if (r->nevents)
+    tab_done(d, &e, eh);
+  else
+    doc_text(d, "None this month.");
+}
+
+static void calibration(struct doc *d, const struct report_month *r)
+{
+  char a[40];
+  struct tab c = {.ncols = 4}, l = {.ncols = 6};
+  doc_heading(d, 2, "Calibration history");
+  for (int i = 0; i < r->ncals; i++) {
+    row(&c);
+    puts_cell(&c, 0, r->cals[i].date);
+    put(&c, 1, "%.3f", r->cals[i].delay_ns);
+    put(&c, 2, "%.3f", r->cals[i].u_ns);
+    puts_cell(&c, 3, r->cals[i].source);
+  }
+  static const char *const ch[] = {"calibration run ending", "REF - DUT / ns", "u / ns", "source"};
+  if (r->ncals)
+    tab_done(d, &c, ch);
+  else
+    doc_text(d, "No calibration was given: the budget states the delay uncertainty assumed.");
+  for (int i = 0; i < r->ndelays; i++) {
+    row(&l);
+    puts_cell(&l, 0, r->delays[i].site);
+    puts_cell(&l, 1, report_time(r->delays[i].from, a, sizeof a));
+    put(&l, 2, "%.3f", r->delays[i].intdly);
+    put(&l, 3, "%.3f", r->delays[i].cabdly);
+    put(&l, 4, "%.3f", r->delays[i].ppsdly);
+    put(&l, 5, "%.3f", r->delays[i].refdly);
+  }
+  static const char *const lh[] = {"site", "applied from", "INTDLY / ns", "CABDLY / ns",
+                                   "PPSDLY / ns", "REFDLY / ns"};
+  doc_text(d, "Delays the sites applied to their tracks (a row per change):");
+  tab_done(d, &l, lh);
+}
+
+static void body(struct doc *d, const struct report_month *r, const char *pub, const char *fp)
+{
+  char s[1024];
+  snprintf(s, sizeof s, "Monthly report: %s, %s", r->site, r->month);
+  doc_heading(d, 1, s);
+  snprintf(s, sizeof s, "x = REMOTE - REF is the time of the remote clock %s minus that of the "
+           "lab's reference %s, whose clock is UTC(k), measured by GPS common view every 10 "
+           "minutes.  Daily means are over UTC days; uncertainties follow the GUM (JCGM "
+           "100:2008): Type A from the data, Type B from the calibration and the stated delay "
+           "and reference uncertainties, combined in quadrature and expanded with k = 2.",
+           r->site, r->ref);
+  doc_text(d, s);
+  summary(d, r);
+  figures(d, r);
+  doc_heading(d, 2, "Uncertainty budget of a daily mean");
+  budget(d, r);
+  doc_heading(d, 2, "Daily means");
+  daily(d, r);
+  doc_heading(d, 2, "Stability");
+  stability(d, r);
+  record(d, r);
+  calibration(d, r);
+  doc_heading(d, 2, "Signature");
+  snprintf(s, sizeof s, "This file is signed with Ed25519 over every byte, the signature's own "
+           "digits read as 0; the key and the signature are in comment lines after the end "
+           "of the PDF.  Check it with: cvd report verify FILE.\nPublic key: %s\nFingerprint "
+           "(SHA-256): %s", pub, fp);
+  doc_text(d, s);
+}
+
+/* Appends the key and the signature's place to the finished PDF, then signs the file. */
+static int sign_file(const char *path, const struct rsign_key *k, const char *pub, char *err,
+                     size_t errlen)
+{
+  FILE *f = fopen(path, "rb");
+  char *buf = NULL;
+  long n = -1;
+  if (f && fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0) {
+    size_t tail = 40 + RSIGN_KEY_HEX + RSIGN_SIG_HEX;
+    buf = malloc((size_t)n + tail);
+    if (buf && fread(buf, 1, (size_t)n, f) == (size_t)n) {
+      int m = snprintf(buf + n, tail, "%%CVD-Public-Key: %s\n%%CVD-Signature: %s\n", pub,
+                       RSIGN_PLACEHOLDER);
+      fclose(f);
+      int rc = report_write_signed(buf, (size_t)n + (size_t)m, path, k, err, errlen);
+      free(buf);
+      return rc;
+    }
+  }
+  if (f)
+    fclose(f);
+  free(buf);
+  snprintf(err, errlen, "%s: cannot be read back to sign it: %s", path, strerror(errno));
+  return -1;
+}
 
 int report_month_pdf(const struct report_month *r, const char *path, const struct rsign_key *k,
                      char *err, size_t errlen)
 {
-  (void)r;
-  (void)path;
-  (void)k;
-  snprintf(err, errlen, "PDF reports are not built yet: use --format json or html");
-  return -1;
+  char pub[RSIGN_KEY_HEX + 1], fp[RSIGN_KEY_HEX + 1], s[256];
+  rsign_key_public(k, pub, fp);
+  snprintf(s, sizeof s, "%s %s: monthly report (cvd)", r->site, r->month);
+  struct doc *d = doc_open(path, s, err, errlen);
+  if (!d)
+    return -1;
+  snprintf(s, sizeof s, "cvd monthly report %s %s - signed Ed25519, key %.16s", r->site,
+           r->month, fp);
+  doc_footer(d, s);
+  body(d, r, pub, fp);
+  if (doc_close(d, err, errlen) != 0)
+    return -1;
+  return sign_file(path, k, pub, err, errlen);
 }

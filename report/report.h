@@ -89,6 +89,7 @@ struct report_month {
   char site[SITE_NAME_MAX], ref[SITE_NAME_MAX], month[8];
   int64_t from, to;
   int nslots, ntracks, filled; /* slots of the month, tracks, gaps filled for the stats */
+  int first_lock;         /* slot index from which the clock is no longer ACQUIRING */
   struct report_day *days;
   int ndays;
   double locked_pct, holdover_pct;

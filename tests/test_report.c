@@ -3,7 +3,7 @@
  * daily means are scored against the simulation's truth (--series): within their
  * expanded uncertainty on at least 95 % of days over three seeds.  Signatures: an untouched
  * report verifies, one changed digit is refused, in every format; a report pinned to
- * another key is refused.  Bad inputs exit 2 with a clear message. */
+ * another key is refused; the signed PDF is still one poppler draws.  Bad inputs exit 2 with a clear message. */
 #include "config.h"
 
 #include <check.h>
@@ -316,6 +316,36 @@ START_TEST(test_traceability)
 }
 END_TEST
 
+START_TEST(test_signed_pdf)
+{
+  signed_format("pdf");
+  char path[1100], pages[1100], png[1200], txt[1200];
+  snprintf(path, sizeof path, "%s/report.pdf", dir);
+  snprintf(pages, sizeof pages, "%s/page", dir);
+  snprintf(png, sizeof png, "%s/page-1.png", dir);
+  snprintf(txt, sizeof txt, "%s/report.txt", dir);
+  if (access("/usr/bin/pdftoppm", X_OK) != 0 || access("/usr/bin/pdftotext", X_OK) != 0) {
+    fprintf(stderr, "test_report: no poppler-utils, the PDF's pages not drawn\n");
+    return;
+  }
+  /* The signed file is still a PDF that poppler reads and draws. */
+  char *a[] = {(char *)"/usr/bin/pdftoppm", (char *)"-png", (char *)"-r", (char *)"60", path,
+               pages, NULL};
+  ck_assert_int_eq(th_run(a, NULL, NULL, 60), 0);
+  struct stat st;
+  ck_assert_int_eq(stat(png, &st), 0);
+  ck_assert_int_gt(st.st_size, 10000);
+  char *b[] = {(char *)"/usr/bin/pdftotext", path, txt, NULL};
+  ck_assert_int_eq(th_run(b, NULL, NULL, 60), 0);
+  char *t = th_read_file(txt);
+  ck_assert_ptr_nonnull(t);
+  ck_assert_ptr_nonnull(strstr(t, "Monthly report: r1, 2025-01"));
+  ck_assert_ptr_nonnull(strstr(t, "Uncertainty budget of a daily mean"));
+  ck_assert_ptr_nonnull(strstr(t, "2025-01-31"));
+  free(t);
+}
+END_TEST
+
 static void bad(const char *const *args, const char *want)
 {
   ck_assert_int_eq(cvd(NULL, args), 2);
@@ -360,6 +390,7 @@ int main(void)
   tcase_add_test(tc, test_monthly_contract);
   tcase_add_test(tc, test_signed_json);
   tcase_add_test(tc, test_signed_html);
+  tcase_add_test(tc, test_signed_pdf);
   tcase_add_test(tc, test_bad_inputs);
   tcase_add_test(tc, test_traceability);
   tcase_add_test(tc, test_accuracy);

@@ -49,6 +49,25 @@ static int cmp_nofrc(const void *x, const void *y)
                  *(const struct cggtts_track *const *)y, 0);
 }
 
+static int by_line(const void *x, const void *y)
+{
+  unsigned a = (*(const struct cggtts_track *const *)x)->line,
+           b = (*(const struct cggtts_track *const *)y)->line;
+  return (a > b) - (a < b);
+}
+
+static int cmp_frc_line(const void *x, const void *y)
+{
+  int c = cmp_frc(x, y);
+  return c ? c : by_line(x, y);
+}
+
+static int cmp_nofrc_line(const void *x, const void *y)
+{
+  int c = cmp_nofrc(x, y);
+  return c ? c : by_line(x, y);
+}
+
 static int wanted(const struct cggtts_track *t, const char *frc)
 {
   return t->trkl == CGGTTS_FULL_TRKL && cggtts_usable(t) && (!frc || !strcmp(t->frc, frc));
@@ -65,8 +84,14 @@ static const struct cggtts_track **select_tracks(const struct cggtts_file *f, co
   for (size_t i = 0; i < f->n; i++)
     if (wanted(&f->trk[i], frc))
       v[k++] = &f->trk[i];
-  qsort(v, k, sizeof *v, with_frc ? cmp_frc : cmp_nofrc);
-  *n = k;
+  /* Sorted by key and then by line, so that of tracks with one key (a file that repeats
+   * a satellite's epoch) the first in the file is kept, whatever qsort does. */
+  qsort(v, k, sizeof *v, with_frc ? cmp_frc_line : cmp_nofrc_line);
+  size_t u = 0;
+  for (size_t i = 0; i < k; i++)
+    if (u == 0 || key_cmp(v[u - 1], v[i], with_frc) != 0)
+      v[u++] = v[i];
+  *n = u;
   return v;
 }
 
@@ -125,8 +150,6 @@ int cggtts_diff(const struct cggtts_file *a, const struct cggtts_file *b,
         bsearch(&ta[i], tb, d->b_full, sizeof *tb, with_frc ? cmp_frc : cmp_nofrc);
     if (!m)
       continue;
-    while (m > tb && (with_frc ? cmp_frc : cmp_nofrc)(m - 1, &ta[i]) == 0)
-      m--; /* the first of equal keys: the same answer whatever qsort did */
     const struct cggtts_track *x = ta[i], *y = *m;
     struct cggtts_pair *p = &d->pair[d->matched++];
     *p = (struct cggtts_pair){.mjd = x->mjd, .sttime = x->sttime, .a_ns = x->refsys_ns,

@@ -3,7 +3,8 @@
  * (TRKL 780, the BIPM schedule's), REFSYS known in both.  Each difference is
  * A - B = (REF_A - SYS) - (REF_B - SYS) = REF_A - REF_B, in ns (DESIGN.md's sign); an
  * epoch (one MJD and STTIME) gets the mean of its differences.  Means and sample standard
- * deviations (n - 1) are NAN where they cannot be computed. */
+ * deviations (n - 1) are NAN where they cannot be computed.  Of tracks of one key in one
+ * file (a repeated line), the first is used. */
 #ifndef CVD_CGGTTS_DIFF_H
 #define CVD_CGGTTS_DIFF_H
 

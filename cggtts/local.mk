@@ -1,7 +1,7 @@
 # cggtts: BIPM CGGTTS files (version 01 and V2E): parse, check, common view of two.
 noinst_LIBRARIES += cggtts/libcggtts.a
 cggtts_libcggtts_a_SOURCES = cggtts/cggtts.h cggtts/cgint.h cggtts/header.c cggtts/data.c \
-	cggtts/file.c cggtts/diff.c cggtts/diff.h
+	cggtts/file.c cggtts/diff.c cggtts/diff.h cggtts/slots.c cggtts/slots.h
 
 check_PROGRAMS += tests/test_cggtts
 tests_test_cggtts_SOURCES = tests/test_cggtts.c

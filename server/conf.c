@@ -85,7 +85,6 @@ static int add_key(struct server_conf *c, struct server_site_conf *sc, const cha
 
 static int h_site(void *u, int argc, char **argv, char *e, size_t n)
 {
-  (void)argc;
   struct server_app_conf *ec = &SC->app;
   if (!site_name_ok(argv[0])) {
     snprintf(e, n, "'%s' is not a site name (1 to 31 of A-Z a-z 0-9 _ . -)", argv[0]);
@@ -104,6 +103,11 @@ static int h_site(void *u, int argc, char **argv, char *e, size_t n)
   snprintf(sc->name, SITE_NAME_MAX, "%s", argv[0]);
   if (add_key(SC, sc, "1", argv[1], 0, e, n) != 0)
     return -1;
+  if (argc == 3 && strcmp(argv[2], "cggtts") != 0) {
+    snprintf(e, n, "site kind '%s' is not known (cggtts, or none for a 1PPS site)", argv[2]);
+    return -1;
+  }
+  sc->cggtts = argc == 3;
   ec->n_sites++;
   return 0;
 }
@@ -196,11 +200,13 @@ const struct conf_item server_items[] = {
     {.type = CONF_CUSTOM, .name = "reference", .args = "SITE", .flags = CONF_REQUIRED,
      .help = "the lab's reference site, whose clock is UTC(k)", .min_args = 1, .max_args = 1,
      .parse = h_reference},
-    {.type = CONF_CUSTOM, .name = "site", .args = "NAME SECRET|@FILE", .flags = CONF_REPEAT,
+    {.type = CONF_CUSTOM, .name = "site", .args = "NAME SECRET|@FILE [cggtts]",
+     .flags = CONF_REPEAT,
      .help = "a site and its HMAC secret, 16 to 128 characters, or @FILE to read it from "
              "FILE's first line (readable by its owner alone): one line for every site, the "
-             "reference included; its key id is 1",
-     .min_args = 2, .max_args = 2, .parse = h_site},
+             "reference included; its key id is 1.  'cggtts': the site sends CGGTTS files "
+             "(cvd cggtts upload), measured against the reference, not steered",
+     .min_args = 2, .max_args = 3, .parse = h_site},
     {.type = CONF_CUSTOM, .name = "site_key", .args = "NAME KEYID SECRET|@FILE [END]",
      .flags = CONF_REPEAT,
      .help = "another HMAC key of a site, for rotating keys: requests name theirs in "

@@ -30,7 +30,7 @@ static const char *state_now(const struct server *s, const char *site)
     return "";
   if (s->sites[i].ctl)
     return cs_name(s->sites[i].ctl->state);
-  return "REFERENCE";
+  return s->sites[i].cggtts ? "MEASURED" : "REFERENCE";
 }
 
 void server_event(struct server *s, int64_t now, const char *site, const char *kind,

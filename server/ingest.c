@@ -254,7 +254,7 @@ static json_t *answer(struct server *s, const struct server_site *st,
         fresh[n_new - 1] >= tu_slot_start(now) - 2 * SLOT_NS)
       pending = 1;
   }
-  const char *state = st->is_ref ? "REFERENCE" : cs_name(st->ctl->state);
+  const char *state = st->is_ref ? "REFERENCE" : st->ctl ? cs_name(st->ctl->state) : "MEASURED";
   return json_pack("{s:b,s:s,s:o,s:i,s:i,s:o,s:b,s:s,s:o}", "ok", 1, "site", st->name, "acked",
                    acked, "stored", n_new, "duplicates", n_dup, "command", cmd, "pending",
                    pending, "state", state, "refused", refused);

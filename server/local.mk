@@ -3,6 +3,7 @@
 noinst_LIBRARIES += server/libserver.a
 server_libserver_a_SOURCES = \
 	server/alert.c server/alert.h \
+	server/cggtts_ingest.c server/cggtts_ingest.h \
 	server/conf.c server/conf.h \
 	server/events.c \
 	server/ingest.c \

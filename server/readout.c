@@ -61,7 +61,7 @@ static void reader_close(struct reader *r)
 /* What the grid shows of a clock, copied under the lock. */
 struct clock_view {
   char name[SITE_NAME_MAX];
-  int is_ref, has_ctl;
+  int is_ref, has_ctl, cggtts;
   int64_t last_slot, ctl_slot;
   enum clock_state state;
   double x, pred_x, pred_sigma;
@@ -85,6 +85,7 @@ static int snapshot(struct server *srv, int64_t now, struct clock_view *v, int64
     memset(c, 0, sizeof *c);
     snprintf(c->name, sizeof c->name, "%s", s->name);
     c->is_ref = s->is_ref;
+    c->cggtts = s->cggtts;
     c->last_slot = s->last_slot;
     if (s->last_slot > *newest)
       *newest = s->last_slot;
@@ -96,7 +97,7 @@ static int snapshot(struct server *srv, int64_t now, struct clock_view *v, int64
       c->pred_x = s->ctl->pred_x_ns;
       c->pred_sigma = s->ctl->pred_sigma_ns;
       snprintf(c->alarm, sizeof c->alarm, "%s", s->ctl->state == CS_ALARM ? s->ctl->alarm_reason : "");
-    } else if (srv->ref_fault_until > now) {
+    } else if (s->is_ref && srv->ref_fault_until > now) {
       c->state = CS_ALARM;
       snprintf(c->alarm, sizeof c->alarm, "%s", srv->ref_fault);
     }
@@ -121,7 +122,9 @@ static json_t *clock_json(const struct clock_view *c, int64_t newest)
     json_object_set_new(j, "x_ns", jx_real(c->ctl_slot ? c->x : NAN));
     json_object_set_new(j, "pred_x_ns", jx_real(c->pred_x));
     json_object_set_new(j, "pred_sigma_ns", jx_real(c->pred_sigma));
-  } else
+  } else if (c->cggtts)
+    json_object_set_new(j, "state", json_string("MEASURED")); /* server/cggtts_ingest.h */
+  else
     json_object_set_new(j, "state", json_string(c->state == CS_ALARM ? "ALARM" : "REFERENCE"));
   json_object_set_new(j, "alarm_reason", c->state == CS_ALARM ? json_string(c->alarm) : json_null());
   return j;

@@ -143,10 +143,11 @@ int server_open(struct server *s, const struct server_app_conf *c, char *err, si
     memcpy(st->keys, c->sites[i].keys, sizeof st->keys);
     st->n_keys = c->sites[i].n_keys;
     st->is_ref = strcmp(st->name, c->reference) == 0;
+    st->cggtts = c->sites[i].cggtts && !st->is_ref;
     st->last_slot = store_last_slot(s->db, st->name);
     if (st->is_ref)
       s->ref = i;
-    else if (open_clock(s, st, err, errlen) != 0)
+    else if (!st->cggtts && open_clock(s, st, err, errlen) != 0)
       goto fail;
   }
   if (s->ref < 0) {

@@ -36,6 +36,7 @@ struct server_site_conf {
   char name[SITE_NAME_MAX];
   struct server_key keys[SERVER_KEYS];
   int n_keys;
+  int cggtts;              /* sends CGGTTS files (server/cggtts_ingest.h): measured only */
 };
 
 /* What the server's application layer is configured with (server/conf.h reads it). */
@@ -59,7 +60,8 @@ struct server_site {
   struct server_key keys[SERVER_KEYS];
   int n_keys;
   int is_ref;
-  struct ctl *ctl;         /* remotes only */
+  int cggtts;              /* a CGGTTS site: no controller, measured, not steered */
+  struct ctl *ctl;         /* remotes only (not CGGTTS sites) */
   int64_t last_slot;       /* newest track received */
   int64_t clock_warned;    /* when a disagreement of its clock was last said */
   int64_t predicted_slot;  /* the last slot whose holdover prediction is stored */

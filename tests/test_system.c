@@ -16,6 +16,7 @@
 #include "core/timeutil.h"
 #include "tests/cluster.h"
 #include "tests/testutil.h"
+#include "upload/http.h"
 
 START_TEST(test_server_killed_during_uploads)
 {
@@ -295,6 +296,161 @@ START_TEST(test_probe)
 }
 END_TEST
 
+/* A CGGTTS site (issue 12) next to the 1PPS sites: declared `site cg SECRET cggtts`, it
+ * sends a CGGTTS file of eight GPS epochs (four satellites each, REFSYS 23.5, 24.5, 25.5
+ * and 26.5 ns: a mean of 25.0 ns) with `cvd cggtts upload`; each epoch lands in the slot
+ * holding its midpoint, and makes its common view with the reference's and r1's tracks
+ * there: on the grid as a measured clock, each difference the file's mean minus the other
+ * site's track, and cg - ref - (cg - r1) = r1 - ref slot by slot.  The same file again
+ * stores nothing; a file signed with a wrong key is refused. */
+static void cggtts_line(FILE *f, int prn, int hhmm, int refsys)
+{
+  char l[160];
+  snprintf(l, sizeof l, "G%02d FF 60676 %04d00  780 450 1200    +123456    +12 %+11d    +0   "
+           "20 010  100  +10   50   +5  0  0 L1C ", prn, hhmm, refsys);
+  unsigned sum = 0;
+  for (const char *p = l; *p; p++)
+    sum += (unsigned char)*p;
+  fprintf(f, "%s%02X\n", l, sum % 256);
+}
+
+static void write_cggtts(const char *path)
+{
+  static const char *const hdr[] = {
+      "CGGTTS     GENERIC DATA FORMAT VERSION = 2E", "REV DATE = 2025-01-01",
+      "RCVR = TESTRX 0003 2025 v1.0", "CH = 12", "IMS = 99999", "LAB = CG",
+      "X = +4027881.50 m", "Y =  +306998.60 m", "Z = +4919499.00 m", "FRAME = ITRF",
+      "COMMENTS = TEST_SYSTEM", "INT DLY =   30.0 ns (GPS C1)     CAL_ID = NA",
+      "CAB DLY =  150.0 ns", "REF DLY =    0.0 ns", "REF = UTC(CG)", NULL};
+  FILE *f = fopen(path, "w");
+  ck_assert_ptr_nonnull(f);
+  unsigned sum = 0;
+  for (int i = 0; hdr[i]; i++) {
+    fprintf(f, "%s\n", hdr[i]);
+    for (const char *p = hdr[i]; *p; p++)
+      sum += (unsigned char)*p;
+  }
+  for (const char *p = "CKSUM = "; *p; p++)
+    sum += (unsigned char)*p;
+  fprintf(f, "CKSUM = %02X\n\nSAT CL  MJD  STTIME TRKL ELV AZTH   REFSV      SRSV     REFSYS"
+             "    SRSYS  DSG IOE MDTR SMDT MDIO SMDI FR HC FRC CK\n             hhmmss  s  "
+             ".1dg .1dg    .1ns     .1ps/s     .1ns    .1ps/s .1ns     .1ns.1ps/s.1ns.1ps/s\n",
+          sum % 256);
+  for (int k = 0; k < 8; k++) { /* 00:10, 00:26, ... 02:02: the BIPM schedule of MJD 60676 */
+    int m = 10 + 16 * k;
+    for (int s = 0; s < 4; s++)
+      cggtts_line(f, 3 + 5 * s, m / 60 * 100 + m % 60, 235 + 10 * s);
+  }
+  fclose(f);
+}
+
+static json_t *cg_get(struct cluster *c, const char *path)
+{
+  char url[512];
+  long status;
+  snprintf(url, sizeof url, "http://127.0.0.1:%d%s", c->port, path);
+  json_t *j = http_get_json(url, 10000, &status);
+  ck_assert_msg(j != NULL, "GET %s: HTTP %ld", path, status);
+  return j;
+}
+
+static json_t *cg_upload(struct cluster *c, const char *conf, const char *file, int want)
+{
+  char log[1024];
+  snprintf(log, sizeof log, "%s/cg.log", c->dir);
+  char *out = NULL;
+  char *argv[] = {(char *)th_cvd_bin(), "cggtts", "upload", "-c", (char *)conf, "--json",
+                  (char *)file, NULL};
+  int st = th_run(argv, log, &out, 60);
+  ck_assert_msg(st == want, "cvd cggtts upload: status %d, not %d", st, want);
+  json_t *j = out && *out ? json_loads(out, 0, NULL) : NULL;
+  free(out);
+  return j;
+}
+
+/* The three differences of one slot: cg - ref, cg - r1, r1 - ref. */
+static double series_at(struct cluster *c, const char *a, const char *b, int64_t slot)
+{
+  char path[256], from[40], to[40];
+  snprintf(path, sizeof path, "/api/v1/series?a=%s&b=%s&from=%s&to=%s", a, b,
+           tu_format(slot, from, sizeof from, 0), tu_format(slot + SLOT_NS, to, sizeof to, 0));
+  json_t *j = cg_get(c, path);
+  json_t *p = json_array_get(json_object_get(j, "points"), 0);
+  double v = p ? json_real_value(json_array_get(p, 1)) : NAN;
+  json_decref(j);
+  return v;
+}
+
+START_TEST(test_cggtts_site)
+{
+  struct cluster c;
+  cl_init(&c, "cggtts", 1, NULL);
+  static const char secret[] = "cggtts-site-secret-0123456789";
+  snprintf(c.nc.server_extra, sizeof c.nc.server_extra, "site cg %s cggtts\n", secret);
+  cl_start_all(&c);
+  char conf[1024], bad[1024], file[1024], text[1200];
+  snprintf(conf, sizeof conf, "%s/cg.conf", c.dir);
+  snprintf(bad, sizeof bad, "%s/cg-bad.conf", c.dir);
+  snprintf(file, sizeof file, "%s/GZCG0160.676", c.dir);
+  snprintf(text, sizeof text, "name cg\nserver http://127.0.0.1:%d\nplain_http yes\nsecret %s\n",
+           c.port, secret);
+  ck_assert_int_eq(th_write_file(conf, text), 0);
+  snprintf(text, sizeof text, "name cg\nserver http://127.0.0.1:%d\nplain_http yes\nsecret %s\n",
+           c.port, "not-the-secret-of-cg-0123456");
+  ck_assert_int_eq(th_write_file(bad, text), 0);
+  write_cggtts(file);
+  cl_wait_hours(&c, 3);
+  json_t *r = cg_upload(&c, conf, file, 0);
+  ck_assert_ptr_nonnull(r);
+  ck_assert_int_eq(json_integer_value(json_object_get(r, "stored")), 8);
+  ck_assert_str_eq(json_string_value(json_object_get(r, "state")), "MEASURED");
+  json_decref(r);
+  /* The same file again under another name (the same request within a second of wall
+   * time is a replay, refused or not): nothing stored twice. */
+  char again[1100];
+  snprintf(again, sizeof again, "%s/GZCG0260.676", c.dir);
+  char *body = th_read_file(file);
+  ck_assert_int_eq(th_write_file(again, body), 0);
+  free(body);
+  r = cg_upload(&c, conf, again, 0);
+  ck_assert_int_eq(json_integer_value(json_object_get(r, "stored")), 0);
+  ck_assert_int_eq(json_integer_value(json_object_get(r, "duplicates")), 8);
+  json_decref(r);
+  ck_assert_ptr_null(cg_upload(&c, bad, file, 2));
+  cl_assert_said(&c, "server", "bad signature");
+  /* The grid: cg measured, its latest difference to the reference. */
+  json_t *g = cg_get(&c, "/api/v1/grid");
+  json_t *clocks = json_object_get(g, "clocks");
+  ck_assert_int_eq(json_array_size(clocks), 3);
+  ck_assert_str_eq(json_string_value(json_object_get(json_array_get(clocks, 2), "site")), "cg");
+  ck_assert_str_eq(json_string_value(json_object_get(json_array_get(clocks, 2), "state")),
+                   "MEASURED");
+  json_t *cell = json_array_get(json_array_get(json_object_get(g, "matrix"), 2), 0);
+  ck_assert_ptr_nonnull(cell);
+  double latest = json_real_value(json_object_get(cell, "value_ns"));
+  ck_assert_msg(fabs(latest - 25.0) < 20, "cg - ref %.2f ns", latest);
+  json_decref(g);
+  /* Slot by slot: the slots holding the midpoints (00:10, 00:30, 00:40, 01:00, 01:20,
+   * 01:30, 01:50, 02:00), each closing cg - ref = (cg - r1) + (r1 - ref). */
+  static const int slot_min[] = {10, 30, 40, 60, 80, 90, 110, 120};
+  for (int i = 0; i < 8; i++) {
+    int64_t slot = c.start + (int64_t)slot_min[i] * 60 * NS_PER_S;
+    double cr = series_at(&c, "cg", "ref", slot), c1 = series_at(&c, "cg", "r1", slot),
+           r1 = series_at(&c, "r1", "ref", slot);
+    ck_assert_msg(isfinite(cr) && isfinite(c1) && isfinite(r1), "slot %d min: %f %f %f",
+                  slot_min[i], cr, c1, r1);
+    fprintf(stderr, "slot 00:00 + %3d min: cg - ref %+.3f ns, cg - r1 %+.3f, r1 - ref %+.3f\n",
+            slot_min[i], cr, c1, r1);
+    ck_assert_msg(fabs(cr - 25.0) < 20, "slot %d min: cg - ref %.2f ns", slot_min[i], cr);
+    ck_assert_msg(fabs(cr - c1 - r1) < 1e-6, "slot %d min: %.6f - %.6f != %.6f", slot_min[i],
+                  cr, c1, r1);
+  }
+  ck_assert(isnan(series_at(&c, "cg", "ref", c.start + 20 * 60 * NS_PER_S)));
+  cl_stop(&c);
+  cl_cleanup(&c);
+}
+END_TEST
+
 int main(void)
 {
   Suite *s = suite_create("system");
@@ -306,6 +462,10 @@ int main(void)
   tcase_add_test(tc, test_site_frozen_for_12_hours);
   tcase_add_test(tc, test_operator_step_was_clock);
   tcase_add_test(tc, test_server_store_lost);
+  suite_add_tcase(s, tc);
+  tc = tcase_create("cggtts");
+  tcase_set_timeout(tc, 240);
+  tcase_add_test(tc, test_cggtts_site);
   suite_add_tcase(s, tc);
   int rc = th_run_suite(s, CK_VERBOSE);
   return rc;

@@ -1,5 +1,7 @@
 # The read API, events and alerts (issue 11): tests and benchmarks.
 web_libweb_a_SOURCES += web/api_events.c
+# CGGTTS sites' uploads (issue 12): POST /api/v1/cggtts.
+web_libweb_a_SOURCES += web/api_cggtts.c
 
 check_PROGRAMS += tests/test_webapi
 tests_test_webapi_SOURCES = tests/test_webapi.c tests/cluster.c tests/cluster.h

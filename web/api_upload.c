@@ -46,8 +46,8 @@ static int parse_timestamp(const char *s, int64_t *out)
   return 0;
 }
 
-static enum MHD_Result signed_reply(struct MHD_Connection *c, unsigned status, json_t *body,
-                                    const char *secret, const char *req_sig)
+enum MHD_Result web_signed_reply(struct MHD_Connection *c, unsigned status, json_t *body,
+                                 const char *secret, const char *req_sig)
 {
   char *text = jx_dump(body);
   json_decref(body);
@@ -63,16 +63,25 @@ static enum MHD_Result signed_reply(struct MHD_Connection *c, unsigned status, j
   return r;
 }
 
-enum MHD_Result web_upload(struct web *w, struct MHD_Connection *c, const char *url,
-                           struct web_req *r)
+/* The refusal queued into *result, and 0. */
+static int refused(enum MHD_Result *result, enum MHD_Result r)
+{
+  *result = r;
+  return 0;
+}
+
+int web_authenticate(struct web *w, struct MHD_Connection *c, const char *url,
+                     const struct web_req *r, const char **site_out, const char **secret_out,
+                     const char **sig_out, enum MHD_Result *result)
 {
   const char *site = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-CVD-Site");
   const char *tss = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-CVD-Timestamp");
   const char *sig = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-CVD-Signature");
   char why[512];
   if (!site || !tss || !sig)
-    return refuse(w, c, MHD_HTTP_UNAUTHORIZED, site,
-                  "missing X-CVD-Site, X-CVD-Timestamp or X-CVD-Signature header");
+    return refused(result, refuse(w, c, MHD_HTTP_UNAUTHORIZED, site,
+                                  "missing X-CVD-Site, X-CVD-Timestamp or X-CVD-Signature "
+                                  "header"));
   const char *key = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-CVD-Key-Id");
   char kwhy[200];
   const char *secret = server_secret(w->srv, site, key, tu_wall_ns(), kwhy, sizeof kwhy);
@@ -81,27 +90,42 @@ enum MHD_Result web_upload(struct web *w, struct MHD_Connection *c, const char *
       snprintf(why, sizeof why, "unknown site '%s'", claimed(site));
     else
       snprintf(why, sizeof why, "%s", kwhy);
-    return refuse(w, c, MHD_HTTP_UNAUTHORIZED, site, why);
+    return refused(result, refuse(w, c, MHD_HTTP_UNAUTHORIZED, site, why));
   }
   int64_t ts;
   int64_t now_s = tu_wall_ns() / NS_PER_S;
   if (parse_timestamp(tss, &ts) != 0)
-    return refuse(w, c, MHD_HTTP_UNAUTHORIZED, site, "X-CVD-Timestamp is not Unix seconds");
+    return refused(result, refuse(w, c, MHD_HTTP_UNAUTHORIZED, site,
+                                  "X-CVD-Timestamp is not Unix seconds"));
   if (ts > now_s + SIGN_MAX_SKEW_S || ts < now_s - SIGN_MAX_SKEW_S) {
     snprintf(why, sizeof why, "stale timestamp: %lld s from the server's clock (limit %d s)",
              (long long)(ts - now_s), SIGN_MAX_SKEW_S);
-    return refuse(w, c, MHD_HTTP_UNAUTHORIZED, site, why);
+    return refused(result, refuse(w, c, MHD_HTTP_UNAUTHORIZED, site, why));
   }
   char want[SIGN_HEX_LEN + 1];
   sign_request(secret, "POST", url, ts, r->body ? r->body : "", r->len, want);
   if (!sign_is_hex(sig) || !sign_equal(want, sig))
-    return refuse(w, c, MHD_HTTP_UNAUTHORIZED, site, "bad signature");
+    return refused(result, refuse(w, c, MHD_HTTP_UNAUTHORIZED, site, "bad signature"));
   int seen = server_seen_signature(w->srv, sig, ts);
   if (seen < 0)
-    return web_error(c, MHD_HTTP_SERVICE_UNAVAILABLE, "the server cannot record the request");
+    return refused(result, web_error(c, MHD_HTTP_SERVICE_UNAVAILABLE,
+                                     "the server cannot record the request"));
   if (seen)
-    return refuse(w, c, MHD_HTTP_CONFLICT, site, "replayed request (signature already seen)");
+    return refused(result, refuse(w, c, MHD_HTTP_CONFLICT, site,
+                                  "replayed request (signature already seen)"));
+  *site_out = site;
+  *secret_out = secret;
+  *sig_out = sig;
+  return 1;
+}
 
+enum MHD_Result web_upload(struct web *w, struct MHD_Connection *c, const char *url,
+                           struct web_req *r)
+{
+  const char *site, *secret, *sig;
+  enum MHD_Result result;
+  if (!web_authenticate(w, c, url, r, &site, &secret, &sig, &result))
+    return result;
   /* Authenticated from here on: errors are signed too. */
   struct upload_req req;
   char err[600];
@@ -115,12 +139,12 @@ enum MHD_Result web_upload(struct web *w, struct MHD_Connection *c, const char *
   if (bad) {
     __atomic_add_fetch(&w->stats.uploads_refused, 1, __ATOMIC_RELAXED);
     LOGW("web", "upload from %s refused: %s", site, err);
-    return signed_reply(c, MHD_HTTP_BAD_REQUEST, msg_error("%s", err), secret, sig);
+    return web_signed_reply(c, MHD_HTTP_BAD_REQUEST, msg_error("%s", err), secret, sig);
   }
   json_t *resp = NULL;
   int status = server_upload(w->srv, &req, clk_now(), tu_wall_ns(), &resp);
   msg_request_free(&req);
   if (status == 200)
     __atomic_add_fetch(&w->stats.uploads_ok, 1, __ATOMIC_RELAXED);
-  return signed_reply(c, (unsigned)status, resp, secret, sig);
+  return web_signed_reply(c, (unsigned)status, resp, secret, sig);
 }

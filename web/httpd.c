@@ -13,6 +13,7 @@
 #include "core/jsonx.h"
 #include "core/log.h"
 #include "core/msg.h"
+#include "server/cggtts_ingest.h"
 #include "web/webint.h"
 
 enum MHD_Result web_reply(struct MHD_Connection *c, unsigned status, const char *type,
@@ -106,7 +107,8 @@ static enum MHD_Result dispatch(void *cls, struct MHD_Connection *c, const char 
     return MHD_YES;
   }
 
-  if (strcmp(url, MSG_PATH_TRACKS) == 0) {
+  int cggtts = strcmp(url, SERVER_CGGTTS_PATH) == 0; /* server/cggtts_ingest.h */
+  if (strcmp(url, MSG_PATH_TRACKS) == 0 || cggtts) {
     if (!is_post)
       return web_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "%s takes POST", url);
     if (r->too_big) {
@@ -114,7 +116,7 @@ static enum MHD_Result dispatch(void *cls, struct MHD_Connection *c, const char 
       return web_error(c, MHD_HTTP_CONTENT_TOO_LARGE, "body over the limit of %zu bytes",
                        w->conf.max_body);
     }
-    return web_upload(w, c, url, r);
+    return cggtts ? web_cggtts_upload(w, c, url, r) : web_upload(w, c, url, r);
   }
   if (!is_get)
     return web_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "%s takes GET", url);

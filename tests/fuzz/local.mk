@@ -3,7 +3,7 @@
 # check program (so a test) that runs it over tests/fuzz/corpus/NAME and
 # tests/fuzz/crashes/NAME; a build configured with --enable-fuzzing (clang) also links it
 # with libFuzzer into tests/fuzz/fuzz_NAME, which `make fuzz` runs through run-fuzzers.
-FUZZ_NAMES = upload response conf_site conf_server scenario stability tic_replay tic_ticc tic_scpi gpsd read_query
+FUZZ_NAMES = upload response conf_site conf_server scenario stability tic_replay tic_ticc tic_scpi gpsd read_query cggtts
 FUZZ_COMMON = tests/fuzz/fuzzutil.c tests/fuzz/fuzzutil.h
 FUZZ_LIBS = $(CVD_LIBS) $(CVD_EXTLIBS)
 # Seconds each target runs in `make fuzz` (make fuzz FUZZ_SECONDS=N).
@@ -53,8 +53,13 @@ check_PROGRAMS += tests/fuzz/replay_read_query
 tests_fuzz_replay_read_query_SOURCES = tests/fuzz/fuzz_read_query.c tests/fuzz/replay.c $(FUZZ_COMMON)
 tests_fuzz_replay_read_query_LDADD = $(FUZZ_LIBS)
 
+check_PROGRAMS += tests/fuzz/replay_cggtts
+tests_fuzz_replay_cggtts_SOURCES = tests/fuzz/fuzz_cggtts.c tests/fuzz/replay.c $(FUZZ_COMMON)
+tests_fuzz_replay_cggtts_LDADD = $(FUZZ_LIBS)
+
 if FUZZING
-FUZZ_BINS = tests/fuzz/fuzz_upload tests/fuzz/fuzz_response tests/fuzz/fuzz_conf_site tests/fuzz/fuzz_conf_server tests/fuzz/fuzz_scenario tests/fuzz/fuzz_stability tests/fuzz/fuzz_tic_replay tests/fuzz/fuzz_tic_ticc tests/fuzz/fuzz_tic_scpi tests/fuzz/fuzz_gpsd tests/fuzz/fuzz_read_query
+FUZZ_BINS = tests/fuzz/fuzz_upload tests/fuzz/fuzz_response tests/fuzz/fuzz_conf_site tests/fuzz/fuzz_conf_server tests/fuzz/fuzz_scenario tests/fuzz/fuzz_stability tests/fuzz/fuzz_tic_replay tests/fuzz/fuzz_tic_ticc tests/fuzz/fuzz_tic_scpi tests/fuzz/fuzz_gpsd tests/fuzz/fuzz_read_query \
+	tests/fuzz/fuzz_cggtts
 noinst_PROGRAMS += $(FUZZ_BINS)
 
 tests_fuzz_fuzz_upload_SOURCES = tests/fuzz/fuzz_upload.c $(FUZZ_COMMON)
@@ -90,6 +95,9 @@ tests_fuzz_fuzz_gpsd_LDADD = $(FUZZ_LIBS)
 tests_fuzz_fuzz_read_query_SOURCES = tests/fuzz/fuzz_read_query.c $(FUZZ_COMMON)
 tests_fuzz_fuzz_read_query_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LDFLAGS)
 tests_fuzz_fuzz_read_query_LDADD = $(FUZZ_LIBS)
+tests_fuzz_fuzz_cggtts_SOURCES = tests/fuzz/fuzz_cggtts.c $(FUZZ_COMMON)
+tests_fuzz_fuzz_cggtts_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LDFLAGS)
+tests_fuzz_fuzz_cggtts_LDADD = $(FUZZ_LIBS)
 
 # Every target for FUZZ_SECONDS on a scratch copy of its corpus, one at a time; the crash
 # inputs are kept under tests/fuzz/out in the build directory.

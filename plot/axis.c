@@ -228,7 +228,11 @@ int plot_ticks(enum plot_axis_kind kind, double lo, double hi, int maxticks,
                struct plot_ticks *t)
 {
   memset(t, 0, sizeof *t);
-  if (!isfinite(lo) || !isfinite(hi) || lo > hi || (kind == PLOT_AXIS_LOG && lo <= 0))
+  if (!isfinite(lo) || !isfinite(hi) || lo > hi || (kind == PLOT_AXIS_LOG && lo <= 0) ||
+      !isfinite(hi - lo))
+    return -1;
+  /* Dates from the year 1 to 9999 only (gmtime and ISO 8601's four digits). */
+  if (kind == PLOT_AXIS_TIME && (lo < -62135596800.0 || hi > 253402300799.0))
     return -1;
   if (maxticks < 2)
     maxticks = 2;
@@ -236,7 +240,7 @@ int plot_ticks(enum plot_axis_kind kind, double lo, double hi, int maxticks,
     maxticks = PLOT_MAX_TICKS;
   if (kind == PLOT_AXIS_LOG)
     return ticks_log(lo, hi, maxticks, t);
-  if (lo == hi) {
+  if (hi - lo <= fmax(fabs(lo), fabs(hi)) * 1e-12) { /* one value, or as good as one */
     double d = kind == PLOT_AXIS_TIME ? 3600 : lo == 0 ? 1 : fabs(lo) * 0.1;
     lo -= d;
     hi += d;

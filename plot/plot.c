@@ -130,6 +130,8 @@ static double legend(cairo_t *cr, const struct plot_fig *f, double x, double y, 
     if (!s->label || !*s->label)
       continue;
     PangoLayout *l = plot_text(cr, s->label, FS_LEGEND, 0);
+    pango_layout_set_width(l, (int)(fmax(w - SWATCH_W - 18, 10) * PANGO_SCALE));
+    pango_layout_set_ellipsize(l, PANGO_ELLIPSIZE_END);
     double tw, th;
     plot_text_size(l, &tw, &th);
     lh = fmax(lh, th);
@@ -251,6 +253,10 @@ static double heading(cairo_t *cr, const struct plot_fig *f, double x, double y,
 {
   double th = 0, tw = 0, nw = 0, nh = 0;
   PangoLayout *t = f->title && *f->title ? plot_text(cr, f->title, FS_TITLE, 1) : NULL;
+  if (t) { /* a title longer than the box ends in an ellipsis */
+    pango_layout_set_width(t, (int)(w * PANGO_SCALE));
+    pango_layout_set_ellipsize(t, PANGO_ELLIPSIZE_END);
+  }
   PangoLayout *n = f->note && *f->note ? plot_text(cr, f->note, FS_NOTE, 0) : NULL;
   if (t)
     plot_text_size(t, &tw, &th);
@@ -285,7 +291,8 @@ static double text_h(cairo_t *cr, const char *s, double fs)
   return h;
 }
 
-/* Lays out the frame in the box; 0 or -1 when the box is too small for a plot. */
+/* Lays out the frame in the box; 0, -1 when the box is too small for a plot, -2 or -3
+ * when the y or x range has no ticks (see plot_ticks). */
 static int layout(cairo_t *cr, const struct plot_fig *f, const double r[4], double x, double y,
                   double w, double h, double top, struct plot_frame *fr)
 {
@@ -302,7 +309,7 @@ static int layout(cairo_t *cr, const struct plot_fig *f, const double r[4], doub
     return -1;
   if (plot_ticks(ky, r[2], r[3], (int)(fr->ph / (text_h(cr, "0", FS_TICK) * 2.2)) + 1,
                  &fr->yt) < 0)
-    return -1;
+    return -2;
   double lw, lh;
   labels_size(cr, &fr->yt, &lw, &lh);
   fr->px = x + PAD + (yl ? yl + 4 : 0) + lw + 4;
@@ -312,7 +319,7 @@ static int layout(cairo_t *cr, const struct plot_fig *f, const double r[4], doub
   x_ticks(cr, kx, r[0], r[1], fr->pw, &fr->xt);
   fr->logx = kx == PLOT_AXIS_LOG;
   fr->logy = f->logy;
-  return fr->xt.n ? 0 : -1;
+  return fr->xt.n ? 0 : -3;
 }
 
 static void axis_titles(cairo_t *cr, const struct plot_fig *f, const struct plot_frame *fr,
@@ -356,10 +363,16 @@ int plot_draw_ex(cairo_t *cr, double x, double y, double w, double h, const stru
   double top = heading(cr, f, x + PAD, y + PAD, w - 2 * PAD);
   struct plot_frame fr;
   memset(&fr, 0, sizeof fr);
-  if (layout(cr, f, r, x, y, w, h, top, &fr) < 0) {
+  int lr = layout(cr, f, r, x, y, w, h, top, &fr);
+  if (lr < 0) {
     cairo_restore(cr);
-    snprintf(err, errlen, "plot '%s': a box of %.0f x %.0f pt is too small for the figure",
-             f->title ? f->title : "", w, h);
+    if (lr == -1)
+      snprintf(err, errlen, "plot '%s': a box of %.0f x %.0f pt is too small for the figure",
+               f->title ? f->title : "", w, h);
+    else
+      snprintf(err, errlen, "plot '%s': no axis for the %s range %g to %g%s",
+               f->title ? f->title : "", lr == -2 ? "y" : "x", r[lr == -2 ? 2 : 0],
+               r[lr == -2 ? 3 : 1], lr == -3 && f->xtime ? " (Unix seconds, years 1-9999)" : "");
     return -1;
   }
   axis_lines(cr, &fr);

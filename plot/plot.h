@@ -61,6 +61,8 @@ int plot_file(const char *path, double w_pt, double h_pt, const struct plot_fig 
  * holds fonts): a program under LeakSanitizer suppresses "leak:libfontconfig.so" (see
  * tests/test_plot.c's __lsan_default_suppressions). */
 void plot_font_cleanup(void);
+/* (pango's default font map belongs to the thread that uses it: each thread that draws has
+ * its own, and plot_font_cleanup frees the calling thread's.) */
 
 /* ---- Ticks (exposed for tests and for other drawings) ---- */
 
@@ -84,8 +86,9 @@ struct plot_ticks {
 };
 
 /* Ticks for data in [lo, hi] with at most maxticks labelled ticks (at least 2 are asked
- * for).  lo == hi is widened around the value.  0, or -1 if lo or hi is not finite, lo > hi,
- * or (log) lo <= 0. */
+ * for).  lo == hi (to 12 digits) is widened around the value.  0, or -1 if lo or hi is not
+ * finite, lo > hi, hi - lo overflows, (log) lo <= 0, or (time) a date outside the years 1 to
+ * 9999. */
 int plot_ticks(enum plot_axis_kind kind, double lo, double hi, int maxticks,
                struct plot_ticks *t);
 

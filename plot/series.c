@@ -83,25 +83,93 @@ void plot_marker(cairo_t *cr, size_t i, double x, double y, double r)
   cairo_restore(cr);
 }
 
+/* Many points, few columns: points that fall in one column of 1/COLUMNS pt are drawn as the
+ * column's first, lowest, highest and last point.  The picture is the same, and the path a
+ * few thousand segments however many points there are (cairo's stroker takes minutes over a
+ * million). */
+#define COLUMNS 4.0
+
+struct column {
+  int open;
+  size_t count;
+  double key, x0, y0, x1, y1, ymin, ymax;
+};
+
+static void column_flush(cairo_t *cr, struct column *c, int *down)
+{
+  if (!c->open)
+    return;
+  if (*down)
+    cairo_line_to(cr, c->x0, c->y0);
+  else
+    cairo_move_to(cr, c->x0, c->y0);
+  if (c->count > 2) {
+    cairo_line_to(cr, c->x0, c->ymin);
+    cairo_line_to(cr, c->x0, c->ymax);
+  }
+  if (c->count > 1)
+    cairo_line_to(cr, c->x1, c->y1);
+  *down = 1;
+  c->open = 0;
+}
+
+static void column_add(cairo_t *cr, struct column *c, int *down, double px, double py)
+{
+  double key = floor(px * COLUMNS);
+  if (c->open && key == c->key) {
+    c->count++;
+    c->x1 = px;
+    c->y1 = py;
+    c->ymin = fmin(c->ymin, py);
+    c->ymax = fmax(c->ymax, py);
+    return;
+  }
+  column_flush(cr, c, down);
+  *c = (struct column){1, 1, key, px, py, px, py, py, py};
+}
+
 /* A polyline through (x, v), broken at every point that cannot be drawn. */
 static void polyline(cairo_t *cr, const struct plot_frame *fr, size_t n, const double *x,
                      const double *v)
 {
   int down = 0;
+  struct column c = {0};
   cairo_new_path(cr);
   for (size_t i = 0; i < n; i++) {
     double px = plot_fx(fr, x[i]), py = plot_fy(fr, v[i]);
     if (isnan(px) || isnan(py)) {
+      column_flush(cr, &c, &down);
       down = 0;
       continue;
     }
-    if (down)
-      cairo_line_to(cr, px, py);
-    else
-      cairo_move_to(cr, px, py);
-    down = 1;
+    column_add(cr, &c, &down, px, py);
   }
+  column_flush(cr, &c, &down);
   cairo_stroke(cr);
+}
+
+/* One edge of a band, points a..b-1 forward (or backward), as the outer envelope of each
+ * column: its highest (or lowest) value at the column's first and last x. */
+static void band_edge(cairo_t *cr, const struct plot_frame *fr, const double *x,
+                      const double *v, size_t a, size_t b, int backward)
+{
+  double key = NAN, x0 = 0, x1 = 0, ext = 0;
+  for (size_t k = 0; k <= b - a; k++) {
+    size_t i = backward ? b - 1 - k : a + k;
+    double px = k < b - a ? plot_fx(fr, x[i]) : NAN, py = k < b - a ? plot_fy(fr, v[i]) : NAN;
+    if (k < b - a && floor(px * COLUMNS) == key) {
+      x1 = px;
+      ext = backward ? fmax(ext, py) : fmin(ext, py); /* device y grows downwards */
+      continue;
+    }
+    if (k > 0) {
+      cairo_line_to(cr, x0, ext);
+      cairo_line_to(cr, x1, ext);
+    }
+    key = floor(px * COLUMNS);
+    x0 = x1 = px;
+    ext = py;
+  }
 }
 
 /* The shaded lo..hi band, one polygon per run of drawable points. */
@@ -115,10 +183,8 @@ static void band(cairo_t *cr, const struct plot_frame *fr, const struct plot_ser
       i++;
     if (i - a >= 1) {
       cairo_new_path(cr);
-      for (size_t k = a; k < i; k++)
-        cairo_line_to(cr, plot_fx(fr, s->x[k]), plot_fy(fr, s->hi[k]));
-      for (size_t k = i; k-- > a;)
-        cairo_line_to(cr, plot_fx(fr, s->x[k]), plot_fy(fr, s->lo[k]));
+      band_edge(cr, fr, s->x, s->hi, a, i, 0);
+      band_edge(cr, fr, s->x, s->lo, a, i, 1);
       cairo_close_path(cr);
       if (i - a == 1) { /* a lone point: a short bar */
         cairo_set_line_width(cr, 3);
@@ -128,6 +194,21 @@ static void band(cairo_t *cr, const struct plot_frame *fr, const struct plot_ser
     }
     if (i == a)
       i++;
+  }
+}
+
+/* The markers of a series, each one skipped that would land on the one before. */
+static void markers(cairo_t *cr, const struct plot_frame *fr, const struct plot_series *s,
+                    size_t idx, double r)
+{
+  double lx = NAN, ly = NAN;
+  for (size_t i = 0; s->y && i < s->n; i++) {
+    double px = plot_fx(fr, s->x[i]), py = plot_fy(fr, s->y[i]);
+    if (isnan(px) || isnan(py) || (fabs(px - lx) < 0.25 && fabs(py - ly) < 0.25))
+      continue;
+    plot_marker(cr, idx, px, py, r);
+    lx = px;
+    ly = py;
   }
 }
 
@@ -150,11 +231,7 @@ static void errbars(cairo_t *cr, const struct plot_frame *fr, const struct plot_
     cairo_line_to(cr, px + 2, hi);
     cairo_stroke(cr);
   }
-  for (size_t i = 0; s->y && i < s->n; i++) {
-    double px = plot_fx(fr, s->x[i]), py = plot_fy(fr, s->y[i]);
-    if (!isnan(px) && !isnan(py))
-      plot_marker(cr, idx, px, py, 2.6);
-  }
+  markers(cr, fr, s, idx, 2.6);
 }
 
 void plot_series_draw(cairo_t *cr, const struct plot_frame *fr, const struct plot_series *s,
@@ -177,11 +254,8 @@ void plot_series_draw(cairo_t *cr, const struct plot_frame *fr, const struct plo
   }
   if (s->style == PLOT_ERRBARS)
     errbars(cr, fr, s, idx);
-  for (size_t i = 0; s->style == PLOT_POINTS && i < s->n; i++) {
-    double px = plot_fx(fr, s->x[i]), py = plot_fy(fr, s->y[i]);
-    if (!isnan(px) && !isnan(py))
-      plot_marker(cr, idx, px, py, 2.4);
-  }
+  if (s->style == PLOT_POINTS)
+    markers(cr, fr, s, idx, 2.4);
   cairo_restore(cr);
 }
 

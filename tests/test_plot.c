@@ -126,6 +126,10 @@ START_TEST(test_ticks_linear)
   /* One value: widened around it. */
   ck_assert_int_eq(plot_ticks(PLOT_AXIS_LINEAR, 42, 42, 5, &t), 0);
   ck_assert(t.lo < 42 && t.hi > 42 && t.n >= 2);
+  /* A range of 1e-15 relative: as one value; an overflowing span: no ticks. */
+  ck_assert_int_eq(plot_ticks(PLOT_AXIS_LINEAR, 1e9, 1e9 + 1e-6, 5, &t), 0);
+  ck_assert(t.lo < 1e9 && t.hi > 1e9 && t.n >= 2 && t.v[1] > t.v[0]);
+  ck_assert_int_eq(plot_ticks(PLOT_AXIS_LINEAR, -1e308, 1e308, 5, &t), -1);
   ck_assert_int_eq(plot_ticks(PLOT_AXIS_LINEAR, NAN, 1, 5, &t), -1);
   ck_assert_int_eq(plot_ticks(PLOT_AXIS_LINEAR, 2, 1, 5, &t), -1);
 }
@@ -192,6 +196,8 @@ START_TEST(test_ticks_time)
   ck_assert_uint_eq(t.n, 6);
   ck_assert_str_eq(t.label[0], "2020");
   ck_assert_str_eq(t.label[5], "2025");
+  /* Nanoseconds given as seconds: beyond the year 9999, refused. */
+  ck_assert_int_eq(plot_ticks(PLOT_AXIS_TIME, 1.7e18, 1.8e18, 6, &t), -1);
   /* Three months: month starts. */
   ck_assert_int_eq(plot_ticks(PLOT_AXIS_TIME, jan1, jan1 + 89 * 86400.0, 4, &t), 0);
   ck_assert_uint_eq(t.n, 3);
@@ -264,6 +270,16 @@ START_TEST(test_bad_input)
   s[1].lo = flo;
   ck_assert_int_eq(plot_file(p, 30, 20, &f, err, sizeof err), -1);
   ck_assert_int_eq(plot_file(p, 300, 200, NULL, err, sizeof err), -1);
+  /* Ranges with no axis: the error says which and what. */
+  double big[2] = {-1e308, 1e308}, ns[2] = {1.7e18, 1.8e18};
+  struct plot_series bs = {"huge", PLOT_LINE, 2, fx, big, NULL, NULL};
+  struct plot_fig bf = {.title = "huge", .series = &bs, .nseries = 1};
+  ck_assert_int_eq(plot_file(p, 300, 200, &bf, err, sizeof err), -1);
+  ck_assert_msg(strstr(err, "no axis for the y range"), "%s", err);
+  bs = (struct plot_series){"ns", PLOT_LINE, 2, ns, fy, NULL, NULL};
+  bf.xtime = 1;
+  ck_assert_int_eq(plot_file(p, 300, 200, &bf, err, sizeof err), -1);
+  ck_assert_msg(strstr(err, "no axis for the x range") && strstr(err, "Unix seconds"), "%s", err);
   /* A box too small for the plot. */
   cairo_surface_t *cs = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 100, 100);
   cairo_t *cr = cairo_create(cs);

@@ -1,21 +1,152 @@
-/* Benchmark of `cvd stability`'s engine on 1e5, 1e6 and 1e7 points of white FM phase noise,
- * at every octave averaging factor: OADEV, MDEV and TDEV together (without, then with the
- * noise identification and confidence intervals), and MTIE.  Prints the time and points
- * per second of each; never run as a test. */
+/* Benchmark of `cvd stability`'s reading and engine; prints figures, never run as a test.
+ *
+ * 1. Parsing: a file of 1e7 phase values written as "%.17g" (random walk plus white phase
+ *    noise, as a counter's log in seconds): the file's raw read rate (read(2) in 1 MB blocks,
+ *    from the page cache), st_load_series's rate, and the parser alone against strtod on the
+ *    same bytes in memory.
+ * 2. The engine: OADEV, MDEV and TDEV at every octave factor on 1e5, 1e6 and 1e7 points
+ *    (1e8 with the argument 1e8), without and with noise identification and intervals, and
+ *    MTIE; then the whole run as the command does it (read, residuals in place, OADEV+MDEV+
+ *    TDEV with intervals) with the peak memory per point.
+ * Usage: bench_stability [1e8] [DIR] (DIR for the scratch file, default /tmp). */
 #include "config.h"
 
+#include <fcntl.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "sim/rng.h"
+#include "stats/numparse.h"
 #include "stats/stats.h"
+
+#define OMT (1u << ST_OADEV | 1u << ST_MDEV | 1u << ST_TDEV)
 
 static double now(void)
 {
   struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts); /* CPU time: the figures hold on a busy machine */
   return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static void die(const char *what)
+{
+  fprintf(stderr, "bench_stability: %s\n", what);
+  exit(1);
+}
+
+/* n phase values, random walk FM on white PM, with a millisecond offset. */
+static void write_file(const char *path, size_t n)
+{
+  FILE *f = fopen(path, "w");
+  if (!f)
+    die("cannot write the scratch file");
+  struct rng r;
+  rng_seed(&r, 42, 1);
+  double x = 1e-3, y = 0.0;
+  for (size_t i = 0; i < n; i++) {
+    y += 1e-14 * rng_normal(&r);
+    x += y;
+    fprintf(f, "%.17g\n", x + 1e-10 * rng_normal(&r));
+  }
+  if (fclose(f) != 0)
+    die("cannot write the scratch file");
+}
+
+/* The file in 1 MB blocks: returns the bytes; *secs the time taken. */
+static size_t raw_read(const char *path, double *secs, char **whole)
+{
+  int fd = open(path, O_RDONLY);
+  if (fd < 0)
+    die("cannot read the scratch file");
+  size_t cap = 1 << 20, len = 0;
+  char *buf = malloc(cap);
+  double t0 = now();
+  for (;;) {
+    if (cap - len < (1 << 20) + 1 && !(buf = realloc(buf, cap *= 2)))
+      die("out of memory");
+    ssize_t got = read(fd, buf + len, 1 << 20);
+    if (got <= 0)
+      break;
+    len += (size_t)got;
+  }
+  *secs = now() - t0;
+  buf[len] = '\0';
+  close(fd);
+  *whole = buf;
+  return len;
+}
+
+/* Every number in [p, end) (one a line), each parse stepping over what it read and the
+ * newline; returns their sum, a checksum. */
+static double parse_block(const char *p, const char *end, int use_strtod)
+{
+  double s = 0.0;
+  while (p < end) {
+    double v;
+    if (use_strtod) {
+      char *e;
+      v = strtod(p, &e);
+      p = e + 1;
+    } else {
+      p += st_parse_double(p, (size_t)(end - p), &v) + 1;
+    }
+    s += v;
+  }
+  return s;
+}
+
+/* The whole text (NUL-terminated) 1 MB at a time, each megabyte 5 times over: the parser's
+ * own speed as the reader sees it (a block in cache), not the machine's memory bandwidth.
+ * Returns seconds for one pass over the text; *sum a checksum. */
+static double parse_all(const char *text, size_t len, int use_strtod, double *sum)
+{
+  double t0 = now(), s = 0.0;
+  const char *p = text, *end = text + len;
+  while (p < end) {
+    const char *stop = end;
+    if ((size_t)(end - p) > (1u << 20))
+      stop = (const char *)memchr(p + (1u << 20), '\n', (size_t)(end - p) - (1u << 20)) + 1;
+    for (int rep = 0; rep < 5; rep++)
+      s += parse_block(p, stop, use_strtod);
+    p = stop;
+  }
+  *sum = s / 5.0;
+  return (now() - t0) / 5.0;
+}
+
+static void bench_parse(const char *path, size_t n)
+{
+  write_file(path, n);
+  double traw, sum1, sum2;
+  char *text;
+  size_t bytes = raw_read(path, &traw, &text); /* warms the page cache */
+  free(text);
+  bytes = raw_read(path, &traw, &text);
+  double tfast = parse_all(text, bytes, 0, &sum1), tstrtod = parse_all(text, bytes, 1, &sum2);
+  free(text);
+  struct st_load_opts o = {0};
+  struct st_series s;
+  char err[256];
+  double t0 = now();
+  if (st_load_series(path, &o, &s, err, sizeof err) != 0)
+    die(err);
+  double tload = now() - t0;
+  st_series_free(&s);
+  double mb = (double)bytes / 1e6;
+  printf("parsing %zu values, %.1f MB of \"%%.17g\" lines:\n", n, mb);
+  printf("  raw read(2) of the file        %8.0f MB/s\n", mb / traw);
+  printf("  st_load_series (whole reader)  %8.0f MB/s\n", mb / tload);
+  printf("  st_parse_double, 1 MB in cache %8.0f MB/s  %6.1f ns a number\n", mb / tfast,
+         1e9 * tfast / (double)n);
+  printf("  strtod, 1 MB in cache          %8.0f MB/s  %6.1f ns a number  (%.1fx slower)%s\n",
+         mb / tstrtod, 1e9 * tstrtod / (double)n, tstrtod / tfast,
+         sum1 == sum2 ? "" : "  CHECKSUMS DIFFER");
 }
 
 /* One octave run of the statistics in mask; returns the seconds taken. */
@@ -24,15 +155,11 @@ static double run(const struct st_data *d, unsigned mask, double conf, size_t *n
   size_t *afs;
   int limited;
   char err[256];
-  if (st_taus("octave", d->n, d->tau0, mask, &afs, naf, &limited, err, sizeof err) != 0) {
-    fprintf(stderr, "bench_stability: %s\n", err);
-    exit(1);
-  }
+  if (st_taus("octave", d->n, d->tau0, mask, &afs, naf, &limited, err, sizeof err) != 0)
+    die(err);
   struct st_result *out = malloc(sizeof *out * *naf * ST_NSTATS);
-  if (!out) {
-    fprintf(stderr, "bench_stability: out of memory\n");
-    exit(1);
-  }
+  if (!out)
+    die("out of memory");
   double t0 = now();
   st_analyze(d, mask, afs, *naf, limited, conf, 0, out);
   double t = now() - t0;
@@ -41,43 +168,96 @@ static double run(const struct st_data *d, unsigned mask, double conf, size_t *n
   return t;
 }
 
-int main(void)
+static void bench_engine(size_t n)
 {
   static const struct {
     const char *name;
     unsigned mask;
     double conf;
   } sets[] = {
-      {"oadev+mdev+tdev", 1u << ST_OADEV | 1u << ST_MDEV | 1u << ST_TDEV, 0.0},
-      {"oadev+mdev+tdev, CIs", 1u << ST_OADEV | 1u << ST_MDEV | 1u << ST_TDEV, 0.683},
+      {"oadev+mdev+tdev", OMT, 0.0},
+      {"oadev+mdev+tdev, CIs", OMT, 0.683},
       {"mtie", 1u << ST_MTIE, 0.0},
   };
-  printf("%-10s %-22s %8s %9s %12s\n", "points", "statistics", "factors", "seconds",
-         "points/s");
-  for (size_t n = 100000; n <= 10000000; n *= 10) {
-    double *x = malloc(sizeof(double) * n);
-    if (!x) {
-      fprintf(stderr, "bench_stability: out of memory\n");
-      return 1;
-    }
-    struct rng r;
-    rng_seed(&r, 42, 1);
-    x[0] = 0.0;
-    for (size_t i = 1; i < n; i++)
-      x[i] = x[i - 1] + 1e-11 * rng_normal(&r);
-    struct st_data d;
-    char err[256];
-    if (st_data_phase(&d, x, n, 1.0, err, sizeof err) != 0) {
-      fprintf(stderr, "bench_stability: %s\n", err);
-      return 1;
-    }
-    free(x);
-    for (size_t k = 0; k < sizeof sets / sizeof sets[0]; k++) {
-      size_t naf;
-      double t = run(&d, sets[k].mask, sets[k].conf, &naf);
-      printf("%-10zu %-22s %8zu %9.3f %12.3e\n", n, sets[k].name, naf, t, (double)n / t);
-    }
-    st_data_free(&d);
+  double *x = malloc(sizeof(double) * n);
+  if (!x)
+    die("out of memory");
+  struct rng r;
+  rng_seed(&r, 42, 1);
+  x[0] = 0.0;
+  for (size_t i = 1; i < n; i++)
+    x[i] = x[i - 1] + 1e-11 * rng_normal(&r);
+  struct st_data d;
+  char err[256];
+  if (st_data_phase_own(&d, x, n, 1.0, err, sizeof err) != 0)
+    die(err);
+  for (size_t k = 0; k < sizeof sets / sizeof sets[0]; k++) {
+    if (n > 10000000 && sets[k].mask == 1u << ST_MTIE)
+      continue; /* MTIE's tables take 16 bytes a point more */
+    size_t naf;
+    double t = run(&d, sets[k].mask, sets[k].conf, &naf);
+    printf("%-10zu %-22s %8zu %9.3f %12.3e\n", n, sets[k].name, naf, t, (double)n / t);
   }
+  st_data_free(&d);
+}
+
+/* The command's whole run on a file of n values: read, residuals in place, OADEV+MDEV+TDEV
+ * with intervals. */
+static void bench_whole(const char *path, size_t n)
+{
+  write_file(path, n);
+  double t0 = now();
+  struct st_load_opts o = {0};
+  struct st_series s;
+  struct st_data d;
+  char err[256];
+  if (st_load_series(path, &o, &s, err, sizeof err) != 0 ||
+      st_data_phase_own(&d, s.v, s.n, 1.0, err, sizeof err) != 0)
+    die(err);
+  size_t naf;
+  run(&d, OMT, 0.683, &naf);
+  double t = now() - t0;
+  st_data_free(&d);
+  struct rusage ru;
+  getrusage(RUSAGE_SELF, &ru);
+  printf("whole run, %zu points: %.2f s, %.3e points/s; peak memory %.1f bytes a point\n",
+         n, t, (double)n / t, (double)ru.ru_maxrss * 1024.0 / (double)n);
+}
+
+/* The whole run in a process of its own, so its peak memory is its own. */
+static void whole_apart(const char *self, const char *path, size_t n)
+{
+  char arg[32];
+  snprintf(arg, sizeof arg, "%zu", n);
+  pid_t pid = fork();
+  if (pid == 0) {
+    execl(self, self, "--whole", arg, path, (char *)NULL);
+    _exit(127);
+  }
+  int st;
+  waitpid(pid, &st, 0);
+}
+
+int main(int argc, char **argv)
+{
+  if (argc == 4 && strcmp(argv[1], "--whole") == 0) {
+    bench_whole(argv[3], (size_t)strtoull(argv[2], NULL, 10));
+    return 0;
+  }
+  int big = argc > 1 && strcmp(argv[1], "1e8") == 0;
+  const char *dir = argc > 1 + big ? argv[1 + big] : "/tmp";
+  char path[512];
+  snprintf(path, sizeof path, "%s/bench_stability.%d.txt", dir, (int)getpid());
+  bench_parse(path, 10000000);
+  printf("\n%-10s %-22s %8s %9s %12s\n", "points", "statistics", "factors", "seconds",
+         "points/s");
+  for (size_t n = 100000; n <= (big ? 100000000u : 10000000u); n *= 10)
+    bench_engine(n);
+  printf("\n");
+  fflush(stdout);
+  whole_apart(argv[0], path, 10000000);
+  if (big)
+    whole_apart(argv[0], path, 100000000);
+  unlink(path);
   return 0;
 }

@@ -399,9 +399,9 @@ int cvd_stability_main(int argc, char **argv)
     for (size_t i = 0; i < nv; i++)
       v[i] *= 1e-9;
   struct st_data d;
-  rc = o.freq ? st_data_freq(&d, v, nv, o.tau0, err, sizeof err)
-              : st_data_phase(&d, v, nv, o.tau0, err, sizeof err);
-  st_series_free(&ser);
+  /* The values become the residual phase in place: 8 bytes a point from here on. */
+  rc = o.freq ? st_data_freq_own(&d, v, nv, o.tau0, err, sizeof err)
+              : st_data_phase_own(&d, v, nv, o.tau0, err, sizeof err);
   if (rc != 0) {
     fprintf(stderr, "cvd stability: %s: %s\n", o.path, err);
     return EXIT_USAGE;

@@ -144,7 +144,23 @@ static int do_line(struct st_loader *L, const char *p, const char *end)
 static long do_block(struct st_loader *L, char *buf, size_t len, int last)
 {
   size_t at = 0;
+  /* The common line, a finite number alone, is read without looking for its end first. */
+  int plain = L->ticc == 0 && L->o->column <= 1 && !L->o->time_column && !L->o->gap_marker;
   while (at < len) {
+    char c = buf[at];
+    if (plain && ((c >= '0' && c <= '9') || c == '-' || c == '.')) {
+      double v;
+      size_t n = st_parse_double(buf + at, len - at, &v), e = at + n;
+      if (n && e < len && buf[e] == '\r')
+        e++;
+      if (n && e < len && buf[e] == '\n' && isfinite(v)) {
+        L->lineno++;
+        if (st_load_push(L, v) != 0)
+          return -1;
+        at = e + 1;
+        continue;
+      }
+    }
     char *nl = memchr(buf + at, '\n', len - at);
     if (!nl && !last)
       break;

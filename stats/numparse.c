@@ -40,6 +40,72 @@ static size_t read_digits(const char *p, size_t len, size_t *i, struct decimal *
   return n;
 }
 
+/* Eight ASCII digits at once (the SWAR step of Lemire's fast_float; little-endian): whether
+ * the eight bytes at p are all digits, and their value. */
+static int eight_digits(const char *p, uint64_t *out)
+{
+  uint64_t v;
+  memcpy(&v, p, 8);
+  if (((v + 0x4646464646464646ULL) | (v - 0x3030303030303030ULL)) & 0x8080808080808080ULL)
+    return 0;
+  v -= 0x3030303030303030ULL;
+  v = v * 10 + (v >> 8);
+  v = (((v & 0x000000FF000000FFULL) * 0x000F424000000064ULL) +
+       (((v >> 16) & 0x000000FF000000FFULL) * 0x0000271000000001ULL)) >>
+      32;
+  *out = v;
+  return 1;
+}
+
+/* Digits from p[*j] into *w, eight at a time where it can. */
+static void run_digits(const char *p, size_t len, size_t *j, uint64_t *w)
+{
+  uint64_t e;
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+  while (*j + 8 <= len && eight_digits(p + *j, &e)) {
+    *w = *w * 100000000 + e;
+    *j += 8;
+  }
+#endif
+  while (*j < len && is_digit(p[*j]))
+    *w = *w * 10 + (uint64_t)(p[(*j)++] - '0');
+}
+
+/* The common case in one tight pass: digits, a point, digits, all accumulated into d->w,
+ * the leading zeros skipped.  Returns 0, or -1 when there are more than 19 significant
+ * digits (the caller then reads them again the careful way). */
+static int fast_digits(const char *p, size_t len, size_t *i, struct decimal *d, size_t *nint,
+                       size_t *nfrac)
+{
+  size_t j = *i, lead = 0, sig;
+  uint64_t w = 0;
+  while (j < len && p[j] == '0')
+    j++;
+  lead = j - *i;
+  size_t s0 = j;
+  run_digits(p, len, &j, &w);
+  sig = j - s0;
+  *nint = lead + sig;
+  int64_t e10 = 0;
+  if (j < len && p[j] == '.') {
+    size_t f0 = ++j;
+    if (w == 0) /* 0.000123: the zeros after the point only scale */
+      while (j < len && p[j] == '0')
+        j++;
+    size_t z = j - f0, g0 = j;
+    run_digits(p, len, &j, &w);
+    sig += j - g0;
+    *nfrac = j - f0;
+    e10 = -(int64_t)(z + (j - g0));
+  }
+  if (sig > 19)
+    return -1;
+  d->w = w;
+  d->e10 = e10;
+  *i = j;
+  return 0;
+}
+
 /* The optional exponent; clamped far beyond any double's range, which strtod then rounds. */
 static void read_exponent(const char *p, size_t len, size_t *i, struct decimal *d)
 {
@@ -136,11 +202,19 @@ size_t st_parse_double(const char *p, size_t len, double *v)
     return slow(p, len, v); /* inf, nan, blanks, or no number at all */
   if (p[i] == '0' && i + 1 < len && (p[i + 1] == 'x' || p[i + 1] == 'X'))
     return slow(p, len, v); /* hexadecimal */
-  int nd = 0;
-  size_t nint = read_digits(p, len, &i, &d, &nd, 0), nfrac = 0;
-  if (i < len && p[i] == '.') {
-    i++;
-    nfrac = read_digits(p, len, &i, &d, &nd, 1);
+  size_t start = i, nint, nfrac = 0;
+  if (fast_digits(p, len, &i, &d, &nint, &nfrac) != 0) {
+    /* More than 19 significant digits: read them again, keeping the first 19. */
+    int nd = 0;
+    i = start;
+    d.w = 0;
+    d.e10 = 0;
+    nint = read_digits(p, len, &i, &d, &nd, 0);
+    nfrac = 0;
+    if (i < len && p[i] == '.') {
+      i++;
+      nfrac = read_digits(p, len, &i, &d, &nd, 1);
+    }
   }
   if (nint + nfrac == 0)
     return 0; /* ".", "-." */

@@ -9,6 +9,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 static int check_common(const double *v, size_t n, size_t min_n, double tau0, const char *what,
                         char *err, size_t errlen)
@@ -27,20 +28,26 @@ static int check_common(const double *v, size_t n, size_t min_n, double tau0, co
              isnan(v[0]) ? "start" : "end");
     return -1;
   }
-  for (size_t i = 0; i < n; i++)
-    if (isinf(v[i])) {
-      snprintf(err, errlen, "%s point %zu is infinite", what, i + 1);
-      return -1;
-    }
   return 0;
 }
 
-/* The positions of the NaNs among v[0 .. n-1], into d->gap. */
-static int find_gaps(struct st_data *d, const double *v, size_t n, char *err, size_t errlen)
+/* Refuses an infinity, and lists the NaNs among v[0 .. n-1] in d->gap: one pass over the
+ * data, a second over it only where there are gaps. */
+static int find_gaps(struct st_data *d, const double *v, size_t n, const char *what, char *err,
+                     size_t errlen)
 {
-  size_t k = 0;
-  for (size_t i = 0; i < n; i++)
+  size_t k = 0, bad = 0;
+  for (size_t i = 0; i < n; i++) {
     k += isnan(v[i]) != 0;
+    bad += isinf(v[i]) != 0;
+  }
+  if (bad) {
+    size_t i = 0;
+    while (!isinf(v[i]))
+      i++;
+    snprintf(err, errlen, "%s point %zu is infinite", what, i + 1);
+    return -1;
+  }
   d->ngap = k;
   if (k == 0)
     return 0;
@@ -55,46 +62,25 @@ static int find_gaps(struct st_data *d, const double *v, size_t n, char *err, si
   return 0;
 }
 
-static int alloc_r(struct st_data *d, size_t n, double tau0, char *err, size_t errlen)
+/* r[i] = x[i] less the line through the end points; r may be x. */
+static void phase_fill(struct st_data *d, const double *x, double *r, size_t n, double tau0)
 {
-  d->r = malloc(sizeof(double) * n);
-  if (!d->r) {
-    snprintf(err, errlen, "out of memory for %zu points", n);
-    return -1;
-  }
   d->n = n;
   d->tau0 = tau0;
-  return 0;
-}
-
-int st_data_phase(struct st_data *d, const double *x, size_t n, double tau0, char *err,
-                  size_t errlen)
-{
-  *d = (struct st_data){0};
-  if (check_common(x, n, 2, tau0, "phase", err, errlen) != 0 ||
-      find_gaps(d, x, n, err, errlen) != 0 || alloc_r(d, n, tau0, err, errlen) != 0) {
-    st_data_free(d);
-    return -1;
-  }
+  d->r = r;
   d->x0 = x[0];
   d->slope = (x[n - 1] - x[0]) / (double)(n - 1);
+  double x0 = d->x0, slope = d->slope;
   for (size_t i = 0; i < n; i++)
-    d->r[i] = (x[i] - d->x0) - d->slope * (double)i;
-  return 0;
+    r[i] = (x[i] - x0) - slope * (double)i;
 }
 
-int st_data_freq(struct st_data *d, const double *y, size_t n, double tau0, char *err,
-                 size_t errlen)
+/* The n + 1 residual phase points of n frequency values into r; y may be r + 1.
+ * Neumaier's compensated sum for the mean, Kahan's for the integration: the residual phase
+ * is a sum of up to 1e8 small terms.  A gap adds nothing: the phase across it is continued
+ * at the mean frequency, and no term spanning it is counted. */
+static void freq_fill(struct st_data *d, const double *y, double *r, size_t n, double tau0)
 {
-  *d = (struct st_data){0};
-  if (check_common(y, n, 1, tau0, "frequency", err, errlen) != 0 ||
-      find_gaps(d, y, n, err, errlen) != 0 || alloc_r(d, n + 1, tau0, err, errlen) != 0) {
-    st_data_free(d);
-    return -1;
-  }
-  /* Neumaier's compensated sum for the mean, Kahan's for the integration: the residual
-   * phase is a sum of up to 1e7 small terms.  A gap adds nothing: the phase across it is
-   * continued at the mean frequency, and no term spanning it is counted. */
   double s = 0.0, c = 0.0;
   for (size_t i = 0; i < n; i++) {
     if (isnan(y[i]))
@@ -104,18 +90,90 @@ int st_data_freq(struct st_data *d, const double *y, size_t n, double tau0, char
     s = t;
   }
   double ybar = (s + c) / (double)(n - d->ngap);
+  d->n = n + 1;
+  d->tau0 = tau0;
+  d->r = r;
   d->from_freq = 1;
   d->x0 = 0.0;
   d->slope = ybar * tau0;
   double acc = 0.0, comp = 0.0;
-  d->r[0] = 0.0;
+  r[0] = 0.0;
   for (size_t i = 0; i < n; i++) {
     double term = (isnan(y[i]) ? 0.0 : (y[i] - ybar) * tau0) - comp;
     double t = acc + term;
     comp = (t - acc) - term;
     acc = t;
-    d->r[i + 1] = acc;
+    r[i + 1] = acc;
   }
+}
+
+static double *alloc_r(size_t n, char *err, size_t errlen)
+{
+  double *r = malloc(sizeof(double) * n);
+  if (!r)
+    snprintf(err, errlen, "out of memory for %zu points", n);
+  return r;
+}
+
+int st_data_phase(struct st_data *d, const double *x, size_t n, double tau0, char *err,
+                  size_t errlen)
+{
+  *d = (struct st_data){0};
+  double *r = NULL;
+  if (check_common(x, n, 2, tau0, "phase", err, errlen) != 0 ||
+      find_gaps(d, x, n, "phase", err, errlen) != 0 || !(r = alloc_r(n, err, errlen))) {
+    st_data_free(d);
+    return -1;
+  }
+  phase_fill(d, x, r, n, tau0);
+  return 0;
+}
+
+int st_data_phase_own(struct st_data *d, double *x, size_t n, double tau0, char *err,
+                      size_t errlen)
+{
+  *d = (struct st_data){0};
+  if (check_common(x, n, 2, tau0, "phase", err, errlen) != 0 ||
+      find_gaps(d, x, n, "phase", err, errlen) != 0) {
+    free(x);
+    st_data_free(d);
+    return -1;
+  }
+  phase_fill(d, x, x, n, tau0);
+  return 0;
+}
+
+int st_data_freq(struct st_data *d, const double *y, size_t n, double tau0, char *err,
+                 size_t errlen)
+{
+  *d = (struct st_data){0};
+  double *r = NULL;
+  if (check_common(y, n, 1, tau0, "frequency", err, errlen) != 0 ||
+      find_gaps(d, y, n, "frequency", err, errlen) != 0 ||
+      !(r = alloc_r(n + 1, err, errlen))) {
+    st_data_free(d);
+    return -1;
+  }
+  freq_fill(d, y, r, n, tau0);
+  return 0;
+}
+
+int st_data_freq_own(struct st_data *d, double *y, size_t n, double tau0, char *err,
+                     size_t errlen)
+{
+  *d = (struct st_data){0};
+  int bad = check_common(y, n, 1, tau0, "frequency", err, errlen) != 0 ||
+            find_gaps(d, y, n, "frequency", err, errlen) != 0;
+  double *r = bad ? NULL : realloc(y, sizeof(double) * (n + 1));
+  if (!r) {
+    if (!bad)
+      snprintf(err, errlen, "out of memory for %zu points", n + 1);
+    free(y);
+    st_data_free(d);
+    return -1;
+  }
+  memmove(r + 1, r, sizeof(double) * n);
+  freq_fill(d, r + 1, r, n, tau0);
   return 0;
 }
 

@@ -83,6 +83,12 @@ int st_data_phase(struct st_data *d, const double *x, size_t n, double tau0, cha
                   size_t errlen);
 int st_data_freq(struct st_data *d, const double *y, size_t n, double tau0, char *err,
                  size_t errlen);
+/* The same, taking x or y (malloc'ed) and turning it into the residuals in place (freed on
+ * failure): no second copy, so the analysis holds 8 bytes a point. */
+int st_data_phase_own(struct st_data *d, double *x, size_t n, double tau0, char *err,
+                      size_t errlen);
+int st_data_freq_own(struct st_data *d, double *y, size_t n, double tau0, char *err,
+                     size_t errlen);
 void st_data_free(struct st_data *d);
 /* The phase at point i, the line added back. */
 static inline double st_phase_at(const struct st_data *d, size_t i)

@@ -94,6 +94,17 @@ struct rsign_key *rsign_key_load(const char *path, char *err, size_t errlen)
   return k;
 }
 
+struct rsign_key *rsign_key_new(void)
+{
+  EVP_PKEY *p = EVP_PKEY_Q_keygen(NULL, NULL, "ED25519");
+  struct rsign_key *k = p ? malloc(sizeof *k) : NULL;
+  if (k)
+    k->pkey = p;
+  else
+    EVP_PKEY_free(p);
+  return k;
+}
+
 void rsign_key_free(struct rsign_key *k)
 {
   if (!k)

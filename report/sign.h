@@ -26,6 +26,9 @@ struct rsign_key; /* an Ed25519 private key */
 /* Reads a PEM Ed25519 private key (openssl genpkey -algorithm ed25519).  NULL with err. */
 struct rsign_key *rsign_key_load(const char *path, char *err, size_t errlen);
 void rsign_key_free(struct rsign_key *k);
+/* A new key in memory alone (the server's pages: a key for the process's life).  NULL when
+ * OpenSSL fails. */
+struct rsign_key *rsign_key_new(void);
 /* Writes a new key to path (mode 0600, refused if it exists).  0, or -1 with err. */
 int rsign_keygen(const char *path, char *err, size_t errlen);
 /* The public key in hex and its fingerprint (hex SHA-256 of the raw key). */

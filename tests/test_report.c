@@ -3,12 +3,14 @@
  * daily means are scored against the simulation's truth (--series): within their
  * expanded uncertainty on at least 95 % of days over three seeds.  Signatures: an untouched
  * report verifies, one changed digit is refused, in every format; a report pinned to
- * another key is refused; the signed PDF is still one poppler draws.  Bad inputs exit 2 with a clear message. */
+ * another key is refused; the signed PDF is still one poppler draws.  The server's page
+ * /report?site=NAME&month=YYYY-MM serves the same report, signed, over loopback HTTP.  Bad inputs exit 2 with a clear message. */
 #include "config.h"
 
 #include <check.h>
 #include <jansson.h>
 #include <math.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +19,7 @@
 #include <unistd.h>
 
 #include "tests/testutil.h"
+#include "upload/http.h"
 
 static char *dir;      /* the fixture's files */
 static char store[1024], series[1024], key[1024], cal[1024];
@@ -346,6 +349,73 @@ START_TEST(test_signed_pdf)
 }
 END_TEST
 
+/* GET http://127.0.0.1:port/path: the status, the body into file (when not NULL) and its
+ * text in *body (malloc'ed). */
+static long get(int port, const char *path, const char *file, char **body)
+{
+  char url[512], err[256];
+  struct http_reply r;
+  snprintf(url, sizeof url, "http://127.0.0.1:%d%s", port, path);
+  int rc = http_exchange(NULL, "GET", url, NULL, NULL, 0, 60000, 1 << 24, &r, err, sizeof err);
+  ck_assert_msg(rc == 0, "GET %s: %s", path, err);
+  if (file) {
+    FILE *f = fopen(file, "wb");
+    ck_assert_uint_eq(fwrite(r.body, 1, r.len, f), r.len);
+    fclose(f);
+  }
+  *body = strdup(r.body ? r.body : "");
+  long status = r.status;
+  http_reply_free(&r);
+  return status;
+}
+
+static void page_error(int port, const char *path, long status, const char *says)
+{
+  char *body;
+  ck_assert_int_eq(get(port, path, NULL, &body), status);
+  ck_assert_msg(strstr(body, says) != NULL, "GET %s: want '%s' in %.300s", path, says, body);
+  free(body);
+}
+
+/* The server's page /report: the same report as HTML from the store it runs on, signed. */
+START_TEST(test_report_page)
+{
+  char conf[1100], db[1100], page[1100], log[1100], text[2400];
+  snprintf(conf, sizeof conf, "%s/server.conf", dir);
+  snprintf(db, sizeof db, "%s/served.db", dir);
+  snprintf(page, sizeof page, "%s/page.html", dir);
+  snprintf(log, sizeof log, "%s/server.log", dir);
+  char *copy = th_read_file(store);
+  struct stat st;
+  ck_assert_int_eq(stat(store, &st), 0);
+  FILE *f = fopen(db, "wb");
+  ck_assert_uint_eq(fwrite(copy, 1, (size_t)st.st_size, f), (size_t)st.st_size);
+  fclose(f);
+  free(copy);
+  int port = th_free_port();
+  snprintf(text, sizeof text, "listen 127.0.0.1 %d\ndatabase %s\nreference ref\nplain_http yes\n"
+           "site ref 0123456789abcdef0123456789abcdef\nsite r1 0123456789abcdef0123456789abcdef\n",
+           port, db);
+  ck_assert_int_eq(th_write_file(conf, text), 0);
+  char *argv[] = {(char *)th_cvd_bin(), (char *)"server", (char *)"-c", conf, NULL};
+  pid_t pid = th_spawn(argv, log);
+  ck_assert_int_eq(th_wait_port(port, 60), 0);
+  char *body;
+  ck_assert_int_eq(get(port, "/report?site=r1&month=2025-01", page, &body), 200);
+  ck_assert_ptr_nonnull(strstr(body, "Monthly report: r1, 2025-01"));
+  ck_assert_ptr_nonnull(strstr(body, "<td>2025-01-31</td>"));
+  free(body);
+  page_error(port, "/report?site=r9&month=2025-01", 404, "knows no site named r9");
+  page_error(port, "/report?site=r1&month=2025-13", 400, "month= wants a UTC month YYYY-MM");
+  page_error(port, "/report?site=ref&month=2025-01", 400, "reports are of the remote clocks");
+  page_error(port, "/report?site=r1&month=2024-11", 404, "no common view");
+  ck_assert_int_eq(th_stop(pid, SIGTERM, 30), 0);
+  ck_assert_int_eq(verify(page, NULL), 0);
+  change_digit(page, 0.5);
+  ck_assert_int_eq(verify(page, NULL), 1);
+}
+END_TEST
+
 static void bad(const char *const *args, const char *want)
 {
   ck_assert_int_eq(cvd(NULL, args), 2);
@@ -393,6 +463,7 @@ int main(void)
   tcase_add_test(tc, test_signed_pdf);
   tcase_add_test(tc, test_bad_inputs);
   tcase_add_test(tc, test_traceability);
+  tcase_add_test(tc, test_report_page);
   tcase_add_test(tc, test_accuracy);
   suite_add_tcase(s, tc);
   return th_run_suite(s, CK_NORMAL);

@@ -56,6 +56,7 @@ json_t *pages_predictions(struct web *w, const char *site, int64_t from, int64_t
 enum MHD_Result web_page_pair(struct web *w, struct MHD_Connection *c);
 enum MHD_Result web_page_clock(struct web *w, struct MHD_Connection *c);
 enum MHD_Result web_page_events(struct web *w, struct MHD_Connection *c);
+enum MHD_Result web_page_report(struct web *w, struct MHD_Connection *c);
 enum MHD_Result web_static_uplot_js(struct web *w, struct MHD_Connection *c);
 enum MHD_Result web_static_uplot_css(struct web *w, struct MHD_Connection *c);
 enum MHD_Result web_static_uplot_license(struct web *w, struct MHD_Connection *c);

@@ -4,6 +4,7 @@ web_libweb_a_SOURCES += \
 	web/page_clock.c \
 	web/page_events.c \
 	web/page_pair.c \
+	web/page_report.c \
 	web/page_static.c
 
 # The files served under /static/, embedded into the binary as C arrays by web/embed.awk.

@@ -9,6 +9,7 @@ const struct web_route web_page_routes[] = {
     {"/pair", web_page_pair},
     {"/clock", web_page_clock},
     {"/events", web_page_events},
+    {"/report", web_page_report},
     {"/static/uPlot.iife.min.js", web_static_uplot_js},
     {"/static/uPlot.min.css", web_static_uplot_css},
     {"/static/LICENSE.uPlot", web_static_uplot_license},

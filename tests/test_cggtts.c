@@ -14,6 +14,8 @@
 
 #include "cggtts/cggtts.h"
 #include "cggtts/diff.h"
+#include "cggtts/slots.h"
+#include "core/timeutil.h"
 #include "tests/testutil.h"
 
 static void shared_path(char *out, size_t n, const char *file)
@@ -144,6 +146,42 @@ START_TEST(test_v2e_lines)
   ck_assert(has_msg(&f, CGGTTS_REFUSED, 32, "STTIME '246000'"));
   ck_assert_uint_eq(f.refused, 3);
   ck_assert_uint_eq(f.warnings, 2);
+  cggtts_free(&f);
+}
+END_TEST
+
+/* v01-gps as the server's tracks, by hand.  Epoch 00:02 (G12 REFSYS 1234.5 ns SRSYS
+ * -2.2 ps/s, G05 1235.5 ns +0.7 ps/s): midpoint 00:08:30, slot 00:00 (midpoint 00:05:00,
+ * 210 s before): 1235.0 + (-0.75e-3 ns/s)(-210 s) = 1235.1575 ns, sd 0.7071 ns over 2.
+ * Epoch 00:18 (G12 1234.0 ns, -2.0 ps/s, DSG 1.1 ns): midpoint 00:24:30, slot 00:20
+ * (midpoint 30 s later): 1234.0 - 0.06 = 1233.94 ns, one satellite: sigma its DSG. */
+START_TEST(test_slots)
+{
+  char p[1024], err[256];
+  struct cggtts_file f;
+  struct cggtts_slots sl;
+  data_path(p, sizeof p, "v01-gps.cggtts");
+  read_ok(p, &f);
+  ck_assert_int_eq(cggtts_slots(&f, "cg", &sl, err, sizeof err), 0);
+  ck_assert_uint_eq(sl.epochs, 2);
+  ck_assert_uint_eq(sl.n, 2);
+  int64_t day = tu_from_mjd_sod(50722, 0);
+  ck_assert_int_eq(sl.tr[0].slot, day);
+  ck_assert_str_eq(sl.tr[0].site, "cg");
+  ck_assert_double_eq_tol(sl.tr[0].value_ns, 1235.1575, 1e-9);
+  ck_assert_double_eq_tol(sl.tr[0].sigma_ns, sqrt(0.5), 1e-9);
+  ck_assert_int_eq(sl.tr[0].n_used, 2);
+  ck_assert_int_eq(sl.tr[1].slot, day + 20 * 60 * NS_PER_S);
+  ck_assert_double_eq_tol(sl.tr[1].value_ns, 1233.94, 1e-9);
+  ck_assert_double_eq_tol(sl.tr[1].sigma_ns, 1.1, 1e-9);
+  ck_assert_int_eq(sl.tr[1].n_used, 1);
+  cggtts_slots_free(&sl);
+  cggtts_free(&f);
+  /* GLONASS and BeiDou only: nothing to compare with GPS tracks. */
+  data_path(p, sizeof p, "v2e-b.cggtts");
+  read_ok(p, &f);
+  ck_assert_int_eq(cggtts_slots(&f, "cg", &sl, err, sizeof err), -1);
+  ck_assert_msg(strstr(err, "no full-length (TRKL 780) GPS track") != NULL, "%s", err);
   cggtts_free(&f);
 }
 END_TEST
@@ -340,6 +378,7 @@ int main(void)
   tcase_add_test(tc, test_v2e_lines);
   tcase_add_test(tc, test_damaged);
   tcase_add_test(tc, test_diff_by_hand);
+  tcase_add_test(tc, test_slots);
   suite_add_tcase(s, tc);
   if (th_shared_data()) {
     tc = tcase_create("real");

@@ -418,6 +418,14 @@ START_TEST(test_cggtts_site)
   json_decref(r);
   ck_assert_ptr_null(cg_upload(&c, bad, file, 2));
   cl_assert_said(&c, "server", "bad signature");
+  /* A 1PPS site's key does not make it a CGGTTS site; a file without GPS is refused. */
+  char r1conf[1100], nogps[1100];
+  snprintf(r1conf, sizeof r1conf, "%s/r1.conf", c.dir);
+  ck_assert_ptr_null(cg_upload(&c, r1conf, file, 2));
+  cl_assert_said(&c, "server", "CGGTTS upload from r1 refused (403)");
+  snprintf(nogps, sizeof nogps, "%s/tests/data/cggtts/v2e-b.cggtts", th_srcdir());
+  ck_assert_ptr_null(cg_upload(&c, conf, nogps, 2));
+  cl_assert_said(&c, "server", "no full-length (TRKL 780) GPS track");
   /* The grid: cg measured, its latest difference to the reference. */
   json_t *g = cg_get(&c, "/api/v1/grid");
   json_t *clocks = json_object_get(g, "clocks");

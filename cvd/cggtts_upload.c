@@ -1,7 +1,8 @@
 /* cvd cggtts upload: a CGGTTS site's files to the server (server/cggtts_ingest.h), signed
  * like track uploads (upload/client.h) with the site's configuration (server, name,
  * secret: cvd-site(8)).  Each file is checked here first, so a damaged one is not sent;
- * the body is {"site", "file", "cggtts": the file's text}. */
+ * the body is {"site", "file", "cggtts": the file's text}.  --json prints one object,
+ * {"uploads": [the server's answer to each file sent, with "path"]}. */
 #include "config.h"
 
 #include <getopt.h>
@@ -45,7 +46,7 @@ static char *slurp(const char *path, size_t *len, char *err, size_t errlen)
 }
 
 /* Sends one file; an exit status. */
-static int send_one(struct upl_client *c, const char *site, const char *path, int json)
+static int send_one(struct upl_client *c, const char *site, const char *path, json_t *json)
 {
   char err[1024];
   size_t len;
@@ -84,18 +85,15 @@ static int send_one(struct upl_client *c, const char *site, const char *path, in
   json_t *cg = json_object_get(resp, "cggtts");
   if (json) {
     json_object_set_new(resp, "path", json_string(path));
-    char *s = jx_dump(resp);
-    if (s)
-      printf("%s\n", s);
-    free(s);
+    json_array_append(json, resp);
   } else {
+    const char *signal = json_string_value(json_object_get(cg, "signal"));
     printf("%s: %lld slots stored, %lld already stored, %lld refused by the server; %lld "
            "GPS epochs of %s\n", path,
            (long long)json_integer_value(json_object_get(resp, "stored")),
            (long long)json_integer_value(json_object_get(resp, "duplicates")),
            (long long)json_array_size(json_object_get(resp, "refused")),
-           (long long)json_integer_value(json_object_get(cg, "epochs")),
-           json_string_value(json_object_get(cg, "signal")) ? json_string_value(json_object_get(cg, "signal")) : "?");
+           (long long)json_integer_value(json_object_get(cg, "epochs")), signal ? signal : "?");
   }
   json_decref(resp);
   return 0;
@@ -132,10 +130,19 @@ int cvd_cggtts_upload(int argc, char **argv)
   }
   snprintf(cl.site, sizeof cl.site, "%s", sc.name);
   int rc = 0;
+  json_t *answers = json ? json_array() : NULL;
   for (int i = optind; i < argc; i++) {
-    int r = send_one(&cl, sc.name, argv[i], json);
+    int r = send_one(&cl, sc.name, argv[i], answers);
     rc = r > rc ? r : rc;
   }
   upl_client_free(&cl);
+  if (answers) {
+    json_t *top = json_pack("{s:o}", "uploads", answers);
+    char *s = jx_dump(top);
+    if (s)
+      printf("%s\n", s);
+    free(s);
+    json_decref(top);
+  }
   return rc;
 }

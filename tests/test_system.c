@@ -363,8 +363,12 @@ static json_t *cg_upload(struct cluster *c, const char *conf, const char *file, 
                   (char *)file, NULL};
   int st = th_run(argv, log, &out, 60);
   ck_assert_msg(st == want, "cvd cggtts upload: status %d, not %d", st, want);
-  json_t *j = out && *out ? json_loads(out, 0, NULL) : NULL;
+  json_t *top = out && *out ? json_loads(out, 0, NULL) : NULL, *j = NULL;
   free(out);
+  if (top) { /* {"uploads": [the answer]} */
+    j = json_incref(json_array_get(json_object_get(top, "uploads"), 0));
+    json_decref(top);
+  }
   return j;
 }
 

@@ -12,6 +12,7 @@
 #include "core/conf.h"
 #include "core/jsonx.h"
 #include "cvd/cmd.h"
+#include "stats/preproc.h"
 #include "stats/stats.h"
 
 void cvd_stability_help(FILE *out)
@@ -19,7 +20,8 @@ void cvd_stability_help(FILE *out)
   fprintf(out,
 "Usage: cvd stability [--phase|--freq] [--ns] [--tau0 SECONDS]\n"
 "                     [--column N] [--time-column N] [--time-format FMT]\n"
-"                     [--gap-marker VALUE] [--taus octave|decade|all|LIST]\n"
+"                     [--gap-marker VALUE] [--outliers K] [--remove-drift MODEL]\n"
+"                     [--taus octave|decade|all|LIST]\n"
 "                     [--stats LIST] [--confidence P] [--exact-ci] [--json] FILE|-\n"
 "\n"
 "Computes the frequency stability of a clock from its phase (time error) or fractional\n"
@@ -62,6 +64,19 @@ void cvd_stability_help(FILE *out)
 "                     other numbers as seconds\n"
 "  --gap-marker VALUE a value that marks a gap, as Stable32's 0 does (compared as a\n"
 "                     number when VALUE is one, else as text)\n"
+"  --outliers K       remove outliers as Stable32's Check does: a frequency value (the\n"
+"                     phase's first difference for phase data) more than K robust\n"
+"                     sigma from the median, robust sigma being the median absolute\n"
+"                     deviation / 0.6745, becomes a gap; with phase data a point with\n"
+"                     an outlier of opposite sign on each side becomes a gap, and a lone\n"
+"                     outlier (a phase step) is counted and left in.  Reported: K, the\n"
+"                     median, the robust sigma, the number removed and the steps\n"
+"  --remove-drift MODEL  remove the frequency drift fitted by least squares (mean\n"
+"                     frequency kept): linear (y = a + b t; for phase data a quadratic\n"
+"                     phase), quadratic (y = a + b t + c t^2; a cubic phase), log (y =\n"
+"                     a ln(b t + 1) + c, frequency data only).  Reported: the model, its\n"
+"                     coefficients and the drift a day at the end of the data.  Outliers\n"
+"                     go first, then the drift\n"
 "  --taus SPEC        the averaging times: octave (tau0 times 1, 2, 4, 8, ...; the\n"
 "                     default), decade (1, 2, 4, 10, 20, 40, 100, ...), all (every\n"
 "                     factor: quadratic time, for small data sets), each stopping where\n"
@@ -110,11 +125,14 @@ void cvd_stability_help(FILE *out)
 "one object on one line:\n"
 "  {\"n\": N, \"points\": P, \"tau0\": T, \"data\": \"phase\"|\"freq\", \"unit\": \"s\"|\"ns\",\n"
 "   \"format\": F, \"gaps\": G, \"missing_times\": M, \"trimmed\": K,\n"
+"   \"outliers\": {\"k\", \"removed\", \"steps\", \"median\", \"sigma\"} (with --outliers),\n"
+"   \"drift\": {\"model\", \"rate_per_day\", \"b\", \"c\" or \"a\"} (with --remove-drift),\n"
 "   \"confidence\": C, \"rows\": [{\"tau\": t, \"af\": m, \"adev\": v, \"adev_n\": count,\n"
 "   \"adev_lo\": lo, \"adev_hi\": hi, \"adev_alpha\": a, ... for each statistic}]}\n"
 "N counts the values analysed, gaps included, P the phase points (N + 1 for frequency\n"
-"data); G the gaps among them, M those that were missing times, K the gaps trimmed from\n"
-"the ends; F how the file was read (plain, ticc interval, ticc timestamp, ticc timelab).\n"
+"data); G the gaps among them (outliers removed included), M those that were missing\n"
+"times, K the gaps trimmed from the ends; F how the file was read (plain, ticc interval,\n"
+"ticc timestamp, ticc timelab).\n"
 "A value that\n"
 "cannot be computed at a tau is null, and so are its count, interval and alpha.\n"
 "\n"
@@ -145,6 +163,10 @@ struct opts {
   unsigned mask;
   struct st_load_opts load;
   struct gapinfo gi;
+  double outliers;            /* --outliers K, 0 for none */
+  enum st_drift drift;        /* --remove-drift */
+  struct st_outliers out;     /* what they removed */
+  struct st_driftfit dfit;
 };
 
 static int parse_stats(const char *list, unsigned *mask, char *err, size_t errlen)
@@ -197,6 +219,8 @@ static int parse_opts(int argc, char **argv, struct opts *o)
       {"column", required_argument, NULL, 'C'},   {"time-column", required_argument, NULL, 'W'},
       {"time-format", required_argument, NULL, 'F'},
       {"gap-marker", required_argument, NULL, 'G'},
+      {"outliers", required_argument, NULL, 'O'},
+      {"remove-drift", required_argument, NULL, 'D'},
       {NULL, 0, NULL, 0}};
   *o = (struct opts){.tau0 = 1.0, .conf = 0.683, .taus = "octave", .mask = ST_DEFAULT_STATS};
   char err[256];
@@ -213,6 +237,19 @@ static int parse_opts(int argc, char **argv, struct opts *o)
     case 'T': o->taus = optarg; break;
     case 's': bad = parse_stats(optarg, &o->mask, err, sizeof err); break;
     case 'G': o->load.gap_marker = optarg; break;
+    case 'O':
+      bad = conf_double("--outliers", optarg, 1e-3, 1e6, &o->outliers, err, sizeof err);
+      break;
+    case 'D': {
+      int m = st_drift_parse(optarg);
+      bad = m < 0;
+      if (bad)
+        snprintf(err, sizeof err, "--remove-drift must be linear, quadratic or log, not '%s'",
+                 optarg);
+      else
+        o->drift = (enum st_drift)m;
+      break;
+    }
     case 'C':
     case 'W': {
       long long k;
@@ -275,6 +312,19 @@ static void print_tables(const struct opts *o, const struct st_data *d, const si
   printf("# read as %s; %zu gap%s kept (%zu of them missing times), %zu trimmed from the "
          "ends\n",
          g->format, g->gaps, g->gaps == 1 ? "" : "s", g->missing, g->trimmed);
+  if (o->outliers > 0.0)
+    printf("# outliers (--outliers %g): %zu removed as gaps, |y - median| > %g robust sigma; "
+           "median y %.6e, robust sigma (MAD / 0.6745) %.6e; %zu phase steps left in\n",
+           o->outliers, o->out.removed, o->outliers, o->out.median, o->out.mad,
+           o->out.steps);
+  if (o->drift == ST_DRIFT_LOG)
+    printf("# drift removed (--remove-drift log): y = a ln(b t + 1), a %.6e, b %.6e /s; "
+           "%.6e a day at the end\n",
+           o->dfit.coef[0], o->dfit.coef[1], o->dfit.rate_per_day);
+  else if (o->drift != ST_DRIFT_NONE)
+    printf("# drift removed (--remove-drift %s): %.6e a day at the end; dy/dt %.6e /s at the "
+           "start, d2y/dt2 / 2 %.6e /s^2\n",
+           st_drift_name(o->drift), o->dfit.rate_per_day, o->dfit.coef[0], o->dfit.coef[1]);
   for (int s = 0; s < ST_NSTATS; s++) {
     if (!(o->mask & (1u << s)))
       continue;
@@ -326,6 +376,19 @@ static int print_json(const struct opts *o, const struct st_data *d, const size_
   json_object_set_new(top, "gaps", json_integer((json_int_t)o->gi.gaps));
   json_object_set_new(top, "missing_times", json_integer((json_int_t)o->gi.missing));
   json_object_set_new(top, "trimmed", json_integer((json_int_t)o->gi.trimmed));
+  if (o->outliers > 0.0)
+    json_object_set_new(top, "outliers",
+                        json_pack("{s:f, s:I, s:I, s:o, s:o}", "k", o->outliers, "removed",
+                                  (json_int_t)o->out.removed, "steps",
+                                  (json_int_t)o->out.steps, "median", jx_real(o->out.median),
+                                  "sigma", jx_real(o->out.mad)));
+  if (o->drift != ST_DRIFT_NONE)
+    json_object_set_new(top, "drift",
+                        json_pack("{s:s, s:o, s:o, s:o}", "model", st_drift_name(o->drift),
+                                  "rate_per_day", jx_real(o->dfit.rate_per_day), "b",
+                                  jx_real(o->dfit.coef[o->drift == ST_DRIFT_LOG ? 1 : 0]),
+                                  o->drift == ST_DRIFT_LOG ? "a" : "c",
+                                  jx_real(o->dfit.coef[o->drift == ST_DRIFT_LOG ? 0 : 1])));
   for (size_t k = 0; k < naf; k++) {
     json_t *row = json_object();
     json_object_set_new(row, "tau", json_real((double)afs[k] * o->tau0));
@@ -370,8 +433,31 @@ static struct gapinfo trim_gaps(struct st_series *s)
   g.trimmed = a + (s->n - b);
   memmove(s->v, s->v + a, sizeof(double) * (b - a));
   s->n = b - a;
-  g.gaps = s->ngap - g.trimmed;
   return g;
+}
+
+/* Reads the input, removes outliers and drift as asked, trims the gaps at the ends; the
+ * phase of --ns in seconds from here on (the time statistics are scaled back). */
+static int load_input(struct opts *o, struct st_series *s, char *err, size_t errlen)
+{
+  if (o->tau0_given)
+    o->load.tau0 = o->tau0;
+  if (st_load_series(o->path, &o->load, s, err, errlen) != 0)
+    return -1;
+  if (s->tau0 > 0.0)
+    o->tau0 = s->tau0; /* from the time column */
+  if (o->ns && !o->freq)
+    for (size_t i = 0; i < s->n; i++)
+      s->v[i] *= 1e-9;
+  if ((o->outliers > 0.0 &&
+       st_remove_outliers(s->v, s->n, o->freq, o->tau0, o->outliers, &o->out, err, errlen)) ||
+      (o->drift != ST_DRIFT_NONE &&
+       st_remove_drift(s->v, s->n, o->freq, o->tau0, o->drift, &o->dfit, err, errlen))) {
+    st_series_free(s);
+    return -1;
+  }
+  o->gi = trim_gaps(s);
+  return 0;
 }
 
 int cvd_stability_main(int argc, char **argv)
@@ -382,22 +468,12 @@ int cvd_stability_main(int argc, char **argv)
     return rc < 0 ? 0 : rc;
   char err[512];
   struct st_series ser;
-  if (o.tau0_given)
-    o.load.tau0 = o.tau0;
-  if (st_load_series(o.path, &o.load, &ser, err, sizeof err) != 0) {
+  if (load_input(&o, &ser, err, sizeof err) != 0) {
     fprintf(stderr, "cvd stability: %s\n", err);
     return EXIT_USAGE;
   }
-  if (ser.tau0 > 0.0)
-    o.tau0 = ser.tau0; /* from the time column */
-  o.gi = trim_gaps(&ser);
-  double *v = ser.v;
+  double *v = ser.v, tscale = o.ns ? 1e9 : 1.0;
   size_t nv = ser.n;
-  /* Phase in ns is analysed in seconds; the time statistics are scaled back. */
-  double tscale = o.ns ? 1e9 : 1.0;
-  if (o.ns && !o.freq)
-    for (size_t i = 0; i < nv; i++)
-      v[i] *= 1e-9;
   struct st_data d;
   /* The values become the residual phase in place: 8 bytes a point from here on. */
   rc = o.freq ? st_data_freq_own(&d, v, nv, o.tau0, err, sizeof err)
@@ -406,6 +482,7 @@ int cvd_stability_main(int argc, char **argv)
     fprintf(stderr, "cvd stability: %s: %s\n", o.path, err);
     return EXIT_USAGE;
   }
+  o.gi.gaps = d.ngap; /* with the outliers removed */
   size_t *afs, naf;
   int limited;
   if (st_taus(o.taus, d.n, o.tau0, o.mask, &afs, &naf, &limited, err, sizeof err) != 0) {

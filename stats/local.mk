@@ -8,6 +8,7 @@ stats_libstats_a_SOURCES = \
 	stats/analyze.c \
 	stats/catalog.c \
 	stats/chi2.c \
+	stats/drift.c \
 	stats/edf.c \
 	stats/gapdev.c \
 	stats/gapdev.h \
@@ -18,6 +19,8 @@ stats_libstats_a_SOURCES = \
 	stats/mdev.c \
 	stats/numparse.c \
 	stats/numparse.h \
+	stats/preproc.c \
+	stats/preproc.h \
 	stats/pow10tab.h \
 	stats/noiseid.c \
 	stats/series.c \
@@ -58,3 +61,8 @@ check_PROGRAMS += tests/test_stats_gaps
 tests_test_stats_gaps_SOURCES = tests/test_stats_gaps.c
 tests_test_stats_gaps_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_test_stats_gaps_LDADD = $(TEST_LIBS)
+
+check_PROGRAMS += tests/test_stats_preproc
+tests_test_stats_preproc_SOURCES = tests/test_stats_preproc.c
+tests_test_stats_preproc_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_test_stats_preproc_LDADD = $(TEST_LIBS)

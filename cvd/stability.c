@@ -10,6 +10,9 @@
 #include <string.h>
 
 #include "core/conf.h"
+#include "core/timeutil.h"
+#include "db/db.h"
+#include "db/reportq.h"
 #include "core/jsonx.h"
 #include "cvd/cmd.h"
 #include "stats/preproc.h"
@@ -23,6 +26,7 @@ void cvd_stability_help(FILE *out)
 "                     [--gap-marker VALUE] [--outliers K] [--remove-drift MODEL]\n"
 "                     [--taus octave|decade|all|LIST]\n"
 "                     [--stats LIST] [--confidence P] [--exact-ci] [--json] FILE|-\n"
+"       cvd stability --store FILE (--pair A B | --site NAME) [options]\n"
 "\n"
 "Computes the frequency stability of a clock from its phase (time error) or fractional\n"
 "frequency data, as NIST SP 1065 defines the statistics and as Stable32 computes them:\n"
@@ -64,6 +68,12 @@ void cvd_stability_help(FILE *out)
 "                     other numbers as seconds\n"
 "  --gap-marker VALUE a value that marks a gap, as Stable32's 0 does (compared as a\n"
 "                     number when VALUE is one, else as text)\n"
+"  --store FILE       read the 10-minute common-view series from a cvd server's store\n"
+"                     (its SQLite file) instead of a data file: phase in ns, tau0 600 s,\n"
+"                     a slot without a difference a gap\n"
+"  --pair A B         with --store: the series A - B\n"
+"  --site NAME        with --store: the series NAME - its reference (the one site it\n"
+"                     has common view with that the server does not steer)\n"
 "  --outliers K       remove outliers as Stable32's Check does: a frequency value (the\n"
 "                     phase's first difference for phase data) more than K robust\n"
 "                     sigma from the median, robust sigma being the median absolute\n"
@@ -132,7 +142,7 @@ void cvd_stability_help(FILE *out)
 "N counts the values analysed, gaps included, P the phase points (N + 1 for frequency\n"
 "data); G the gaps among them (outliers removed included), M those that were missing\n"
 "times, K the gaps trimmed from the ends; F how the file was read (plain, ticc interval,\n"
-"ticc timestamp, ticc timelab).\n"
+"ticc timestamp, ticc timelab, store).\n"
 "A value that\n"
 "cannot be computed at a tau is null, and so are its count, interval and alpha.\n"
 "\n"
@@ -146,6 +156,7 @@ void cvd_stability_help(FILE *out)
 "  cvd stability --ns --stats tdev,mtie --taus decade - < tie_ns.txt\n"
 "  cvd stability --column 2 --time-column 1 --ns counter.csv\n"
 "  cvd stability ticc-timestamps.log\n"
+"  cvd stability --store /var/lib/cvd/server.db --site r1 --stats oadev,tdev\n"
 "\n"
 "See cvd-stability(1).\n");
 }
@@ -165,6 +176,7 @@ struct opts {
   struct gapinfo gi;
   double outliers;            /* --outliers K, 0 for none */
   enum st_drift drift;        /* --remove-drift */
+  const char *store, *pair_a, *pair_b, *site; /* --store with --pair or --site */
   struct st_outliers out;     /* what they removed */
   struct st_driftfit dfit;
 };
@@ -220,6 +232,8 @@ static int parse_opts(int argc, char **argv, struct opts *o)
       {"time-format", required_argument, NULL, 'F'},
       {"gap-marker", required_argument, NULL, 'G'},
       {"outliers", required_argument, NULL, 'O'},
+      {"store", required_argument, NULL, 'S'},  {"pair", required_argument, NULL, 'P'},
+      {"site", required_argument, NULL, 'N'},
       {"remove-drift", required_argument, NULL, 'D'},
       {NULL, 0, NULL, 0}};
   *o = (struct opts){.tau0 = 1.0, .conf = 0.683, .taus = "octave", .mask = ST_DEFAULT_STATS};
@@ -237,6 +251,17 @@ static int parse_opts(int argc, char **argv, struct opts *o)
     case 'T': o->taus = optarg; break;
     case 's': bad = parse_stats(optarg, &o->mask, err, sizeof err); break;
     case 'G': o->load.gap_marker = optarg; break;
+    case 'S': o->store = optarg; break;
+    case 'N': o->site = optarg; break;
+    case 'P': /* --pair A B: B is the next argument */
+      if (optind >= argc || argv[optind][0] == '-') {
+        snprintf(err, sizeof err, "--pair needs two site names: --pair A B");
+        bad = 1;
+      } else {
+        o->pair_a = optarg;
+        o->pair_b = argv[optind++];
+      }
+      break;
     case 'O':
       bad = conf_double("--outliers", optarg, 1e-3, 1e6, &o->outliers, err, sizeof err);
       break;
@@ -282,6 +307,20 @@ static int parse_opts(int argc, char **argv, struct opts *o)
       fprintf(stderr, "cvd stability: %s\n", err);
       return EXIT_USAGE;
     }
+  }
+  if (o->store || o->site || o->pair_a) {
+    const char *why = !o->store                ? "--pair and --site need --store FILE"
+                      : !o->site == !o->pair_a ? "--store needs --pair A B or --site NAME"
+                      : optind != argc         ? "--store reads no input file"
+                                               : NULL;
+    if (why) {
+      fprintf(stderr, "cvd stability: %s\n", why);
+      return EXIT_USAGE;
+    }
+    o->path = o->store;
+    o->freq = 0;
+    o->ns = 1; /* the store's differences are in ns */
+    return 0;
   }
   if (optind + 1 != argc) {
     fprintf(stderr, optind == argc ? "cvd stability: no input file (use - for stdin)\n"
@@ -436,13 +475,74 @@ static struct gapinfo trim_gaps(struct st_series *s)
   return g;
 }
 
+/* The 10-minute common-view series A - B (or site - its reference) from a server's store,
+ * in seconds on the slot grid: a slot without a difference is a gap. */
+static int load_store(struct opts *o, struct st_series *s, char *err, size_t errlen)
+{
+  *s = (struct st_series){0};
+  sqlite3 *db = db_open_reader(o->store, 5000, err, errlen);
+  if (!db)
+    return -1;
+  static char ref[64], what[160];
+  const char *a = o->pair_a, *b = o->pair_b;
+  int n = 0;
+  int64_t *slots = NULL;
+  double *x = NULL;
+  if (o->site) {
+    int k = reportq_reference(db, o->site, ref, sizeof ref);
+    if (k != 1) {
+      snprintf(err, errlen, "%s: %s: %s", o->store, o->site,
+               k < 0 ? "cannot read the store" : k == 0 ? "no common view with a reference"
+                                                        : "more than one reference: use --pair");
+      db_close(db);
+      return -1;
+    }
+    a = o->site;
+    b = ref;
+  }
+  n = reportq_x(db, a, b, INT64_MIN, INT64_MAX, &slots, &x);
+  db_close(db);
+  if (n <= 0) {
+    snprintf(err, errlen, "%s: %s common-view differences %s - %s", o->store,
+             n < 0 ? "cannot read the" : "no", a, b);
+    free(slots);
+    free(x);
+    return -1;
+  }
+  size_t len = (size_t)((slots[n - 1] - slots[0]) / SLOT_NS) + 1;
+  s->v = malloc(sizeof(double) * len);
+  if (!s->v) {
+    snprintf(err, errlen, "out of memory for %zu slots", len);
+    free(slots);
+    free(x);
+    return -1;
+  }
+  for (size_t i = 0; i < len; i++)
+    s->v[i] = NAN;
+  for (int i = 0; i < n; i++)
+    s->v[(slots[i] - slots[0]) / SLOT_NS] = x[i]; /* NaN stays a gap */
+  s->n = len;
+  for (size_t i = 0; i < len; i++)
+    s->ngap += isnan(s->v[i]) != 0;
+  s->nmissing = len - (size_t)n;
+  s->tau0 = SLOT_S;
+  s->t0 = (double)slots[0] * 1e-9;
+  s->format = "store";
+  snprintf(what, sizeof what, "%s: %s - %s", o->store, a, b);
+  o->path = what;
+  free(slots);
+  free(x);
+  return 0;
+}
+
 /* Reads the input, removes outliers and drift as asked, trims the gaps at the ends; the
  * phase of --ns in seconds from here on (the time statistics are scaled back). */
 static int load_input(struct opts *o, struct st_series *s, char *err, size_t errlen)
 {
   if (o->tau0_given)
     o->load.tau0 = o->tau0;
-  if (st_load_series(o->path, &o->load, s, err, errlen) != 0)
+  if (o->store ? load_store(o, s, err, errlen) : st_load_series(o->path, &o->load, s, err,
+                                                                  errlen))
     return -1;
   if (s->tau0 > 0.0)
     o->tau0 = s->tau0; /* from the time column */

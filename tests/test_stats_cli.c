@@ -342,6 +342,54 @@ START_TEST(test_ticc_log)
 }
 END_TEST
 
+/* --store: a server's store written by cvd simulate, two days of r1 with a 3-hour outage
+ * from hour 10 (18 slots lost): the 10-minute series r1 - ref read from it with its 18 gaps,
+ * tau0 600 s, in ns; OADEV at 600 s counts (N - 2) - (18 + 2) terms, the 20 second
+ * differences that touch the block of 18 missing points left out. */
+START_TEST(test_store)
+{
+  char sc[512], store[512], log[600];
+  snprintf(sc, sizeof sc, "%s/scenario", dir);
+  snprintf(store, sizeof store, "%s/store.db", dir);
+  snprintf(log, sizeof log, "%s/simulate.log", dir);
+  th_write_file(sc, "days 2\nremotes 1\noutage 10 3 r1\n");
+  char *argv[] = {(char *)th_cvd_bin(), "simulate", "--scenario", sc, "--store", store, NULL};
+  char *sout = NULL;
+  ck_assert_int_eq(th_run(argv, log, &sout, 120.0), 0);
+  free(sout);
+  const char *a1[] = {"--store", store, "--site", "r1", "--stats", "oadev,tdev", "--json", NULL};
+  const char *a2[] = {"--store", store, "--pair", "ref", "r1", "--stats", "oadev", "--json",
+                      NULL};
+  char *out, *err, *out2, *err2;
+  ck_assert_msg(run(&out, &err, NULL, a1) == 0, "%s", err);
+  ck_assert_msg(run(&out2, &err2, NULL, a2) == 0, "%s", err2);
+  json_t *j = last_json(out), *j2 = last_json(out2);
+  ck_assert_str_eq(json_string_value(json_object_get(j, "format")), "store");
+  ck_assert_str_eq(json_string_value(json_object_get(j, "unit")), "ns");
+  ck_assert_double_eq(num(j, "tau0"), 600.0);
+  ck_assert_int_eq((int)num(j, "gaps"), 18);
+  ck_assert_int_eq((int)num(j, "missing_times"), 18);
+  int n = (int)num(j, "n");
+  ck_assert_int_ge(n, 280);
+  json_t *r1 = json_array_get(json_object_get(j, "rows"), 0);
+  ck_assert_int_eq((int)num(r1, "oadev_n"), (n - 2) - (18 + 2));
+  /* ref - r1 is the negative of r1 - ref: the same deviations. */
+  json_t *q1 = json_array_get(json_object_get(j2, "rows"), 0);
+  ck_assert_double_eq_tol(num(q1, "oadev"), num(r1, "oadev"), 1e-12 * num(r1, "oadev"));
+  json_decref(j);
+  json_decref(j2);
+  free(out);
+  free(err);
+  free(out2);
+  free(err2);
+  const char *bad[] = {"--store", store, "--site", "nowhere", NULL};
+  ck_assert_int_eq(run(&out, &err, NULL, bad), 2);
+  ck_assert_ptr_nonnull(strstr(err, "nowhere: no common view with a reference"));
+  free(out);
+  free(err);
+}
+END_TEST
+
 int main(void)
 {
   Suite *s = suite_create("stats_cli");
@@ -353,6 +401,7 @@ int main(void)
   tcase_add_test(tc, test_tables_and_help);
   tcase_add_test(tc, test_bad_input);
   tcase_add_test(tc, test_ticc_log);
+  tcase_add_test(tc, test_store);
   suite_add_tcase(s, tc);
   return th_run_suite(s, CK_NORMAL);
 }

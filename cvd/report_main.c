@@ -16,6 +16,13 @@
 #include "report/report.h"
 #include "report/sign.h"
 
+/* For the whole cvd program under LeakSanitizer (--enable-sanitizers): what fontconfig
+ * keeps after plot_font_cleanup() (plot/plot.h says why it cannot be freed).  One
+ * definition per program: a subcommand that draws too (cvd stability --plot) needs no
+ * other. */
+const char *__lsan_default_suppressions(void);
+const char *__lsan_default_suppressions(void) { return "leak:libfontconfig.so\n"; }
+
 void cvd_report_help(FILE *out)
 {
   fprintf(out,

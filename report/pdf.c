@@ -326,7 +326,9 @@ int report_month_pdf(const struct report_month *r, const char *path, const struc
            r->month, fp);
   doc_footer(d, s);
   body(d, r, pub, fp);
-  if (doc_close(d, err, errlen) != 0)
+  int rc = doc_close(d, err, errlen);
+  plot_font_cleanup(); /* pango's fonts freed: nothing else draws in this process */
+  if (rc != 0)
     return -1;
   return sign_file(path, k, pub, err, errlen);
 }

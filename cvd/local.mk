@@ -7,7 +7,7 @@ cvd_cvd_SOURCES = \
 	cvd/main.c \
 	cvd/operator_main.c \
 	cvd/report_main.c \
-	cvd/stability.c \
+	cvd/stability.c cvd/stability.h cvd/stability_out.c \
 	cvd/sig.c cvd/sig.h \
 	cvd/simnet.c cvd/simnet.h \
 	cvd/simulate.c \

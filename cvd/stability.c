@@ -25,7 +25,8 @@ void cvd_stability_help(FILE *out)
 "                     [--column N] [--time-column N] [--time-format FMT]\n"
 "                     [--gap-marker VALUE] [--outliers K] [--remove-drift MODEL]\n"
 "                     [--taus octave|decade|all|LIST]\n"
-"                     [--stats LIST] [--confidence P] [--exact-ci] [--json] FILE|-\n"
+"                     [--stats LIST] [--confidence P] [--exact-ci] [--json]\n"
+"                     [--plot FILE] FILE|-\n"
 "       cvd stability --store FILE (--pair A B | --site NAME) [options]\n"
 "\n"
 "Computes the frequency stability of a clock from its phase (time error) or fractional\n"
@@ -105,6 +106,9 @@ void cvd_stability_help(FILE *out)
 "                     the 16 and 84 %% points), to match its digits; other confidences\n"
 "                     always get exact quantiles\n"
 "  --json             print one JSON object on one line instead of the tables\n"
+"  --plot FILE        also draw the statistics against tau, log-log, each point with\n"
+"                     its confidence interval and noise type, as Stable32 plots them:\n"
+"                     PNG, SVG or PDF by FILE's extension (.png, .svg, .pdf)\n"
 "  -h, --help         this help\n"
 "\n"
 "Statistics: adev (Allan), oadev (overlapping Allan), mdev (modified Allan), tdev (time\n"
@@ -161,25 +165,7 @@ void cvd_stability_help(FILE *out)
 "See cvd-stability(1).\n");
 }
 
-/* What the reader found besides the values. */
-struct gapinfo {
-  size_t gaps, missing, trimmed;
-  const char *format;
-};
-
-struct opts {
-  int freq, ns, json, exact_ci, tau0_given;
-  double tau0, conf;
-  const char *taus, *path;
-  unsigned mask;
-  struct st_load_opts load;
-  struct gapinfo gi;
-  double outliers;            /* --outliers K, 0 for none */
-  enum st_drift drift;        /* --remove-drift */
-  const char *store, *pair_a, *pair_b, *site; /* --store with --pair or --site */
-  struct st_outliers out;     /* what they removed */
-  struct st_driftfit dfit;
-};
+#include "cvd/stability.h"
 
 static int parse_stats(const char *list, unsigned *mask, char *err, size_t errlen)
 {
@@ -233,7 +219,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
       {"gap-marker", required_argument, NULL, 'G'},
       {"outliers", required_argument, NULL, 'O'},
       {"store", required_argument, NULL, 'S'},  {"pair", required_argument, NULL, 'P'},
-      {"site", required_argument, NULL, 'N'},
+      {"site", required_argument, NULL, 'N'},   {"plot", required_argument, NULL, 'L'},
       {"remove-drift", required_argument, NULL, 'D'},
       {NULL, 0, NULL, 0}};
   *o = (struct opts){.tau0 = 1.0, .conf = 0.683, .taus = "octave", .mask = ST_DEFAULT_STATS};
@@ -253,6 +239,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
     case 'G': o->load.gap_marker = optarg; break;
     case 'S': o->store = optarg; break;
     case 'N': o->site = optarg; break;
+    case 'L': o->plot = optarg; break;
     case 'P': /* --pair A B: B is the next argument */
       if (optind >= argc || argv[optind][0] == '-') {
         snprintf(err, sizeof err, "--pair needs two site names: --pair A B");
@@ -328,135 +315,6 @@ static int parse_opts(int argc, char **argv, struct opts *o)
     return EXIT_USAGE;
   }
   o->path = argv[optind];
-  return 0;
-}
-
-/* TDEV, TIE rms and MTIE are times: in the unit of the phase. */
-static int is_time(int s) { return s == ST_TDEV || s == ST_TIERMS || s == ST_MTIE; }
-
-static void print_tables(const struct opts *o, const struct st_data *d, const size_t *afs,
-                         size_t naf, const struct st_result *res, double tscale)
-{
-  static const char *const titles[ST_NSTATS] = {
-      "Allan deviation",       "overlapping Allan deviation", "modified Allan deviation",
-      "time deviation",        "Hadamard deviation",          "overlapping Hadamard deviation",
-      "total deviation",       "TIE rms",                     "MTIE",
-      "gap-resistant overlapping Allan deviation"};
-  if (o->freq)
-    printf("# %s: %zu frequency points (%zu phase points), tau0 %g s\n", o->path, d->n - 1,
-           d->n, o->tau0);
-  else
-    printf("# %s: %zu phase points, tau0 %g s\n", o->path, d->n, o->tau0);
-  const struct gapinfo *g = &o->gi;
-  printf("# read as %s; %zu gap%s kept (%zu of them missing times), %zu trimmed from the "
-         "ends\n",
-         g->format, g->gaps, g->gaps == 1 ? "" : "s", g->missing, g->trimmed);
-  if (o->outliers > 0.0)
-    printf("# outliers (--outliers %g): %zu removed as gaps, |y - median| > %g robust sigma; "
-           "median y %.6e, robust sigma (MAD / 0.6745) %.6e; %zu phase steps left in\n",
-           o->outliers, o->out.removed, o->outliers, o->out.median, o->out.mad,
-           o->out.steps);
-  if (o->drift == ST_DRIFT_LOG)
-    printf("# drift removed (--remove-drift log): y = a ln(b t + 1), a %.6e, b %.6e /s; "
-           "%.6e a day at the end\n",
-           o->dfit.coef[0], o->dfit.coef[1], o->dfit.rate_per_day);
-  else if (o->drift != ST_DRIFT_NONE)
-    printf("# drift removed (--remove-drift %s): %.6e a day at the end; dy/dt %.6e /s at the "
-           "start, d2y/dt2 / 2 %.6e /s^2\n",
-           st_drift_name(o->drift), o->dfit.rate_per_day, o->dfit.coef[0], o->dfit.coef[1]);
-  for (int s = 0; s < ST_NSTATS; s++) {
-    if (!(o->mask & (1u << s)))
-      continue;
-    int ci = st_stat_has_ci((enum st_stat)s);
-    printf("#\n# %s (%s)%s", titles[s], st_stat_name((enum st_stat)s),
-           is_time(s) ? (o->ns ? ", ns" : ", s") : "");
-    if (ci)
-      printf(", confidence %.1f %%", 100.0 * o->conf);
-    printf("\n#%9s %12s %10s%s\n", "AF", "tau", "n",
-           ci ? "  alpha          min        value          max" : "        value");
-    size_t shown = 0;
-    for (size_t k = 0; k < naf; k++) {
-      const struct st_result *r = &res[k * ST_NSTATS + s];
-      if (isnan(r->dev))
-        continue;
-      shown++;
-      double f = is_time(s) ? tscale : 1.0;
-      printf("%10zu %12.4e %10zu", afs[k], (double)afs[k] * o->tau0, r->count);
-      if (ci && r->alpha != ST_NO_ALPHA)
-        printf(" %6d %12.5e %12.5e %12.5e\n", r->alpha, r->lo * f, r->dev * f, r->hi * f);
-      else if (ci)
-        printf(" %6s %12s %12.5e %12s\n", "-", "-", r->dev * f, "-");
-      else
-        printf(" %12.5e\n", r->dev * f);
-    }
-    if (shown == 0)
-      printf("#   (none: too few points for these averaging times)\n");
-  }
-}
-
-static void set_key(json_t *row, const char *stat, const char *suffix, json_t *v)
-{
-  char key[32];
-  snprintf(key, sizeof key, "%s%s", stat, suffix);
-  json_object_set_new(row, key, v);
-}
-
-static int print_json(const struct opts *o, const struct st_data *d, const size_t *afs,
-                      size_t naf, const struct st_result *res, double tscale)
-{
-  json_t *top = json_object(), *rows = json_array();
-  json_object_set_new(top, "n", json_integer((json_int_t)(o->freq ? d->n - 1 : d->n)));
-  json_object_set_new(top, "points", json_integer((json_int_t)d->n));
-  json_object_set_new(top, "tau0", json_real(o->tau0));
-  json_object_set_new(top, "data", json_string(o->freq ? "freq" : "phase"));
-  json_object_set_new(top, "unit", json_string(o->ns ? "ns" : "s"));
-  json_object_set_new(top, "confidence", json_real(o->conf));
-  json_object_set_new(top, "format", json_string(o->gi.format));
-  json_object_set_new(top, "gaps", json_integer((json_int_t)o->gi.gaps));
-  json_object_set_new(top, "missing_times", json_integer((json_int_t)o->gi.missing));
-  json_object_set_new(top, "trimmed", json_integer((json_int_t)o->gi.trimmed));
-  if (o->outliers > 0.0)
-    json_object_set_new(top, "outliers",
-                        json_pack("{s:f, s:I, s:I, s:o, s:o}", "k", o->outliers, "removed",
-                                  (json_int_t)o->out.removed, "steps",
-                                  (json_int_t)o->out.steps, "median", jx_real(o->out.median),
-                                  "sigma", jx_real(o->out.mad)));
-  if (o->drift != ST_DRIFT_NONE)
-    json_object_set_new(top, "drift",
-                        json_pack("{s:s, s:o, s:o, s:o}", "model", st_drift_name(o->drift),
-                                  "rate_per_day", jx_real(o->dfit.rate_per_day), "b",
-                                  jx_real(o->dfit.coef[o->drift == ST_DRIFT_LOG ? 1 : 0]),
-                                  o->drift == ST_DRIFT_LOG ? "a" : "c",
-                                  jx_real(o->dfit.coef[o->drift == ST_DRIFT_LOG ? 0 : 1])));
-  for (size_t k = 0; k < naf; k++) {
-    json_t *row = json_object();
-    json_object_set_new(row, "tau", json_real((double)afs[k] * o->tau0));
-    json_object_set_new(row, "af", json_integer((json_int_t)afs[k]));
-    for (int s = 0; s < ST_NSTATS; s++) {
-      if (!(o->mask & (1u << s)))
-        continue;
-      const struct st_result *r = &res[k * ST_NSTATS + s];
-      const char *name = st_stat_name((enum st_stat)s);
-      double f = is_time(s) ? tscale : 1.0;
-      int ok = !isnan(r->dev);
-      set_key(row, name, "", jx_real(r->dev * f));
-      set_key(row, name, "_n", ok ? json_integer((json_int_t)r->count) : json_null());
-      if (!st_stat_has_ci((enum st_stat)s))
-        continue;
-      set_key(row, name, "_lo", jx_real(r->lo * f));
-      set_key(row, name, "_hi", jx_real(r->hi * f));
-      set_key(row, name, "_alpha",
-              ok && r->alpha != ST_NO_ALPHA ? json_integer(r->alpha) : json_null());
-    }
-    json_array_append_new(rows, row);
-  }
-  json_object_set_new(top, "rows", rows);
-  char *text = jx_dump(top);
-  json_decref(top);
-  if (!text)
-    return EXIT_RUNTIME;
-  printf("%s\n", text);
-  free(text);
   return 0;
 }
 
@@ -601,10 +459,13 @@ int cvd_stability_main(int argc, char **argv)
     rc = EXIT_RUNTIME;
   } else {
     st_analyze(&d, o.mask, afs, naf, limited, o.conf, o.exact_ci, res);
-    if (o.json)
-      rc = print_json(&o, &d, afs, naf, res, tscale);
+    if (o.plot && stab_plot(&o, afs, naf, res, tscale, err, sizeof err) != 0) {
+      fprintf(stderr, "cvd stability: --plot: %s\n", err);
+      rc = EXIT_USAGE;
+    } else if (o.json)
+      rc = stab_print_json(&o, &d, afs, naf, res, tscale);
     else
-      print_tables(&o, &d, afs, naf, res, tscale);
+      stab_print_tables(&o, &d, afs, naf, res, tscale);
   }
   free(res);
   free(afs);

@@ -390,6 +390,42 @@ START_TEST(test_store)
 }
 END_TEST
 
+/* --plot: a PNG (its signature) and an SVG written beside the tables; a name without a
+ * known extension refused. */
+START_TEST(test_plot)
+{
+  char png[512], svg[512], txt[512];
+  snprintf(png, sizeof png, "%s/s.png", dir);
+  snprintf(svg, sizeof svg, "%s/s.svg", dir);
+  snprintf(txt, sizeof txt, "%s/s.txt", dir);
+  const char *a1[] = {"--stats", "oadev,mdev,tdev", "--plot", png, phase_path, NULL};
+  const char *a2[] = {"--freq", "--stats", "adev,totdev", "--plot", svg, freq_path, NULL};
+  const char *a3[] = {"--plot", txt, phase_path, NULL};
+  char *out, *err;
+  ck_assert_msg(run(&out, &err, NULL, a1) == 0, "%s", err);
+  ck_assert_ptr_nonnull(strstr(out, "overlapping Allan deviation"));
+  free(out);
+  free(err);
+  FILE *f = fopen(png, "rb");
+  unsigned char sig[8] = {0};
+  ck_assert_ptr_nonnull(f);
+  ck_assert_uint_eq(fread(sig, 1, 8, f), 8);
+  fclose(f);
+  ck_assert_mem_eq(sig, "\x89PNG\r\n\x1a\n", 8);
+  ck_assert_msg(run(&out, &err, NULL, a2) == 0, "%s", err);
+  free(out);
+  free(err);
+  char *text = th_read_file(svg);
+  ck_assert_ptr_nonnull(text);
+  ck_assert_ptr_nonnull(strstr(text, "<svg"));
+  free(text);
+  ck_assert_int_eq(run(&out, &err, NULL, a3), 2);
+  ck_assert_ptr_nonnull(strstr(err, "--plot"));
+  free(out);
+  free(err);
+}
+END_TEST
+
 int main(void)
 {
   Suite *s = suite_create("stats_cli");
@@ -402,6 +438,7 @@ int main(void)
   tcase_add_test(tc, test_bad_input);
   tcase_add_test(tc, test_ticc_log);
   tcase_add_test(tc, test_store);
+  tcase_add_test(tc, test_plot);
   suite_add_tcase(s, tc);
   return th_run_suite(s, CK_NORMAL);
 }

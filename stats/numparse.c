@@ -42,7 +42,7 @@ static size_t read_digits(const char *p, size_t len, size_t *i, struct decimal *
 
 /* Eight ASCII digits at once (the SWAR step of Lemire's fast_float; little-endian): whether
  * the eight bytes at p are all digits, and their value. */
-static int eight_digits(const char *p, uint64_t *out)
+static inline __attribute__((always_inline)) int eight_digits(const char *p, uint64_t *out)
 {
   uint64_t v;
   memcpy(&v, p, 8);
@@ -58,7 +58,8 @@ static int eight_digits(const char *p, uint64_t *out)
 }
 
 /* Digits from p[*j] into *w, eight at a time where it can. */
-static void run_digits(const char *p, size_t len, size_t *j, uint64_t *w)
+static inline __attribute__((always_inline)) void run_digits(const char *p, size_t len,
+                                                             size_t *j, uint64_t *w)
 {
   uint64_t e;
 #if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
@@ -74,8 +75,9 @@ static void run_digits(const char *p, size_t len, size_t *j, uint64_t *w)
 /* The common case in one tight pass: digits, a point, digits, all accumulated into d->w,
  * the leading zeros skipped.  Returns 0, or -1 when there are more than 19 significant
  * digits (the caller then reads them again the careful way). */
-static int fast_digits(const char *p, size_t len, size_t *i, struct decimal *d, size_t *nint,
-                       size_t *nfrac)
+static inline __attribute__((always_inline)) int fast_digits(const char *p, size_t len,
+                                                             size_t *i, struct decimal *d,
+                                                             size_t *nint, size_t *nfrac)
 {
   size_t j = *i, lead = 0, sig;
   uint64_t w = 0;
@@ -107,7 +109,8 @@ static int fast_digits(const char *p, size_t len, size_t *i, struct decimal *d, 
 }
 
 /* The optional exponent; clamped far beyond any double's range, which strtod then rounds. */
-static void read_exponent(const char *p, size_t len, size_t *i, struct decimal *d)
+static inline __attribute__((always_inline)) void read_exponent(const char *p, size_t len,
+                                                                size_t *i, struct decimal *d)
 {
   if (*i >= len || (p[*i] != 'e' && p[*i] != 'E'))
     return;
@@ -126,7 +129,8 @@ static void read_exponent(const char *p, size_t len, size_t *i, struct decimal *
 }
 
 /* Lemire's algorithm (as in Go's strconv.eiselLemire64): 0 when it cannot decide. */
-static int eisel_lemire(uint64_t man, int64_t e10, int neg, double *out)
+static inline __attribute__((always_inline)) int eisel_lemire(uint64_t man, int64_t e10,
+                                                              int neg, double *out)
 {
   if (man == 0) {
     *out = neg ? -0.0 : 0.0;

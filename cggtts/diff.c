@@ -177,3 +177,77 @@ void cggtts_diff_free(struct cggtts_diff *d)
   d->epoch = NULL;
   d->matched = d->epochs = 0;
 }
+
+/* One file's epoch means over its selected tracks v[0..n) (sorted by MJD, STTIME). */
+static size_t epoch_means(const struct cggtts_track **v, size_t n, struct cggtts_epoch *out)
+{
+  size_t k = 0;
+  for (size_t i = 0, j; i < n; i = j) {
+    double s = 0;
+    for (j = i; j < n && v[j]->mjd == v[i]->mjd && v[j]->sttime == v[i]->sttime; j++)
+      s += v[j]->refsys_ns;
+    out[k++] = (struct cggtts_epoch){.mjd = v[i]->mjd, .sttime = v[i]->sttime,
+                                     .n = (int)(j - i), .mean_ns = s / (double)(j - i)};
+  }
+  return k;
+}
+
+static const char *first_frc(const struct cggtts_file *f)
+{
+  for (size_t i = 0; i < f->n; i++)
+    if (wanted(&f->trk[i], NULL) && f->trk[i].frc[0])
+      return f->trk[i].frc;
+  return NULL;
+}
+
+int cggtts_diff_aiv(const struct cggtts_file *a, const struct cggtts_file *b,
+                    const struct cggtts_diff_opt *o, struct cggtts_diff *d, char *err,
+                    size_t errlen)
+{
+  memset(d, 0, sizeof *d);
+  const char *fa = o->frc_a ? o->frc_a : first_frc(a), *fb = o->frc_b ? o->frc_b : first_frc(b);
+  const struct cggtts_track **ta = select_tracks(a, fa, 0, &d->a_full);
+  const struct cggtts_track **tb = select_tracks(b, fb, 0, &d->b_full);
+  struct cggtts_epoch *ea = malloc((d->a_full + 1) * sizeof *ea),
+                      *eb = malloc((d->b_full + 1) * sizeof *eb);
+  d->pair = malloc((d->a_full + 1) * sizeof *d->pair);
+  int rc = -1;
+  if (!ta || !tb || !ea || !eb || !d->pair)
+    goto out;
+  size_t na = epoch_means(ta, d->a_full, ea), nb = epoch_means(tb, d->b_full, eb);
+  for (size_t i = 0, j = 0; i < na && j < nb;) {
+    long long ka = (long long)ea[i].mjd * 86400 + ea[i].sttime,
+              kb = (long long)eb[j].mjd * 86400 + eb[j].sttime;
+    if (ka != kb) {
+      ka < kb ? i++ : j++;
+      continue;
+    }
+    struct cggtts_pair *p = &d->pair[d->matched++];
+    *p = (struct cggtts_pair){.mjd = ea[i].mjd, .sttime = ea[i].sttime,
+                              .a_ns = ea[i].mean_ns, .b_ns = eb[j].mean_ns,
+                              .d_ns = ea[i].mean_ns - eb[j].mean_ns};
+    snprintf(p->frc_a, sizeof p->frc_a, "%s", fa ? fa : "");
+    snprintf(p->frc_b, sizeof p->frc_b, "%s", fb ? fb : "");
+    i++;
+    j++;
+  }
+  rc = epochs(d);
+  /* An epoch's n: the satellites averaged, in A and B together. */
+  for (size_t i = 0, ia = 0, ib = 0; rc == 0 && i < d->epochs; i++) {
+    while (ea[ia].mjd != d->epoch[i].mjd || ea[ia].sttime != d->epoch[i].sttime)
+      ia++;
+    while (eb[ib].mjd != d->epoch[i].mjd || eb[ib].sttime != d->epoch[i].sttime)
+      ib++;
+    d->epoch[i].n = ea[ia].n + eb[ib].n;
+  }
+out:
+  free(ta);
+  free(tb);
+  free(ea);
+  free(eb);
+  if (rc != 0) {
+    cggtts_diff_free(d);
+    snprintf(err, errlen, "out of memory");
+  }
+  return rc;
+}

@@ -42,6 +42,14 @@ struct cggtts_diff {
 int cggtts_diff(const struct cggtts_file *a, const struct cggtts_file *b,
                 const struct cggtts_diff_opt *o, struct cggtts_diff *d, char *err,
                 size_t errlen);
+/* All in view instead of common view: each file's epoch means (its usable full-length
+ * tracks of one signal: o's, else the file's first), matched by MJD and STTIME alone, so
+ * that files of different satellites (GPS and Galileo of one receiver) compare; each
+ * "pair" is an epoch, A's mean minus B's (sat ""), and an epoch's n counts the
+ * satellites of A and B together.  matched = epochs. */
+int cggtts_diff_aiv(const struct cggtts_file *a, const struct cggtts_file *b,
+                    const struct cggtts_diff_opt *o, struct cggtts_diff *d, char *err,
+                    size_t errlen);
 void cggtts_diff_free(struct cggtts_diff *d);
 
 /* Mean and sample standard deviation of n values (NAN where undefined). */

@@ -21,7 +21,8 @@ void cvd_cggtts_help(FILE *out)
 {
   fprintf(out,
 "Usage: cvd cggtts check [--json] FILE...\n"
-"       cvd cggtts diff [--json] [--tracks] [--frc CODE | --frc-a CODE --frc-b CODE] A B\n"
+"       cvd cggtts diff [--json] [--tracks] [--aiv]\n"
+"                       [--frc CODE | --frc-a CODE --frc-b CODE] A B\n"
 "       cvd cggtts upload -c FILE [--json] CGGTTS-FILE...\n"
 "\n"
 "Reads BIPM CGGTTS files, version 01 and V2E (GPS, GLONASS, Galileo, BeiDou, QZSS,\n"
@@ -56,6 +57,11 @@ void cvd_cggtts_help(FILE *out)
 "  --json             print one JSON object on one line (the last line of stdout;\n"
 "                     upload: {\"uploads\": [the server's answer to each file]})\n"
 "  --tracks           diff: print every matched track too (in JSON: \"tracks\")\n"
+"  --aiv              diff: all in view instead: each file's epoch means (one signal\n"
+"                     each: --frc-a/--frc-b, else the file's first) matched by MJD and\n"
+"                     STTIME alone, so that GPS and Galileo files of one receiver, or\n"
+"                     receivers seeing different satellites, compare; matched counts\n"
+"                     the epochs\n"
 "  --frc CODE         diff: only tracks of the signal CODE (L1C, E1, ...) in both files\n"
 "  --frc-a CODE       diff: only tracks of signal CODE in A\n"
 "  --frc-b CODE       diff: only tracks of signal CODE in B (with --frc-a: two signals\n"
@@ -66,9 +72,10 @@ void cvd_cggtts_help(FILE *out)
 "JSON of check: {\"files\": [{\"file\", \"version\" (\"01\"|\"2E\"), \"rcvr\", \"lab\", \"dual\",\n"
 "\"tracks\", \"usable\", \"refused\", \"warnings\", \"refsys_overflow\", \"first_mjd\",\n"
 "\"last_mjd\", \"signals\", \"messages\": [{\"line\", \"level\", \"text\"}]} or {\"file\",\n"
-"\"error\"}]}.  JSON of diff: {\"a\", \"b\", \"a_tracks\", \"b_tracks\", \"matched\",\n"
-"\"mean_ns\", \"sd_ns\", \"epochs\", \"mean_epoch_ns\", \"sd_epoch_ns\", \"epoch_means\":\n"
-"[{\"mjd\", \"sttime\", \"n\", \"mean_ns\"}]}; a value that cannot be computed is null.\n"
+"\"error\"}]}.  JSON of diff: {\"mode\" (\"cv\"|\"aiv\"), \"a\", \"b\", \"a_tracks\",\n"
+"\"b_tracks\", \"matched\", \"mean_ns\", \"sd_ns\", \"epochs\", \"mean_epoch_ns\",\n"
+"\"sd_epoch_ns\", \"epoch_means\": [{\"mjd\", \"sttime\", \"n\", \"mean_ns\"}]}; a value that\n"
+"cannot be computed is null.\n"
 "\n"
 "Exit status: 0 success; 1 runtime failure; 2 bad usage, a file that cannot be read or\n"
 "is refused as a whole, or (check) a refused data line.\n"
@@ -77,6 +84,7 @@ void cvd_cggtts_help(FILE *out)
 "  cvd cggtts check GZSY8259.506\n"
 "  cvd cggtts diff --json GZLAB160.258 GZLAB260.258\n"
 "  cvd cggtts diff --frc-a L1C --frc-b L1P GZGTR560.258 GZGTR560.258\n"
+"  cvd cggtts diff --aiv GZGTR560.258 EZGTR60.258\n"
 "\n"
 "See cvd-cggtts(1).\n");
 }
@@ -201,7 +209,7 @@ static int run_check(int argc, char **argv, int json)
 }
 
 static json_t *diff_json(const char *a, const char *b, const struct cggtts_diff *d,
-                         int tracks)
+                         int tracks, int aiv)
 {
   json_t *ep = json_array();
   for (size_t i = 0; i < d->epochs; i++)
@@ -209,7 +217,8 @@ static json_t *diff_json(const char *a, const char *b, const struct cggtts_diff 
                                         "sttime", d->epoch[i].sttime, "n", d->epoch[i].n,
                                         "mean_ns", jx_real(d->epoch[i].mean_ns)));
   json_t *top = json_pack(
-      "{s:s, s:s, s:I, s:I, s:I, s:o, s:o, s:I, s:o, s:o, s:o}", "a", a, "b", b,
+      "{s:s, s:s, s:s, s:I, s:I, s:I, s:o, s:o, s:I, s:o, s:o, s:o}", "mode",
+      aiv ? "aiv" : "cv", "a", a, "b", b,
       "a_tracks", (json_int_t)d->a_full, "b_tracks", (json_int_t)d->b_full, "matched",
       (json_int_t)d->matched, "mean_ns", jx_real(d->mean_ns), "sd_ns", jx_real(d->sd_ns),
       "epochs", (json_int_t)d->epochs, "mean_epoch_ns", jx_real(d->mean_epoch_ns),
@@ -229,7 +238,8 @@ static json_t *diff_json(const char *a, const char *b, const struct cggtts_diff 
   return top;
 }
 
-static void diff_text(const char *a, const char *b, const struct cggtts_diff *d, int tracks)
+static void diff_text(const char *a, const char *b, const struct cggtts_diff *d, int tracks,
+                      int aiv)
 {
   printf("# A - B: A = %s (%zu full tracks), B = %s (%zu full tracks)\n", a, d->a_full, b,
          d->b_full);
@@ -238,7 +248,8 @@ static void diff_text(const char *a, const char *b, const struct cggtts_diff *d,
     for (size_t i = 0; i < d->matched; i++) {
       const struct cggtts_pair *p = &d->pair[i];
       printf("%d %02d%02d%02d %s %s %s %.1f %.1f %.1f\n", p->mjd, p->sttime / 3600,
-             p->sttime / 60 % 60, p->sttime % 60, p->sat, p->frc_a[0] ? p->frc_a : "-",
+             p->sttime / 60 % 60, p->sttime % 60, p->sat[0] ? p->sat : "-",
+             p->frc_a[0] ? p->frc_a : "-",
              p->frc_b[0] ? p->frc_b : "-", p->a_ns, p->b_ns, p->d_ns);
     }
   }
@@ -247,12 +258,12 @@ static void diff_text(const char *a, const char *b, const struct cggtts_diff *d,
     printf("%d %02d%02d%02d %d %.2f\n", d->epoch[i].mjd, d->epoch[i].sttime / 3600,
            d->epoch[i].sttime / 60 % 60, d->epoch[i].sttime % 60, d->epoch[i].n,
            d->epoch[i].mean_ns);
-  printf("matched %zu tracks: mean %.3f ns, sd %.3f ns; %zu epochs: mean %.3f ns, sd %.3f "
-         "ns\n", d->matched, d->mean_ns, d->sd_ns, d->epochs, d->mean_epoch_ns,
-         d->sd_epoch_ns);
+  printf("matched %zu %s: mean %.3f ns, sd %.3f ns; %zu epochs: mean %.3f ns, sd %.3f ns\n",
+         d->matched, aiv ? "epochs (all in view)" : "tracks", d->mean_ns, d->sd_ns, d->epochs,
+         d->mean_epoch_ns, d->sd_epoch_ns);
 }
 
-static int run_diff(int argc, char **argv, int json, int tracks,
+static int run_diff(int argc, char **argv, int json, int tracks, int aiv,
                     const struct cggtts_diff_opt *o)
 {
   if (argc != 2) {
@@ -274,16 +285,16 @@ static int run_diff(int argc, char **argv, int json, int tracks,
   print_msgs(stderr, &fa);
   print_msgs(stderr, &fb);
   int rc = EXIT_RUNTIME;
-  if (cggtts_diff(&fa, &fb, o, &d, err, sizeof err) == 0) {
+  if ((aiv ? cggtts_diff_aiv : cggtts_diff)(&fa, &fb, o, &d, err, sizeof err) == 0) {
     if (json) {
-      json_t *top = diff_json(argv[0], argv[1], &d, tracks);
+      json_t *top = diff_json(argv[0], argv[1], &d, tracks, aiv);
       char *s = jx_dump(top);
       if (s)
         printf("%s\n", s);
       free(s);
       json_decref(top);
     } else {
-      diff_text(argv[0], argv[1], &d, tracks);
+      diff_text(argv[0], argv[1], &d, tracks, aiv);
     }
     cggtts_diff_free(&d);
     rc = 0;
@@ -302,15 +313,17 @@ int cvd_cggtts_main(int argc, char **argv)
   static const struct option lopts[] = {
       {"json", no_argument, NULL, 'j'},        {"tracks", no_argument, NULL, 't'},
       {"frc", required_argument, NULL, 'f'},   {"frc-a", required_argument, NULL, 'a'},
-      {"frc-b", required_argument, NULL, 'b'}, {"help", no_argument, NULL, 'h'},
+      {"frc-b", required_argument, NULL, 'b'}, {"aiv", no_argument, NULL, 'v'},
+      {"help", no_argument, NULL, 'h'},
       {NULL, 0, NULL, 0}};
   struct cggtts_diff_opt o = {0};
-  int json = 0, tracks = 0, c;
+  int json = 0, tracks = 0, aiv = 0, c;
   optind = 1; /* GNU getopt: options may come before or after the action and files */
   while ((c = getopt_long(argc, argv, "h", lopts, NULL)) != -1) {
     switch (c) {
     case 'j': json = 1; break;
     case 't': tracks = 1; break;
+    case 'v': aiv = 1; break;
     case 'f': o.frc_a = o.frc_b = optarg; break;
     case 'a': o.frc_a = optarg; break;
     case 'b': o.frc_b = optarg; break;
@@ -326,7 +339,7 @@ int cvd_cggtts_main(int argc, char **argv)
   if (!strcmp(action, "check"))
     return run_check(argc - optind - 1, argv + optind + 1, json);
   if (!strcmp(action, "diff"))
-    return run_diff(argc - optind - 1, argv + optind + 1, json, tracks, &o);
+    return run_diff(argc - optind - 1, argv + optind + 1, json, tracks, aiv, &o);
   fprintf(stderr, "cvd cggtts: unknown action '%s' (check, diff or upload)\n", action);
   return EXIT_USAGE;
 }

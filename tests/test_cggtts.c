@@ -1,8 +1,11 @@
 /* cggtts/: the CGGTTS parser on the real files of ../shared/data/cggtts (each with the
  * warnings it deserves) and on hand-made files (tests/data/cggtts: version 01, V2E with
  * GLONASS and BeiDou, loose spacing, overflow markers, unknown and broken lines); the
- * common view of two files against numbers worked by hand and against an independent
- * computation by awk; `cvd cggtts check` and `diff --json` end to end. */
+ * common view (and all in view) of two files against numbers worked by hand and against
+ * an independent computation by awk (GZGTR560.258's L1C - L1P, two signals of one
+ * receiver on one clock, common view: 468 tracks, -0.408 ns; GZGTR560.258 - EZGTR60.258,
+ * GPS and Galileo of that receiver, all in view: 89 epochs, -9.409 ns); the file's tracks
+ * as the server's slots; `cvd cggtts check` and `diff --json` end to end. */
 #include "config.h"
 
 #include <check.h>
@@ -265,6 +268,33 @@ START_TEST(test_diff_by_hand)
 }
 END_TEST
 
+/* All in view, v2e-a - v2e-b by hand, each file's first signal (L3P, GLONASS): at 00:20
+ * A (100 + 300) / 2 = 200.0, B (99 + 295) / 2 = 197.0 ns: 3.0; at 00:36 A's R05, R09,
+ * R03 (150 + 60 + 70) / 3 = 93.333, B's R05 147.0: -53.667 ns. */
+START_TEST(test_diff_aiv_by_hand)
+{
+  char pa[1024], pb[1024], err[256];
+  struct cggtts_file a, b;
+  struct cggtts_diff d;
+  data_path(pa, sizeof pa, "v2e-a.cggtts");
+  data_path(pb, sizeof pb, "v2e-b.cggtts");
+  read_ok(pa, &a);
+  read_ok(pb, &b);
+  ck_assert_int_eq(cggtts_diff_aiv(&a, &b, &(struct cggtts_diff_opt){0}, &d, err, sizeof err),
+                   0);
+  ck_assert_uint_eq(d.matched, 2);
+  ck_assert_uint_eq(d.epochs, 2);
+  ck_assert_double_eq_tol(d.pair[0].d_ns, 3.0, 1e-9);
+  ck_assert_double_eq_tol(d.pair[1].d_ns, 280.0 / 3 - 147.0, 1e-9);
+  ck_assert_int_eq(d.epoch[0].n, 4);
+  ck_assert_int_eq(d.epoch[1].n, 4);
+  ck_assert_double_eq_tol(d.mean_ns, (3.0 + 280.0 / 3 - 147.0) / 2, 1e-9);
+  cggtts_diff_free(&d);
+  cggtts_free(&a);
+  cggtts_free(&b);
+}
+END_TEST
+
 /* L1C - L1P of the GTR51's GPS file, by awk from the raw text: tracks of 780 s matched by
  * MJD, STTIME and SAT, REFSYS in column 10 (0.1 ns). */
 static void awk_mean(const char *path, const char *fa, const char *fb, long *n, double *mean)
@@ -275,6 +305,24 @@ static void awk_mean(const char *path, const char *fa, const char *fb, long *n, 
            "if ($23 == \"%s\") a[k] = $10; if ($23 == \"%s\") b[k] = $10 } "
            "END { for (k in a) if (k in b) { n++; s += a[k] - b[k] } "
            "printf \"%%d %%.6f\\n\", n, s / n / 10 }' '%s'", fa, fb, path);
+  FILE *p = popen(cmd, "r");
+  ck_assert_ptr_nonnull(p);
+  ck_assert_int_eq(fscanf(p, "%ld %lf", n, mean), 2);
+  ck_assert_int_eq(pclose(p), 0);
+}
+
+/* GPS L1C - Galileo E1 of the GTR51 (one receiver, one clock), all in view, by awk:
+ * each file's epoch mean of REFSYS over its full-length tracks of the signal, joined on
+ * MJD and STTIME. */
+static void awk_aiv(const char *gps, const char *gal, long *n, double *mean)
+{
+  char cmd[2048];
+  snprintf(cmd, sizeof cmd,
+           "awk 'FNR > 19 && $5 == 780 { k = $3 \" \" $4; "
+           "if (FILENAME == ARGV[1] && $23 == \"L1C\") { sa[k] += $10; na[k]++ } "
+           "if (FILENAME == ARGV[2] && $23 == \"E1\") { sb[k] += $10; nb[k]++ } } "
+           "END { for (k in sa) if (k in sb) { n++; s += sa[k] / na[k] - sb[k] / nb[k] } "
+           "printf \"%%d %%.6f\\n\", n, s / n / 10 }' '%s' '%s'", gps, gal);
   FILE *p = popen(cmd, "r");
   ck_assert_ptr_nonnull(p);
   ck_assert_int_eq(fscanf(p, "%ld %lf", n, mean), 2);
@@ -301,13 +349,26 @@ START_TEST(test_diff_awk)
   ck_assert_double_eq_tol(d.mean_ns, 0.0, 1e-12);
   ck_assert_double_eq_tol(d.sd_ns, 0.0, 1e-12);
   cggtts_diff_free(&d);
-  /* GPS against Galileo: no satellite in common. */
-  char pb[1024];
+  /* GPS against Galileo: no satellite in common; all in view, 89 epochs. */
+  char pb[1024], err[256];
   shared_path(pb, sizeof pb, "EZGTR60.258");
   diff_files(pa, pb, &(struct cggtts_diff_opt){0}, &d);
   ck_assert_uint_eq(d.matched, 0);
   ck_assert(isnan(d.mean_ns));
   cggtts_diff_free(&d);
+  struct cggtts_file a, b;
+  read_ok(pa, &a);
+  read_ok(pb, &b);
+  ck_assert_int_eq(cggtts_diff_aiv(&a, &b, &(struct cggtts_diff_opt){0}, &d, err, sizeof err),
+                   0);
+  awk_aiv(pa, pb, &n, &mean);
+  ck_assert_uint_eq(d.matched, (size_t)n);
+  ck_assert_uint_eq(d.matched, 89);
+  ck_assert_msg(fabs(d.mean_ns - mean) < 0.1, "mean %.4f, awk %.4f", d.mean_ns, mean);
+  ck_assert_double_eq_tol(d.mean_ns, -9.4091, 1e-4);
+  cggtts_diff_free(&d);
+  cggtts_free(&a);
+  cggtts_free(&b);
 }
 END_TEST
 
@@ -366,6 +427,15 @@ START_TEST(test_cli)
     ck_assert_int_eq(json_integer_value(json_object_get(j, "matched")), n);
     ck_assert(fabs(json_real_value(json_object_get(j, "mean_ns")) - mean) < 0.1);
     json_decref(j);
+    shared_path(pb, sizeof pb, "EZGTR60.258");
+    awk_aiv(pa, pb, &n, &mean);
+    j = run_json((char *const[]){(char *)th_cvd_bin(), "cggtts", "diff", "--aiv", "--json", pa,
+                                 pb, NULL}, 0);
+    ck_assert_str_eq(json_string_value(json_object_get(j, "mode")), "aiv");
+    ck_assert_int_eq(json_integer_value(json_object_get(j, "matched")), n);
+    ck_assert_int_eq(json_integer_value(json_object_get(j, "epochs")), n);
+    ck_assert(fabs(json_real_value(json_object_get(j, "mean_ns")) - mean) < 0.1);
+    json_decref(j);
   }
 }
 END_TEST
@@ -379,6 +449,7 @@ int main(void)
   tcase_add_test(tc, test_damaged);
   tcase_add_test(tc, test_diff_by_hand);
   tcase_add_test(tc, test_slots);
+  tcase_add_test(tc, test_diff_aiv_by_hand);
   suite_add_tcase(s, tc);
   if (th_shared_data()) {
     tc = tcase_create("real");

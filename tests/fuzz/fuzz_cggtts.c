@@ -1,5 +1,6 @@
 /* A CGGTTS file (cggtts/): cggtts_parse on the bytes, as `cvd cggtts check` and the
- * server's upload endpoint read them, then the common view of the file with itself.
+ * server's upload endpoint read them, then the common view (and all in view) of the file
+ * with itself.
  * What parses is a file whose tracks hold valid fields (a satellite, an MJD, a time of
  * day), whose messages name lines of the input, and whose common view with itself is
  * zero; what is refused says why. */
@@ -47,6 +48,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   struct cggtts_diff d;
   if (cggtts_diff(&f, &f, &(struct cggtts_diff_opt){0}, &d, err, sizeof err) == 0) {
     FUZZ_ASSERT(d.matched <= d.a_full && d.epochs <= d.matched);
+    for (size_t i = 0; i < d.matched; i++)
+      FUZZ_ASSERT(d.pair[i].d_ns == 0.0);
+    cggtts_diff_free(&d);
+  }
+  if (cggtts_diff_aiv(&f, &f, &(struct cggtts_diff_opt){0}, &d, err, sizeof err) == 0) {
+    FUZZ_ASSERT(d.matched == d.epochs);
     for (size_t i = 0; i < d.matched; i++)
       FUZZ_ASSERT(d.pair[i].d_ns == 0.0);
     cggtts_diff_free(&d);

@@ -63,7 +63,7 @@ static int derive_grid(struct st_loader *L)
   double step = 0.0;
   if (k) {
     qsort(d, k, sizeof d[0], cmp_double);
-    step = d[k / 2];
+    step = d[(k - 1) / 2]; /* the lower median: with few steps, the shorter */
   }
   if (L->scale == 0.0) {
     int mjd = L->o->time_format == ST_TIME_AUTO && L->pt[0] >= 15000.0 && L->pt[0] < 1e5 &&

@@ -237,6 +237,28 @@ START_TEST(test_reader_gaps)
   ck_assert_uint_eq(s.nmissing, 2);
   ck_assert_double_eq(s.t0, 1735689600.0);
   st_series_free(&s);
+
+  /* TICC logs as written: interval mode, and TimeLab mode with second 12 missing. */
+  o = (struct st_load_opts){0};
+  snprintf(path, sizeof path, "%s/ti.log", dir);
+  th_write_file(path, "# TICC\r\n1.2e-9 TI(A->B)\r\n1.3e-9 TI(A->B)\r\n");
+  ck_assert_int_eq(st_load_series(path, &o, &s, err, sizeof err), 0);
+  ck_assert_str_eq(s.format, "ticc interval");
+  ck_assert_uint_eq(s.n, 2);
+  ck_assert_double_eq(s.v[1], 1.3e-9);
+  st_series_free(&s);
+  snprintf(path, sizeof path, "%s/tl.log", dir);
+  th_write_file(path, "10.25000000000 A\n10.25000000120 B\n0.00000000120 chC (B - A)\n"
+                      "11.25000000000 A\n11.25000000130 B\n0.00000000130 chC (B - A)\n"
+                      "12.25000000000 A\n"
+                      "13.25000000000 A\n13.25000000110 B\n0.00000000110 chC (B - A)\n");
+  ck_assert_int_eq(st_load_series(path, &o, &s, err, sizeof err), 0);
+  ck_assert_str_eq(s.format, "ticc timelab");
+  ck_assert_uint_eq(s.n, 4);
+  ck_assert_uint_eq(s.nmissing, 1);
+  ck_assert(isnan(s.v[2]) && s.v[3] == 1.1e-9);
+  ck_assert_double_eq_tol(s.tau0, 1.0, 1e-9);
+  st_series_free(&s);
   th_rmtree(dir);
   free(dir);
 }

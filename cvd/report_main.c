@@ -29,7 +29,8 @@ void cvd_report_help(FILE *out)
 "Usage: cvd report monthly --store FILE --site NAME --month YYYY-MM --key FILE\n"
 "                          [--format pdf|html|json] [-o FILE] [OPTIONS]\n"
 "       cvd report traceability --store FILE --site NAME --from DATE --to DATE\n"
-"                          --key FILE [--circular-t FILE] [--format html|json] [-o FILE]\n"
+"                          --key FILE [--circular-t FILE] [--format pdf|html|json]\n"
+"                          [-o FILE]\n"
 "       cvd report verify [--pubkey FILE] FILE\n"
 "       cvd report keygen FILE\n"
 "\n"
@@ -197,9 +198,8 @@ static int report_args(struct args *a, int trace)
   if (a->format < 0)
     a->format = a->out && report_format_parse(a->out) >= 0 ? report_format_parse(a->out)
                                                             : REPORT_JSON;
-  if (a->format == REPORT_PDF && (trace || !a->out || strcmp(a->out, "-") == 0))
-    return usage(trace ? "the traceability statement is made as html or json"
-                       : "a PDF report needs -o FILE");
+  if (a->format == REPORT_PDF && (!a->out || strcmp(a->out, "-") == 0))
+    return usage("a PDF report needs -o FILE");
   if (access(a->store, R_OK) != 0) {
     fprintf(stderr, "cvd report: --store %s: no such readable file\n", a->store);
     return EXIT_USAGE;

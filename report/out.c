@@ -96,10 +96,8 @@ int report_trace_write(const struct report_month *r, const struct report_circt *
 {
   char pub[RSIGN_KEY_HEX + 1], fp[RSIGN_KEY_HEX + 1];
   rsign_key_public(k, pub, fp);
-  if (f == REPORT_PDF) {
-    snprintf(err, errlen, "the traceability statement is made as json or html");
-    return -1;
-  }
+  if (f == REPORT_PDF)
+    return report_trace_pdf(r, c, d, path, k, err, errlen);
   size_t len = 0;
   char *buf = f == REPORT_JSON ? report_json_text(report_trace_json(r, c, d), pub, fp, &len)
                                : report_trace_html(r, c, d, pub, fp);

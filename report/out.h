@@ -32,10 +32,15 @@ int report_write_signed(char *buf, size_t len, const char *path, const struct rs
 /* j (taken) with its "signature" object last, as one line: malloc'ed, *len its length. */
 char *report_json_text(json_t *j, const char *pub, const char *fp, size_t *len);
 
-/* The traceability statement of r's days (report/trace.h), signed; JSON or HTML. */
+/* The traceability statement of r's days (report/trace.h), signed; JSON, HTML or PDF. */
 int report_trace_write(const struct report_month *r, const struct report_circt *c,
                        const struct report_trace_day *d, enum report_format f, const char *path,
                        const struct rsign_key *k, char *err, size_t errlen);
+
+/* The traceability statement as a PDF, signed (report/trace_pdf.c).  0, or -1 with err. */
+int report_trace_pdf(const struct report_month *r, const struct report_circt *c,
+                     const struct report_trace_day *d, const char *path,
+                     const struct rsign_key *k, char *err, size_t errlen);
 
 /* The PDF of a monthly report, signed (report/pdf.c).  0, or -1 with err. */
 int report_month_pdf(const struct report_month *r, const char *path, const struct rsign_key *k,

@@ -3,7 +3,6 @@
  * after the PDF's end (report/sign.h), its fingerprint in every page's footer. */
 #include "config.h"
 
-#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,80 +11,28 @@
 #include "core/timeutil.h"
 #include "plot/doc.h"
 #include "report/out.h"
+#include "report/pdftab.h"
 #include "report/reportint.h"
-
-#define CELL 256
-
-/* A table being filled: rows of ncols cells of text. */
-struct tab {
-  size_t ncols, nrows, cap;
-  char (*text)[CELL];
-  const char **ptr;
-};
-
-/* Starts a new row; its cells are filled with put(). */
-static void row(struct tab *t)
-{
-  if (t->nrows + 1 > t->cap) {
-    size_t c = t->cap ? 2 * t->cap : 32;
-    void *a = realloc(t->text, c * t->ncols * sizeof *t->text);
-    if (!a)
-      return;
-    t->text = a;
-    t->cap = c;
-  }
-  memset(t->text[t->nrows * t->ncols], 0, t->ncols * sizeof *t->text);
-  t->nrows++;
-}
-
-static void put(struct tab *t, size_t col, const char *fmt, double v)
-{
-  if (!t->text || !t->nrows)
-    return;
-  char *c = t->text[(t->nrows - 1) * t->ncols + col];
-  if (isfinite(v))
-    snprintf(c, CELL, fmt, v);
-  else
-    snprintf(c, CELL, "-");
-}
-
-static void puts_cell(struct tab *t, size_t col, const char *s)
-{
-  if (t->text && t->nrows)
-    snprintf(t->text[(t->nrows - 1) * t->ncols + col], CELL, "%.255s", s);
-}
-
-/* Draws the table and frees it. */
-static void tab_done(struct doc *d, struct tab *t, const char *const *head)
-{
-  t->ptr = calloc(t->nrows * t->ncols + 1, sizeof *t->ptr);
-  for (size_t i = 0; t->ptr && i < t->nrows * t->ncols; i++)
-    t->ptr[i] = t->text[i];
-  if (t->ptr)
-    doc_table(d, t->ncols, head, t->ptr, t->nrows);
-  free(t->ptr);
-  free(t->text);
-}
 
 static void summary(struct doc *d, const struct report_month *r)
 {
   struct tab t = {.ncols = 2};
-  char s[CELL];
-  row(&t), puts_cell(&t, 0, "reference (UTC(k))"), puts_cell(&t, 1, r->ref);
+  char s[TAB_CELL];
+  tab_row(&t), tab_puts(&t, 0, "reference (UTC(k))"), tab_puts(&t, 1, r->ref);
   snprintf(s, sizeof s, "%d of %d", r->ntracks, r->nslots);
-  row(&t), puts_cell(&t, 0, "tracks (10-minute slots)"), puts_cell(&t, 1, s);
-  row(&t), puts_cell(&t, 0, "time LOCKED"), put(&t, 1, "%.2f %%", r->locked_pct);
-  row(&t), puts_cell(&t, 0, "time in holdover"), put(&t, 1, "%.2f %%", r->holdover_pct);
-  row(&t), puts_cell(&t, 0, "daily mean: U (k = 2)"), put(&t, 1, "%.2f ns", r->U_ns);
-  row(&t), puts_cell(&t, 0, "TDEV at 1 day"), put(&t, 1, "%.3f ns", r->tdev_1d_ns);
-  row(&t), puts_cell(&t, 0, "frequency at 1 day: MDEV"), put(&t, 1, "%.2e", r->mdev_1d);
-  row(&t), puts_cell(&t, 0, "  its 68 % upper bound"), put(&t, 1, "%.2e", r->mdev_1d_hi);
-  row(&t), puts_cell(&t, 0, "holdovers"), put(&t, 1, "%.0f", r->nholds);
-  row(&t), puts_cell(&t, 0, "re-acquisitions"), put(&t, 1, "%.0f", r->reacquisitions);
-  row(&t), puts_cell(&t, 0, "faults and alarms"), put(&t, 1, "%.0f", r->faults);
-  row(&t), puts_cell(&t, 0, "outliers set aside"), put(&t, 1, "%.0f", r->outliers);
+  tab_row(&t), tab_puts(&t, 0, "tracks (10-minute slots)"), tab_puts(&t, 1, s);
+  tab_row(&t), tab_puts(&t, 0, "time LOCKED"), tab_put(&t, 1, "%.2f %%", r->locked_pct);
+  tab_row(&t), tab_puts(&t, 0, "time in holdover"), tab_put(&t, 1, "%.2f %%", r->holdover_pct);
+  tab_row(&t), tab_puts(&t, 0, "daily mean: U (k = 2)"), tab_put(&t, 1, "%.2f ns", r->U_ns);
+  tab_row(&t), tab_puts(&t, 0, "TDEV at 1 day"), tab_put(&t, 1, "%.3f ns", r->tdev_1d_ns);
+  tab_row(&t), tab_puts(&t, 0, "frequency at 1 day: MDEV"), tab_put(&t, 1, "%.2e", r->mdev_1d);
+  tab_row(&t), tab_puts(&t, 0, "  its 68 % upper bound"), tab_put(&t, 1, "%.2e", r->mdev_1d_hi);
+  tab_row(&t), tab_puts(&t, 0, "holdovers"), tab_put(&t, 1, "%.0f", r->nholds);
+  tab_row(&t), tab_puts(&t, 0, "re-acquisitions"), tab_put(&t, 1, "%.0f", r->reacquisitions);
+  tab_row(&t), tab_puts(&t, 0, "faults and alarms"), tab_put(&t, 1, "%.0f", r->faults);
+  tab_row(&t), tab_puts(&t, 0, "outliers set aside"), tab_put(&t, 1, "%.0f", r->outliers);
   snprintf(s, sizeof s, "%d issued, %d never shown held", r->commands, r->commands_not_held);
-  row(&t), puts_cell(&t, 0, "steering commands"), puts_cell(&t, 1, s);
+  tab_row(&t), tab_puts(&t, 0, "steering commands"), tab_puts(&t, 1, s);
   static const char *const head[] = {"quantity", "value"};
   tab_done(d, &t, head);
 }
@@ -132,16 +79,16 @@ static void budget(struct doc *d, const struct report_month *r)
 {
   struct tab t = {.ncols = 4};
   for (int i = 0; i < r->nitems; i++) {
-    row(&t);
-    puts_cell(&t, 0, r->items[i].name);
-    puts_cell(&t, 1, r->items[i].type == 'A' ? "A" : "B");
-    put(&t, 2, "%.3f", r->items[i].u_ns);
-    puts_cell(&t, 3, r->items[i].source);
+    tab_row(&t);
+    tab_puts(&t, 0, r->items[i].name);
+    tab_puts(&t, 1, r->items[i].type == 'A' ? "A" : "B");
+    tab_put(&t, 2, "%.3f", r->items[i].u_ns);
+    tab_puts(&t, 3, r->items[i].source);
   }
-  row(&t), puts_cell(&t, 0, "combined standard uncertainty u_c"), put(&t, 2, "%.3f", r->u_c_ns);
-  puts_cell(&t, 3, "quadrature sum (JCGM 100 5.1.2)");
-  row(&t), puts_cell(&t, 0, "expanded uncertainty U, k = 2"), put(&t, 2, "%.3f", r->U_ns);
-  puts_cell(&t, 3, "about 95 % coverage (JCGM 100 6.3)");
+  tab_row(&t), tab_puts(&t, 0, "combined standard uncertainty u_c"), tab_put(&t, 2, "%.3f", r->u_c_ns);
+  tab_puts(&t, 3, "quadrature sum (JCGM 100 5.1.2)");
+  tab_row(&t), tab_puts(&t, 0, "expanded uncertainty U, k = 2"), tab_put(&t, 2, "%.3f", r->U_ns);
+  tab_puts(&t, 3, "about 95 % coverage (JCGM 100 6.3)");
   static const char *const head[] = {"component", "type", "u / ns", "source"};
   tab_done(d, &t, head);
 }
@@ -151,13 +98,13 @@ static void daily(struct doc *d, const struct report_month *r)
   struct tab t = {.ncols = 6};
   for (int i = 0; i < r->ndays; i++) {
     const struct report_day *y = &r->days[i];
-    row(&t);
-    puts_cell(&t, 0, y->date);
-    put(&t, 1, "%+.3f", y->mean_ns);
-    put(&t, 2, "%.3f", y->U_ns);
-    put(&t, 3, "%.3f", y->u_a_ns);
-    put(&t, 4, "%.0f", y->n);
-    put(&t, 5, "%.2f", y->max_abs_ns);
+    tab_row(&t);
+    tab_puts(&t, 0, y->date);
+    tab_put(&t, 1, "%+.3f", y->mean_ns);
+    tab_put(&t, 2, "%.3f", y->U_ns);
+    tab_put(&t, 3, "%.3f", y->u_a_ns);
+    tab_put(&t, 4, "%.0f", y->n);
+    tab_put(&t, 5, "%.2f", y->max_abs_ns);
   }
   static const char *const head[] = {"date",       "mean x / ns", "U (k = 2) / ns",
                                      "u_A / ns",   "tracks",      "max |x| / ns"};
@@ -175,13 +122,13 @@ static void stability(struct doc *d, const struct report_month *r)
     dev[0][i] = r->tdev[i].dev * 1e-9, lo[0][i] = r->tdev[i].lo * 1e-9, hi[0][i] = r->tdev[i].hi * 1e-9;
     dev[1][i] = r->mdev[i].dev, lo[1][i] = r->mdev[i].lo, hi[1][i] = r->mdev[i].hi;
     noise[i] = r->tdev[i].noise;
-    row(&t);
-    put(&t, 0, "%.0f", tau[i]);
-    put(&t, 1, "%.3f", r->tdev[i].dev);
-    snprintf(t.text[(t.nrows - 1) * t.ncols + 2], CELL, "%.3f - %.3f", r->tdev[i].lo, r->tdev[i].hi);
-    put(&t, 3, "%.2e", r->mdev[i].dev);
-    snprintf(t.text[(t.nrows - 1) * t.ncols + 4], CELL, "%.2e - %.2e", r->mdev[i].lo, r->mdev[i].hi);
-    puts_cell(&t, 5, noise[i]);
+    tab_row(&t);
+    tab_put(&t, 0, "%.0f", tau[i]);
+    tab_put(&t, 1, "%.3f", r->tdev[i].dev);
+    snprintf(t.text[(t.nrows - 1) * t.ncols + 2], TAB_CELL, "%.3f - %.3f", r->tdev[i].lo, r->tdev[i].hi);
+    tab_put(&t, 3, "%.2e", r->mdev[i].dev);
+    snprintf(t.text[(t.nrows - 1) * t.ncols + 4], TAB_CELL, "%.2e - %.2e", r->mdev[i].lo, r->mdev[i].hi);
+    tab_puts(&t, 5, noise[i]);
   }
   struct stabplot_stat ts = {"TDEV", (size_t)r->ntau, tau, dev[0], lo[0], hi[0], noise};
   struct stabplot_stat ms = {"MDEV", (size_t)r->ntau, tau, dev[1], lo[1], hi[1], noise};
@@ -197,12 +144,12 @@ static void record(struct doc *d, const struct report_month *r)
   char a[40];
   struct tab h = {.ncols = 5}, e = {.ncols = 3};
   for (int i = 0; i < r->nholds; i++) {
-    row(&h);
-    puts_cell(&h, 0, report_time(r->holds[i].start, a, sizeof a));
-    puts_cell(&h, 1, report_time(r->holds[i].end, a, sizeof a));
-    put(&h, 2, "%.2f", r->holds[i].hours);
-    put(&h, 3, "%.1f", r->holds[i].max_pred_abs_x_ns);
-    put(&h, 4, "%.1f", r->holds[i].max_bound95_ns);
+    tab_row(&h);
+    tab_puts(&h, 0, report_time(r->holds[i].start, a, sizeof a));
+    tab_puts(&h, 1, report_time(r->holds[i].end, a, sizeof a));
+    tab_put(&h, 2, "%.2f", r->holds[i].hours);
+    tab_put(&h, 3, "%.1f", r->holds[i].max_pred_abs_x_ns);
+    tab_put(&h, 4, "%.1f", r->holds[i].max_bound95_ns);
   }
   static const char *const hh[] = {"start", "end", "hours", "largest predicted |x| / ns",
                                    "95 % bound / ns"};
@@ -212,10 +159,10 @@ static void record(struct doc *d, const struct report_month *r)
   else
     doc_text(d, "No holdover this month.");
   for (int i = 0; i < r->nevents; i++) {
-    row(&e);
-    puts_cell(&e, 0, report_time(r->events[i].t, a, sizeof a));
-    puts_cell(&e, 1, r->events[i].kind);
-    puts_cell(&e, 2, r->events[i].text);
+    tab_row(&e);
+    tab_puts(&e, 0, report_time(r->events[i].t, a, sizeof a));
+    tab_puts(&e, 1, r->events[i].kind);
+    tab_puts(&e, 2, r->events[i].text);
   }
   static const char *const eh[] = {"time", "kind", "what"};
   doc_heading(d, 2, "Re-acquisitions, faults and events");
@@ -231,11 +178,11 @@ static void calibration(struct doc *d, const struct report_month *r)
   struct tab c = {.ncols = 4}, l = {.ncols = 6};
   doc_heading(d, 2, "Calibration history");
   for (int i = 0; i < r->ncals; i++) {
-    row(&c);
-    puts_cell(&c, 0, r->cals[i].date);
-    put(&c, 1, "%.3f", r->cals[i].delay_ns);
-    put(&c, 2, "%.3f", r->cals[i].u_ns);
-    puts_cell(&c, 3, r->cals[i].source);
+    tab_row(&c);
+    tab_puts(&c, 0, r->cals[i].date);
+    tab_put(&c, 1, "%.3f", r->cals[i].delay_ns);
+    tab_put(&c, 2, "%.3f", r->cals[i].u_ns);
+    tab_puts(&c, 3, r->cals[i].source);
   }
   static const char *const ch[] = {"calibration run ending", "REF - DUT / ns", "u / ns", "source"};
   if (r->ncals)
@@ -243,13 +190,13 @@ static void calibration(struct doc *d, const struct report_month *r)
   else
     doc_text(d, "No calibration was given: the budget states the delay uncertainty assumed.");
   for (int i = 0; i < r->ndelays; i++) {
-    row(&l);
-    puts_cell(&l, 0, r->delays[i].site);
-    puts_cell(&l, 1, report_time(r->delays[i].from, a, sizeof a));
-    put(&l, 2, "%.3f", r->delays[i].intdly);
-    put(&l, 3, "%.3f", r->delays[i].cabdly);
-    put(&l, 4, "%.3f", r->delays[i].ppsdly);
-    put(&l, 5, "%.3f", r->delays[i].refdly);
+    tab_row(&l);
+    tab_puts(&l, 0, r->delays[i].site);
+    tab_puts(&l, 1, report_time(r->delays[i].from, a, sizeof a));
+    tab_put(&l, 2, "%.3f", r->delays[i].intdly);
+    tab_put(&l, 3, "%.3f", r->delays[i].cabdly);
+    tab_put(&l, 4, "%.3f", r->delays[i].ppsdly);
+    tab_put(&l, 5, "%.3f", r->delays[i].refdly);
   }
   static const char *const lh[] = {"site", "applied from", "INTDLY / ns", "CABDLY / ns",
                                    "PPSDLY / ns", "REFDLY / ns"};
@@ -279,38 +226,7 @@ static void body(struct doc *d, const struct report_month *r, const char *pub, c
   stability(d, r);
   record(d, r);
   calibration(d, r);
-  doc_heading(d, 2, "Signature");
-  snprintf(s, sizeof s, "This file is signed with Ed25519 over every byte, the signature's own "
-           "digits read as 0; the key and the signature are in comment lines after the end "
-           "of the PDF.  Check it with: cvd report verify FILE.\nPublic key: %s\nFingerprint "
-           "(SHA-256): %s", pub, fp);
-  doc_text(d, s);
-}
-
-/* Appends the key and the signature's place to the finished PDF, then signs the file. */
-static int sign_file(const char *path, const struct rsign_key *k, const char *pub, char *err,
-                     size_t errlen)
-{
-  FILE *f = fopen(path, "rb");
-  char *buf = NULL;
-  long n = -1;
-  if (f && fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0) {
-    size_t tail = 40 + RSIGN_KEY_HEX + RSIGN_SIG_HEX;
-    buf = malloc((size_t)n + tail);
-    if (buf && fread(buf, 1, (size_t)n, f) == (size_t)n) {
-      int m = snprintf(buf + n, tail, "%%CVD-Public-Key: %s\n%%CVD-Signature: %s\n", pub,
-                       RSIGN_PLACEHOLDER);
-      fclose(f);
-      int rc = report_write_signed(buf, (size_t)n + (size_t)m, path, k, err, errlen);
-      free(buf);
-      return rc;
-    }
-  }
-  if (f)
-    fclose(f);
-  free(buf);
-  snprintf(err, errlen, "%s: cannot be read back to sign it: %s", path, strerror(errno));
-  return -1;
+  report_pdf_signature(d, pub, fp);
 }
 
 int report_month_pdf(const struct report_month *r, const char *path, const struct rsign_key *k,
@@ -330,5 +246,5 @@ int report_month_pdf(const struct report_month *r, const char *path, const struc
   plot_font_cleanup(); /* pango's fonts freed: nothing else draws in this process */
   if (rc != 0)
     return -1;
-  return sign_file(path, k, pub, err, errlen);
+  return report_pdf_sign(path, k, pub, err, errlen);
 }

@@ -310,6 +310,12 @@ START_TEST(test_traceability)
   ck_assert_int_eq(verify(out, key), 0);
   change_digit(out, 0.5);
   ck_assert_int_eq(verify(out, NULL), 1);
+  /* The same statement as a PDF, signed likewise. */
+  snprintf(out, sizeof out, "%s/trace.pdf", dir);
+  ck_assert_int_eq(cvd(NULL, a), 0);
+  ck_assert_int_eq(verify(out, key), 0);
+  change_digit(out, 0.3);
+  ck_assert_int_eq(verify(out, NULL), 1);
   /* A bad line of the Circular T file is named. */
   ck_assert_int_eq(th_write_file(circt, "60674 2.1 1.4\n60679 x 1.4\n"), 0);
   ck_assert_int_eq(cvd(NULL, a), 2);

@@ -391,6 +391,7 @@ START_TEST(test_cggtts_site)
   cl_init(&c, "cggtts", 1, NULL);
   static const char secret[] = "cggtts-site-secret-0123456789";
   snprintf(c.nc.server_extra, sizeof c.nc.server_extra, "site cg %s cggtts\n", secret);
+  c.nc.web = 1; /* the pages too */
   cl_start_all(&c);
   char conf[1024], bad[1024], file[1024], text[1200];
   snprintf(conf, sizeof conf, "%s/cg.conf", c.dir);
@@ -458,6 +459,18 @@ START_TEST(test_cggtts_site)
                   cr, c1, r1);
   }
   ck_assert(isnan(series_at(&c, "cg", "ref", c.start + 20 * 60 * NS_PER_S)));
+  /* The pages show it like any clock: the grid says MEASURED. */
+  static const char *const pages[] = {"/", "/clock?site=cg", "/pair?a=cg&b=ref", NULL};
+  for (int i = 0; pages[i]; i++) {
+    char url[512], err[256];
+    struct http_reply hr;
+    snprintf(url, sizeof url, "http://127.0.0.1:%d%s", c.port, pages[i]);
+    ck_assert_int_eq(http_exchange(NULL, "GET", url, NULL, NULL, 0, 10000, 4 << 20, &hr, err,
+                                   sizeof err), 0);
+    ck_assert_msg(hr.status == 200, "GET %s: HTTP %ld", pages[i], hr.status);
+    ck_assert(i > 0 || (hr.body && strstr(hr.body, "MEASURED")));
+    http_reply_free(&hr);
+  }
   cl_stop(&c);
   cl_cleanup(&c);
 }

@@ -23,13 +23,25 @@ struct diffseries {
   int order;
 };
 
-static double ds_at(const struct diffseries *z, size_t k)
+/* Written out for each order, each sum in the order of the coefficients -1, 3, -3, 1 (or
+ * 1, -2, 1; -1, 1) from the first point, so every element is the same double as the plain
+ * loop over them gives. */
+static inline double ds_at(const struct diffseries *z, size_t k)
 {
-  static const double c[4][4] = {{1}, {-1, 1}, {1, -2, 1}, {-1, 3, -3, 1}};
-  double v = 0.0;
-  for (int j = 0; j <= z->order; j++)
-    v += c[z->order][j] * st_phase_at(z->d, (k + (size_t)j) * z->m);
-  return v;
+  const struct st_data *d = z->d;
+  size_t m = z->m, i = k * m;
+  switch (z->order) {
+  case 0:
+    return st_phase_at(d, i);
+  case 1:
+    return -st_phase_at(d, i) + st_phase_at(d, i + m);
+  case 2:
+    return (st_phase_at(d, i) + -2.0 * st_phase_at(d, i + m)) + st_phase_at(d, i + 2 * m);
+  default:
+    return ((-st_phase_at(d, i) + 3.0 * st_phase_at(d, i + m)) +
+            -3.0 * st_phase_at(d, i + 2 * m)) +
+           st_phase_at(d, i + 3 * m);
+  }
 }
 
 /* The lag-1 autocorrelation r1 = (n-1)/n sum (z_i - zbar)(z_{i+1} - zbar) / sum (z_i -

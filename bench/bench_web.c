@@ -47,11 +47,11 @@ static void site_name(int i, char *out, size_t n)
 
 /* One site's tracks, and for a remote its difference to the reference and its steering
  * log, over the slots, in one transaction. */
-static int fill_site(sqlite3 *db, int i, int64_t start, int slots)
+static int fill_site(struct dbc *db, int i, int64_t start, int slots)
 {
   char name[SITE_NAME_MAX];
   site_name(i, name, sizeof name);
-  if (db_begin(db) != 0)
+  if (dbc_begin(db) != 0)
     return -1;
   for (int k = 0; k < slots; k++) {
     int64_t slot = start + (int64_t)k * SLOT_NS;
@@ -84,16 +84,16 @@ static int fill_site(sqlite3 *db, int i, int64_t start, int slots)
         store_event(db, r.t, name, k % 288 ? "outlier" : "state", "bench event") != 0)
       goto fail;
   }
-  return db_commit(db);
+  return dbc_commit(db);
 fail:
-  db_rollback(db);
+  dbc_rollback(db);
   return -1;
 }
 
 /* Every pair's difference in the last slot: the grid then has every cell. */
-static int fill_last_slot(sqlite3 *db, int clocks, int64_t slot)
+static int fill_last_slot(struct dbc *db, int clocks, int64_t slot)
 {
-  if (db_begin(db) != 0)
+  if (dbc_begin(db) != 0)
     return -1;
   for (int a = 1; a < clocks; a++)
     for (int b = a + 1; b < clocks; b++) {
@@ -101,11 +101,11 @@ static int fill_last_slot(sqlite3 *db, int clocks, int64_t slot)
       site_name(a, na, sizeof na);
       site_name(b, nb, sizeof nb);
       if (store_cv_put(db, slot, na, nb, (double)(a - b), 1.7) != 0) {
-        db_rollback(db);
+        dbc_rollback(db);
         return -1;
       }
     }
-  return db_commit(db);
+  return dbc_commit(db);
 }
 
 static int write_conf(const char *dir, int clocks, int port, int64_t now)
@@ -230,7 +230,7 @@ static int fill(const char *dir, const struct opts *o, int64_t start, int slots)
 {
   char path[1100], err[256];
   snprintf(path, sizeof path, "%s/server.db", dir);
-  sqlite3 *db = db_open(path, DB_SERVER, err, sizeof err);
+  struct dbc *db = dbc_open(path, 0, err, sizeof err);
   if (!db) {
     fprintf(stderr, "bench_web: %s\n", err);
     return -1;
@@ -238,12 +238,12 @@ static int fill(const char *dir, const struct opts *o, int64_t start, int slots)
   double t0 = mono_s();
   for (int i = 0; i < o->clocks; i++)
     if (fill_site(db, i, start, slots) != 0) {
-      fprintf(stderr, "bench_web: filling site %d failed: %s\n", i, sqlite3_errmsg(db));
-      db_close(db);
+      fprintf(stderr, "bench_web: filling site %d failed: %s\n", i, dbc_errmsg(db));
+      dbc_close(db);
       return -1;
     }
   int rc = fill_last_slot(db, o->clocks, start + (int64_t)(slots - 1) * SLOT_NS);
-  db_close(db);
+  dbc_close(db);
   fprintf(stderr, "bench_web: %d clocks x %d days (%d slots) stored in %.0f s\n", o->clocks,
           o->days, slots, mono_s() - t0);
   return rc;

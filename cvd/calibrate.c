@@ -56,11 +56,20 @@ static int load(const char *server, const char *who, int64_t from, int64_t to,
     snprintf(err, errlen, "%s: not a readable spool file", who);
     return -1;
   }
-  sqlite3 *db = db_open(server ? server : who, server ? DB_SERVER : DB_SPOOL, err, errlen);
-  if (!db)
-    return -1;
-  int n = server ? store_site_tracks(db, who, from, to, out) : spool_tracks(db, from, to, out);
-  db_close(db);
+  int n;
+  if (server) {
+    struct dbc *st = dbc_open(server, 0, err, errlen);
+    if (!st)
+      return -1;
+    n = store_site_tracks(st, who, from, to, out);
+    dbc_close(st);
+  } else {
+    sqlite3 *db = db_open(who, DB_SPOOL, err, errlen);
+    if (!db)
+      return -1;
+    n = spool_tracks(db, from, to, out);
+    db_close(db);
+  }
   if (n < 0)
     snprintf(err, errlen, "%s: cannot read the tracks", server ? server : who);
   return n;

@@ -36,12 +36,12 @@ void cvd_operator_help(FILE *out)
 "Exit status: 0 when queued (or listed), 1 on a runtime failure, 2 on bad usage.\n");
 }
 
-static int list(sqlite3 *db)
+static int list(struct dbc *db)
 {
   struct op_request r[50];
   int n = store_op_list(db, 0, r, 50);
   if (n < 0) {
-    fprintf(stderr, "cvd operator: reading the requests failed: %s\n", sqlite3_errmsg(db));
+    fprintf(stderr, "cvd operator: reading the requests failed: %s\n", dbc_errmsg(db));
     return EXIT_RUNTIME;
   }
   char t[40];
@@ -51,7 +51,7 @@ static int list(sqlite3 *db)
   return 0;
 }
 
-static int step(sqlite3 *db, const struct server_conf *sc, const char *site, const char *what)
+static int step(struct dbc *db, const struct server_conf *sc, const char *site, const char *what)
 {
   int known = 0;
   for (int i = 0; i < sc->app.n_sites; i++)
@@ -69,7 +69,7 @@ static int step(sqlite3 *db, const struct server_conf *sc, const char *site, con
   }
   int64_t id = store_op_put(db, tu_wall_ns(), site, kind);
   if (id < 0) {
-    fprintf(stderr, "cvd operator: queuing failed: %s\n", sqlite3_errmsg(db));
+    fprintf(stderr, "cvd operator: queuing failed: %s\n", dbc_errmsg(db));
     return EXIT_RUNTIME;
   }
   printf("request %lld queued: %s's last measurement step was %s; the server does it within "
@@ -112,12 +112,12 @@ int cvd_operator_main(int argc, char **argv)
     fprintf(stderr, "cvd operator: %s\n", err);
     return EXIT_USAGE;
   }
-  sqlite3 *db = db_open(sc.app.db_path, DB_SERVER, err, sizeof err);
+  struct dbc *db = dbc_open(sc.app.db_path, 0, err, sizeof err);
   if (!db) {
     fprintf(stderr, "cvd operator: %s\n", err);
     return EXIT_RUNTIME;
   }
   int rc = is_list ? list(db) : step(db, &sc, argv[optind + 1], argv[optind + 2]);
-  db_close(db);
+  dbc_close(db);
   return rc;
 }

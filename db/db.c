@@ -5,9 +5,8 @@
 #include <stdio.h>
 
 #include "core/log.h"
-#include "core/track.h"
+#include "db/dbcint.h"
 
-#include <jansson.h>
 #include <stdlib.h>
 #include <time.h>
 
@@ -31,7 +30,7 @@ sqlite3 *db_open(const char *path, enum db_kind kind, char *err, size_t errlen)
   const char *sync = kind == DB_SPOOL ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL";
   if (db_exec(db, "PRAGMA journal_mode=WAL", e, sizeof e) != 0 ||
       db_exec(db, sync, e, sizeof e) != 0 || db_exec(db, "PRAGMA foreign_keys=ON", e, sizeof e) != 0 ||
-      db_migrate(db, kind, e, sizeof e) != 0) {
+      (kind == DB_SPOOL && db_migrate(db, kind, e, sizeof e) != 0)) {
     snprintf(err, errlen, "%s: %s", path, e);
     sqlite3_close(db);
     return NULL;
@@ -157,30 +156,11 @@ int db_bind_double(sqlite3_stmt *st, int i, double v)
 
 int db_read_tracks(sqlite3_stmt *st, struct track **out)
 {
-  int n = 0, cap = 64;
-  struct track *v = malloc(sizeof *v * (size_t)cap);
-  while (v && sqlite3_step(st) == SQLITE_ROW) {
-    if (n == cap) {
-      struct track *w = realloc(v, sizeof *v * (size_t)(cap *= 2));
-      if (!w) {
-        free(v);
-        v = NULL;
-        break;
-      }
-      v = w;
-    }
-    json_error_t je;
-    char err[256];
-    json_t *j = json_loads(db_text(st, 0), 0, &je);
-    if (j && track_from_json(j, &v[n], err, sizeof err) == 0)
-      n++;
-    else
-      LOGE("db", "stored track unreadable, skipped: %s", j ? err : je.text);
-    json_decref(j);
-  }
+  /* The store's reader, over this statement of the spool's. */
+  struct dbc *c = dbc_wrap_sqlite(sqlite3_db_handle(st));
+  struct dbc_st s = {.c = c, .lite = st};
+  int n = c ? dbc_read_tracks(&s, out) : -1;
   sqlite3_finalize(st);
-  if (!v)
-    return -1;
-  *out = v;
+  dbc_close(c);
   return n;
 }

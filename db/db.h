@@ -1,7 +1,8 @@
 /* SQLite access (DESIGN.md section 4): WAL mode, schema changes only through the numbered
  * migrations in migrate.c, every statement prepared with bound parameters.
  *
- * Two databases: a site's spool (spool.h) and the server's store (store.h). */
+ * Two databases: a site's spool (spool.h) and the server's store (store.h, on SQLite or
+ * PostgreSQL through dbc.h). */
 #ifndef CVD_DB_H
 #define CVD_DB_H
 
@@ -11,7 +12,8 @@
 
 enum db_kind { DB_SPOOL, DB_SERVER };
 
-/* Opens (creating if needed) and migrates.  The spool runs with synchronous=FULL: a track
+/* Opens (creating if needed); the spool is migrated here, the server's store by dbc_open
+ * (db/dbc.h), which takes PostgreSQL as well and opens SQLite through this.  The spool runs with synchronous=FULL: a track
  * reported stored survives power loss; the server with synchronous=NORMAL in WAL mode, whose
  * loss on power failure is bounded by the sites' spools, which resend what was not acked.
  * Returns NULL with the reason in err. */

@@ -1,6 +1,8 @@
 noinst_LIBRARIES += db/libdb.a
 db_libdb_a_SOURCES = \
 	db/db.c db/db.h \
+	db/dbc.c db/dbc.h db/dbcint.h \
+	db/dbc_pg.c \
 	db/migrate.c \
 	db/operator.c db/operator.h \
 	db/spool.c db/spool.h \

@@ -3,10 +3,10 @@
 #ifndef CVD_DB_OPERATOR_H
 #define CVD_DB_OPERATOR_H
 
-#include <sqlite3.h>
 #include <stdint.h>
 
 #include "core/track.h"
+#include "db/dbc.h"
 
 struct op_request {
   int64_t id, t;
@@ -17,9 +17,9 @@ struct op_request {
 };
 
 /* Queues a request; returns its id, or -1. */
-int64_t store_op_put(sqlite3 *db, int64_t wall, const char *site, const char *kind);
+int64_t store_op_put(struct dbc *db, int64_t wall, const char *site, const char *kind);
 /* Up to max requests, pending only or the latest of all, oldest first; the count or -1. */
-int store_op_list(sqlite3 *db, int pending_only, struct op_request *out, int max);
-int store_op_done(sqlite3 *db, int64_t id, int64_t t, const char *result);
+int store_op_list(struct dbc *db, int pending_only, struct op_request *out, int max);
+int store_op_done(struct dbc *db, int64_t id, int64_t t, const char *result);
 
 #endif

@@ -10,6 +10,7 @@
 #include "core/secret.h"
 #include "core/timeutil.h"
 #include "core/track.h"
+#include "db/dbc.h"
 
 #define SC ((struct server_conf *)u)
 
@@ -185,6 +186,17 @@ static int h_servo(void *u, int argc, char **argv, char *e, size_t n)
   return conf_string("servo", argv[0], SC->app.servo, sizeof SC->app.servo, e, n);
 }
 
+/* store: a PostgreSQL server's URI, or a SQLite file as `database` names one. */
+static int h_store(void *u, int argc, char **argv, char *e, size_t n)
+{
+  (void)argc;
+  if (!dbc_target_is_pg(argv[0]) && strstr(argv[0], "://")) {
+    snprintf(e, n, "'%s' is neither a postgresql:// URI nor a file", argv[0]);
+    return -1;
+  }
+  return conf_string("store", argv[0], SC->app.db_path, sizeof SC->app.db_path, e, n);
+}
+
 static int h_alert_webhook(void *u, int argc, char **argv, char *e, size_t n)
 {
   (void)argc;
@@ -197,6 +209,20 @@ const struct conf_item server_items[] = {
      .parse = h_listen},
     CONF_STR("database", "FILE", struct server_conf, app.db_path, "cvd-server.db",
              "the SQLite store (WAL mode)"),
+    {.type = CONF_CUSTOM, .name = "store", .args = "postgresql://...|FILE",
+     .help = "the store: a PostgreSQL server, as a libpq URI (postgresql://USER@HOST/DB; "
+             "several servers may share it, one of them steering), or a SQLite file as "
+             "'database' names one; the last of 'store' and 'database' counts",
+     .min_args = 1, .max_args = 1, .parse = h_store},
+    {.type = CONF_STRING, .name = "server_name", .args = "NAME", .def = "the host's name",
+     .flags = CONF_DERIVED, .off = offsetof(struct server_conf, app.name),
+     .size = (int)sizeof(((struct server_conf *)0)->app.name),
+     .help = "this server's name in the store's steering lease: each of the servers that "
+             "share one store needs its own"},
+    CONF_INTV("steering_lease", "SECONDS", struct server_conf, app.lease_s, 10, 3600, "180",
+              "how long the steering server's lease lasts without renewal (it renews it at "
+              "each tick): when it dies, another server sharing the store steers after this "
+              "at most, plus a tick"),
     {.type = CONF_CUSTOM, .name = "reference", .args = "SITE", .flags = CONF_REQUIRED,
      .help = "the lab's reference site, whose clock is UTC(k)", .min_args = 1, .max_args = 1,
      .parse = h_reference},

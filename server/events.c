@@ -38,7 +38,7 @@ void server_event(struct server *s, int64_t now, const char *site, const char *k
 {
   if (store_event(s->db, now, site, kind, message) != 0)
     LOGE("server", "%s: recording the %s event failed: %s", site ? site : "server", kind,
-         sqlite3_errmsg(s->db));
+         dbc_errmsg(s->db));
   if (!s->notify)
     return;
   struct server_event e = {.t = now,

@@ -13,7 +13,6 @@
 #include "core/clock.h"
 #include "core/log.h"
 #include "core/timeutil.h"
-#include "db/db.h"
 #include "db/store.h"
 #include "server/serverint.h"
 #include "steer/cv.h"
@@ -63,6 +62,7 @@ static void steer_one(struct server *s, struct server_site *st, const struct cv_
 {
   struct ctl_decision d;
   enum clock_state before = st->ctl->state;
+  server_fetch_report(s, st); /* the site may have told another server */
   int rc = ctl_measure(st->ctl, m->a->slot, m->value_ns, m->sigma_ns, m->a, now, &d);
   if (rc == 0) {
     LOGD("server", "%s: slot %lld older than the last steered, not used for steering",
@@ -98,9 +98,9 @@ static void steer_one(struct server *s, struct server_site *st, const struct cv_
   }
 }
 
-/* Common view for one new track: every pair it makes in its slot, and the steering of the
- * remotes that now have a measurement against the reference. */
-static void process_slot(struct server *s, int uploader, int64_t slot, int64_t now)
+/* Common view for one new track: every pair it makes in its slot, and when this server
+ * steers, the steering of the remotes that now have a measurement against the reference. */
+static void process_slot(struct server *s, int uploader, int64_t slot, int64_t now, int steer)
 {
   struct track *tr = NULL;
   int n = store_slot_tracks(s->db, slot, &tr);
@@ -121,13 +121,45 @@ static void process_slot(struct server *s, int uploader, int64_t slot, int64_t n
                      pairs[i].sigma_ns) != 0)
       LOGE("server", "slot %lld: storing %s - %s failed", (long long)slot, pairs[i].a->site,
            pairs[i].b->site);
-  for (int i = 0; i < n_steer; i++) {
+  for (int i = 0; steer && i < n_steer; i++) {
     int k = server_site_index(s, pairs[n + i].a->site);
     if (k >= 0 && s->sites[k].ctl)
       steer_one(s, &s->sites[k], &pairs[n + i], now);
   }
   free(pairs);
   free(tr);
+}
+
+/* How far back the steering server looks for measurements it has not steered on. */
+#define CATCH_UP_NS (2 * NS_PER_DAY)
+
+void server_catch_up(struct server *s, int64_t now)
+{
+  int began = 0;
+  for (int k = 0; k < s->n_sites; k++) {
+    struct server_site *st = &s->sites[k];
+    int64_t latest;
+    double v;
+    if (!st->ctl || store_cv_latest(s->db, st->name, s->sites[s->ref].name, &latest, &v) != 1 ||
+        latest <= st->ctl->last_slot || latest <= st->caught_up_slot)
+      continue;
+    int64_t from = st->ctl->last_slot + 1;
+    if (from < now - CATCH_UP_NS)
+      from = now - CATCH_UP_NS;
+    struct track *tr = NULL;
+    int n = store_site_tracks(s->db, st->name, from, latest + 1, &tr);
+    if (n > 0 && !began)
+      began = dbc_begin(s->db) == 0 ? 1 : -1;
+    for (int i = 0; i < n; i++)
+      process_slot(s, k, tr[i].slot, now, 1);
+    if (n > 0)
+      LOGI("server", "%s: %d stored slots not steered on yet (taken by another server, or "
+           "the store was busy) steered on, to %lld", st->name, n, (long long)latest);
+    free(tr);
+    st->caught_up_slot = latest;
+  }
+  if (began == 1 && dbc_commit(s->db) != 0)
+    dbc_rollback(s->db);
 }
 
 /* Service time that a site's clock and the server's may disagree by, and a track may end
@@ -209,12 +241,12 @@ static int store_tracks(struct server *s, struct server_site *st, const struct u
 {
   int n_new = 0;
   *n_dup = 0;
-  if (db_begin(s->db) != 0)
+  if (dbc_begin(s->db) != 0)
     return -1;
   for (int i = 0; i < req->n_tracks; i++) {
     int rc = store_track_insert(s->db, &req->tracks[i], wall_now);
     if (rc < 0) {
-      db_rollback(s->db);
+      dbc_rollback(s->db);
       return -1;
     }
     if (rc == 1)
@@ -222,8 +254,8 @@ static int store_tracks(struct server *s, struct server_site *st, const struct u
     else
       (*n_dup)++;
   }
-  if (db_commit(s->db) != 0) {
-    db_rollback(s->db);
+  if (dbc_commit(s->db) != 0) {
+    dbc_rollback(s->db);
     return -1;
   }
   for (int i = 0; i < req->n_tracks; i++)
@@ -278,6 +310,7 @@ int server_upload(struct server *s, struct upload_req *req, int64_t now, int64_t
     int have = req->osc.osc.cmd_id > 0 &&
                store_command_get(s->db, st->name, req->osc.osc.cmd_id, &held) == 1;
     ctl_report(st->ctl, &req->osc, have ? &held : NULL);
+    server_share_report(s, st, &req->osc);
   }
   /* Slots in time order, so the servo sees a backlog as it happened. */
   qsort(req->tracks, (size_t)req->n_tracks, sizeof *req->tracks, cmp_slot);
@@ -285,7 +318,7 @@ int server_upload(struct server *s, struct upload_req *req, int64_t now, int64_t
   int n_dup, n_new = fresh ? store_tracks(s, st, req, wall_now, fresh, &n_dup) : -1;
   if (n_new < 0) {
     free(fresh);
-    LOGE("server", "%s: storing the upload failed: %s", req->site, sqlite3_errmsg(s->db));
+    LOGE("server", "%s: storing the upload failed: %s", req->site, dbc_errmsg(s->db));
     json_decref(refused);
     pthread_mutex_unlock(&s->mtx);
     *resp = msg_error("the server could not store the tracks; send them again later");
@@ -293,15 +326,16 @@ int server_upload(struct server *s, struct upload_req *req, int64_t now, int64_t
   }
   /* Common view and steering in one transaction per request: cheaper, and a crash loses
    * nothing the tracks (already committed) cannot rebuild. */
-  int tx = db_begin(s->db) == 0;
+  int tx = dbc_begin(s->db) == 0;
   if (!tx)
-    LOGW("server", "%s: no transaction for common view: %s", st->name, sqlite3_errmsg(s->db));
+    LOGW("server", "%s: no transaction for common view: %s", st->name, dbc_errmsg(s->db));
+  int steer = server_lease_fence(s, now);
   for (int i = 0; i < n_new; i++)
-    process_slot(s, k, fresh[i], now);
-  if (tx && db_commit(s->db) != 0) {
+    process_slot(s, k, fresh[i], now, steer);
+  if (tx && dbc_commit(s->db) != 0) {
     LOGE("server", "%s: committing common view and steering failed: %s", st->name,
-         sqlite3_errmsg(s->db));
-    db_rollback(s->db);
+         dbc_errmsg(s->db));
+    dbc_rollback(s->db);
   }
   *resp = answer(s, st, req, fresh, n_new, n_dup, refused, now);
   free(fresh);

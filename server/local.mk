@@ -7,6 +7,7 @@ server_libserver_a_SOURCES = \
 	server/conf.c server/conf.h \
 	server/events.c \
 	server/ingest.c \
+	server/lease.c \
 	server/operator.c \
 	server/readout.c \
 	server/server.c server/server.h server/serverint.h

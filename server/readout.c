@@ -11,11 +11,9 @@
 #include "core/jsonx.h"
 #include "core/timeutil.h"
 #include "core/log.h"
-#include "db/db.h"
 #include "db/store.h"
 #include "server/serverint.h"
 
-#define READ_BUSY_MS 2000 /* a read-out waits at most this for a lock (a checkpoint) */
 
 static const char *colour(double v, const struct ctl_params *p)
 {
@@ -25,38 +23,62 @@ static const char *colour(double v, const struct ctl_params *p)
   return a < p->lock_ns ? "green" : a < p->alarm_ns ? "yellow" : "red";
 }
 
-/* The read-outs read through a connection of their own, without the server's lock, so that
+/* The read-outs read through connections of their own, without the server's lock, so that
  * a writer (an upload, the tick, or another process holding the database) never holds a
- * page up; an in-memory store (cvd simulate) has only the server's connection, under its
- * lock. */
+ * page up; idle ones are kept for the next read-out (statements prepared once per
+ * connection).  An in-memory store (cvd simulate) has only the server's connection, under
+ * its lock. */
+struct dbc *server_reader_get(struct server *srv)
+{
+  if (strcmp(srv->conf.db_path, ":memory:") == 0) {
+    pthread_mutex_lock(&srv->mtx);
+    return srv->db;
+  }
+  struct dbc *c = NULL;
+  pthread_mutex_lock(&srv->pool_mtx);
+  if (srv->n_readers > 0)
+    c = srv->readers[--srv->n_readers];
+  pthread_mutex_unlock(&srv->pool_mtx);
+  char err[512];
+  if (!c && !(c = dbc_open(srv->conf.db_path, 1, err, sizeof err)))
+    LOGW("server", "%s", err);
+  return c;
+}
+
+void server_reader_put(struct server *srv, struct dbc *c)
+{
+  if (!c)
+    return;
+  if (c == srv->db) {
+    pthread_mutex_unlock(&srv->mtx);
+    return;
+  }
+  pthread_mutex_lock(&srv->pool_mtx);
+  if (srv->n_readers < SERVER_READERS) {
+    srv->readers[srv->n_readers++] = c;
+    c = NULL;
+  }
+  pthread_mutex_unlock(&srv->pool_mtx);
+  dbc_close(c);
+}
+
 struct reader {
   struct server *srv;
-  sqlite3 *db;
-  int own;
+  struct dbc *db;
 };
 
 static void reader_open(struct reader *r, struct server *srv)
 {
-  char err[256];
   r->srv = srv;
-  r->own = strcmp(srv->conf.db_path, ":memory:") != 0;
-  r->db = r->own ? db_open_reader(srv->conf.db_path, READ_BUSY_MS, err, sizeof err) : NULL;
-  if (r->own && !r->db)
-    LOGW("server", "%s", err);
+  r->db = server_reader_get(srv);
   if (!r->db) {
-    r->own = 0;
-    r->db = srv->db;
+    /* The store cannot be opened for reading: the writer's connection, under the lock. */
     pthread_mutex_lock(&srv->mtx);
+    r->db = srv->db;
   }
 }
 
-static void reader_close(struct reader *r)
-{
-  if (r->own)
-    db_close(r->db);
-  else
-    pthread_mutex_unlock(&r->srv->mtx);
-}
+static void reader_close(struct reader *r) { server_reader_put(r->srv, r->db); }
 
 /* What the grid shows of a clock, copied under the lock. */
 struct clock_view {

@@ -5,12 +5,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "core/clock.h"
 #include "core/jsonx.h"
 #include "core/log.h"
 #include "core/sign.h"
 #include "core/timeutil.h"
-#include "db/db.h"
 #include "db/store.h"
 #include "server/serverint.h"
 
@@ -24,6 +25,10 @@ void server_app_conf_default(struct server_app_conf *c)
   snprintf(c->servo, sizeof c->servo, "kalman");
   c->max_track_age_days = 60;
   c->record_states = 0;
+  if (gethostname(c->name, sizeof c->name) != 0 || !c->name[0])
+    snprintf(c->name, sizeof c->name, "cvd-server");
+  c->name[sizeof c->name - 1] = '\0';
+  c->lease_s = 180;
   servo_params_default(&c->sp);
   ctl_params_default(&c->cp);
 }
@@ -97,29 +102,37 @@ void server_log_decision(struct server *s, const char *site, const struct ctl_de
     LOGE("server", "%s: writing the steering log failed", site);
 }
 
-/* A remote's controller, restored from the store when it was saved there. */
-static int open_clock(struct server *s, struct server_site *st, char *err, size_t errlen)
+struct ctl *server_restore_ctl(struct server *s, const char *name, const char *saved, char *err,
+                               size_t errlen)
 {
   const struct server_app_conf *c = &s->conf;
-  st->ctl = ctl_create(st->name, c->servo, &c->sp, &c->cp, err, errlen);
-  if (!st->ctl)
-    return -1;
-  char *saved = store_clock_get(s->db, st->name);
-  if (!saved)
-    return 0;
+  struct ctl *ctl = ctl_create(name, c->servo, &c->sp, &c->cp, err, errlen);
+  if (!ctl || !saved)
+    return ctl;
   json_error_t je;
   char e2[256];
   json_t *j = json_loads(saved, 0, &je);
-  free(saved);
-  if (!j || ctl_load(st->ctl, j, e2, sizeof e2) != 0) {
+  if (!j || ctl_load(ctl, j, e2, sizeof e2) != 0) {
     snprintf(err, errlen, "%s: stored controller state unreadable (%s); was the servo changed? "
              "Remove the clocks row to start this clock afresh",
-             st->name, j ? e2 : je.text);
+             name, j ? e2 : je.text);
     json_decref(j);
-    return -1;
+    ctl_destroy(ctl);
+    return NULL;
   }
   json_decref(j);
-  LOGI("server", "%s: restored in state %s, last slot %lld", st->name, cs_name(st->ctl->state),
+  return ctl;
+}
+
+/* A remote's controller, restored from the store when it was saved there. */
+static int open_clock(struct server *s, struct server_site *st, char *err, size_t errlen)
+{
+  char *saved = store_clock_get(s->db, st->name);
+  st->ctl = server_restore_ctl(s, st->name, saved, err, errlen);
+  free(saved);
+  if (!st->ctl)
+    return -1;
+  LOGI("server", "%s: in state %s, last slot %lld", st->name, cs_name(st->ctl->state),
        (long long)st->ctl->last_slot);
   return 0;
 }
@@ -128,15 +141,19 @@ int server_open(struct server *s, const struct server_app_conf *c, char *err, si
 {
   memset(s, 0, sizeof *s);
   pthread_mutex_init(&s->mtx, NULL);
+  pthread_mutex_init(&s->pool_mtx, NULL);
   s->conf = *c;
   s->ref = -1;
-  s->db = db_open(c->db_path, DB_SERVER, err, errlen);
-  if (!s->db)
+  s->db = dbc_open(c->db_path, 0, err, errlen);
+  if (!s->db) {
+    pthread_mutex_destroy(&s->pool_mtx);
+    pthread_mutex_destroy(&s->mtx);
     return -1;
+  }
   /* The server's lock is held while it writes: another process holding the database makes
    * an upload wait this long at most (and fail with 503), not the 10 s default, and while
    * it keeps holding it, uploads and ticks fail at once (db_busy_budget). */
-  db_busy_budget(s->db, &s->busy, SERVER_BUSY_MS);
+  dbc_busy_budget(s->db, &s->busy, SERVER_BUSY_MS);
   for (int i = 0; i < c->n_sites; i++) {
     struct server_site *st = &s->sites[s->n_sites++];
     snprintf(st->name, sizeof st->name, "%s", c->sites[i].name);
@@ -154,6 +171,7 @@ int server_open(struct server *s, const struct server_app_conf *c, char *err, si
     snprintf(err, errlen, "the reference site '%s' is not among the sites", c->reference);
     goto fail;
   }
+  server_lease_renew(s, clk_now());
   return 0;
 fail:
   server_close(s);
@@ -165,9 +183,14 @@ void server_close(struct server *s)
   for (int i = 0; i < s->n_sites; i++)
     ctl_destroy(s->sites[i].ctl);
   s->n_sites = 0;
-  if (s->db)
-    db_close(s->db);
+  if (s->db && s->steering)
+    store_lease_release(s->db, s->conf.name);
+  for (int i = 0; i < s->n_readers; i++)
+    dbc_close(s->readers[i]);
+  s->n_readers = 0;
+  dbc_close(s->db);
   s->db = NULL;
+  pthread_mutex_destroy(&s->pool_mtx);
   pthread_mutex_destroy(&s->mtx);
 }
 
@@ -187,16 +210,16 @@ static void store_holdover_predictions(struct server *s, int64_t now)
       continue;
     if (store_prediction_put(s->db, st->name, slot, x, sigma) != 0) {
       LOGW("server", "%s: keeping the holdover prediction failed: %s", st->name,
-           sqlite3_errmsg(s->db));
+           dbc_errmsg(s->db));
       continue;
     }
     st->predicted_slot = slot;
   }
 }
 
-void server_tick(struct server *s, int64_t now, int64_t wall_now)
+/* The steering server's part of the tick: holdover, predictions, staff's requests. */
+static void steer_tick(struct server *s, int64_t now)
 {
-  pthread_mutex_lock(&s->mtx);
   for (int i = 0; i < s->n_sites; i++) {
     struct ctl *c = s->sites[i].ctl;
     struct ctl_decision d;
@@ -217,11 +240,20 @@ void server_tick(struct server *s, int64_t now, int64_t wall_now)
   }
   store_holdover_predictions(s, now);
   server_operator_requests(s, now);
+}
+
+void server_tick(struct server *s, int64_t now, int64_t wall_now)
+{
+  pthread_mutex_lock(&s->mtx);
+  if (server_lease_renew(s, now)) {
+    server_catch_up(s, now);
+    steer_tick(s, now);
+  }
   /* The replay records are pruned once a minute: each prune takes the write lock. */
   if (wall_now - s->pruned_wall >= SERVER_PRUNE_EVERY) {
     s->pruned_wall = wall_now;
     if (store_sig_prune(s->db, wall_now / NS_PER_S - 2 * SIGN_MAX_SKEW_S) != 0)
-      LOGW("server", "pruning the replay records failed: %s", sqlite3_errmsg(s->db));
+      LOGW("server", "pruning the replay records failed: %s", dbc_errmsg(s->db));
   }
   pthread_mutex_unlock(&s->mtx);
 }

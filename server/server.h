@@ -5,18 +5,19 @@
  * (holdover, alarms), the replay check of request signatures, and the read-outs (readout.c:
  * the grid with its colours, a pair's series, the steering log, the events).  It keeps
  * every clock's controller state in its store, so a restart takes up each clock where it
- * was.  `cvd server` puts it behind libmicrohttpd (web/), `cvd simulate` calls it directly.
- * Every entry point takes the server's lock: HTTP handlers run on several threads. */
+ * was.  Several servers may share one store (PostgreSQL, or one SQLite file): each ingests
+ * and serves read-outs, and the one holding the store's steering lease (lease.c) alone
+ * steers, the others following its controllers' states from the store.  `cvd server` puts
+ * it behind libmicrohttpd (web/), `cvd simulate` calls it directly.  Every entry point takes the server's lock: HTTP handlers run on several threads. */
 #ifndef CVD_SERVER_H
 #define CVD_SERVER_H
 
 #include <jansson.h>
 #include <pthread.h>
-#include <sqlite3.h>
 #include <stdint.h>
 
 #include "core/msg.h"
-#include "db/db.h"
+#include "db/dbc.h"
 #include "steer/ctl.h"
 #include "steer/servo.h"
 
@@ -24,6 +25,7 @@
 #define SERVER_SECRET_MAX 129
 #define SERVER_KEYS 4            /* keys a site may have at once, for rotating them */
 #define SERVER_KEY_ID_MAX 16
+#define SERVER_READERS 8         /* idle read-out connections kept */
 
 /* One of a site's HMAC keys: requests name it in X-CVD-Key-Id ("1" when they do not). */
 struct server_key {
@@ -51,6 +53,8 @@ struct server_app_conf {
   int max_track_age_days;  /* tracks older than this are refused [60] */
   int record_states;       /* state changes and outliers are events too (cvd server: yes;
                               cvd simulate: no, its events are the faults alone) */
+  char name[64];           /* this server's name in the steering lease [the host's name] */
+  int lease_s;             /* the lease's length, service seconds [180] */
 };
 
 void server_app_conf_default(struct server_app_conf *c);
@@ -65,6 +69,7 @@ struct server_site {
   int64_t last_slot;       /* newest track received */
   int64_t clock_warned;    /* when a disagreement of its clock was last said */
   int64_t predicted_slot;  /* the last slot whose holdover prediction is stored */
+  int64_t caught_up_slot;  /* the newest slot the steering server looked for in the store */
 };
 
 /* One event as the server records it (server_set_notify's callback sees it). */
@@ -83,8 +88,13 @@ struct server {
   pthread_mutex_t mtx;
   server_notify_fn notify; /* NULL: nobody */
   void *notify_ctx;
-  sqlite3 *db;
+  struct dbc *db;          /* the writer's connection, under mtx */
   struct db_busy busy;     /* how long db waits for another process's lock */
+  pthread_mutex_t pool_mtx;
+  struct dbc *readers[SERVER_READERS]; /* idle connections of the read-outs */
+  int n_readers;
+  int steering;            /* this server holds the steering lease */
+  int64_t lease_deadline;  /* until when (service time) */
   int64_t pruned_wall;     /* when the replay records were last pruned (wall time) */
   struct server_app_conf conf;
   struct server_site sites[SERVER_MAX_SITES];
@@ -97,6 +107,15 @@ struct server {
 /* Opens the store and restores every clock's controller.  0, or -1 with err. */
 int server_open(struct server *s, const struct server_app_conf *c, char *err, size_t errlen);
 void server_close(struct server *s);
+
+/* A connection for reading beside the writer, from a pool (its own: a read-out never waits
+ * for the server's lock), or the writer's under the lock for an in-memory store; NULL,
+ * logged, if none can be opened.  Given back with server_reader_put. */
+struct dbc *server_reader_get(struct server *s);
+void server_reader_put(struct server *s, struct dbc *c);
+
+/* 1 if this server steers now (holds the store's steering lease). */
+int server_is_steering(struct server *s);
 
 /* The secret of a site's key (key_id NULL: "1") valid at wall time wall_now, or NULL with
  * why (an unknown site or key, or a key past its end).  No lock needed: fixed after open. */

@@ -16,6 +16,29 @@ void server_log_decision(struct server *s, const char *site, const struct ctl_de
 void server_event(struct server *s, int64_t now, const char *site, const char *kind,
                   const char *previous, const char *state, const char *message);
 
+/* A remote's controller from its saved state (store_clock_get's JSON; NULL: a fresh one);
+ * NULL with err. */
+struct ctl *server_restore_ctl(struct server *s, const char *name, const char *saved, char *err,
+                               size_t errlen);
+
+/* lease.c: the steering lease taken or renewed at service time now; a server that steers
+ * from now on takes up every controller from the store first, one that does not follows
+ * them there.  Returns s->steering. */
+int server_lease_renew(struct server *s, int64_t now);
+/* Within an upload's transaction: 1 if this server still steers (renewing the lease, so
+ * that no other takes it before the commit), else 0. */
+int server_lease_fence(struct server *s, int64_t now);
+
+/* The site's report of its oscillator kept in the store (any server), and the newest one
+ * there given to its controller (the steering server, before a decision). */
+void server_share_report(struct server *s, const struct server_site *st,
+                         const struct osc_report *r);
+void server_fetch_report(struct server *s, struct server_site *st);
+
+/* ingest.c: the steering server steers what other servers stored: each remote's common-view
+ * measurements newer than its controller's last. */
+void server_catch_up(struct server *s, int64_t now);
+
 /* operator.c: staff's pending requests, done now. */
 void server_operator_requests(struct server *s, int64_t now);
 

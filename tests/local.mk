@@ -1,7 +1,7 @@
 # Check tests.  Unit tests link the folders' libraries; integration tests run the real
 # cvd binary ($CVD_BIN) and real parts (gpsd, socat, SQLite files, loopback HTTP).
 check_LIBRARIES += tests/libtestutil.a
-tests_libtestutil_a_SOURCES = tests/testutil.c tests/testutil.h
+tests_libtestutil_a_SOURCES = tests/testutil.c tests/testutil.h tests/pgtest.c tests/pgtest.h
 tests_libtestutil_a_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 
 TEST_LIBS = tests/libtestutil.a $(CVD_LIBS) $(CHECK_LIBS) $(CVD_EXTLIBS)
@@ -94,4 +94,22 @@ tests_test_limits_SOURCES = tests/test_limits.c
 tests_test_limits_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_test_limits_LDADD = $(TEST_LIBS)
 
+# PostgreSQL as the store (issue 13): each program starts its own server (tests/pgtest.h).
+check_PROGRAMS += tests/test_pg_store
+tests_test_pg_store_SOURCES = tests/test_pg_store.c
+tests_test_pg_store_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_test_pg_store_LDADD = $(TEST_LIBS)
+
+check_PROGRAMS += tests/test_system_pg
+tests_test_system_pg_SOURCES = tests/test_system_pg.c tests/cluster.c tests/cluster.h
+tests_test_system_pg_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_test_system_pg_LDADD = $(TEST_LIBS)
+EXTRA_tests_test_system_pg_DEPENDENCIES = tests/test_system.c
+
+check_PROGRAMS += tests/test_pg_ha
+tests_test_pg_ha_SOURCES = tests/test_pg_ha.c tests/cluster.c tests/cluster.h
+tests_test_pg_ha_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_test_pg_ha_LDADD = $(TEST_LIBS)
+
 TESTS += $(check_PROGRAMS)
+

@@ -47,7 +47,7 @@ START_TEST(test_cv_sign)
 
   /* The store keeps a pair once and flips the sign as asked. */
   char err[256];
-  sqlite3 *db = db_open(":memory:", DB_SERVER, err, sizeof err);
+  struct dbc *db = dbc_open(":memory:", 0, err, sizeof err);
   ck_assert_ptr_nonnull(db);
   ck_assert_int_eq(store_cv_put(db, T0, "r1", "ref", 5, 0.2), 0);
   int64_t slot;
@@ -56,7 +56,7 @@ START_TEST(test_cv_sign)
   ck_assert(v == 5 && slot == T0);
   ck_assert_int_eq(store_cv_latest(db, "ref", "r1", &slot, &v), 1);
   ck_assert(v == -5);
-  db_close(db);
+  dbc_close(db);
 }
 END_TEST
 

@@ -45,14 +45,14 @@ START_TEST(test_server_killed_during_uploads)
   /* 30 hours of slots each, and the two before hour 0 while the processes started. */
   ck_assert_msg(n_ref >= 178 && n_ref <= 195, "ref: %lld tracks", n_ref);
   ck_assert_msg(n_r1 >= 178 && n_r1 <= 195, "r1: %lld tracks", n_r1);
-  sqlite3 *db = cl_server_db(&c);
+  struct dbc *db = cl_store(&c);
   ck_assert_int_ge(cl_query_int(db, "SELECT count(*) FROM cv"), 165);
   ck_assert_int_ge(cl_query_int(db, "SELECT count(*) FROM steering WHERE site = 'r1'"), 150);
   /* The restarted server took up the clock where it was: within 4 h of each restart it
    * was under 50 ns, and it never left. */
   ck_assert_int_eq(cl_query_int(db, "SELECT count(*) FROM clocks WHERE site = 'r1' AND "
                                     "state = 'LOCKED'"), 1);
-  sqlite3_close(db);
+  dbc_close(db);
   double mx = cl_max_true_x(&c, 1, 6, 30);
   ck_assert_msg(mx < 50, "r1's true |x| reached %.1f ns after the server's restarts", mx);
   cl_cleanup(&c);
@@ -85,12 +85,12 @@ START_TEST(test_site_frozen_for_12_hours)
                   "%.1f ns from 4 h after it on\n", before, frozen, after);
   ck_assert_msg(before < 50, "r1 not locked before the freeze: %.1f ns", before);
   ck_assert_msg(after < 50, "r1 at %.1f ns from 4 h after the freeze on", after);
-  sqlite3 *db = cl_server_db(&c);
+  struct dbc *db = cl_store(&c);
   ck_assert_int_ge(cl_query_int(db, "SELECT count(*) FROM steering WHERE site = 'r1' AND "
                                     "state = 'HOLDOVER'"), 1);
   ck_assert_int_eq(cl_query_int(db, "SELECT count(*) FROM clocks WHERE site = 'r1' AND "
                                     "state = 'LOCKED'"), 1);
-  sqlite3_close(db);
+  dbc_close(db);
   char log[1024];
   snprintf(log, sizeof log, "%s/r1.log", c.dir);
   char *text = th_read_file(log);
@@ -108,9 +108,6 @@ END_TEST
 
 START_TEST(test_network_cut_for_a_day)
 {
-  const char *socat = getenv("SOCAT");
-  if (!socat || !*socat)
-    socat = "/usr/bin/socat";
   struct cluster c;
   cl_init(&c, "cut", 1, NULL);
   int proxy = th_free_port();
@@ -118,13 +115,7 @@ START_TEST(test_network_cut_for_a_day)
   cl_write_server_conf(&c);
   cl_write_site_conf(&c, 0);
   cl_write_site_conf(&c, 1);
-  char listen[64], target[64], log[1024];
-  snprintf(listen, sizeof listen, "TCP-LISTEN:%d,bind=127.0.0.1,reuseaddr,fork", proxy);
-  snprintf(target, sizeof target, "TCP:127.0.0.1:%d", c.port);
-  snprintf(log, sizeof log, "%s/socat.log", c.dir);
-  char *argv[] = {(char *)socat, listen, target, NULL};
-  pid_t px = th_spawn(argv, log);
-  ck_assert_int_eq(th_wait_port(proxy, 5), 0);
+  pid_t px = cl_start_proxy(&c, proxy, c.port);
   cl_start_server(&c);
   cl_start_site(&c, 0);
   cl_start_site(&c, 1);
@@ -137,22 +128,22 @@ START_TEST(test_network_cut_for_a_day)
   long long waiting = cl_query_int(sp, "SELECT count(*) FROM tracks WHERE acked IS NULL");
   sqlite3_close(sp);
   ck_assert_msg(waiting >= 140, "r1 spooled only %lld tracks during the cut", waiting);
-  px = th_spawn(argv, log);
-  ck_assert_int_eq(th_wait_port(proxy, 5), 0);
+  px = cl_start_proxy(&c, proxy, c.port);
   cl_wait_hours(&c, 40);
   cl_stop(&c);
   kill(-px, SIGKILL);
   waitpid(px, NULL, 0);
   long long n = cl_check_exactly_once(&c, 1);
   ck_assert_msg(n >= 238 && n <= 255, "r1: %lld tracks", n);
-  sqlite3 *db = cl_server_db(&c);
+  struct dbc *db = cl_store(&c);
   /* The server saw the clock go into holdover and come back. */
   ck_assert_int_ge(cl_query_int(db, "SELECT count(*) FROM steering WHERE site = 'r1' AND "
                                     "state = 'HOLDOVER'"), 1);
   ck_assert_int_eq(cl_query_int(db, "SELECT count(*) FROM clocks WHERE site = 'r1' AND "
                                     "state IN ('LOCKED', 'UNLOCKED')"), 1);
-  sqlite3_close(db);
+  dbc_close(db);
   /* And the site knew it was on its own. */
+  char log[1024];
   snprintf(log, sizeof log, "%s/r1.log", c.dir);
   char *text = th_read_file(log);
   ck_assert_ptr_nonnull(text);
@@ -180,12 +171,7 @@ START_TEST(test_server_store_lost)
   cl_wait_hours(&c, 10);
   kill(c.server, SIGKILL);
   waitpid(c.server, NULL, 0);
-  const char *files[] = {"server.db", "server.db-wal", "server.db-shm"};
-  for (int i = 0; i < 3; i++) {
-    char p[1100];
-    snprintf(p, sizeof p, "%s/%s", c.dir, files[i]);
-    remove(p);
-  }
+  cl_lose_store(&c);
   cl_start_server(&c);
   cl_wait_hours(&c, 24);
   cl_stop(&c);
@@ -198,10 +184,10 @@ START_TEST(test_server_store_lost)
   text = th_read_file(log);
   ck_assert_msg(text && !strstr(text, "IGNORED command"), "the site ignored commands");
   free(text);
-  sqlite3 *db = cl_server_db(&c);
+  struct dbc *db = cl_store(&c);
   ck_assert_int_eq(cl_query_int(db, "SELECT count(*) FROM clocks WHERE site = 'r1' AND "
                                     "state = 'LOCKED'"), 1);
-  sqlite3_close(db);
+  dbc_close(db);
   double after = cl_max_true_x(&c, 1, 20, 24);
   ck_assert_msg(after < 50, "r1 at %.1f ns long after the store was lost", after);
   cl_cleanup(&c);
@@ -242,11 +228,11 @@ START_TEST(test_operator_step_was_clock)
   ck_assert_msg(strstr(out, "was the clock's own phase"), "%s", out);
   free(out);
   cl_stop(&c);
-  sqlite3 *db = cl_server_db(&c);
+  struct dbc *db = cl_store(&c);
   ck_assert_int_eq(cl_query_int(db, "SELECT count(*) FROM events WHERE kind = 'operator'"), 1);
   ck_assert_int_eq(cl_query_int(db, "SELECT count(*) FROM steering WHERE site = 'r1' AND "
                                     "reason LIKE 'operator:%'"), 1);
-  sqlite3_close(db);
+  dbc_close(db);
   /* The clock moved by the step, and stays there. */
   sqlite3 *sp = cl_spool_db(&c, 1);
   char sql[256];

@@ -77,10 +77,7 @@ int upl_client_init(struct upl_client *c, const struct upl_conf *conf, char *err
     curl_global_init(CURL_GLOBAL_DEFAULT);
     global_done = 1;
   }
-  snprintf(c->url, sizeof c->url, "%s", base_url);
-  size_t l = strlen(c->url);
-  while (l > 0 && c->url[l - 1] == '/')
-    c->url[--l] = '\0';
+  upl_client_set_server(c, base_url);
   snprintf(c->site, sizeof c->site, "%s", conf->site);
   snprintf(c->secret, sizeof c->secret, "%s", conf->secret);
   snprintf(c->key_id, sizeof c->key_id, "%s", conf->key_id[0] ? conf->key_id : "1");
@@ -93,6 +90,14 @@ int upl_client_init(struct upl_client *c, const struct upl_conf *conf, char *err
     return -1;
   }
   return 0;
+}
+
+void upl_client_set_server(struct upl_client *c, const char *base_url)
+{
+  snprintf(c->url, sizeof c->url, "%s", base_url);
+  size_t l = strlen(c->url);
+  while (l > 0 && c->url[l - 1] == '/')
+    c->url[--l] = '\0';
 }
 
 void upl_client_free(struct upl_client *c)

@@ -30,6 +30,8 @@ struct upl_client {
 
 int upl_client_init(struct upl_client *c, const struct upl_conf *conf, char *err, size_t errlen);
 void upl_client_free(struct upl_client *c);
+/* Sends to another server from now on (its base URL; conf's TLS settings hold for all). */
+void upl_client_set_server(struct upl_client *c, const char *base_url);
 
 /* POSTs body to path; see enum upl_result.  err says what went wrong. */
 enum upl_result upl_post(struct upl_client *c, const char *path, const json_t *body,

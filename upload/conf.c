@@ -18,7 +18,29 @@ static int h_server(void *u, int argc, char **argv, char *e, size_t n)
     return -1;
   }
   struct upl_conf *c = u;
-  return conf_string("server", argv[0], c->server, sizeof c->server, e, n);
+  if (!c->server[0])
+    return conf_string("server", argv[0], c->server, sizeof c->server, e, n);
+  for (int i = 0; i < upl_conf_n_servers(c); i++)
+    if (strcmp(upl_conf_server(c, i), argv[0]) == 0) {
+      snprintf(e, n, "server %s is given twice", argv[0]);
+      return -1;
+    }
+  if (c->n_more == UPL_MAX_SERVERS - 1) {
+    snprintf(e, n, "at most %d servers", UPL_MAX_SERVERS);
+    return -1;
+  }
+  char *slot = c->more_servers[c->n_more];
+  if (conf_string("server", argv[0], slot, sizeof c->more_servers[0], e, n) != 0)
+    return -1;
+  c->n_more++;
+  return 0;
+}
+
+int upl_conf_n_servers(const struct upl_conf *c) { return 1 + c->n_more; }
+
+const char *upl_conf_server(const struct upl_conf *c, int i)
+{
+  return i == 0 ? c->server : c->more_servers[i - 1];
 }
 
 static int h_secret(void *u, int argc, char **argv, char *e, size_t n)
@@ -87,9 +109,12 @@ static int h_retry(void *u, int argc, char **argv, char *e, size_t n)
 }
 
 const struct conf_item upl_items[] = {
-    {.type = CONF_CUSTOM, .name = "server", .args = "URL", .flags = CONF_REQUIRED,
-     .help = "the central server, https:// (or http:// with plain_http yes), e.g. "
-             "https://lab.example:8443",
+    {.type = CONF_CUSTOM, .name = "server", .args = "URL", .flags = CONF_REQUIRED | CONF_REPEAT,
+     .help = "a central server, https:// (or http:// with plain_http yes), e.g. "
+             "https://lab.example:8443.  Several lines name servers that share one store "
+             "(at most 8): tracks go to the first that answers, and after a failed upload "
+             "to the next one, in turn; a track any of them stored is stored once, and "
+             "each one's commands are accepted (each signs with this site's key)",
      .min_args = 1, .max_args = 1, .parse = h_server},
     {.type = CONF_CUSTOM, .name = "secret", .args = "SECRET|@FILE", .flags = CONF_REQUIRED,
      .help = "the HMAC secret shared with the server, 16 to 128 characters, or @FILE to read "
@@ -133,11 +158,12 @@ void upl_conf_default(struct upl_conf *c)
 
 int upl_conf_check(const struct upl_conf *c, char *err, size_t errlen)
 {
-  if (strncmp(c->server, "http://", 7) == 0 && !c->plain_http) {
-    snprintf(err, errlen, "server %s is plain HTTP: use https://, or say 'plain_http yes' to "
-             "send without TLS on purpose", c->server);
-    return -1;
-  }
+  for (int i = 0; i < upl_conf_n_servers(c); i++)
+    if (strncmp(upl_conf_server(c, i), "http://", 7) == 0 && !c->plain_http) {
+      snprintf(err, errlen, "server %s is plain HTTP: use https://, or say 'plain_http yes' "
+               "to send without TLS on purpose", upl_conf_server(c, i));
+      return -1;
+    }
   if (c->plain_http && (c->tls_ca[0] || c->tls_pin[0])) {
     snprintf(err, errlen, "plain_http yes with tls_ca or tls_pin: choose one");
     return -1;

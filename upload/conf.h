@@ -7,8 +7,14 @@
 #include "core/conf.h"
 #include "core/track.h"
 
+#define UPL_MAX_SERVERS 8
+
 struct upl_conf {
-  char server[512];           /* base URL of the central server (required) */
+  char server[512];           /* base URL of the central server (required): the first
+                                 'server' line */
+  char more_servers[UPL_MAX_SERVERS - 1][512]; /* the next ones (issue 13): when an exchange
+                                 with one fails, the next is tried, in turn */
+  int n_more;
   char site[SITE_NAME_MAX];   /* this site's name */
   char secret[129];           /* HMAC secret shared with the server (required) */
   char key_id[16];            /* its id, sent in X-CVD-Key-Id [1] */
@@ -28,5 +34,8 @@ void upl_conf_default(struct upl_conf *c);
 /* 0 if the settings hang together (an http:// server wants plain_http); -1 with err.  A
  * secret_inline makes the configuration file a secret file: its loader checks that. */
 int upl_conf_check(const struct upl_conf *c, char *err, size_t errlen);
+/* The servers in the order given: n of them, server i's base URL (0: c->server). */
+int upl_conf_n_servers(const struct upl_conf *c);
+const char *upl_conf_server(const struct upl_conf *c, int i);
 
 #endif

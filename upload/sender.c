@@ -23,8 +23,21 @@ struct run {
   sqlite3 *spool;
   struct upl_client cl;
   struct track *buf;
-  int failures;
+  int failures;               /* exchanges failed in a row, on any server */
+  int cur;                    /* the server sent to (upl_conf_server) */
 };
+
+/* After a failed exchange, the next server, if there are several. */
+static void next_server(struct run *r)
+{
+  const struct upl_conf *c = &r->s->conf;
+  int n = upl_conf_n_servers(c);
+  if (n < 2)
+    return;
+  r->cur = (r->cur + 1) % n;
+  upl_client_set_server(&r->cl, upl_conf_server(c, r->cur));
+  LOGW("upload", "sending to %s from now on", upl_conf_server(c, r->cur));
+}
 
 /* One exchange.  Returns 1 if the server said a newer command may follow, 0 on success,
  * -1 on failure. */
@@ -44,8 +57,12 @@ static int exchange(struct run *r)
   json_decref(body);
   if (res != UPL_OK) {
     r->failures++;
-    if (res == UPL_REFUSED || r->failures == 1 || r->failures % 10 == 0)
-      LOGW("upload", "%d tracks not sent (attempt %d): %s", n, r->failures, err);
+    if (res == UPL_REFUSED || r->failures == 1 || r->failures % 10 == 0 ||
+        upl_conf_n_servers(&s->conf) > 1)
+      LOGW("upload", "%d tracks not sent to %s (attempt %d): %s", n,
+           upl_conf_server(&s->conf, r->cur), r->failures, err);
+    if (res == UPL_RETRY)
+      next_server(r);
     return -1;
   }
   struct upload_resp ur;
@@ -78,7 +95,11 @@ static int64_t next_delay_s(struct run *r, int rc, int *polls)
   const struct upl_conf *c = &r->s->conf;
   if (rc < 0) {
     *polls = 0;
-    int64_t d = (int64_t)c->retry_min_s << (r->failures < 16 ? r->failures - 1 : 15);
+    /* With several servers, the next one at once; the backoff once each has failed. */
+    int n = upl_conf_n_servers(c), rounds = r->failures / n;
+    if (r->failures % n != 0)
+      return 0;
+    int64_t d = (int64_t)c->retry_min_s << (rounds < 16 ? rounds - 1 : 15);
     return d > c->retry_max_s ? c->retry_max_s : d;
   }
   if (rc == 1 && *polls < POLL_AGAIN_MAX) {

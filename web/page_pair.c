@@ -139,13 +139,11 @@ static void stability_table(struct html *h, const struct pts *p)
 
 void pages_track_table(struct html *h, struct web *w, const char *const *sites, int n)
 {
-  char err[256], iso[40];
-  sqlite3 *db = db_open_reader(w->srv->conf.db_path, 2000, err, sizeof err);
+  char iso[40];
+  struct dbc *db = server_reader_get(w->srv);
   html_out(h, "<h2>Latest tracks and delays</h2>");
   if (!db) {
-    html_out(h, "<p>The store cannot be read now: ");
-    html_esc(h, err);
-    html_out(h, "</p>");
+    html_out(h, "<p>The store cannot be read now.</p>");
     return;
   }
   html_out(h, "<table id=\"tracks\"><tr><th>site</th><th>slot</th><th>LOCAL &minus; GPS (ns)</th>"
@@ -189,7 +187,7 @@ void pages_track_table(struct html *h, struct web *w, const char *const *sites, 
     free(t);
   }
   html_out(h, "</table>");
-  db_close(db);
+  server_reader_put(w->srv, db);
 }
 
 int pages_site_known(struct web *w, const char *name)

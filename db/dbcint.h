@@ -1,0 +1,50 @@
+/* Inside db/: a connection of either engine and its statements (dbc.h), what dbc.c (the
+ * common part and SQLite) and dbc_pg.c (PostgreSQL) share. */
+#ifndef CVD_DBCINT_H
+#define CVD_DBCINT_H
+
+#include <libpq-fe.h>
+
+#include "db/dbc.h"
+
+#define DBC_MAX_PARAMS 24
+#define DBC_CACHE 96
+
+struct dbc_st {
+  struct dbc *c;
+  const char *key;          /* the SQL's address (cached statements) */
+  int temp;                 /* dbc_prep_temp's: freed by dbc_free */
+  long changes;
+  /* SQLite */
+  sqlite3_stmt *lite;
+  /* PostgreSQL: prepared as name, run at the first step with the bound values */
+  char name[24];
+  int prepared;             /* on this session (a reset connection loses them) */
+  char *sql;                /* with $N parameters */
+  int n_params;
+  char *vals[DBC_MAX_PARAMS];
+  PGresult *res;
+  int row, n_rows, ran;
+};
+
+struct dbc {
+  sqlite3 *lite;
+  int own_lite;
+  PGconn *pg;
+  char err[512];
+  int n_cache;
+  struct dbc_st *cache[DBC_CACHE];
+  unsigned next_name;
+};
+
+/* dbc_pg.c */
+PGconn *dbc_pg_connect(const char *target, char *err, size_t errlen);
+int dbc_pg_prepare(struct dbc_st *s, const char *sql);
+int dbc_pg_step(struct dbc_st *s);
+void dbc_pg_reset(struct dbc_st *s);
+void dbc_pg_free(struct dbc_st *s);
+int dbc_pg_exec(struct dbc *c, const char *sql, char *err, size_t errlen);
+/* A migration written for SQLite in PostgreSQL's types (malloc'ed). */
+char *dbc_pg_ddl(const char *sql);
+
+#endif

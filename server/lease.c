@@ -1,0 +1,123 @@
+/* Which of the servers sharing one store steers (issue 13): the store's lease row, held by
+ * one server's name until a deadline in service time and renewed at each tick (and within
+ * each upload that steers, so that no other server takes it before that upload commits).
+ * When the steering server dies, its lease runs out and the next tick of another server
+ * takes it; that server first takes up every controller as the last one saved it, so the
+ * clocks go on from the same state and command ids, without a jump.  A server that does
+ * not steer follows the controllers' states from the store at each tick, so that its grid
+ * and its answers say what the steering server decided.  A site's reports of its
+ * oscillator are kept in the store by whichever server takes them, and the steering server
+ * reads them before each decision: the controller's model of what the site applies. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/jsonx.h"
+#include "core/log.h"
+#include "core/timeutil.h"
+#include "db/store.h"
+#include "server/serverint.h"
+
+static int take(struct server *s, int64_t now)
+{
+  int64_t deadline = now + (int64_t)s->conf.lease_s * NS_PER_S;
+  int rc = store_lease_take(s->db, s->conf.name, now, deadline);
+  if (rc < 0) {
+    /* The store cannot say: keep what was ours until its deadline, take nothing new. */
+    LOGW("server", "the steering lease cannot be renewed: %s", dbc_errmsg(s->db));
+    return s->steering && now < s->lease_deadline;
+  }
+  if (rc == 1)
+    s->lease_deadline = deadline;
+  return rc;
+}
+
+/* Every remote's controller as the store has it (the steering server saves it after each
+ * decision). */
+static void follow(struct server *s)
+{
+  for (int i = 0; i < s->n_sites; i++) {
+    struct server_site *st = &s->sites[i];
+    char err[512];
+    if (!st->ctl)
+      continue;
+    /* Nothing read (none saved yet, or the store cannot say): the controller as it is. */
+    char *saved = store_clock_get(s->db, st->name);
+    if (!saved)
+      continue;
+    struct ctl *c = server_restore_ctl(s, st->name, saved, err, sizeof err);
+    free(saved);
+    if (!c) {
+      LOGW("server", "%s", err);
+      continue;
+    }
+    ctl_destroy(st->ctl);
+    st->ctl = c;
+  }
+}
+
+int server_lease_renew(struct server *s, int64_t now)
+{
+  char before[64] = "";
+  int64_t until = 0;
+  if (!s->steering)
+    store_lease_holder(s->db, before, sizeof before, &until);
+  int steering = take(s, now);
+  if (steering && !s->steering) {
+    follow(s);
+    char msg[300];
+    snprintf(msg, sizeof msg, "%s steers from now on%s%s", s->conf.name,
+             before[0] && strcmp(before, s->conf.name) != 0 ? ", taking over from " : "",
+             before[0] && strcmp(before, s->conf.name) != 0 ? before : "");
+    LOGW("server", "%s", msg);
+    if (before[0] && strcmp(before, s->conf.name) != 0)
+      server_event(s, now, NULL, "steering", NULL, NULL, msg);
+  } else if (!steering) {
+    if (s->steering)
+      LOGW("server", "%s no longer steers: another server holds the lease", s->conf.name);
+    follow(s);
+  }
+  s->steering = steering;
+  return steering;
+}
+
+int server_lease_fence(struct server *s, int64_t now)
+{
+  if (!s->steering)
+    return 0;
+  s->steering = take(s, now);
+  if (!s->steering)
+    LOGW("server", "%s no longer steers: another server holds the lease", s->conf.name);
+  return s->steering;
+}
+
+void server_share_report(struct server *s, const struct server_site *st,
+                         const struct osc_report *r)
+{
+  json_t *j = msg_osc_to_json(r);
+  char *text = jx_dump(j);
+  json_decref(j);
+  if (!text || store_report_put(s->db, st->name, r->t, text) != 0)
+    LOGW("server", "%s: keeping the oscillator's report failed: %s", st->name,
+         dbc_errmsg(s->db));
+  free(text);
+}
+
+void server_fetch_report(struct server *s, struct server_site *st)
+{
+  char *text = store_report_get(s->db, st->name);
+  json_t *j = text ? json_loads(text, 0, NULL) : NULL;
+  struct osc_report r;
+  char err[256];
+  if (j && msg_osc_from_json(j, &r, err, sizeof err) == 0) {
+    struct steer_cmd held;
+    int have = r.osc.cmd_id > 0 && store_command_get(s->db, st->name, r.osc.cmd_id, &held) == 1;
+    ctl_report(st->ctl, &r, have ? &held : NULL);
+  } else if (text) {
+    LOGW("server", "%s: the stored oscillator report is unreadable", st->name);
+  }
+  json_decref(j);
+  free(text);
+}

@@ -1,0 +1,164 @@
+/* Two servers on one PostgreSQL store (issue 13), with real cvd processes on the lockstep
+ * clock: one steers at a time (the store's lease), both ingest, and sites that list both
+ * (`server URL` twice) move to the other when one fails.  The steering server killed with
+ * SIGKILL mid-run: the other takes over from the servo state in the store, every remote
+ * stays LOCKED without a jump, and every track is stored exactly once.  A site's link to
+ * one server cut for hours: it sends to the other, and its clock stays steered. */
+#include "config.h"
+
+#include <check.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "core/timeutil.h"
+#include "db/store.h"
+#include "tests/cluster.h"
+#include "tests/pgtest.h"
+#include "tests/testutil.h"
+
+/* Every site lists both servers, the first one first. */
+static void both_servers(struct cluster *c)
+{
+  size_t l = strlen(c->nc.site_extra);
+  snprintf(c->nc.site_extra + l, sizeof c->nc.site_extra - l, "server http://127.0.0.1:%d\n",
+           c->port2);
+}
+
+static void lease_holder(struct cluster *c, char *holder, size_t n)
+{
+  struct dbc *db = cl_store(c);
+  int64_t until;
+  ck_assert_int_eq(store_lease_holder(db, holder, n, &until), 1);
+  dbc_close(db);
+}
+
+/* Each remote LOCKED in the store, its clock within 50 ns over [from_h, to_h), no step
+ * over 5 ns in it; no command id issued twice; every site's tracks there once. */
+static void check_steered(struct cluster *c, double from_h, double to_h)
+{
+  struct dbc *db = cl_store(c);
+  char sql[300];
+  for (int k = 1; k <= c->remotes; k++) {
+    const char *s = cl_name(k);
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM clocks WHERE site = '%s' AND state = "
+             "'LOCKED'", s);
+    ck_assert_msg(cl_query_int(db, sql) == 1, "%s not LOCKED at the end", s);
+    snprintf(sql, sizeof sql, "SELECT count(*) - count(DISTINCT cmd_id) FROM steering WHERE "
+             "site = '%s' AND cmd_id IS NOT NULL", s);
+    ck_assert_msg(cl_query_int(db, sql) == 0, "%s: a command id issued twice", s);
+    double x = cl_max_true_x(c, k, from_h, to_h), jump = cl_max_true_jump(c, k, from_h, to_h);
+    fprintf(stderr, "%s: |x| at most %.2f ns, largest step %.3f ns over %.0f-%.0f h\n", s, x,
+            jump, from_h, to_h);
+    ck_assert_msg(x < 50, "%s at %.1f ns", s, x);
+    ck_assert_msg(jump < 5, "%s jumped by %.2f ns", s, jump);
+  }
+  dbc_close(db);
+  for (int k = 0; k <= c->remotes; k++)
+    fprintf(stderr, "%s: %lld tracks at the store, each once\n", cl_name(k),
+            cl_check_exactly_once(c, k));
+}
+
+START_TEST(test_steering_server_killed)
+{
+  struct cluster c;
+  cl_init(&c, "ha-kill", 2, NULL);
+  both_servers(&c);
+  cl_write_server_conf(&c);
+  cl_write_server2_conf(&c);
+  for (int k = 0; k <= c.remotes; k++)
+    cl_write_site_conf(&c, k);
+  cl_start_server(&c); /* s1 first: it takes the lease */
+  cl_start_server2(&c);
+  for (int k = 0; k <= c.remotes; k++)
+    cl_start_site(&c, k);
+  cl_wait_hours(&c, 12);
+  char holder[64];
+  lease_holder(&c, holder, sizeof holder);
+  ck_assert_str_eq(holder, "s1");
+  kill(c.server, SIGKILL);
+  waitpid(c.server, NULL, 0);
+  c.server = 0;
+  cl_wait_hours(&c, 24);
+  cl_stop(&c);
+  cl_assert_said(&c, "server2", "s2 steers from now on, taking over from s1");
+  for (int k = 0; k <= c.remotes; k++)
+    cl_assert_said(&c, cl_name(k), "from now on");
+  lease_holder(&c, holder, sizeof holder);
+  ck_assert_str_eq(holder, "s2");
+  struct dbc *db = cl_store(&c);
+  char sql[200];
+  snprintf(sql, sizeof sql, "SELECT count(*) FROM steering WHERE site = 'r1' AND t > %lld",
+           (long long)(c.start + 12 * 3600 * NS_PER_S));
+  ck_assert_int_ge(cl_query_int(db, sql), 60);
+  dbc_close(db);
+  check_steered(&c, 8, 24);
+  cl_cleanup(&c);
+}
+END_TEST
+
+START_TEST(test_site_fails_over_during_cut)
+{
+  struct cluster c;
+  cl_init(&c, "ha-cut", 1, NULL);
+  both_servers(&c);
+  int proxy = th_free_port();
+  c.nc.site_port[1] = proxy; /* r1 reaches s1 through a link that is cut */
+  cl_write_server_conf(&c);
+  cl_write_server2_conf(&c);
+  for (int k = 0; k <= c.remotes; k++)
+    cl_write_site_conf(&c, k);
+  pid_t px = cl_start_proxy(&c, proxy, c.port);
+  cl_start_server(&c);
+  cl_start_server2(&c);
+  for (int k = 0; k <= c.remotes; k++)
+    cl_start_site(&c, k);
+  cl_wait_hours(&c, 10);
+  kill(-px, SIGKILL);
+  waitpid(px, NULL, 0);
+  cl_wait_hours(&c, 22);
+  cl_stop(&c);
+  char said[128];
+  snprintf(said, sizeof said, "sending to http://127.0.0.1:%d from now on", c.port2);
+  cl_assert_said(&c, "r1", said);
+  char holder[64];
+  lease_holder(&c, holder, sizeof holder);
+  ck_assert_str_eq(holder, "s1");
+  struct dbc *db = cl_store(&c);
+  char sql[200];
+  snprintf(sql, sizeof sql, "SELECT state, reason FROM steering WHERE site = 'r1' AND t > %lld "
+           "AND state <> 'LOCKED'", (long long)(c.start + 10 * 3600 * NS_PER_S));
+  struct dbc_st *st = dbc_prep_temp(db, sql);
+  int n = 0;
+  while (dbc_step(st) == 1 && ++n)
+    fprintf(stderr, "r1 %s after the cut: %s\n", dbc_text(st, 0), dbc_text(st, 1));
+  dbc_free(st);
+  ck_assert_msg(n == 0, "r1 left LOCKED %d times after the cut", n);
+  dbc_close(db);
+  check_steered(&c, 8, 22);
+  cl_cleanup(&c);
+}
+END_TEST
+
+int main(void)
+{
+  char why[1024];
+  int rc = pgtest_start(why, sizeof why);
+  if (rc != 0) {
+    fprintf(stderr, "test_pg_ha: %s\n", why);
+    return rc == 77 ? 77 : 99;
+  }
+  Suite *s = suite_create("pg_ha");
+  TCase *tc = tcase_create("ha");
+  tcase_set_timeout(tc, 240);
+  tcase_add_test(tc, test_steering_server_killed);
+  tcase_add_test(tc, test_site_fails_over_during_cut);
+  suite_add_tcase(s, tc);
+  rc = th_run_suite(s, CK_VERBOSE);
+  pgtest_stop();
+  return rc;
+}

@@ -25,12 +25,17 @@ static json_t *summary(const struct cggtts_file *f, const struct cggtts_slots *s
                    "warnings", (json_int_t)f->warnings, "messages", msgs);
 }
 
+int server_site_cggtts(const struct server *s, const char *name)
+{
+  int k = server_site_index(s, name);
+  return k >= 0 && s->sites[k].cggtts;
+}
+
 int server_cggtts_upload(struct server *s, const char *site, const char *file,
                          const char *text, size_t len, int64_t now, int64_t wall_now,
                          json_t **resp)
 {
-  int k = server_site_index(s, site); /* the sites are fixed after open: no lock */
-  if (k < 0 || !s->sites[k].cggtts) {
+  if (!server_site_cggtts(s, site)) {
     *resp = msg_error("site '%s' is not declared cggtts in the server's configuration", site);
     return 403;
   }

@@ -23,6 +23,9 @@
  * not declared cggtts; 503 when it cannot be stored) and sets *resp to the JSON body:
  * server_upload's, with "cggtts": {"signal", "epochs", "tracks", "skipped",
  * "refused_lines", "warnings", "messages": ["FILE:LINE: ..."]}. */
+/* 1 if name is a site declared cggtts.  No lock: the sites are fixed after open. */
+int server_site_cggtts(const struct server *s, const char *name);
+
 int server_cggtts_upload(struct server *s, const char *site, const char *file,
                          const char *text, size_t len, int64_t now, int64_t wall_now,
                          json_t **resp);

@@ -14,6 +14,7 @@
 #include "core/clock.h"
 #include "core/timeutil.h"
 #include "core/track.h"
+#include "server/cggtts_ingest.h"
 #include "server/server.h"
 #include "web/html.h"
 #include "web/steerkind.h"
@@ -184,7 +185,8 @@ enum MHD_Result web_page_clock(struct web *w, struct MHD_Connection *c)
   int ref = pages_is_ref(w, site);
   enum clock_state state;
   const char *now_state =
-      ref ? "REFERENCE" : server_clock_state(w->srv, site, &state) == 0 ? cs_name(state) : "unknown";
+      ref ? "REFERENCE" : server_clock_state(w->srv, site, &state) == 0 ? cs_name(state)
+      : server_site_cggtts(w->srv, site) ? "MEASURED" : "unknown"; /* server/cggtts_ingest.h */
 
   struct html h = {0};
   html_begin(&h, title, 0, 1);

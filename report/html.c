@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "report/figs.h"
 #include "report/out.h"
 #include "report/reportint.h"
 
@@ -72,7 +73,17 @@ static void budget(FILE *f, const struct report_month *r)
 
 static void daily(FILE *f, const struct report_month *r)
 {
-  fputs("<h2>Daily means of x = REMOTE &minus; REF</h2><table id=\"daily\"><tr><th>date</th>"
+  struct report_fig g;
+  char *svg = NULL;
+  if (report_fig_daily(r, &g) == 0)
+    svg = report_svg(&g.f, 640, 300);
+  report_fig_free(&g);
+  plot_font_cleanup(); /* this thread's fonts: a server's page thread draws no more */
+  fputs("<h2>Daily means of x = REMOTE &minus; REF</h2>", f);
+  if (svg)
+    fprintf(f, "<figure id=\"daily-figure\">%s</figure>\n", svg);
+  free(svg);
+  fputs("<table id=\"daily\"><tr><th>date</th>"
         "<th>mean / ns</th><th>U (k = 2) / ns</th><th>tracks</th><th>max |x| / ns</th></tr>\n", f);
   for (int i = 0; i < r->ndays; i++) {
     const struct report_day *d = &r->days[i];

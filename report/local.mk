@@ -3,7 +3,7 @@ noinst_LIBRARIES += report/libreport.a
 report_libreport_a_SOURCES = \
 	report/report.h report/reportint.h \
 	report/month.c report/stab.c report/log.c report/json.c \
-	report/html.c report/trace.c report/trace.h report/trace_html.c \
+	report/html.c report/figs.c report/figs.h report/trace.c report/trace.h report/trace_html.c \
 	report/out.c report/out.h report/pdf.c report/pdftab.c report/pdftab.h \
 	report/trace_pdf.c \
 	report/sign.c report/sign.h

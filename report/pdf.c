@@ -10,6 +10,7 @@
 
 #include "core/timeutil.h"
 #include "plot/doc.h"
+#include "report/figs.h"
 #include "report/out.h"
 #include "report/pdftab.h"
 #include "report/reportint.h"
@@ -37,41 +38,24 @@ static void summary(struct doc *d, const struct report_month *r)
   tab_done(d, &t, head);
 }
 
-/* The daily means with their U as bars, from the first whole day after the first lock. */
+/* The daily means with their U as bars (report/figs.h), and x every 10 minutes from the
+ * first lock on. */
 static void figures(struct doc *d, const struct report_month *r)
 {
-  int n = r->ndays, first = (r->first_lock + 143) / 144;
-  double *x = calloc((size_t)n + 1, sizeof *x), *y = calloc((size_t)n + 1, sizeof *y);
-  double *lo = calloc((size_t)n + 1, sizeof *lo), *hi = calloc((size_t)n + 1, sizeof *hi);
+  struct report_fig g;
+  if (report_fig_daily(r, &g) == 0)
+    doc_figure(d, 230, &g.f);
+  report_fig_free(&g);
   double *sx = calloc((size_t)r->nslots + 1, sizeof *sx);
-  if (x && y && lo && hi && sx) {
-    int k = 0;
-    for (int i = first; i < n; i++, k++) {
-      x[k] = (double)(r->days[i].start / NS_PER_S) + 43200;
-      y[k] = r->days[i].mean_ns;
-      lo[k] = y[k] - r->days[i].U_ns;
-      hi[k] = y[k] + r->days[i].U_ns;
-    }
-    struct plot_series s = {"daily mean with U (k = 2)", PLOT_ERRBARS, (size_t)k, x, y, lo, hi};
-    char note[128];
-    snprintf(note, sizeof note, "from %s on (the days before: acquisition)",
-             first < n ? r->days[first].date : "-");
-    struct plot_fig f = {"Daily mean of x = REMOTE - REF", "UTC date", "x / ns", 0, 0, 1, &s,
-                         1, first > 0 ? note : NULL};
-    doc_figure(d, 230, &f);
-    int a = r->first_lock < r->nslots ? r->first_lock : 0;
-    for (int i = a; i < r->nslots; i++)
-      sx[i - a] = (double)((r->from + i * SLOT_NS + SLOT_NS / 2) / NS_PER_S);
-    struct plot_series xs = {"x, one value a 10-minute slot", PLOT_LINE, (size_t)(r->nslots - a),
-                             sx, r->slot_x + a, NULL, NULL};
-    struct plot_fig g = {"x every 10 minutes (after the first lock)", "UTC date", "x / ns", 0,
-                         0, 1, &xs, 1, NULL};
-    doc_figure(d, 200, &g);
-  }
-  free(x);
-  free(y);
-  free(lo);
-  free(hi);
+  int a = r->first_lock < r->nslots ? r->first_lock : 0;
+  for (int i = a; sx && i < r->nslots; i++)
+    sx[i - a] = (double)((r->from + i * SLOT_NS + SLOT_NS / 2) / NS_PER_S);
+  struct plot_series xs = {"x, one value a 10-minute slot", PLOT_LINE, (size_t)(r->nslots - a),
+                           sx, r->slot_x + a, NULL, NULL};
+  struct plot_fig f = {"x every 10 minutes (after the first lock)", "UTC date", "x / ns", 0, 0,
+                       1, &xs, 1, NULL};
+  if (sx)
+    doc_figure(d, 200, &f);
   free(sx);
 }
 

@@ -410,6 +410,7 @@ START_TEST(test_report_page)
   ck_assert_int_eq(get(port, "/report?site=r1&month=2025-01", page, &body), 200);
   ck_assert_ptr_nonnull(strstr(body, "Monthly report: r1, 2025-01"));
   ck_assert_ptr_nonnull(strstr(body, "<td>2025-01-31</td>"));
+  ck_assert_ptr_nonnull(strstr(body, "<figure id=\"daily-figure\"><svg")); /* inline */
   free(body);
   page_error(port, "/report?site=r9&month=2025-01", 404, "knows no site named r9");
   page_error(port, "/report?site=r1&month=2025-13", 400, "month= wants a UTC month YYYY-MM");

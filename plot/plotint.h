@@ -26,7 +26,8 @@ void plot_set_colour(cairo_t *cr, size_t i, double alpha);
 /* Dash pattern i (solid, dashed, dotted, dash-dot, ...), cycling at a different period
  * from the colours, so two series never share both. */
 void plot_set_dash(cairo_t *cr, size_t i);
-/* Marker i (circle, square, triangle, diamond, cross, ...) of radius r at (x, y). */
+/* Marker i (circle, square, triangle, diamond, cross, open circle, inverted triangle,
+ * plus; cycling) of radius r at (x, y). */
 void plot_marker(cairo_t *cr, size_t i, double x, double y, double r);
 
 /* ---- the frame (plot.c) ---- */

@@ -37,7 +37,7 @@ void plot_marker(cairo_t *cr, size_t i, double x, double y, double r)
   cairo_new_path(cr);
   cairo_set_dash(cr, NULL, 0, 0);
   int filled = 1;
-  switch (i % 7) {
+  switch (i % 8) { /* 8 shapes against 7 colours: series 0 and 7 differ in shape */
   case 0: cairo_arc(cr, x, y, r, 0, 2 * M_PI); break;
   case 1: cairo_rectangle(cr, x - r * 0.9, y - r * 0.9, 1.8 * r, 1.8 * r); break;
   case 2:
@@ -62,6 +62,13 @@ void plot_marker(cairo_t *cr, size_t i, double x, double y, double r)
     filled = -1;
     break;
   case 5: cairo_arc(cr, x, y, r, 0, 2 * M_PI); filled = 0; break;
+  case 7:
+    cairo_move_to(cr, x - 1.2 * r, y);
+    cairo_line_to(cr, x + 1.2 * r, y);
+    cairo_move_to(cr, x, y - 1.2 * r);
+    cairo_line_to(cr, x, y + 1.2 * r);
+    filled = -1;
+    break;
   default:
     cairo_move_to(cr, x, y + 1.2 * r);
     cairo_line_to(cr, x + 1.1 * r, y - 0.8 * r);

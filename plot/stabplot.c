@@ -36,14 +36,14 @@ static int overlaps(const struct noise_ctx *c, struct rect r)
 }
 
 /* One noise label: under the point's bar, else above it, else right or left of the point,
- * else left out. */
-static void noise_label(cairo_t *cr, const struct plot_frame *fr, struct noise_ctx *c,
+ * else left out.  Whether it was drawn. */
+static int noise_label(cairo_t *cr, const struct plot_frame *fr, struct noise_ctx *c,
                         size_t k, size_t i)
 {
   const struct stabplot_stat *s = &c->stats[k];
   double px = plot_fx(fr, s->tau[i]), py = plot_fy(fr, s->dev[i]);
   if (isnan(px) || isnan(py) || c->nplaced == c->cap)
-    return;
+    return 0;
   double ylo = s->lo ? plot_fy(fr, s->lo[i]) : NAN, yhi = s->hi ? plot_fy(fr, s->hi[i]) : NAN;
   double below = isnan(ylo) ? py + 3 : ylo + 1, above = isnan(yhi) ? py - 3 : yhi - 1;
   PangoLayout *l = plot_text(cr, s->noise[i], FS_NOISE, 0);
@@ -51,7 +51,8 @@ static void noise_label(cairo_t *cr, const struct plot_frame *fr, struct noise_c
   plot_text_size(l, &w, &h);
   const struct rect cand[4] = {{px - w / 2, below, w, h}, {px - w / 2, above - h, w, h},
                                {px + 5, py - h / 2, w, h}, {px - 5 - w, py - h / 2, w, h}};
-  for (int j = 0; j < 4; j++) {
+  int placed = 0;
+  for (int j = 0; j < 4 && !placed; j++) {
     struct rect r = cand[j];
     if (overlaps(c, r) || r.y < fr->py || r.y + h > fr->py + fr->ph || r.x < fr->px ||
         r.x + w > fr->px + fr->pw)
@@ -60,9 +61,10 @@ static void noise_label(cairo_t *cr, const struct plot_frame *fr, struct noise_c
     cairo_move_to(cr, r.x, r.y);
     pango_cairo_show_layout(cr, l);
     c->placed[c->nplaced++] = r;
-    break;
+    placed = 1;
   }
   g_object_unref(l);
+  return placed;
 }
 
 static void annotate(cairo_t *cr, const struct plot_frame *fr, void *ctx)
@@ -75,10 +77,17 @@ static void annotate(cairo_t *cr, const struct plot_frame *fr, void *ctx)
       if (!isnan(px) && !isnan(py))
         c->placed[c->nplaced++] = (struct rect){px - 3, py - 3, 6, 6};
     }
-  for (size_t k = 0; k < c->nstats; k++)
-    for (size_t i = 0; c->stats[k].noise && i < c->stats[k].n; i++)
-      if (c->stats[k].noise[i] && *c->stats[k].noise[i])
-        noise_label(cr, fr, c, k, i);
+  /* With more than two statistics, each one's noise type only where it changes. */
+  for (size_t k = 0; k < c->nstats; k++) {
+    const char *const *nz = c->stats[k].noise;
+    const char *last = NULL;
+    for (size_t i = 0; nz && i < c->stats[k].n; i++) {
+      if (!nz[i] || !*nz[i] || (c->nstats > 2 && last && !strcmp(last, nz[i])))
+        continue;
+      if (noise_label(cr, fr, c, k, i))
+        last = nz[i];
+    }
+  }
 }
 
 /* Statistics in seconds (time deviations) rather than fractional frequency. */

@@ -1,6 +1,8 @@
 /* stabplot: the frequency-stability plot as Stable32 draws it (NIST SP 1065 figures): a
  * log-log plot of each statistic against the averaging time tau, each point with its
- * confidence interval as a bar and, when known, its dominant noise type written beside it.
+ * confidence interval as a bar and, when known, its dominant noise type written beside it
+ * (with more than two statistics, at the first point and wherever it changes; a label
+ * that would cover another is left out).
  *
  * Units: tau in seconds; dev as the statistic gives it (OADEV, MDEV, HDEV... dimensionless
  * fractional frequency; TDEV, TIE rms, MTIE in seconds), lo <= dev <= hi its confidence

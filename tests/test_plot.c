@@ -392,11 +392,12 @@ static size_t stab_stats(struct stabplot_stat *st, int with_noise)
 }
 
 /* Pixels of colour (r, g, b), or with r < 0 all darker than 200 in every channel, in a
- * 500 x 400 stability plot. */
+ * 500 x 400 pt stability plot drawn at 2 pixels a point. */
 static long stab_pixels(const struct stabplot_stat *st, size_t n, int r, int g, int b)
 {
-  cairo_surface_t *cs = cairo_image_surface_create(CAIRO_FORMAT_RGB24, 500, 400);
+  cairo_surface_t *cs = cairo_image_surface_create(CAIRO_FORMAT_RGB24, 1000, 800);
   cairo_t *cr = cairo_create(cs);
+  cairo_scale(cr, 2, 2); /* 6 pt labels get solid pixels */
   cairo_set_source_rgb(cr, 1, 1, 1);
   cairo_paint(cr);
   char err[256];
@@ -426,6 +427,20 @@ START_TEST(test_stabplot)
   stab_stats(st, 0);
   long without = stab_pixels(st, n, -1, 0, 0);
   ck_assert_msg(with > without + 50, "%ld %ld", with, without);
+  /* Three statistics or more: a noise type only where it changes, so one that changes at
+   * every point writes more labels than one that never does. */
+  static const char *const same[10] = {"WFM", "WFM", "WFM", "WFM", "WFM",
+                                       "WFM", "WFM", "WFM", "WFM", "WFM"};
+  static const char *const alt[10] = {"WFM", "FLFM", "WFM", "FLFM", "WFM",
+                                      "FLFM", "WFM", "FLFM", "WFM", "FLFM"};
+  struct stabplot_stat three[3] = {st[0], st[1], st[0]};
+  three[2].name = "OHDEV";
+  three[2].dev = st_md; /* drawn over MDEV: the labels of OADEV are the ones counted */
+  three[0].noise = same;
+  long ink_same = stab_pixels(three, 3, -1, 0, 0);
+  three[0].noise = alt;
+  long ink_alt = stab_pixels(three, 3, -1, 0, 0);
+  ck_assert_msg(ink_alt > ink_same + 100, "%ld %ld", ink_alt, ink_same);
   /* Zero, negative and NaN deviations and a NaN bar are skipped, not fatal. */
   st_md[3] = 0;
   st_md[4] = -1;

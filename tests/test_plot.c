@@ -533,6 +533,27 @@ START_TEST(test_doc)
     ck_assert(strstr(info, "Page size:") && strstr(info, "595.27"));
     free(info);
   }
+  /* A paragraph longer than a page flows on by lines; a table without a head. */
+  path_in(p, sizeof p, "long.pdf");
+  d = doc_open(p, "long", err, sizeof err);
+  size_t nw = 1500;
+  char *text = malloc(nw * 12 + 16);
+  size_t k = 0;
+  for (size_t i = 0; i < nw; i++)
+    k += (size_t)sprintf(text + k, "word%zu ", i);
+  strcpy(text + k, "lastword.");
+  doc_text(d, text);
+  free(text);
+  static const char *const nohead[4] = {"a", "1.5", "b", "-2"};
+  doc_table(d, 2, NULL, nohead, 2);
+  ck_assert_msg(doc_close(d, err, sizeof err) == 0, "%s", err);
+  pages = pt_pdf_pages(p);
+  ck_assert_msg(pages >= 2 && pages <= 4, "%d pages", pages);
+  if (access("/usr/bin/pdftotext", X_OK) == 0) {
+    char *all = pt_output("/usr/bin/pdftotext", "", p);
+    ck_assert(all && strstr(all, "word0 ") && strstr(all, "word1499") && strstr(all, "lastword."));
+    free(all);
+  }
   /* A short table fits on the one page; an empty document still has one page. */
   path_in(p, sizeof p, "short.pdf");
   d = doc_open(p, "short", err, sizeof err);

@@ -51,7 +51,8 @@ int doc_new_page(struct doc *d)
   d->y = DOC_TOP;
   d->page_empty = 1;
   if (cairo_status(d->cr) != CAIRO_STATUS_SUCCESS) {
-    doc_fail(d, "%s: page %zu: %s", d->path, d->npages, cairo_status_to_string(cairo_status(d->cr)));
+    doc_fail(d, "%s: page %zu: %s", d->path, d->npages,
+             cairo_status_to_string(cairo_status(d->cr)));
     return -1;
   }
   return 0;

@@ -15,6 +15,8 @@
 #include <math.h>
 #include <stdlib.h>
 
+#include "stats/gapdev.h"
+
 /* The series the autocorrelation method works on, without copying it: the order-D
  * difference of the phase decimated by m, element k = sum_j (-1)^(D-j) C(D,j) x((k+j) m). */
 struct diffseries {
@@ -30,6 +32,8 @@ static inline double ds_at(const struct diffseries *z, size_t k)
 {
   const struct st_data *d = z->d;
   size_t m = z->m, i = k * m;
+  if (d->from_freq && d->ngap && !st_gap_span_ok(d, i, i + (size_t)z->order * m))
+    return NAN; /* over a missing frequency value: left out, as the estimators leave it */
   switch (z->order) {
   case 0:
     return st_phase_at(d, i);
@@ -187,7 +191,9 @@ int st_noise_id(const struct st_data *d, enum st_stat s, size_t m, int *alpha)
   } else {
     double ybar[ST_ACF_MIN_POINTS];
     for (size_t k = 0; k < K; k++)
-      ybar[k] = st_phase_at(d, (k + 1) * m) - st_phase_at(d, k * m);
+      ybar[k] = d->from_freq && d->ngap && !st_gap_span_ok(d, k * m, (k + 1) * m)
+                    ? NAN
+                    : st_phase_at(d, (k + 1) * m) - st_phase_at(d, k * m);
     rc = b1_alpha(d, m, st_count(s, d->n, m), ybar, K, alpha);
   }
   int lowest = hadamard ? -4 : -2;

@@ -155,7 +155,9 @@ static long do_block(struct st_loader *L, char *buf, size_t len, int last)
         e++;
       if (n && e < len && buf[e] == '\n' && isfinite(v)) {
         L->lineno++;
-        if (st_load_push(L, v) != 0)
+        if (L->s->n < L->cap)
+          L->s->v[L->s->n++] = v; /* st_load_push's common case: a number, room for it */
+        else if (st_load_push(L, v) != 0)
           return -1;
         at = e + 1;
         continue;

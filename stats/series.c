@@ -36,12 +36,13 @@ static int check_common(const double *v, size_t n, size_t min_n, double tau0, co
 static int find_gaps(struct st_data *d, const double *v, size_t n, const char *what, char *err,
                      size_t errlen)
 {
-  size_t k = 0, bad = 0;
-  for (size_t i = 0; i < n; i++) {
-    k += isnan(v[i]) != 0;
-    bad += isinf(v[i]) != 0;
+  size_t k = 0, nonfinite = 0;
+  for (size_t i = 0; i < n; i++) { /* branch-free: a - a is NaN for NaN and for infinity */
+    double a = v[i], z = a - a;
+    k += a != a;
+    nonfinite += z != z;
   }
-  if (bad) {
+  if (nonfinite > k) {
     size_t i = 0;
     while (!isinf(v[i]))
       i++;

@@ -11,6 +11,7 @@
 #include <jansson.h>
 #include <math.h>
 #include <signal.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -135,6 +136,42 @@ static void score(const json_t *j, const char *csv, int *in_u, int *in_a, int *d
     (*days)++;
   }
 }
+
+static long count(sqlite3 *db, const char *sql)
+{
+  sqlite3_stmt *st;
+  ck_assert_int_eq(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+  ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+  long n = (long)sqlite3_column_int64(st, 0);
+  sqlite3_finalize(st);
+  return n;
+}
+
+/* cvd simulate --store wrote the server's store as cvd server writes it. */
+START_TEST(test_store_rows)
+{
+  sqlite3 *db;
+  ck_assert_int_eq(sqlite3_open_v2(store, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+  /* 31 days of 144 slots, 24 lost to the 4 h outage at r1 (the last slot of the month
+   * ends with the run, unsent). */
+  long r1 = count(db, "SELECT count(*) FROM tracks WHERE site = 'r1'");
+  long ref = count(db, "SELECT count(*) FROM tracks WHERE site = 'ref'");
+  ck_assert_msg(r1 >= 4464 - 24 - 1 && r1 <= 4464 - 24, "r1 tracks %ld", r1);
+  ck_assert_msg(ref >= 4464 - 1 && ref <= 4464, "ref tracks %ld", ref);
+  ck_assert_int_eq(count(db, "SELECT count(*) FROM cv WHERE a = 'r1' AND b = 'ref'"), r1);
+  ck_assert_int_ge(count(db, "SELECT count(*) FROM steering WHERE site = 'r1'"), r1);
+  ck_assert_int_ge(count(db, "SELECT count(*) FROM commands WHERE site = 'r1'"), r1 - 10);
+  /* State changes are events, as cvd server records them: ACQUIRING -> LOCKED -> HOLDOVER
+   * -> LOCKED at least. */
+  ck_assert_int_ge(count(db, "SELECT count(*) FROM events WHERE kind = 'state'"), 3);
+  /* The holdover's predictions, one a slot (about 22 of the 24 slots lost). */
+  long p = count(db, "SELECT count(*) FROM predictions WHERE site = 'r1'");
+  ck_assert_msg(p >= 18 && p <= 24, "%ld predictions", p);
+  ck_assert_int_eq(count(db, "SELECT count(*) FROM clocks WHERE site = 'r1'"), 1);
+  ck_assert_int_ge(count(db, "PRAGMA user_version"), 4); /* the predictions: migration 4 */
+  sqlite3_close(db);
+}
+END_TEST
 
 START_TEST(test_monthly_contract)
 {
@@ -464,6 +501,7 @@ int main(void)
   TCase *tc = tcase_create("monthly");
   tcase_add_unchecked_fixture(tc, setup, teardown);
   tcase_set_timeout(tc, 600);
+  tcase_add_test(tc, test_store_rows);
   tcase_add_test(tc, test_monthly_contract);
   tcase_add_test(tc, test_signed_json);
   tcase_add_test(tc, test_signed_html);

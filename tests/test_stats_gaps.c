@@ -73,6 +73,12 @@ static size_t count_clean(enum st_stat s, const unsigned char *miss, size_t nmis
   if (s == ST_MDEV) {
     for (size_t j = 0; j + 3 * m <= n; j++)
       c += freq ? SPAN(j, j + 3 * m - 1) : SPAN(j, j + 3 * m);
+  } else if (s == ST_MTIE) { /* every point of the window */
+    for (size_t i = 0; i + m < n; i++)
+      c += freq ? SPAN(i, i + m) : SPAN(i, i + m + 1);
+  } else if (s == ST_TIERMS) { /* x(i+m) - x(i) */
+    for (size_t i = 0; i + m < n; i++)
+      c += freq ? SPAN(i, i + m) : !PT(i) && !PT(i + m);
   } else {
     for (size_t i = 0; i + order * m < n; i += step) {
       int ok = 1;
@@ -132,6 +138,22 @@ static void check_within(const struct st_data *clean, const struct st_data *gapp
       compared++;
     }
   ck_assert_uint_ge(compared, 40);
+  /* TIE rms and MTIE have no interval: their counts, and MTIE no smaller than any window's
+   * peak-to-peak it could see (it is a maximum over fewer windows: at most the clean one). */
+  unsigned tmask = 1u << ST_TIERMS | 1u << ST_MTIE;
+  st_analyze(clean, tmask, afs, naf, limited, 0.0, 0, rc);
+  st_analyze(gapped, tmask, afs, naf, limited, 0.0, 0, rg);
+  for (size_t k = 0; k < naf; k++)
+    for (int s = ST_TIERMS; s <= ST_MTIE; s++) {
+      const struct st_result *a = &rc[k * ST_NSTATS + s], *b = &rg[k * ST_NSTATS + s];
+      if (isnan(a->dev))
+        continue;
+      size_t want = count_clean((enum st_stat)s, miss, nmiss_len, clean->n, afs[k], freq);
+      ck_assert_msg(b->count == want, "%s m=%zu: %zu terms used, %zu by count",
+                    st_stat_name((enum st_stat)s), afs[k], b->count, want);
+      if (s == ST_MTIE && b->count)
+        ck_assert(b->dev <= a->dev * (1.0 + 1e-9)); /* the same windows, rounded otherwise */
+    }
   free(rc);
   free(rg);
   free(afs);

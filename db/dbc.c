@@ -90,6 +90,7 @@ void dbc_busy_budget(struct dbc *c, struct db_busy *b, int ms)
     return;
   }
   char sql[64], e[256];
+  c->lock_ms = ms;
   snprintf(sql, sizeof sql, "SET lock_timeout = %d", ms);
   if (dbc_pg_exec(c, sql, e, sizeof e) != 0)
     LOGW("db", "%s", e);

@@ -41,6 +41,11 @@ static void check_session(struct dbc *c)
   PQreset(c->pg);
   for (int i = 0; i < c->n_cache; i++)
     c->cache[i]->prepared = 0;
+  if (c->lock_ms && PQstatus(c->pg) == CONNECTION_OK) {
+    char sql[64];
+    snprintf(sql, sizeof sql, "SET lock_timeout = %d", c->lock_ms);
+    PQclear(PQexec(c->pg, sql));
+  }
 }
 
 static void set_err(struct dbc *c, const PGresult *r)
@@ -117,7 +122,10 @@ int dbc_pg_prepare(struct dbc_st *s, const char *sql)
     return -1;
   }
   snprintf(s->name, sizeof s->name, "cvd%u", s->c->next_name++);
-  return do_prepare(s);
+  if (do_prepare(s) == 0)
+    return 0;
+  check_session(s->c);
+  return -1;
 }
 
 static int run(struct dbc_st *s)

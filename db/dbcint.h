@@ -35,6 +35,7 @@ struct dbc {
   int n_cache;
   struct dbc_st *cache[DBC_CACHE];
   unsigned next_name;
+  int lock_ms;              /* PostgreSQL: lock_timeout, set again on a new session */
 };
 
 /* dbc_pg.c */

@@ -149,7 +149,7 @@ static int admin(const char *sql, char *why, size_t whylen)
   snprintf(uri, sizeof uri, "postgresql:///postgres?host=%s&user=postgres", host);
   PGconn *c = PQconnectdb(uri);
   PGresult *r = PQstatus(c) == CONNECTION_OK ? PQexec(c, sql) : NULL;
-  int ok = r && PQresultStatus(r) == PGRES_COMMAND_OK;
+  int ok = r && (PQresultStatus(r) == PGRES_COMMAND_OK || PQresultStatus(r) == PGRES_TUPLES_OK);
   if (!ok)
     snprintf(why, whylen, "%s: %s", sql, r ? PQresultErrorMessage(r) : PQerrorMessage(c));
   PQclear(r);
@@ -171,5 +171,13 @@ int pgtest_dropdb(const char *name, char *why, size_t whylen)
 {
   char sql[200];
   snprintf(sql, sizeof sql, "DROP DATABASE \"%s\" WITH (FORCE)", name);
+  return admin(sql, why, whylen);
+}
+
+int pgtest_end_sessions(const char *name, char *why, size_t whylen)
+{
+  char sql[300];
+  snprintf(sql, sizeof sql, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE "
+           "datname = '%s' AND pid <> pg_backend_pid()", name);
   return admin(sql, why, whylen);
 }

@@ -23,5 +23,7 @@ const char *pgtest_host(void);
 int pgtest_createdb(const char *name, char *uri, size_t urilen, char *why, size_t whylen);
 /* Drops it (the store lost); its connections are ended first.  0 or -1 with why. */
 int pgtest_dropdb(const char *name, char *why, size_t whylen);
+/* Ends every session on database `name` (as a PostgreSQL restart would).  0 or -1. */
+int pgtest_end_sessions(const char *name, char *why, size_t whylen);
 
 #endif

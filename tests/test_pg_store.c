@@ -23,6 +23,7 @@
 
 static int have_pg;
 static char *lite_dir; /* the SQLite half's folder, removed by finish() */
+static char pg_name[64]; /* the PostgreSQL half's database */
 
 /* A fresh store of engine i (0 SQLite, 1 PostgreSQL) and its target. */
 static struct dbc *fresh(int i, char *target, size_t n)
@@ -33,9 +34,8 @@ static struct dbc *fresh(int i, char *target, size_t n)
     lite_dir = th_mkdtemp("store");
     snprintf(target, n, "%s/server.db", lite_dir);
   } else {
-    char name[64];
-    snprintf(name, sizeof name, "store_%d_%d", (int)getpid(), seq++);
-    ck_assert_msg(pgtest_createdb(name, target, n, why, sizeof why) == 0, "%s", why);
+    snprintf(pg_name, sizeof pg_name, "store_%d_%d", (int)getpid(), seq++);
+    ck_assert_msg(pgtest_createdb(pg_name, target, n, why, sizeof why) == 0, "%s", why);
   }
   struct dbc *c = dbc_open(target, 0, why, sizeof why);
   ck_assert_msg(c, "%s", why);
@@ -253,6 +253,27 @@ START_TEST(test_reader)
 }
 END_TEST
 
+/* PostgreSQL restarted under a server: the statement that finds the session gone fails
+ * (the caller tries again later), the next one runs on a new session, its statements
+ * prepared again. */
+START_TEST(test_session_lost)
+{
+  if (skip(1))
+    return;
+  char target[700], why[512];
+  struct dbc *db = fresh(1, target, sizeof target);
+  ck_assert_int_eq(store_cv_put(db, T0, "r1", "ref", 1, 1), 0);
+  ck_assert_msg(pgtest_end_sessions(pg_name, why, sizeof why) == 0, "%s", why);
+  int64_t slot;
+  double x;
+  ck_assert_int_eq(store_cv_latest(db, "r1", "ref", &slot, &x), -1);
+  ck_assert_int_eq(store_cv_put(db, T0 + SLOT_NS, "r1", "ref", 2, 1), 0);
+  ck_assert_int_eq(store_cv_latest(db, "r1", "ref", &slot, &x), 1);
+  ck_assert(slot == T0 + SLOT_NS && x == 2);
+  finish(db, NULL);
+}
+END_TEST
+
 int main(void)
 {
   char why[1024];
@@ -271,6 +292,7 @@ int main(void)
   tcase_add_loop_test(tc, test_steering_events_commands, 0, 2);
   tcase_add_loop_test(tc, test_lease, 0, 2);
   tcase_add_loop_test(tc, test_reader, 0, 2);
+  tcase_add_test(tc, test_session_lost);
   suite_add_tcase(s, tc);
   rc = th_run_suite(s, CK_VERBOSE);
   pgtest_stop();

@@ -205,6 +205,75 @@ static int parse_time_format(const char *s, enum st_timefmt *f, char *err, size_
   return -1;
 }
 
+/* An option with a value to check: 0, or -1 with a message in err. */
+static int value_opt(int c, const char *arg, struct opts *o, char *err, size_t errlen)
+{
+  switch (c) {
+  case 'O': return conf_double("--outliers", arg, 1e-3, 1e6, &o->outliers, err, errlen);
+  case 'F': return parse_time_format(arg, &o->load.time_format, err, errlen);
+  case 'D': {
+    int m = st_drift_parse(arg);
+    if (m < 0) {
+      snprintf(err, errlen, "--remove-drift must be linear, quadratic or log, not '%s'", arg);
+      return -1;
+    }
+    o->drift = (enum st_drift)m;
+    return 0;
+  }
+  case 'C':
+  case 'W': {
+    long long k;
+    if (conf_int(c == 'C' ? "--column" : "--time-column", arg, 1, 1000, &k, err, errlen))
+      return -1;
+    *(c == 'C' ? &o->load.column : &o->load.time_column) = (unsigned)k;
+    return 0;
+  }
+  case 't':
+    o->tau0_given = 1;
+    if (conf_double("--tau0", arg, -HUGE_VAL, HUGE_VAL, &o->tau0, err, errlen))
+      return -1;
+    if (!(o->tau0 > 0.0)) {
+      snprintf(err, errlen, "--tau0 must be a positive number of seconds, not %s", arg);
+      return -1;
+    }
+    return 0;
+  default: /* 'c' */
+    if (conf_double("--confidence", arg, -HUGE_VAL, HUGE_VAL, &o->conf, err, errlen))
+      return -1;
+    if (!(o->conf > 0.0 && o->conf < 1.0)) {
+      snprintf(err, errlen, "--confidence must lie between 0 and 1, not %s", arg);
+      return -1;
+    }
+    return 0;
+  }
+}
+
+/* The input: one file, or --store with --pair or --site; 0, or an exit status. */
+static int finish_opts(int argc, char **argv, struct opts *o)
+{
+  if (o->store || o->site || o->pair_a) {
+    const char *why = !o->store                ? "--pair and --site need --store FILE"
+                      : !o->site == !o->pair_a ? "--store needs --pair A B or --site NAME"
+                      : optind != argc         ? "--store reads no input file"
+                                               : NULL;
+    if (why) {
+      fprintf(stderr, "cvd stability: %s\n", why);
+      return EXIT_USAGE;
+    }
+    o->path = o->store;
+    o->freq = 0;
+    o->ns = 1; /* the store's differences are in ns */
+    return 0;
+  }
+  if (optind + 1 != argc) {
+    fprintf(stderr, optind == argc ? "cvd stability: no input file (use - for stdin)\n"
+                                   : "cvd stability: one input file only\n");
+    return EXIT_USAGE;
+  }
+  o->path = argv[optind];
+  return 0;
+}
+
 /* Reads the options; 0, or an exit status. */
 static int parse_opts(int argc, char **argv, struct opts *o)
 {
@@ -250,43 +319,12 @@ static int parse_opts(int argc, char **argv, struct opts *o)
       }
       break;
     case 'O':
-      bad = conf_double("--outliers", optarg, 1e-3, 1e6, &o->outliers, err, sizeof err);
-      break;
-    case 'D': {
-      int m = st_drift_parse(optarg);
-      bad = m < 0;
-      if (bad)
-        snprintf(err, sizeof err, "--remove-drift must be linear, quadratic or log, not '%s'",
-                 optarg);
-      else
-        o->drift = (enum st_drift)m;
-      break;
-    }
+    case 'D':
     case 'C':
-    case 'W': {
-      long long k;
-      bad = conf_int(c == 'C' ? "--column" : "--time-column", optarg, 1, 1000, &k, err,
-                     sizeof err);
-      *(c == 'C' ? &o->load.column : &o->load.time_column) = (unsigned)k;
-      break;
-    }
-    case 'F': bad = parse_time_format(optarg, &o->load.time_format, err, sizeof err); break;
+    case 'W':
+    case 'F':
     case 't':
-      bad = conf_double("--tau0", optarg, -HUGE_VAL, HUGE_VAL, &o->tau0, err, sizeof err);
-      o->tau0_given = 1;
-      if (!bad && !(o->tau0 > 0.0)) {
-        snprintf(err, sizeof err, "--tau0 must be a positive number of seconds, not %s",
-                 optarg);
-        bad = 1;
-      }
-      break;
-    case 'c':
-      bad = conf_double("--confidence", optarg, -HUGE_VAL, HUGE_VAL, &o->conf, err, sizeof err);
-      if (!bad && !(o->conf > 0.0 && o->conf < 1.0)) {
-        snprintf(err, sizeof err, "--confidence must lie between 0 and 1, not %s", optarg);
-        bad = 1;
-      }
-      break;
+    case 'c': bad = value_opt(c, optarg, o, err, sizeof err); break;
     case 'h': cvd_stability_help(stdout); return -1;
     default: fprintf(stderr, "cvd stability: see cvd stability --help\n"); return EXIT_USAGE;
     }
@@ -295,27 +333,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
       return EXIT_USAGE;
     }
   }
-  if (o->store || o->site || o->pair_a) {
-    const char *why = !o->store                ? "--pair and --site need --store FILE"
-                      : !o->site == !o->pair_a ? "--store needs --pair A B or --site NAME"
-                      : optind != argc         ? "--store reads no input file"
-                                               : NULL;
-    if (why) {
-      fprintf(stderr, "cvd stability: %s\n", why);
-      return EXIT_USAGE;
-    }
-    o->path = o->store;
-    o->freq = 0;
-    o->ns = 1; /* the store's differences are in ns */
-    return 0;
-  }
-  if (optind + 1 != argc) {
-    fprintf(stderr, optind == argc ? "cvd stability: no input file (use - for stdin)\n"
-                                   : "cvd stability: one input file only\n");
-    return EXIT_USAGE;
-  }
-  o->path = argv[optind];
-  return 0;
+  return finish_opts(argc, argv, o);
 }
 
 /* Drops the gaps at both ends (no statistic can use them), in place. */

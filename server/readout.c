@@ -226,11 +226,17 @@ json_t *server_grid(struct server *srv, int64_t now)
   }
   free(l.cell);
   char iso[40];
-  return json_pack("{s:I,s:s,s:s,s:o,s:{s:f,s:f},s:o,s:o}", "now", (json_int_t)now, "now_iso",
+  json_t *grid = json_pack("{s:I,s:s,s:s,s:o,s:{s:f,s:f},s:o,s:o}", "now", (json_int_t)now, "now_iso",
                    tu_format(now, iso, sizeof iso, 0), "reference", v[0].name, "slot",
                    newest ? json_integer(newest) : json_null(), "thresholds", "green_ns",
                    srv->conf.cp.lock_ns, "yellow_ns", srv->conf.cp.alarm_ns, "clocks", clocks,
                    "matrix", matrix);
+  /* Which server answered, and whether it steers (several may share the store). */
+  pthread_mutex_lock(&srv->mtx);
+  json_object_set_new(grid, "server", json_pack("{s:s,s:b}", "name", srv->conf.name,
+                                                "steering", srv->steering));
+  pthread_mutex_unlock(&srv->mtx);
+  return grid;
 }
 
 json_t *server_series(struct server *srv, const char *a, const char *b, int64_t from, int64_t to)

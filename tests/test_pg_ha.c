@@ -20,6 +20,7 @@
 #include "tests/cluster.h"
 #include "tests/pgtest.h"
 #include "tests/testutil.h"
+#include "upload/http.h"
 
 /* Every site lists both servers, the first one first. */
 static void both_servers(struct cluster *c)
@@ -35,6 +36,31 @@ static void lease_holder(struct cluster *c, char *holder, size_t n)
   int64_t until;
   ck_assert_int_eq(store_lease_holder(db, holder, n, &until), 1);
   dbc_close(db);
+}
+
+/* GET /api/v1/grid of the server on port: who answers, whether it steers, and that every
+ * remote is LOCKED in its grid. */
+static void check_grid(struct cluster *c, int port, const char *name, int steering)
+{
+  char url[128], err[256];
+  struct http_reply r;
+  snprintf(url, sizeof url, "http://127.0.0.1:%d/api/v1/grid", port);
+  ck_assert_msg(http_exchange(NULL, "GET", url, NULL, NULL, 0, 20000, 1 << 24, &r, err,
+                              sizeof err) == 0, "GET %s: %s", url, err);
+  json_t *g = json_loads(r.body ? r.body : "", 0, NULL);
+  http_reply_free(&r);
+  ck_assert_ptr_nonnull(g);
+  json_t *srv = json_object_get(g, "server");
+  ck_assert_str_eq(json_string_value(json_object_get(srv, "name")), name);
+  ck_assert_int_eq(json_is_true(json_object_get(srv, "steering")), steering);
+  json_t *clocks = json_object_get(g, "clocks");
+  int locked = 0;
+  for (size_t i = 0; i < json_array_size(clocks); i++)
+    locked += strcmp(json_string_value(json_object_get(json_array_get(clocks, i), "state")),
+                     "LOCKED") == 0;
+  ck_assert_msg(locked == c->remotes, "%s's grid: %d of %d remotes LOCKED", name, locked,
+                c->remotes);
+  json_decref(g);
 }
 
 /* Each remote LOCKED in the store, its clock within 50 ns over [from_h, to_h), no step
@@ -84,6 +110,7 @@ START_TEST(test_steering_server_killed)
   waitpid(c.server, NULL, 0);
   c.server = 0;
   cl_wait_hours(&c, 24);
+  check_grid(&c, c.port2, "s2", 1);
   cl_stop(&c);
   cl_assert_said(&c, "server2", "s2 steers from now on, taking over from s1");
   for (int k = 0; k <= c.remotes; k++)
@@ -121,6 +148,8 @@ START_TEST(test_site_fails_over_during_cut)
   kill(-px, SIGKILL);
   waitpid(px, NULL, 0);
   cl_wait_hours(&c, 22);
+  check_grid(&c, c.port, "s1", 1);
+  check_grid(&c, c.port2, "s2", 0); /* it follows s1's controllers from the store */
   cl_stop(&c);
   char said[128];
   snprintf(said, sizeof said, "sending to http://127.0.0.1:%d from now on", c.port2);

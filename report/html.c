@@ -100,7 +100,18 @@ static void daily(FILE *f, const struct report_month *r)
 
 static void stability(FILE *f, const struct report_month *r)
 {
-  fputs("<h2>Stability (68 % confidence intervals)</h2><table id=\"stability\"><tr><th>tau / s"
+  struct report_stabfig g;
+  report_fig_stab(r, &g);
+  char *svg[2] = {report_svg_stab("TDEV of x (68 % confidence)", &g.st[0], 1, 480, 330),
+                  report_svg_stab("MDEV of x (68 % confidence)", &g.st[1], 1, 480, 330)};
+  plot_font_cleanup(); /* this thread's fonts: a server's page thread draws no more */
+  fputs("<h2>Stability (68 % confidence intervals)</h2>", f);
+  for (int k = 0; k < 2; k++)
+    if (svg[k])
+      fprintf(f, "<figure id=\"%s-figure\">%s</figure>\n", k ? "mdev" : "tdev", svg[k]);
+  free(svg[0]);
+  free(svg[1]);
+  fputs("<table id=\"stability\"><tr><th>tau / s"
         "</th><th>TDEV / ns</th><th>interval</th><th>MDEV</th><th>interval</th><th>noise</th>"
         "</tr>\n", f);
   for (int i = 0; i < r->ntau; i++) {

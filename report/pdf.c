@@ -97,27 +97,20 @@ static void daily(struct doc *d, const struct report_month *r)
 
 static void stability(struct doc *d, const struct report_month *r)
 {
-  double tau[REPORT_MAX_TAU], dev[2][REPORT_MAX_TAU], lo[2][REPORT_MAX_TAU], hi[2][REPORT_MAX_TAU];
-  const char *noise[REPORT_MAX_TAU];
+  struct report_stabfig g;
   struct tab t = {.ncols = 6};
+  report_fig_stab(r, &g);
   for (int i = 0; i < r->ntau; i++) {
-    tau[i] = r->tdev[i].tau;
-    /* stabplot takes TDEV in seconds (stabplot.h). */
-    dev[0][i] = r->tdev[i].dev * 1e-9, lo[0][i] = r->tdev[i].lo * 1e-9, hi[0][i] = r->tdev[i].hi * 1e-9;
-    dev[1][i] = r->mdev[i].dev, lo[1][i] = r->mdev[i].lo, hi[1][i] = r->mdev[i].hi;
-    noise[i] = r->tdev[i].noise;
     tab_row(&t);
-    tab_put(&t, 0, "%.0f", tau[i]);
+    tab_put(&t, 0, "%.0f", r->tdev[i].tau);
     tab_put(&t, 1, "%.3f", r->tdev[i].dev);
     snprintf(t.text[(t.nrows - 1) * t.ncols + 2], TAB_CELL, "%.3f - %.3f", r->tdev[i].lo, r->tdev[i].hi);
     tab_put(&t, 3, "%.2e", r->mdev[i].dev);
     snprintf(t.text[(t.nrows - 1) * t.ncols + 4], TAB_CELL, "%.2e - %.2e", r->mdev[i].lo, r->mdev[i].hi);
-    tab_puts(&t, 5, noise[i]);
+    tab_puts(&t, 5, r->tdev[i].noise);
   }
-  struct stabplot_stat ts = {"TDEV", (size_t)r->ntau, tau, dev[0], lo[0], hi[0], noise};
-  struct stabplot_stat ms = {"MDEV", (size_t)r->ntau, tau, dev[1], lo[1], hi[1], noise};
-  doc_stabfigure(d, 250, "TDEV of x (68 % confidence)", &ts, 1);
-  doc_stabfigure(d, 250, "MDEV of x (68 % confidence)", &ms, 1);
+  doc_stabfigure(d, 250, "TDEV of x (68 % confidence)", &g.st[0], 1);
+  doc_stabfigure(d, 250, "MDEV of x (68 % confidence)", &g.st[1], 1);
   static const char *const head[] = {"tau / s", "TDEV / ns", "68 % interval", "MDEV",
                                      "68 % interval", "noise"};
   tab_done(d, &t, head);

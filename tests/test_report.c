@@ -492,6 +492,18 @@ START_TEST(test_bad_inputs)
   bad(a6, "not an Ed25519 key");
   const char *a7[] = {"simulate", "--days", "1", "--store", store, NULL};
   bad(a7, "already exists");
+  const char *a8[] = {"report", "traceability", "--store", store, "--site", "r1", "--from",
+                      "2025-02-30", "--to", "2025-03-01", "--key", key, NULL};
+  bad(a8, "--from '2025-02-30': want a UTC date YYYY-MM-DD");
+  const char *a9[] = {"report", "traceability", "--store", store, "--site", "r9", "--from",
+                      "2025-01-01", "--to", "2025-01-02", "--key", key, NULL};
+  bad(a9, "site 'r9' has no tracks in the store");
+  const char *a10[] = {"report", "monthly", "--store", store, "--site", "r1", "--month",
+                       "2025-01", "--key", key, "--format", "xml", NULL};
+  bad(a10, "--format: want pdf, html or json");
+  const char *a11[] = {"report", "monthly", "--store", store, "--site", "r1", "--month",
+                       "2025-01", "--key", key, "--format", "pdf", NULL};
+  bad(a11, "a PDF report needs -o FILE");
 }
 END_TEST
 

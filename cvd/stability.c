@@ -476,7 +476,8 @@ int cvd_stability_main(int argc, char **argv)
     fprintf(stderr, "cvd stability: out of memory for %zu averaging times\n", naf);
     rc = EXIT_RUNTIME;
   } else {
-    st_analyze(&d, o.mask, afs, naf, limited, o.conf, o.exact_ci, res);
+    /* MTIE last, in the residuals' memory: 16 bytes a point at most. */
+    st_analyze_consume(&d, o.mask, afs, naf, limited, o.conf, o.exact_ci, res);
     if (o.plot && stab_plot(&o, afs, naf, res, tscale, err, sizeof err) != 0) {
       fprintf(stderr, "cvd stability: --plot: %s\n", err);
       rc = EXIT_USAGE;

@@ -46,8 +46,8 @@ static int wanted(const struct st_data *d, unsigned mask, int limited, enum st_s
 }
 
 /* MTIE at all its factors in one pass over the sparse table's levels. */
-static void run_mtie(const struct st_data *d, const size_t *afs, size_t naf, int limited,
-                     struct st_result *out)
+static void run_mtie(const struct st_data *d, struct st_data *spend, const size_t *afs,
+                     size_t naf, int limited, struct st_result *out)
 {
   size_t *ms = calloc(naf, sizeof *ms), *counts = malloc(sizeof *counts * naf), k = 0;
   double *v = malloc(sizeof *v * naf);
@@ -56,7 +56,8 @@ static void run_mtie(const struct st_data *d, const size_t *afs, size_t naf, int
   for (size_t j = 0; j < naf; j++)
     if (wanted(d, 1u << ST_MTIE, limited, ST_MTIE, afs[j]))
       ms[k++] = afs[j];
-  if (st_mtie_list(d, ms, k, v, counts) == 0)
+  if ((spend ? st_mtie_list_consume(spend, ms, k, v, counts)
+             : st_mtie_list(d, ms, k, v, counts)) == 0)
     for (size_t j = 0, i = 0; j < naf && i < k; j++)
       if (afs[j] == ms[i]) {
         out[j * ST_NSTATS + ST_MTIE].dev = v[i];
@@ -68,13 +69,10 @@ done:
   free(v);
 }
 
-void st_analyze(const struct st_data *d, unsigned mask, const size_t *afs, size_t naf,
-                int limited, double conf, int exact_ci, struct st_result *out)
+/* Every statistic but MTIE. */
+static void run_rows(const struct st_data *d, unsigned mask, const size_t *afs, size_t naf,
+                     int limited, double conf, int exact_ci, struct st_result *out)
 {
-  for (size_t j = 0; j < naf * ST_NSTATS; j++)
-    out[j] = (struct st_result){NAN, 0, ST_NO_ALPHA, NAN, NAN, NAN};
-  if (mask & (1u << ST_MTIE))
-    run_mtie(d, afs, naf, limited, out);
   for (size_t k = 0; k < naf; k++) {
     size_t m = afs[k];
     struct noise_cache nc = {{0}, {0}};
@@ -100,4 +98,24 @@ void st_analyze(const struct st_data *d, unsigned mask, const size_t *afs, size_
       st_ci(res->dev, res->edf, conf, exact_ci, &res->lo, &res->hi);
     }
   }
+}
+
+void st_analyze(const struct st_data *d, unsigned mask, const size_t *afs, size_t naf,
+                int limited, double conf, int exact_ci, struct st_result *out)
+{
+  for (size_t j = 0; j < naf * ST_NSTATS; j++)
+    out[j] = (struct st_result){NAN, 0, ST_NO_ALPHA, NAN, NAN, NAN};
+  if (mask & (1u << ST_MTIE))
+    run_mtie(d, NULL, afs, naf, limited, out);
+  run_rows(d, mask, afs, naf, limited, conf, exact_ci, out);
+}
+
+void st_analyze_consume(struct st_data *d, unsigned mask, const size_t *afs, size_t naf,
+                        int limited, double conf, int exact_ci, struct st_result *out)
+{
+  for (size_t j = 0; j < naf * ST_NSTATS; j++)
+    out[j] = (struct st_result){NAN, 0, ST_NO_ALPHA, NAN, NAN, NAN};
+  run_rows(d, mask, afs, naf, limited, conf, exact_ci, out);
+  if (mask & (1u << ST_MTIE))
+    run_mtie(d, d, afs, naf, limited, out);
 }

@@ -113,6 +113,10 @@ double st_dev(enum st_stat s, const struct st_data *d, size_t m, size_t *count);
  * O(N log N) for all octave windows.  Returns 0, or -1 when out of memory. */
 int st_mtie_list(const struct st_data *d, const size_t *ms, size_t k, double *out,
                  size_t *counts);
+/* The same, building its maxima in d->r: 8 bytes a point instead of 16, after which d->r
+ * no longer holds the residuals (only st_data_free may follow). */
+int st_mtie_list_consume(struct st_data *d, const size_t *ms, size_t k, double *out,
+                         size_t *counts);
 
 /* The number of terms of s at factor m on n phase points, as Stable32 counts them:
  * (N-1)/m - 1 for ADEV, (N-1)/m - 2 for HDEV (integer division), N - 2m for OADEV, N - 3m
@@ -177,6 +181,10 @@ struct st_result {
  * confidence intervals. */
 void st_analyze(const struct st_data *d, unsigned mask, const size_t *afs, size_t naf,
                 int limited, double conf, int exact_ci, struct st_result *out);
+/* The same, MTIE last and in d->r's memory (st_mtie_list_consume), so a run holds at most
+ * 16 bytes a point; d is spent afterwards (only st_data_free may follow). */
+void st_analyze_consume(struct st_data *d, unsigned mask, const size_t *afs, size_t naf,
+                        int limited, double conf, int exact_ci, struct st_result *out);
 
 /* Reading a series from a text file (gzip-compressed or plain; "-" is stdin), in blocks.
  *

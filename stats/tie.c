@@ -70,22 +70,51 @@ static double widest_gapped(const struct st_data *d, const double *hi, const dou
  * computed in place), a window of w points, 2^k <= w < 2^(k+1), has the maximum
  * max(hi_k[i], hi_k[i + w - 2^k]).  Taking the factors in ascending order, each level is
  * built once: O(N log N) for every octave window, O(N) for each further factor. */
+/* The phase less its constant x0 into hi and lo (hi may be d->r itself). */
+static void mtie_init(const struct st_data *d, double *hi, double *lo)
+{
+  for (size_t i = 0; i < d->n; i++) {
+    hi[i] = lo[i] = d->slope * (double)i + d->r[i];
+    if (isnan(hi[i])) /* a gap: no window over it is counted, so any number will do */
+      hi[i] = lo[i] = 0.0;
+  }
+}
+
+static void mtie_tables(const struct st_data *d, double *hi, double *lo, const size_t *ms,
+                        size_t k, double *out, size_t *counts);
+
 int st_mtie_list(const struct st_data *d, const size_t *ms, size_t k, double *out,
                  size_t *counts)
 {
-  size_t n = d->n;
-  double *hi = malloc(sizeof(double) * n), *lo = malloc(sizeof(double) * n);
+  double *hi = malloc(sizeof(double) * d->n), *lo = malloc(sizeof(double) * d->n);
   if (!hi || !lo) {
     free(hi);
     free(lo);
     return -1;
   }
-  for (size_t i = 0; i < n; i++) { /* the phase less its constant x0 */
-    hi[i] = lo[i] = d->slope * (double)i + d->r[i];
-    if (isnan(hi[i])) /* a gap: no window over it is counted, so any number will do */
-      hi[i] = lo[i] = 0.0;
-  }
-  size_t span = 1; /* the tables hold windows of span points */
+  mtie_init(d, hi, lo);
+  mtie_tables(d, hi, lo, ms, k, out, counts);
+  free(hi);
+  free(lo);
+  return 0;
+}
+
+int st_mtie_list_consume(struct st_data *d, const size_t *ms, size_t k, double *out,
+                         size_t *counts)
+{
+  double *lo = malloc(sizeof(double) * d->n);
+  if (!lo)
+    return -1;
+  mtie_init(d, d->r, lo);
+  mtie_tables(d, d->r, lo, ms, k, out, counts);
+  free(lo);
+  return 0;
+}
+
+static void mtie_tables(const struct st_data *d, double *hi, double *lo, const size_t *ms,
+                        size_t k, double *out, size_t *counts)
+{
+  size_t n = d->n, span = 1; /* the tables hold windows of span points */
   for (size_t j = 0; j < k; j++) {
     size_t w = ms[j] + 1;
     counts[j] = st_count(ST_MTIE, n, ms[j]);
@@ -100,9 +129,6 @@ int st_mtie_list(const struct st_data *d, const size_t *ms, size_t k, double *ou
     out[j] = d->ngap ? widest_gapped(d, hi, lo, w - span, w, &counts[j])
                      : widest(hi, lo, w - span, counts[j]);
   }
-  free(hi);
-  free(lo);
-  return 0;
 }
 
 double st_mtie(const struct st_data *d, size_t m, size_t *count)

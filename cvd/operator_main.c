@@ -110,14 +110,17 @@ int cvd_operator_main(int argc, char **argv)
   server_conf_default(&sc);
   if (server_conf_load(conf, &sc, err, sizeof err) != 0) {
     fprintf(stderr, "cvd operator: %s\n", err);
+    server_app_conf_free(&sc.app);
     return EXIT_USAGE;
   }
   struct dbc *db = dbc_open(sc.app.db_path, 0, err, sizeof err);
   if (!db) {
     fprintf(stderr, "cvd operator: %s\n", err);
+    server_app_conf_free(&sc.app);
     return EXIT_RUNTIME;
   }
   int rc = is_list ? list(db) : step(db, &sc, argv[optind + 1], argv[optind + 2]);
   dbc_close(db);
+  server_app_conf_free(&sc.app);
   return rc;
 }

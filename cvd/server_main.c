@@ -104,6 +104,7 @@ int cvd_server_main(int argc, char **argv)
   server_conf_default(&sc);
   if (server_conf_load(conf_path, &sc, err, sizeof err) != 0) {
     fprintf(stderr, "cvd server: %s\n", err);
+    server_app_conf_free(&sc.app);
     return EXIT_USAGE;
   }
   if (listen)
@@ -116,21 +117,26 @@ int cvd_server_main(int argc, char **argv)
     sc.web.html = 0;
   if (proc_log_option(&sc.proc, level) != 0) {
     fprintf(stderr, "cvd server: --log-level %s: want error, warn, info or debug\n", level);
+    server_app_conf_free(&sc.app);
     return EXIT_USAGE;
   }
   if (check_only) {
     printf("%s: good\n", conf_path);
+    server_app_conf_free(&sc.app);
     return 0;
   }
   if (proc_start(&sc.proc, "server", err, sizeof err) != 0) {
     fprintf(stderr, "cvd server: %s\n", err);
+    server_app_conf_free(&sc.app);
     return EXIT_USAGE;
   }
   cvd_catch_signals();
   keep_freed_memory();
 
   struct server srv;
-  if (server_open(&srv, &sc.app, err, sizeof err) != 0) {
+  int opened = server_open(&srv, &sc.app, err, sizeof err);
+  server_app_conf_free(&sc.app); /* the server keeps its own copy */
+  if (opened != 0) {
     LOGE("server", "%s", err);
     return EXIT_RUNTIME;
   }
@@ -152,7 +158,7 @@ int cvd_server_main(int argc, char **argv)
   }
   char t[40];
   LOGI("server", "listening on %s://%s:%d/ (%d sites, reference %s, servo %s%s); time %s",
-       sc.web.plain_http ? "http" : "https", sc.web.address, sc.web.port, sc.app.n_sites, sc.app.reference, sc.app.servo,
+       sc.web.plain_http ? "http" : "https", sc.web.address, sc.web.port, srv.n_sites, sc.app.reference, sc.app.servo,
        sc.web.html ? "" : ", no pages", tu_format(clk_now(), t, sizeof t, 0));
   int64_t tick = (int64_t)sc.tick_s * NS_PER_S;
   while (!cvd_stop) {

@@ -65,7 +65,8 @@ static void file_for(const struct simnet *n, const char *name, const char *ext, 
     snprintf(buf, len, ":memory:");
 }
 
-static void server_conf_for(struct simnet *n, const char *servo, const char *store)
+static int server_conf_for(struct simnet *n, const char *servo, const char *store, char *err,
+                           size_t errlen)
 {
   struct server_app_conf *ec = &n->srv_conf;
   server_app_conf_default(ec);
@@ -82,14 +83,17 @@ static void server_conf_for(struct simnet *n, const char *servo, const char *sto
   ec->sp.clk.flicker_floor = n->sc.rb_flicker_floor;
   ec->sp.clk.rwfm_adev_1d = n->sc.rb_rwfm_adev_1d;
   ec->sp.meas_noise_ns = n->sc.cv_noise_ns > 0 ? n->sc.cv_noise_ns : 0.1;
-  ec->n_sites = n->nsites;
   for (int k = 0; k < n->nsites; k++) {
-    scenario_site_name(k, ec->sites[k].name, sizeof ec->sites[k].name);
-    ec->sites[k].n_keys = 1;
-    snprintf(ec->sites[k].keys[0].id, sizeof ec->sites[k].keys[0].id, "1");
-    snprintf(ec->sites[k].keys[0].secret, sizeof ec->sites[k].keys[0].secret,
-             "simulated-site-secret");
+    char name[SITE_NAME_MAX];
+    scenario_site_name(k, name, sizeof name);
+    struct server_site_conf *sc = server_app_conf_add_site(ec, name, err, errlen);
+    if (!sc)
+      return -1;
+    sc->n_keys = 1;
+    snprintf(sc->keys[0].id, sizeof sc->keys[0].id, "1");
+    snprintf(sc->keys[0].secret, sizeof sc->keys[0].secret, "simulated-site-secret");
   }
+  return 0;
 }
 
 static void site_conf_for(struct simnet *n, int k, struct site_conf *c)
@@ -147,8 +151,8 @@ int simnet_open(struct simnet *n, const char *servo, const char *store, char *er
     snprintf(err, errlen, "--store: file name too long");
     return -1;
   }
-  server_conf_for(n, servo, store);
-  if (server_open(&n->srv, &n->srv_conf, err, errlen) != 0)
+  if (server_conf_for(n, servo, store, err, errlen) != 0 ||
+      server_open(&n->srv, &n->srv_conf, err, errlen) != 0)
     return -1;
   n->site = calloc((size_t)n->nsites, sizeof *n->site);
   n->site_conf = calloc((size_t)n->nsites, sizeof *n->site_conf);
@@ -169,13 +173,13 @@ int simnet_open(struct simnet *n, const char *servo, const char *store, char *er
   return 0;
 }
 
-static void remove_dir(const char *dir)
+static void remove_dir(const char *dir, int nsites)
 {
   if (!dir[0])
     return;
   static const char *const files[] = {"db", "db-wal", "db-shm", "hw", "hw.new", NULL};
   char path[1200], name[16];
-  for (int k = -1; k <= SIM_MAX_REMOTES; k++)
+  for (int k = -1; k < nsites; k++)
     for (int i = 0; files[i]; i++) {
       if (k < 0)
         snprintf(name, sizeof name, "server");
@@ -202,7 +206,8 @@ void simnet_close(struct simnet *n)
   n->site_conf = NULL;
   n->ser = NULL;
   server_close(&n->srv);
-  remove_dir(n->dir);
+  server_app_conf_free(&n->srv_conf);
+  remove_dir(n->dir, n->nsites);
 }
 
 double simnet_true_x(const struct simnet *n, int k, int64_t t)

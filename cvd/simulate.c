@@ -159,7 +159,7 @@ int cvd_simulate_main(int argc, char **argv)
     switch (c) {
     case 'd': bad = conf_double("--days", optarg, 1.0 / 24, 3650, &days, err, sizeof err); break;
     case 's': bad = conf_int("--seed", optarg, 0, INT64_MAX, &seed, err, sizeof err); break;
-    case 'n': bad = conf_int("--remotes", optarg, 1, SIM_MAX_REMOTES, &remotes, err, sizeof err); break;
+    case 'n': bad = conf_int("--remotes", optarg, 1, SIM_REMOTES_LIMIT, &remotes, err, sizeof err); break;
     case 'v': servo = optarg; break;
     case 'f': scen = optarg; break;
     case 'j': json_out = 1; break;
@@ -236,8 +236,10 @@ int cvd_simulate_main(int argc, char **argv)
     simnet_close(n);
     return EXIT_RUNTIME;
   }
-  fprintf(stderr, "cvd simulate: %.1f days of %d remotes in %.1f s (%.0f simulated seconds per second)\n",
-          n->sc.days, n->sc.remotes, wall, n->sc.days * 86400 / (wall > 0 ? wall : 1e-9));
+  double per_rd = wall * 1e3 / (n->sc.days * n->sc.remotes);
+  fprintf(stderr, "cvd simulate: %.1f days of %d remotes in %.1f s (%.0f simulated seconds per "
+          "second, %.1f ms per remote-day)\n", n->sc.days, n->sc.remotes, wall,
+          n->sc.days * 86400 / (wall > 0 ? wall : 1e-9), per_rd);
   if (series && write_series(n, series) != 0) {
     fprintf(stderr, "cvd simulate: cannot write %s\n", series);
     simnet_close(n);
@@ -270,6 +272,7 @@ int cvd_simulate_main(int argc, char **argv)
                           (json_int_t)n->sc.seed, "servo", n->srv.conf.servo, "remotes", rs,
                           "events", ev ? ev : json_array(), "sim_seconds_per_second",
                           n->sc.days * 86400 / (wall > 0 ? wall : 1e-9));
+    json_object_set_new(j, "ms_per_remote_day", json_real(per_rd));
     char *text = jx_dump(j);
     printf("%s\n", text);
     free(text);

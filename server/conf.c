@@ -95,13 +95,9 @@ static int h_site(void *u, int argc, char **argv, char *e, size_t n)
     snprintf(e, n, "site '%s' given twice", argv[0]);
     return -1;
   }
-  if (ec->n_sites == SERVER_MAX_SITES) {
-    snprintf(e, n, "more than %d sites", SERVER_MAX_SITES);
+  struct server_site_conf *sc = server_app_conf_add_site(ec, argv[0], e, n);
+  if (!sc)
     return -1;
-  }
-  struct server_site_conf *sc = &ec->sites[ec->n_sites];
-  memset(sc, 0, sizeof *sc);
-  snprintf(sc->name, SITE_NAME_MAX, "%s", argv[0]);
   if (add_key(SC, sc, "1", argv[1], 0, e, n) != 0)
     return -1;
   if (argc == 3 && strcmp(argv[2], "cggtts") != 0) {
@@ -109,7 +105,6 @@ static int h_site(void *u, int argc, char **argv, char *e, size_t n)
     return -1;
   }
   sc->cggtts = argc == 3;
-  ec->n_sites++;
   return 0;
 }
 

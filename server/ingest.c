@@ -31,12 +31,19 @@ int server_seen_signature(struct server *s, const char *sig, int64_t wall_s)
  * clock is flagged, and the reference's fault is said once. */
 static void reference_step(struct server *s, int64_t slot, int64_t now)
 {
-  struct ctl *ctls[SERVER_MAX_SITES];
+  struct ctl **ctls = malloc((size_t)s->n_sites * sizeof *ctls);
   struct refstep rs;
+  if (!ctls) {
+    LOGE("server", "slot %lld: out of memory for the reference's step check", (long long)slot);
+    return;
+  }
   for (int i = 0; i < s->n_sites; i++)
     ctls[i] = s->sites[i].ctl;
-  if (!refstep_find(ctls, s->n_sites, slot, &rs))
+  int found = refstep_find(ctls, s->n_sites, slot, &rs);
+  if (!found) {
+    free(ctls);
     return;
+  }
   char t[40], why[200];
   snprintf(why, sizeof why,
            "the measurements of %d remotes stepped together by %+.1f ns at %s: the reference "
@@ -48,6 +55,7 @@ static void reference_step(struct server *s, int64_t slot, int64_t now)
     ctl_flag_fault(ctls[i], now + s->conf.cp.fault_hold, why);
     server_save_ctl(s, ctls[i], now);
   }
+  free(ctls);
   if (s->ref_fault_until <= now || strcmp(s->ref_fault, why) != 0) {
     LOGW("server", "reference %s: %s", s->sites[s->ref].name, why);
     server_event(s, now, s->sites[s->ref].name, "reference_step", NULL, NULL, why);

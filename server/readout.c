@@ -90,19 +90,17 @@ struct clock_view {
   char alarm[256];
 };
 
-/* Snapshots the clocks, the reference first, then the remotes in configuration order. */
+/* Snapshots the clocks, the reference first, then the remotes in configuration order
+ * (v holds srv->n_sites, fixed after open). */
 static int snapshot(struct server *srv, int64_t now, struct clock_view *v, int64_t *newest)
 {
-  int n = 0;
-  int order[SERVER_MAX_SITES];
+  int n = srv->n_sites;
   pthread_mutex_lock(&srv->mtx);
-  order[n++] = srv->ref;
-  for (int i = 0; i < srv->n_sites; i++)
-    if (i != srv->ref)
-      order[n++] = i;
   *newest = 0;
   for (int k = 0; k < n; k++) {
-    const struct server_site *s = &srv->sites[order[k]];
+    /* k = 0 the reference, then the others in order */
+    int i = k == 0 ? srv->ref : k <= srv->ref ? k - 1 : k;
+    const struct server_site *s = &srv->sites[i];
     struct clock_view *c = &v[k];
     memset(c, 0, sizeof *c);
     snprintf(c->name, sizeof c->name, "%s", s->name);
@@ -204,7 +202,11 @@ static json_t *cell_json(const struct latest *l, int ia, int ib, const struct ct
 
 json_t *server_grid(struct server *srv, int64_t now)
 {
-  static __thread struct clock_view v[SERVER_MAX_SITES];
+  struct clock_view *v = calloc((size_t)srv->n_sites, sizeof *v);
+  if (!v) {
+    LOGE("server", "grid: out of memory for %d clocks", srv->n_sites);
+    return NULL;
+  }
   int64_t newest;
   int n = snapshot(srv, now, v, &newest);
   json_t *clocks = json_array(), *matrix = json_array();
@@ -231,6 +233,7 @@ json_t *server_grid(struct server *srv, int64_t now)
                    newest ? json_integer(newest) : json_null(), "thresholds", "green_ns",
                    srv->conf.cp.lock_ns, "yellow_ns", srv->conf.cp.alarm_ns, "clocks", clocks,
                    "matrix", matrix);
+  free(v);
   /* Which server answered, and whether it steers (several may share the store). */
   pthread_mutex_lock(&srv->mtx);
   json_object_set_new(grid, "server", json_pack("{s:s,s:b}", "name", srv->conf.name,

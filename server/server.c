@@ -33,6 +33,32 @@ void server_app_conf_default(struct server_app_conf *c)
   ctl_params_default(&c->cp);
 }
 
+struct server_site_conf *server_app_conf_add_site(struct server_app_conf *c, const char *name,
+                                                  char *err, size_t errlen)
+{
+  if (c->n_sites == c->cap_sites) {
+    int cap = c->cap_sites ? 2 * c->cap_sites : 16;
+    struct server_site_conf *t = realloc(c->sites, (size_t)cap * sizeof *t);
+    if (!t) {
+      snprintf(err, errlen, "out of memory for %d sites", cap);
+      return NULL;
+    }
+    c->sites = t;
+    c->cap_sites = cap;
+  }
+  struct server_site_conf *sc = &c->sites[c->n_sites++];
+  memset(sc, 0, sizeof *sc);
+  snprintf(sc->name, sizeof sc->name, "%s", name);
+  return sc;
+}
+
+void server_app_conf_free(struct server_app_conf *c)
+{
+  free(c->sites);
+  c->sites = NULL;
+  c->n_sites = c->cap_sites = 0;
+}
+
 int server_site_index(const struct server *s, const char *name)
 {
   for (int i = 0; i < s->n_sites; i++)
@@ -143,13 +169,26 @@ int server_open(struct server *s, const struct server_app_conf *c, char *err, si
   pthread_mutex_init(&s->mtx, NULL);
   pthread_mutex_init(&s->pool_mtx, NULL);
   s->conf = *c;
+  s->conf.sites = NULL;
+  s->conf.n_sites = s->conf.cap_sites = 0;
   s->ref = -1;
-  s->db = dbc_open(c->db_path, 0, err, errlen);
+  size_t n = c->n_sites > 0 ? (size_t)c->n_sites : 1;
+  s->conf.sites = malloc(n * sizeof *s->conf.sites);
+  s->sites = calloc(n, sizeof *s->sites);
+  s->db = s->sites && s->conf.sites ? dbc_open(c->db_path, 0, err, errlen) : NULL;
   if (!s->db) {
+    if (!s->sites || !s->conf.sites)
+      snprintf(err, errlen, "out of memory for %d sites", c->n_sites);
+    free(s->sites);
+    free(s->conf.sites);
+    s->sites = NULL;
+    s->conf.sites = NULL;
     pthread_mutex_destroy(&s->pool_mtx);
     pthread_mutex_destroy(&s->mtx);
     return -1;
   }
+  memcpy(s->conf.sites, c->sites, (size_t)c->n_sites * sizeof *c->sites);
+  s->conf.n_sites = s->conf.cap_sites = c->n_sites;
   /* The server's lock is held while it writes: another process holding the database makes
    * an upload wait this long at most (and fail with 503), not the 10 s default, and while
    * it keeps holding it, uploads and ticks fail at once (db_busy_budget). */
@@ -183,6 +222,8 @@ void server_close(struct server *s)
   for (int i = 0; i < s->n_sites; i++)
     ctl_destroy(s->sites[i].ctl);
   s->n_sites = 0;
+  free(s->sites);
+  s->sites = NULL;
   if (s->db && s->steering)
     store_lease_release(s->db, s->conf.name);
   for (int i = 0; i < s->n_readers; i++)
@@ -190,6 +231,7 @@ void server_close(struct server *s)
   s->n_readers = 0;
   dbc_close(s->db);
   s->db = NULL;
+  server_app_conf_free(&s->conf);
   pthread_mutex_destroy(&s->pool_mtx);
   pthread_mutex_destroy(&s->mtx);
 }

@@ -14,6 +14,7 @@
 
 #include <jansson.h>
 #include <pthread.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "core/msg.h"
@@ -21,7 +22,6 @@
 #include "steer/ctl.h"
 #include "steer/servo.h"
 
-#define SERVER_MAX_SITES 128 /* the grid at 100 clocks is benchmarked (bench/bench_web) */
 #define SERVER_SECRET_MAX 129
 #define SERVER_KEYS 4            /* keys a site may have at once, for rotating them */
 #define SERVER_KEY_ID_MAX 16
@@ -46,7 +46,8 @@ struct server_app_conf {
   char db_path[1024];
   char reference[SITE_NAME_MAX];
   int n_sites;
-  struct server_site_conf sites[SERVER_MAX_SITES];
+  struct server_site_conf *sites; /* as many as configured (server_app_conf_add_site) */
+  int cap_sites;
   char servo[16];
   struct servo_params sp;
   struct ctl_params cp;
@@ -58,6 +59,12 @@ struct server_app_conf {
 };
 
 void server_app_conf_default(struct server_app_conf *c);
+/* A new site, zeroed but for its name, at the end of c's sites (the array grows: no limit
+ * on their number); NULL, with err, when memory runs out. */
+struct server_site_conf *server_app_conf_add_site(struct server_app_conf *c, const char *name,
+                                                  char *err, size_t errlen);
+/* Frees what c holds (its sites); c is then empty. */
+void server_app_conf_free(struct server_app_conf *c);
 
 struct server_site {
   char name[SITE_NAME_MAX];
@@ -96,8 +103,8 @@ struct server {
   int steering;            /* this server holds the steering lease */
   int64_t lease_deadline;  /* until when (service time) */
   int64_t pruned_wall;     /* when the replay records were last pruned (wall time) */
-  struct server_app_conf conf;
-  struct server_site sites[SERVER_MAX_SITES];
+  struct server_app_conf conf;  /* a copy of the one opened with (its own sites) */
+  struct server_site *sites;    /* one per configured site */
   int n_sites;
   int ref;                 /* index of the reference site */
   int64_t ref_fault_until; /* a fault flagged on the reference */

@@ -55,9 +55,9 @@ static int parse_remote(const char *s, int allow_all, int allow_ref, int *out, c
   }
   char *end;
   long k = s[0] == 'r' ? strtol(s + 1, &end, 10) : 0;
-  if (s[0] != 'r' || *end || k < 1 || k > SIM_MAX_REMOTES) {
+  if (s[0] != 'r' || *end || k < 1 || k > SIM_REMOTES_LIMIT) {
     snprintf(err, n, "bad site '%s' (want %s%sr1..r%d)", s, allow_all ? "all, " : "",
-             allow_ref ? "ref, " : "", SIM_MAX_REMOTES);
+             allow_ref ? "ref, " : "", SIM_REMOTES_LIMIT);
     return -1;
   }
   *out = (int)k;
@@ -90,6 +90,10 @@ static int h_ideal(void *u, int c, char **v, char *e, size_t n)
   int site;
   if (parse_remote(v[0], 0, 0, &site, e, n))
     return -1;
+  if (site > SIM_IDEAL_MAX) {
+    snprintf(e, n, "common_clock names r1..r%d only", SIM_IDEAL_MAX);
+    return -1;
+  }
   SC->ideal |= 1ULL << (site - 1);
   return 0;
 }
@@ -97,7 +101,7 @@ static int h_ideal(void *u, int c, char **v, char *e, size_t n)
 static int w_ideal(FILE *f, const char *name, const void *u)
 {
   const struct scenario *sc = u;
-  for (int k = 1; k <= SIM_MAX_REMOTES; k++)
+  for (int k = 1; k <= SIM_IDEAL_MAX; k++)
     if (scenario_ideal(sc, k))
       fprintf(f, "%s r%d\n", name, k);
   return 0;
@@ -324,7 +328,7 @@ const struct conf_item scenario_items[] = {
     SCN_DBL("days", "D", days, 1.0 / 144, 3650, "30", "simulated days"),
     {.type = CONF_INT, .name = "seed", .args = "S", .def = "1", .help = "the random seed",
      .off = offsetof(struct scenario, seed), .lo = 0, .hi = 9.2e18, .size = 8},
-    CONF_INTV("remotes", "N", struct scenario, remotes, 1, SIM_MAX_REMOTES, "3",
+    CONF_INTV("remotes", "N", struct scenario, remotes, 1, SIM_REMOTES_LIMIT, "3",
               "remote sites r1..rN"),
     SCN_DBL("rb_adev_1s", "A", rb_adev_1s, 0, 1e-6, "1e-11",
             "white FM of the remote rubidiums, as ADEV at 1 s"),
@@ -395,12 +399,12 @@ int scenario_parse_file(const char *path, struct scenario *sc, char *err, size_t
 
 int scenario_ideal(const struct scenario *sc, int k)
 {
-  return k == 0 || (k >= 1 && k <= SIM_MAX_REMOTES && (sc->ideal >> (k - 1)) & 1);
+  return k == 0 || (k >= 1 && k <= SIM_IDEAL_MAX && (sc->ideal >> (k - 1)) & 1);
 }
 
 int scenario_check(const struct scenario *sc, char *err, size_t errlen)
 {
-  if (sc->remotes < SIM_MAX_REMOTES && sc->ideal >> sc->remotes) {
+  if (sc->remotes < SIM_IDEAL_MAX && sc->ideal >> sc->remotes) {
     snprintf(err, errlen, "common_clock names a remote beyond the %d remotes", sc->remotes);
     return -1;
   }

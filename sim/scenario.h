@@ -10,7 +10,13 @@
 
 #include "core/conf.h"
 
+/* Remotes of a network of processes (cvd demo, netconf: one process each). */
 #define SIM_MAX_REMOTES 64
+/* Remotes of a network simulated in one process (cvd simulate): its arrays are allocated
+ * to fit; the bound only stops a typo asking for more memory than any machine has. */
+#define SIM_REMOTES_LIMIT 100000
+/* Remotes that common_clock can name (a bit each in struct scenario's ideal). */
+#define SIM_IDEAL_MAX 64
 #define SIM_MAX_EVENTS 64
 
 enum { SIM_ALL = -1, SIM_REF = 0 }; /* site index: 0 ref, k >= 1 remote rk */

@@ -204,7 +204,10 @@ END_TEST
 START_TEST(test_key_window)
 {
   static struct server s;
+  static struct server_site one;
   memset(&s, 0, sizeof s);
+  memset(&one, 0, sizeof one);
+  s.sites = &one;
   s.n_sites = 1;
   snprintf(s.sites[0].name, sizeof s.sites[0].name, "r1");
   int64_t end;

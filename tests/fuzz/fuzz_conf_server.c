@@ -21,6 +21,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   server_conf_default(&c);
   if (server_conf_load(path, &c, err, sizeof err) != 0) {
     FUZZ_ASSERT(strncmp(err, path, strlen(path)) == 0);
+    server_app_conf_free(&c.app);
     return 0;
   }
   int ref = 0;
@@ -30,5 +31,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   }
   FUZZ_ASSERT(ref);
   FUZZ_ASSERT(c.web.port >= 1 && c.web.port <= 65535);
+  server_app_conf_free(&c.app);
   return 0;
 }

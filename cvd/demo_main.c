@@ -1,7 +1,8 @@
-/* cvd demo: a whole simulated network on this machine.  One server, the reference site and
- * N remote sites run as separate processes of this same executable, talking HTTP on
- * 127.0.0.1, each with its own SQLite file in a fresh data directory, all on one simulated
- * clock (a shared CLOCK_MONOTONIC anchor) running fast. */
+/* cvd demo: a whole simulated network on this machine.  One server (or two sharing its
+ * store, cvd/demo_ha.h), the reference site and N remote sites run as separate processes
+ * of this same executable, talking HTTP on 127.0.0.1, each with its own SQLite file in a
+ * fresh data directory, all on one simulated clock (a shared CLOCK_MONOTONIC anchor)
+ * running fast. */
 #include "config.h"
 
 #include <curl/curl.h>
@@ -25,6 +26,7 @@
 #include "core/sign.h"
 #include "core/timeutil.h"
 #include "cvd/cmd.h"
+#include "cvd/demo_ha.h"
 #include "cvd/sig.h"
 #include "db/db.h"
 #include "db/spool.h"
@@ -33,7 +35,7 @@
 #include "sim/scenario.h"
 #include "upload/http.h"
 
-#define DEMO_MAX_PROCS (SIM_MAX_REMOTES + 2)
+#define DEMO_MAX_PROCS (SIM_MAX_REMOTES + 3) /* the servers, the sites */
 
 void cvd_demo_help(FILE *out)
 {
@@ -55,6 +57,9 @@ void cvd_demo_help(FILE *out)
 "                      waits: as fast as the machine allows, and no process ever falls\n"
 "                      behind it however loaded the machine is (for scripts and tests)\n"
 "      --port P        HTTP port of the server [8080]\n"
+"      --servers N     1, or 2: a second server on port P+1 sharing the first's store, one\n"
+"                      steering at a time; with --days, each is killed for 2 h in turn\n"
+"                      (a third and two thirds in), and the sites move to the other [1]\n"
 "      --days D        stop after D simulated days [run until interrupted]\n"
 "      --no-web        serve no HTML pages (the API stays)\n"
 "      --json          at the end, print one JSON object on one line as the last line of\n"
@@ -148,9 +153,11 @@ static const struct proc *find_dead(struct proc *p, int n)
   return NULL;
 }
 
-static void progress(int port, const char *t)
+static void progress(int port, int alt, const char *t)
 {
   json_t *g = get_json(port, "/api/v1/grid");
+  if (!g && alt)
+    g = get_json(alt, "/api/v1/grid"); /* --servers 2: the other */
   char line[2048];
   int off = snprintf(line, sizeof line, "%s", t);
   const json_t *clocks = json_object_get(g, "clocks");
@@ -229,16 +236,19 @@ struct demo {
   int np;
   struct netcut *net;
   int frozen[DEMO_MAX_PROCS], cut[DEMO_MAX_PROCS];
+  int servers;             /* 2: a second server, procs[nsites + 1] (cvd/demo_ha.h) */
+  int64_t end;
 };
 
 /* Starts the server (k -1) or site k, again if it ran before; the child takes part in a
  * lockstep clock from its first instant. */
 static void demo_spawn(struct demo *d, int k)
 {
-  struct proc *p = &d->procs[k + 1];
+  int idx = k == -2 ? d->nsites + 1 : k + 1; /* k -2: the second server */
+  struct proc *p = &d->procs[idx];
   char conf[1200], name[32];
   if (k < 0)
-    snprintf(name, sizeof name, "server");
+    snprintf(name, sizeof name, k == -2 ? "server2" : "server");
   else
     scenario_site_name(k, name, sizeof name);
   memcpy(p->name, name, sizeof p->name);
@@ -248,8 +258,28 @@ static void demo_spawn(struct demo *d, int k)
   p->pid = spawn(p->log, args);
   if (p->pid > 0)
     clk_reserve_pid(p->pid);
-  if (k + 2 > d->np)
-    d->np = k + 2;
+  if (idx + 1 > d->np)
+    d->np = idx + 1;
+}
+
+/* --servers 2: each server lost in turn (demo_ha_events), killed and started again. */
+static void demo_servers_lost(struct demo *d, int64_t last, int64_t now)
+{
+  int ev = demo_ha_events(d->sc.start, d->end, last, now);
+  for (int i = 0; i < 2; i++) {
+    struct proc *p = &d->procs[i ? d->nsites + 1 : 0];
+    if (ev & (1 << (2 * i))) {
+      fprintf(stderr, "cvd demo: %s is killed (SIGKILL); the sites move to the other\n",
+              p->name);
+      kill(p->pid, SIGKILL);
+      waitpid(p->pid, NULL, 0);
+      p->pid = 0;
+    }
+    if (ev & (2 << (2 * i))) {
+      fprintf(stderr, "cvd demo: %s is started again\n", p->name);
+      demo_spawn(d, i ? -2 : -1);
+    }
+  }
 }
 
 /* Outages cut the sites' network: each site sends through a link of its own in a relay,
@@ -271,6 +301,8 @@ static int demo_cut_network(struct demo *d, struct netconf *nc, char *err, size_
  * for a freeze, SIGKILL and a new process for a restart, a cut link for an outage. */
 static void demo_faults(struct demo *d, int64_t last, int64_t now)
 {
+  if (d->servers > 1)
+    demo_servers_lost(d, last, now);
   if (scenario_restart_in(&d->sc, SIM_SERVER, last, now)) {
     fprintf(stderr, "cvd demo: the server is killed and started again\n");
     kill(d->procs[0].pid, SIGKILL);
@@ -327,7 +359,7 @@ static int demo_run(struct demo *d, int64_t end)
       tu_format(next, t, sizeof t, 0);
       t[16] = 'Z';
       t[17] = '\0';
-      progress(d->port, t);
+      progress(d->port, d->servers > 1 ? d->port + 1 : 0, t);
       next += hour;
     }
     if (now >= end)
@@ -371,10 +403,11 @@ int cvd_demo_main(int argc, char **argv)
       {"seed", required_argument, NULL, 'S'},    {"scenario", required_argument, NULL, 'f'},
       {"servo", required_argument, NULL, 'v'},   {"dir", required_argument, NULL, 'D'},
       {"lockstep", no_argument, NULL, 'L'},      {"help", no_argument, NULL, 'h'},
+      {"servers", required_argument, NULL, 'N'},
       {NULL, 0, NULL, 0}};
   double speed = 1440, days = 0;
   int lockstep = 0, speed_given = 0;
-  long long remotes = -1, port = 8080, seed = -1;
+  long long remotes = -1, port = 8080, seed = -1, servers = 1;
   int no_web = 0, json_out = 0, c;
   const char *scen_path = NULL, *servo = NULL, *dir_opt = NULL;
   char err[1024];
@@ -389,6 +422,7 @@ int cvd_demo_main(int argc, char **argv)
       break;
     case 'L': lockstep = 1; break;
     case 'p': bad = conf_int("--port", optarg, 1, 65535, &port, err, sizeof err); break;
+    case 'N': bad = conf_int("--servers", optarg, 1, 2, &servers, err, sizeof err); break;
     case 'd': bad = conf_double("--days", optarg, 1.0 / 24, 3650, &days, err, sizeof err); break;
     case 'S': bad = conf_int("--seed", optarg, 0, INT64_MAX, &seed, err, sizeof err); break;
     case 'W': no_web = 1; break;
@@ -406,6 +440,10 @@ int cvd_demo_main(int argc, char **argv)
   }
   if (optind != argc) {
     fprintf(stderr, "cvd demo: unexpected argument '%s'\n", argv[optind]);
+    return EXIT_USAGE;
+  }
+  if (servers > 1 && port == 65535) {
+    fprintf(stderr, "cvd demo: --servers 2 needs --port below 65535 (the second takes P+1)\n");
     return EXIT_USAGE;
   }
   if (lockstep && speed_given) {
@@ -468,8 +506,11 @@ int cvd_demo_main(int argc, char **argv)
   nc.web = !no_web;
   if (servo)
     snprintf(nc.servo, sizeof nc.servo, "%s", servo);
+  if (servers > 1)
+    demo_ha_lines(&nc, (int)port + 1);
   int bad = netconf_write_scenario(&nc, &sc, err, sizeof err) ||
-            netconf_write_server(&nc, err, sizeof err);
+            netconf_write_server(&nc, err, sizeof err) ||
+            (servers > 1 && demo_ha_write_server2(&nc, (int)port + 1, err, sizeof err));
   for (int k = 0; k < nsites && !bad; k++)
     bad = netconf_write_site(&nc, k, err, sizeof err);
   if (bad) {
@@ -487,23 +528,30 @@ int cvd_demo_main(int argc, char **argv)
   d.sc = sc;
   d.nsites = nsites;
   d.port = (int)port;
+  d.servers = (int)servers;
   snprintf(d.dir, sizeof d.dir, "%s", dir);
   if (d.sc.n_outages > 0 && demo_cut_network(&d, &nc, err, sizeof err) != 0) {
     fprintf(stderr, "cvd demo: %s\n", err);
     return EXIT_RUNTIME;
   }
-  for (int k = -1; k < nsites; k++)
+  for (int k = -1; k < nsites; k++) {
     demo_spawn(&d, k);
+    if (k == -1 && servers > 1)
+      demo_spawn(&d, -2);
+  }
   fprintf(stderr,
           "cvd demo: server, ref and %d remotes running in %s (logs there); %s on "
           "http://127.0.0.1:%lld/; %s%s\n",
           sc.remotes, dir, no_web ? "API" : "grid", port, clockargs,
           days > 0 ? "" : "; Ctrl-C stops");
   int64_t end = days > 0 ? sc.start + (int64_t)(days * NS_PER_DAY) : INT64_MAX;
+  d.end = end;
   int rc = demo_run(&d, end);
   int64_t now = clk_now();
   double sim_days = (double)(now - sc.start) / (double)NS_PER_DAY;
   json_t *report = json_out && rc == 0 ? final_report((int)port, dir, &sc, sim_days, now) : NULL;
+  if (servers > 1)
+    demo_ha_note((int)port, (int)port + 1);
   stop_all(d.procs, d.np);
   netcut_stop(d.net);
   fprintf(stderr, "cvd demo: stopped after %.2f simulated days; data in %s\n", sim_days, dir);

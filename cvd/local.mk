@@ -13,7 +13,8 @@ cvd_cvd_SOURCES = \
 	cvd/simulate.c \
 	cvd/site_main.c \
 	cvd/server_main.c \
-	cvd/demo_main.c
+	cvd/demo_main.c \
+	cvd/demo_ha.c cvd/demo_ha.h
 CVD_LIBS = \
 	web/libweb.a \
 	server/libserver.a \

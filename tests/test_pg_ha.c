@@ -3,10 +3,12 @@
  * (`server URL` twice) move to the other when one fails.  The steering server killed with
  * SIGKILL mid-run: the other takes over from the servo state in the store, every remote
  * stays LOCKED without a jump, and every track is stored exactly once.  A site's link to
- * one server cut for hours: it sends to the other, and its clock stays steered. */
+ * one server cut for hours: it sends to the other, and its clock stays steered.  And
+ * cvd demo --servers 2 losing each server in turn. */
 #include "config.h"
 
 #include <check.h>
+#include <jansson.h>
 #include <math.h>
 #include <signal.h>
 #include <stdio.h>
@@ -173,6 +175,59 @@ START_TEST(test_site_fails_over_during_cut)
 }
 END_TEST
 
+/* cvd demo --servers 2: two servers on one store (the demo's SQLite file), each killed for
+ * 2 h in turn; the closing note names one steering and one following, every remote ends
+ * LOCKED within 50 ns, and a server took the steering over from the other. */
+START_TEST(test_demo_two_servers)
+{
+  char *tmp = th_mkdtemp("demo2");
+  char dir[1100], port[16], log[1100], path[1200];
+  snprintf(dir, sizeof dir, "%s/data", tmp);
+  snprintf(log, sizeof log, "%s/demo.log", tmp);
+  int p = th_free_port(); /* the second server takes the next one */
+  snprintf(port, sizeof port, "%d", p < 65535 ? p : p - 1);
+  char *argv[] = {(char *)th_cvd_bin(), (char *)"demo", (char *)"--servers", (char *)"2",
+                  (char *)"--remotes", (char *)"2", (char *)"--days", (char *)"2",
+                  (char *)"--no-web", (char *)"--json", (char *)"--lockstep", (char *)"--port",
+                  port, (char *)"--dir", dir, NULL};
+  char *out = NULL;
+  ck_assert_int_eq(th_run(argv, log, &out, 300), 0);
+  char *err = th_read_file(log);
+  const char *said[] = {"server is killed (SIGKILL)", "server2 is killed (SIGKILL)",
+                        "server is started again", "server2 is started again", "(steering)",
+                        "(following)"};
+  for (size_t i = 0; i < sizeof said / sizeof *said; i++)
+    ck_assert_msg(strstr(err, said[i]), "the demo did not say '%s': %s", said[i], err);
+  free(err);
+  int took_over = 0;
+  for (int i = 0; i < 2; i++) {
+    snprintf(path, sizeof path, "%s/server%s.log", dir, i ? "2" : "");
+    char *text = th_read_file(path);
+    took_over += text && strstr(text, "steers from now on, taking over from");
+    free(text);
+  }
+  ck_assert_msg(took_over >= 1, "no server took the steering over");
+  char *last = strstr(out, "{\"sim_days\"");
+  json_t *j = last ? json_loads(last, JSON_DISABLE_EOF_CHECK, NULL) : NULL;
+  ck_assert_msg(j != NULL, "no JSON: %s", out);
+  const json_t *rs = json_object_get(j, "remotes");
+  ck_assert_int_eq(json_array_size(rs), 2);
+  for (size_t i = 0; i < json_array_size(rs); i++) {
+    const json_t *r = json_array_get(rs, i);
+    const char *site = json_string_value(json_object_get(r, "site"));
+    ck_assert_msg(strcmp(json_string_value(json_object_get(r, "state")), "LOCKED") == 0,
+                  "%s is %s", site, json_string_value(json_object_get(r, "state")));
+    double rms = json_number_value(json_object_get(r, "rms_true_x_ns_last_day"));
+    fprintf(stderr, "demo --servers 2: %s rms true x over the last day %.2f ns\n", site, rms);
+    ck_assert_msg(rms < 50, "%s", site);
+  }
+  json_decref(j);
+  free(out);
+  th_rmtree(tmp);
+  free(tmp);
+}
+END_TEST
+
 int main(void)
 {
   char why[1024];
@@ -186,6 +241,7 @@ int main(void)
   tcase_set_timeout(tc, 240);
   tcase_add_test(tc, test_steering_server_killed);
   tcase_add_test(tc, test_site_fails_over_during_cut);
+  tcase_add_test(tc, test_demo_two_servers);
   suite_add_tcase(s, tc);
   rc = th_run_suite(s, CK_VERBOSE);
   pgtest_stop();

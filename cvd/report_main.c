@@ -11,7 +11,7 @@
 #include "core/conf.h"
 #include "core/timeutil.h"
 #include "cvd/cmd.h"
-#include "db/db.h"
+#include "db/dbc.h"
 #include "report/out.h"
 #include "report/report.h"
 #include "report/sign.h"
@@ -236,7 +236,7 @@ static int run(struct args *a, int trace)
     fprintf(stderr, "cvd report: --key %s\n", err);
     return EXIT_USAGE;
   }
-  sqlite3 *db = db_open_reader(a->store, 5000, err, sizeof err);
+  struct dbc *db = dbc_open(a->store, 1, err, sizeof err);
   if (!db) {
     fprintf(stderr, "cvd report: --store %s: %s\n", a->store, err);
     rsign_key_free(k);
@@ -257,7 +257,7 @@ static int run(struct args *a, int trace)
     rc = EXIT_RUNTIME;
   }
   report_month_free(&r);
-  db_close(db);
+  dbc_close(db);
   rsign_key_free(k);
   return rc;
 }

@@ -356,7 +356,7 @@ static struct gapinfo trim_gaps(struct st_series *s)
 static int load_store(struct opts *o, struct st_series *s, char *err, size_t errlen)
 {
   *s = (struct st_series){0};
-  sqlite3 *db = db_open_reader(o->store, 5000, err, errlen);
+  struct dbc *db = dbc_open(o->store, 1, err, errlen);
   if (!db)
     return -1;
   static char ref[64], what[160];
@@ -370,14 +370,14 @@ static int load_store(struct opts *o, struct st_series *s, char *err, size_t err
       snprintf(err, errlen, "%s: %s: %s", o->store, o->site,
                k < 0 ? "cannot read the store" : k == 0 ? "no common view with a reference"
                                                         : "more than one reference: use --pair");
-      db_close(db);
+      dbc_close(db);
       return -1;
     }
     a = o->site;
     b = ref;
   }
   n = reportq_x(db, a, b, INT64_MIN, INT64_MAX, &slots, &x);
-  db_close(db);
+  dbc_close(db);
   if (n <= 0) {
     snprintf(err, errlen, "%s: %s common-view differences %s - %s", o->store,
              n < 0 ? "cannot read the" : "no", a, b);

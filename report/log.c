@@ -29,7 +29,7 @@ static int in_holdover(const char *state, int was)
 }
 
 /* The holdover from start to end: its largest predicted |x| and 95 % bound. */
-static int holdover(sqlite3 *db, struct report_month *r, int64_t start, int64_t end)
+static int holdover(struct dbc *db, struct report_month *r, int64_t start, int64_t end)
 {
   struct report_holdover *h = &r->holds[r->nholds++];
   h->start = start;
@@ -74,7 +74,7 @@ static void store_event_of(void *ctx, int64_t t, const char *kind, const char *m
   add_event(r, t, kind, msg);
 }
 
-int report_log(sqlite3 *db, struct report_month *r, const struct reportq_state *st, int n,
+int report_log(struct dbc *db, struct report_month *r, const struct reportq_state *st, int n,
                int *first_lock)
 {
   r->holds = calloc((size_t)n + 1, sizeof *r->holds);
@@ -112,7 +112,7 @@ int report_log(sqlite3 *db, struct report_month *r, const struct reportq_state *
 }
 
 /* Appends a row when the delays applied by site change (or for its first track). */
-static int delay_rows(sqlite3 *db, struct report_month *r, const char *site, int64_t **held,
+static int delay_rows(struct dbc *db, struct report_month *r, const char *site, int64_t **held,
                       int *nheld)
 {
   struct track *t = NULL;
@@ -146,7 +146,7 @@ static int delay_rows(sqlite3 *db, struct report_month *r, const char *site, int
   return held && !*held ? -1 : 0;
 }
 
-int report_delays(sqlite3 *db, struct report_month *r)
+int report_delays(struct dbc *db, struct report_month *r)
 {
   int64_t *held = NULL, *ids = NULL, *issued = NULL;
   int nheld = 0;

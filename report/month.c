@@ -121,7 +121,7 @@ static void day_stats(struct report_month *r, struct report_day *d, const double
     d->u_a_ns = d->max_abs_ns; /* one track and nothing to judge it by: as large as itself */
 }
 
-static int load_x(sqlite3 *db, struct report_month *r)
+static int load_x(struct dbc *db, struct report_month *r)
 {
   int64_t *slots;
   double *x;
@@ -229,7 +229,7 @@ static int month_range(struct report_month *r, const struct report_opts *o, char
   return 0;
 }
 
-static int find_ref(sqlite3 *db, struct report_month *r, const struct report_opts *o,
+static int find_ref(struct dbc *db, struct report_month *r, const struct report_opts *o,
                     int *bad, char *err, size_t errlen)
 {
   int known = reportq_site_known(db, o->site);
@@ -258,7 +258,7 @@ static int find_ref(sqlite3 *db, struct report_month *r, const struct report_opt
   return -1;
 }
 
-int report_month_build(sqlite3 *db, const struct report_opts *o, struct report_month *r,
+int report_month_build(struct dbc *db, const struct report_opts *o, struct report_month *r,
                        int *bad, char *err, size_t errlen)
 {
   memset(r, 0, sizeof *r);

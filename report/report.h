@@ -17,11 +17,11 @@
 #define CVD_REPORT_H
 
 #include <jansson.h>
-#include <sqlite3.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "core/track.h"
+#include "db/dbc.h"
 
 #define REPORT_MAX_TAU 12
 #define REPORT_MAX_CALS 8
@@ -114,7 +114,7 @@ struct report_month {
 /* Builds the report of o->site for o's month from the store db.  Returns 0, or -1 with
  * err naming what was wrong (unknown site, no reference, a month without data) and *bad
  * set to 1 when it is the input's fault (exit 2), 0 for a failed read (exit 1). */
-int report_month_build(sqlite3 *db, const struct report_opts *o, struct report_month *r,
+int report_month_build(struct dbc *db, const struct report_opts *o, struct report_month *r,
                        int *bad, char *err, size_t errlen);
 void report_month_free(struct report_month *r);
 

@@ -14,12 +14,12 @@ int report_stability(struct report_month *r, int first);
 /* States, holdovers, re-acquisitions, faults and events of the month from the steering
  * log st[0..n) and the store; sets *first_lock to the first slot index the clock is not
  * ACQUIRING (nslots when never).  0, or -1 on a failed read. */
-int report_log(sqlite3 *db, struct report_month *r, const struct reportq_state *st, int n,
+int report_log(struct dbc *db, struct report_month *r, const struct reportq_state *st, int n,
                int *first_lock);
 
 /* The delays applied by the site and its reference, one row per change, and the commands
  * the site's tracks never show it holding.  0, or -1 on a failed read. */
-int report_delays(sqlite3 *db, struct report_month *r);
+int report_delays(struct dbc *db, struct report_month *r);
 
 /* Appends one line to the budget. */
 void report_item(struct report_month *r, char type, const char *name, double u_ns,

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "db/db.h"
+#include "db/dbc.h"
 #include "report/out.h"
 #include "report/report.h"
 #include "server/server.h"
@@ -27,16 +27,13 @@ static enum MHD_Result reply(struct web *w, struct MHD_Connection *c, struct rep
   pthread_once(&page_key_once, make_key);
   if (!page_key)
     return html_error(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "Report", "No key to sign with.");
-  if (strncmp(w->srv->conf.db_path, "postgres", 8) == 0)
-    return html_error(c, MHD_HTTP_NOT_IMPLEMENTED, "Report",
-                      "Reports read a SQLite store so far: use cvd report monthly.");
-  sqlite3 *db = db_open_reader(w->srv->conf.db_path, 2000, err, sizeof err);
+  struct dbc *db = server_reader_get(w->srv);
   if (!db)
     return html_error(c, MHD_HTTP_SERVICE_UNAVAILABLE, "Report", "The store cannot be read.");
   struct report_month r;
   int bad;
   int rc = report_month_build(db, o, &r, &bad, err, sizeof err);
-  db_close(db);
+  server_reader_put(w->srv, db);
   if (rc != 0) {
     report_month_free(&r);
     return html_error(c, bad ? MHD_HTTP_NOT_FOUND : MHD_HTTP_SERVICE_UNAVAILABLE, "Report", err);

@@ -126,6 +126,22 @@ START_TEST(test_steering_server_killed)
   ck_assert_int_ge(cl_query_int(db, sql), 60);
   dbc_close(db);
   check_steered(&c, 8, 24);
+  /* The store's read-outs for reports on PostgreSQL too (db/reportq.h): r1's reference
+   * found and its differences read by cvd stability --store. */
+  char log[1100], *out = NULL;
+  snprintf(log, sizeof log, "%s/stability.log", c.dir);
+  char *argv[] = {(char *)th_cvd_bin(), (char *)"stability", (char *)"--store", c.store,
+                  (char *)"--site", (char *)"r1", (char *)"--stats", (char *)"oadev",
+                  (char *)"--json", NULL};
+  ck_assert_int_eq(th_run(argv, log, &out, 60), 0);
+  const char *obj = out ? strstr(out, "{\"") : NULL; /* stdout: the one JSON line */
+  json_t *j = obj ? json_loads(obj, JSON_DISABLE_EOF_CHECK, NULL) : NULL;
+  ck_assert_msg(j, "no JSON from cvd stability: %s", out ? out : "");
+  fprintf(stderr, "cvd stability --store postgresql://...: r1 - ref, %.0f points\n",
+          json_number_value(json_object_get(j, "n")));
+  ck_assert(json_number_value(json_object_get(j, "n")) >= 130);
+  json_decref(j);
+  free(out);
   cl_cleanup(&c);
 }
 END_TEST

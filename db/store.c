@@ -71,6 +71,17 @@ int store_slot_tracks(struct dbc *db, int64_t slot, struct track **out)
   return dbc_read_tracks(st, out);
 }
 
+int store_slot_count(struct dbc *db, int64_t slot)
+{
+  struct dbc_st *st = dbc_prep(db, "SELECT count(*) FROM tracks WHERE slot = ?");
+  if (!st)
+    return -1;
+  dbc_bind_int64(st, 1, slot);
+  int n = dbc_step(st) == 1 ? (int)dbc_int64(st, 0) : -1;
+  dbc_reset(st);
+  return n;
+}
+
 int store_site_tracks(struct dbc *db, const char *site, int64_t from, int64_t to,
                       struct track **out)
 {

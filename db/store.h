@@ -21,6 +21,8 @@ int store_sig_prune(struct dbc *db, int64_t wall_before);
 int store_track_insert(struct dbc *db, const struct track *t, int64_t wall_received);
 /* Every track of the slot (malloc'ed array); returns the count or -1. */
 int store_slot_tracks(struct dbc *db, int64_t slot, struct track **out);
+/* How many tracks the slot has, or -1. */
+int store_slot_count(struct dbc *db, int64_t slot);
 /* A site's tracks with from <= slot < to, oldest first (malloc'ed); the count or -1. */
 int store_site_tracks(struct dbc *db, const char *site, int64_t from, int64_t to,
                       struct track **out);

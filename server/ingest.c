@@ -15,6 +15,7 @@
 #include "core/timeutil.h"
 #include "db/store.h"
 #include "server/serverint.h"
+#include "server/slotcache.h"
 #include "steer/cv.h"
 #include "steer/refstep.h"
 
@@ -106,36 +107,46 @@ static void steer_one(struct server *s, struct server_site *st, const struct cv_
   }
 }
 
-/* Common view for one new track: every pair it makes in its slot, and when this server
- * steers, the steering of the remotes that now have a measurement against the reference. */
-static void process_slot(struct server *s, int uploader, int64_t slot, int64_t now, int steer)
+static int cmp_pair_site(const void *a, const void *b)
 {
-  struct track *tr = NULL;
-  int n = store_slot_tracks(s->db, slot, &tr);
-  const struct track *up = NULL;
-  for (int i = 0; i < n; i++)
-    if (strcmp(tr[i].site, s->sites[uploader].name) == 0)
-      up = &tr[i];
-  struct cv_pair *pairs = up ? calloc((size_t)n * 2, sizeof *pairs) : NULL;
-  if (!pairs) {
-    if (up)
-      LOGE("server", "slot %lld: out of memory for common view", (long long)slot);
-    free(tr);
+  return strcmp(((const struct cv_pair *)a)->a->site, ((const struct cv_pair *)b)->a->site);
+}
+
+/* Common view for one new track t (committed to the store), from its slot's tracks held in
+ * memory (server/slotcache.h): for few sites every pair it makes in its slot is stored, for
+ * more (SERVER_ALL_PAIRS_MAX) each remote against the reference only (other pairs are
+ * derived when read); when this server steers, the remotes that now have a measurement
+ * against the reference are steered, in site order. */
+static void process_slot(struct server *s, const struct track *t, int64_t now, int steer)
+{
+  struct slotcache_view v;
+  if (slotcache_slot(s->cache, s->db, t, &v) != 0)
+    return;
+  struct cv_pair *buf = calloc((size_t)v.n * 2, sizeof *buf);
+  if (!buf) {
+    LOGE("server", "slot %lld: out of memory for common view", (long long)t->slot);
     return;
   }
-  int n_steer, np = cv_slot(tr, n, up, s->sites[s->ref].name, pairs, pairs + n, &n_steer);
+  struct cv_pair *pairs = buf, *st = buf + v.n;
+  int n_steer, np;
+  if (s->n_sites <= SERVER_ALL_PAIRS_MAX) {
+    np = cv_slot(v.tr, v.n, &v.tr[v.up], s->sites[s->ref].name, pairs, st, &n_steer);
+  } else {
+    np = n_steer = cv_slot_ref(v.tr, v.n, v.up, v.ref, st);
+    pairs = st; /* what is stored is what steers: REMOTE - REF */
+    qsort(st, (size_t)n_steer, sizeof *st, cmp_pair_site);
+  }
   for (int i = 0; i < np; i++)
-    if (store_cv_put(s->db, slot, pairs[i].a->site, pairs[i].b->site, pairs[i].value_ns,
+    if (store_cv_put(s->db, t->slot, pairs[i].a->site, pairs[i].b->site, pairs[i].value_ns,
                      pairs[i].sigma_ns) != 0)
-      LOGE("server", "slot %lld: storing %s - %s failed", (long long)slot, pairs[i].a->site,
+      LOGE("server", "slot %lld: storing %s - %s failed", (long long)t->slot, pairs[i].a->site,
            pairs[i].b->site);
   for (int i = 0; steer && i < n_steer; i++) {
-    int k = server_site_index(s, pairs[n + i].a->site);
+    int k = server_site_index(s, st[i].a->site);
     if (k >= 0 && s->sites[k].ctl)
-      steer_one(s, &s->sites[k], &pairs[n + i], now);
+      steer_one(s, &s->sites[k], &st[i], now);
   }
-  free(pairs);
-  free(tr);
+  free(buf);
 }
 
 /* How far back the steering server looks for measurements it has not steered on. */
@@ -159,7 +170,7 @@ void server_catch_up(struct server *s, int64_t now)
     if (n > 0 && !began)
       began = dbc_begin(s->db) == 0 ? 1 : -1;
     for (int i = 0; i < n; i++)
-      process_slot(s, k, tr[i].slot, now, 1);
+      process_slot(s, &tr[i], now, 1);
     if (n > 0)
       LOGI("server", "%s: %d stored slots not steered on yet (taken by another server, or "
            "the store was busy) steered on, to %lld", st->name, n, (long long)latest);
@@ -338,8 +349,11 @@ int server_upload(struct server *s, struct upload_req *req, int64_t now, int64_t
   if (!tx)
     LOGW("server", "%s: no transaction for common view: %s", st->name, dbc_errmsg(s->db));
   int steer = server_lease_fence(s, now);
-  for (int i = 0; i < n_new; i++)
-    process_slot(s, k, fresh[i], now, steer);
+  for (int i = 0, f = 0; i < req->n_tracks && f < n_new; i++) /* both in slot order */
+    if (req->tracks[i].slot == fresh[f]) {
+      f++;
+      process_slot(s, &req->tracks[i], now, steer);
+    }
   if (tx && dbc_commit(s->db) != 0) {
     LOGE("server", "%s: committing common view and steering failed: %s", st->name,
          dbc_errmsg(s->db));

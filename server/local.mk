@@ -10,4 +10,5 @@ server_libserver_a_SOURCES = \
 	server/lease.c \
 	server/operator.c \
 	server/readout.c \
-	server/server.c server/server.h server/serverint.h
+	server/server.c server/server.h server/serverint.h \
+	server/slotcache.c server/slotcache.h

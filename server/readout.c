@@ -189,13 +189,23 @@ static json_t *cell_json(const struct latest *l, int ia, int ib, const struct ct
   double v = c->value;
   int predicted = 0;
   const struct clock_view *h = a->has_ctl && b->is_ref ? a : b->has_ctl && a->is_ref ? b : NULL;
+  int derived = 0;
+  const struct latest_cell *ca = &l->cell[ia * l->n], *cb = &l->cell[ib * l->n];
   if (h && (h->state == CS_HOLDOVER || h->state == CS_ALARM) && isfinite(h->pred_x)) {
     v = a->is_ref ? -h->pred_x : h->pred_x;
     predicted = 1;
+  } else if (!c->has && ca->has && cb->has) {
+    /* Not stored (many sites): (a - REF) - (b - REF), column 0 being the reference; as of
+     * the older of the two slots. */
+    v = ca->value - cb->value;
+    slot = ca->slot < cb->slot ? ca->slot : cb->slot;
+    derived = 1;
   } else if (!c->has)
     return NULL;
   json_t *cell = json_pack("{s:o,s:b,s:s}", "value_ns", jx_real(v), "predicted", predicted,
                            "color", colour(v, p));
+  if (derived)
+    json_object_set_new(cell, "derived", json_true());
   json_object_set_new(cell, "slot", predicted ? json_null() : json_integer(slot));
   return cell;
 }
@@ -242,11 +252,49 @@ json_t *server_grid(struct server *srv, int64_t now)
   return grid;
 }
 
+/* a - b from a - REF and b - REF of the same slots: (a - REF) - (b - REF), sigmas
+ * combined in quadrature.  That sigma is an upper estimate: the reference's track is in
+ * both, and its noise, common to them, cancels in the difference. */
+static json_t *derive_pair(const json_t *sa, const json_t *sb)
+{
+  json_t *out = json_array();
+  size_t i = 0, k = 0, na = json_array_size(sa), nb = json_array_size(sb);
+  while (i < na && k < nb) {
+    const json_t *pa = json_array_get(sa, i), *pb = json_array_get(sb, k);
+    json_int_t ta = json_integer_value(json_array_get(pa, 0));
+    json_int_t tb = json_integer_value(json_array_get(pb, 0));
+    if (ta != tb) {
+      ta < tb ? i++ : k++;
+      continue;
+    }
+    double va = json_number_value(json_array_get(pa, 1)), vb = json_number_value(json_array_get(pb, 1));
+    double ea = json_number_value(json_array_get(pa, 2)), eb = json_number_value(json_array_get(pb, 2));
+    json_array_append_new(out, json_pack("[I,o,o]", ta, jx_real(va - vb),
+                                         jx_real(sqrt(ea * ea + eb * eb))));
+    i++;
+    k++;
+  }
+  return out;
+}
+
 json_t *server_series(struct server *srv, const char *a, const char *b, int64_t from, int64_t to)
 {
   struct reader r;
   reader_open(&r, srv);
   json_t *s = store_cv_series(r.db, a, b, from, to);
+  const char *ref = srv->sites[srv->ref].name;
+  /* Many sites: only each remote against the reference is stored (SERVER_ALL_PAIRS_MAX). */
+  if (s && json_array_size(s) == 0 && srv->n_sites > SERVER_ALL_PAIRS_MAX &&
+      strcmp(a, ref) != 0 && strcmp(b, ref) != 0 && strcmp(a, b) != 0) {
+    json_t *sa = store_cv_series(r.db, a, ref, from, to);
+    json_t *sb = store_cv_series(r.db, b, ref, from, to);
+    if (sa && sb) {
+      json_decref(s);
+      s = derive_pair(sa, sb);
+    }
+    json_decref(sa);
+    json_decref(sb);
+  }
   reader_close(&r);
   return s;
 }

@@ -14,6 +14,7 @@
 #include "core/timeutil.h"
 #include "db/store.h"
 #include "server/serverint.h"
+#include "server/slotcache.h"
 
 #define SERVER_BUSY_MS 1000
 #define SERVER_PRUNE_EVERY (60 * NS_PER_S) /* wall time */
@@ -210,6 +211,11 @@ int server_open(struct server *s, const struct server_app_conf *c, char *err, si
     snprintf(err, errlen, "the reference site '%s' is not among the sites", c->reference);
     goto fail;
   }
+  s->cache = slotcache_create(c->reference, s->n_sites <= SERVER_ALL_PAIRS_MAX);
+  if (!s->cache) {
+    snprintf(err, errlen, "out of memory for the slot cache");
+    goto fail;
+  }
   server_lease_renew(s, clk_now());
   return 0;
 fail:
@@ -224,6 +230,8 @@ void server_close(struct server *s)
   s->n_sites = 0;
   free(s->sites);
   s->sites = NULL;
+  slotcache_destroy(s->cache);
+  s->cache = NULL;
   if (s->db && s->steering)
     store_lease_release(s->db, s->conf.name);
   for (int i = 0; i < s->n_readers; i++)

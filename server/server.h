@@ -22,6 +22,9 @@
 #include "steer/ctl.h"
 #include "steer/servo.h"
 
+/* Up to this many sites every pair's common view is stored; above, each remote against the
+ * reference only, and a pair A - B is derived as (A - REF) - (B - REF) when read. */
+#define SERVER_ALL_PAIRS_MAX 16
 #define SERVER_SECRET_MAX 129
 #define SERVER_KEYS 4            /* keys a site may have at once, for rotating them */
 #define SERVER_KEY_ID_MAX 16
@@ -105,6 +108,7 @@ struct server {
   int64_t pruned_wall;     /* when the replay records were last pruned (wall time) */
   struct server_app_conf conf;  /* a copy of the one opened with (its own sites) */
   struct server_site *sites;    /* one per configured site */
+  struct slotcache *cache;      /* the open slots' tracks (server/slotcache.h), under mtx */
   int n_sites;
   int ref;                 /* index of the reference site */
   int64_t ref_fault_until; /* a fault flagged on the reference */

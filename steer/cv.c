@@ -49,3 +49,16 @@ int cv_slot(const struct track *tr, int n, const struct track *up, const char *r
   }
   return np;
 }
+
+int cv_slot_ref(const struct track *tr, int n, int up, int ref, struct cv_pair *steer)
+{
+  if (ref < 0 || !cv_usable(&tr[ref]))
+    return 0;
+  if (up != ref)
+    return make(&tr[up], &tr[ref], &steer[0]);
+  int m = 0;
+  for (int i = 0; i < n; i++)
+    if (i != ref && make(&tr[i], &tr[ref], &steer[m]))
+      m++;
+  return m;
+}

@@ -28,5 +28,10 @@ struct cv_pair {
  * number of measurements. */
 int cv_slot(const struct track *tr, int n, const struct track *up, const char *ref,
             struct cv_pair *pairs, struct cv_pair *steer, int *n_steer);
+/* cv_slot's measurements alone, for many sites (issue 13), with the slot's tracks indexed:
+ * tr[up] the new track, tr[ref] the reference's (ref -1: none yet).  steer[] must hold n
+ * entries; returns how many it gets, in tr[]'s order.  Costs one subtraction when up is a
+ * remote, however many sites the slot has. */
+int cv_slot_ref(const struct track *tr, int n, int up, int ref, struct cv_pair *steer);
 
 #endif

@@ -32,6 +32,11 @@ tests_test_steer_SOURCES = tests/test_steer.c tests/loopsim.c tests/loopsim.h
 tests_test_steer_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_test_steer_LDADD = $(TEST_LIBS)
 
+check_PROGRAMS += tests/test_scale
+tests_test_scale_SOURCES = tests/test_scale.c
+tests_test_scale_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_test_scale_LDADD = $(TEST_LIBS)
+
 check_PROGRAMS += tests/test_system
 tests_test_system_SOURCES = tests/test_system.c tests/cluster.c tests/cluster.h
 tests_test_system_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)

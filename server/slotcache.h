@@ -1,0 +1,42 @@
+/* The tracks of the slots open now, kept in memory (issue 13), so that the common view of a
+ * new track needs neither the store nor a JSON parse: the SLOTCACHE_SLOTS newest slots
+ * used, the least recently used one dropped for another; a slot not held (after a
+ * restart, a late track) is read from the store once.  Another server sharing the store
+ * may have stored tracks of a held slot: one count per new track finds out, and the slot
+ * is read again then.  Each slot keeps where its reference's track is, so a remote's
+ * measurement costs the same however many sites there are.  Under the server's lock. */
+#ifndef CVD_SLOTCACHE_H
+#define CVD_SLOTCACHE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/track.h"
+#include "db/dbc.h"
+
+#define SLOTCACHE_SLOTS 8 /* 80 minutes of slots: the open one and a backlog being resent */
+
+struct slotcache;
+
+/* A cache of the slots' tracks; ref is the reference site's name; sorted keeps each slot's
+ * tracks in site order (for few sites: common view in a fixed order).  NULL: no memory. */
+struct slotcache *slotcache_create(const char *ref, int sorted);
+void slotcache_destroy(struct slotcache *c);
+
+/* What a slot holds now. */
+struct slotcache_view {
+  const struct track *tr; /* every track of the slot, valid until the next call */
+  int n;
+  int up;                 /* the index of the track asked about */
+  int ref;                /* the index of the reference's track, or -1 */
+};
+
+/* The tracks of t's slot with t among them (t is committed to db already, by this server
+ * or another); 0, or -1 (logged) when the store cannot be read. */
+int slotcache_slot(struct slotcache *c, struct dbc *db, const struct track *t,
+                   struct slotcache_view *v);
+
+/* Tracks held, and bytes, for the bench's and the metrics' figures. */
+size_t slotcache_bytes(const struct slotcache *c);
+
+#endif

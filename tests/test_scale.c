@@ -1,0 +1,190 @@
+/* The server at scale (issue 13), in process on a real SQLite file: with more sites than
+ * SERVER_ALL_PAIRS_MAX only each remote against the reference is stored, and a pair of two
+ * remotes is derived from those when read (the series and the grid); with few sites every
+ * pair is stored as before; the slot cache sees tracks that another server sharing the
+ * store took, and more sites than the old fixed limit (128) are served. */
+#include "config.h"
+
+#include <check.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/clock.h"
+#include "core/timeutil.h"
+#include "db/store.h"
+#include "server/server.h"
+#include "tests/testutil.h"
+
+static char *dir;
+static int64_t slot0;
+
+static void setup(void)
+{
+  dir = th_mkdtemp("scale");
+  ck_assert_int_eq(tu_parse("2025-01-01T00:00:00Z", &slot0), 0);
+  struct clk_conf cc = {.kind = CLK_MANUAL, .start = slot0 + 3600 * NS_PER_S};
+  clk_configure(&cc);
+}
+
+static void teardown(void)
+{
+  th_rmtree(dir);
+  free(dir);
+}
+
+/* ref and r1..r(n-1), one key each, the store in dir/NAME.db. */
+static void conf_for(struct server_app_conf *c, int n, const char *name)
+{
+  char err[200], site[SITE_NAME_MAX];
+  server_app_conf_default(c);
+  snprintf(c->db_path, sizeof c->db_path, "%s/%s.db", dir, name);
+  snprintf(c->reference, sizeof c->reference, "ref");
+  for (int k = 0; k < n; k++) {
+    if (k)
+      snprintf(site, sizeof site, "r%d", k);
+    else
+      snprintf(site, sizeof site, "ref");
+    struct server_site_conf *sc = server_app_conf_add_site(c, site, err, sizeof err);
+    ck_assert_ptr_nonnull(sc);
+    sc->n_keys = 1;
+    snprintf(sc->keys[0].id, sizeof sc->keys[0].id, "1");
+    snprintf(sc->keys[0].secret, sizeof sc->keys[0].secret, "scale-test-secret-0123");
+  }
+}
+
+/* A server of n sites on dir/NAME.db. */
+static void open_server(struct server *s, int n, const char *name)
+{
+  struct server_app_conf c;
+  char err[512];
+  conf_for(&c, n, name);
+  ck_assert_int_eq(server_open(s, &c, err, sizeof err), 0);
+  server_app_conf_free(&c);
+}
+
+/* The latest a - b stored, NAN when none. */
+static double latest(struct server *s, const char *a, const char *b)
+{
+  struct dbc *db = server_reader_get(s);
+  int64_t slot;
+  double v;
+  int found = store_cv_latest(db, a, b, &slot, &v);
+  server_reader_put(s, db);
+  return found == 1 ? v : NAN;
+}
+
+/* Site k's track of slot0: LOCAL - GPS = 10 + k ns, sd 3 ns over 600 samples. */
+static int upload(struct server *s, int k)
+{
+  struct track t;
+  char site[SITE_NAME_MAX];
+  if (k)
+    snprintf(site, sizeof site, "r%d", k);
+  else
+    snprintf(site, sizeof site, "ref");
+  track_init(&t, site, slot0);
+  t.value_ns = 10 + k;
+  t.sigma_ns = 3;
+  t.slope_ns_s = 0;
+  t.n_used = 600;
+  snprintf(t.rx_state, sizeof t.rx_state, "TIME");
+  struct upload_req req = {.tracks = &t, .n_tracks = 1};
+  snprintf(req.site, sizeof req.site, "%s", site);
+  json_t *resp = NULL;
+  int status = server_upload(s, &req, clk_now(), tu_wall_ns(), &resp);
+  json_decref(resp);
+  return status;
+}
+
+static double cell(const json_t *grid, int a, int b, int *derived)
+{
+  const json_t *c = json_array_get(json_array_get(json_object_get(grid, "matrix"), a), b);
+  *derived = json_is_true(json_object_get(c, "derived"));
+  return c ? json_number_value(json_object_get(c, "value_ns")) : NAN;
+}
+
+/* 200 sites (over the old limit of 128): REMOTE - REF rows only; r2 - r5 derived. */
+START_TEST(test_many_sites)
+{
+  static struct server s;
+  open_server(&s, 200, "many");
+  for (int k = 0; k < 200; k++)
+    ck_assert_int_eq(upload(&s, k), 200);
+  ck_assert_double_eq_tol(latest(&s, "r1", "ref"), 1.0, 1e-9);
+  ck_assert_double_eq_tol(latest(&s, "r199", "ref"), 199.0, 1e-9);
+  ck_assert(isnan(latest(&s, "r1", "r2")));
+
+  json_t *ser = server_series(&s, "r2", "r5", slot0, slot0 + SLOT_NS);
+  ck_assert_int_eq(json_array_size(ser), 1);
+  const json_t *p = json_array_get(ser, 0);
+  ck_assert_int_eq(json_integer_value(json_array_get(p, 0)), slot0);
+  ck_assert_double_eq_tol(json_number_value(json_array_get(p, 1)), -3.0, 1e-9);
+  /* each against the reference: sqrt(9/600 + 9/600); the pair: sqrt(2) times that */
+  ck_assert_double_eq_tol(json_number_value(json_array_get(p, 2)), sqrt(4 * 9.0 / 600), 1e-12);
+  json_decref(ser);
+  ser = server_series(&s, "r5", "ref", slot0, slot0 + SLOT_NS);
+  ck_assert_double_eq_tol(json_number_value(json_array_get(json_array_get(ser, 0), 1)), 5.0, 1e-9);
+  json_decref(ser);
+
+  json_t *g = server_grid(&s, clk_now());
+  int derived;
+  ck_assert_int_eq(json_array_size(json_object_get(g, "clocks")), 200);
+  ck_assert_double_eq_tol(cell(g, 2, 5, &derived), -3.0, 1e-9);
+  ck_assert_int_eq(derived, 1);
+  ck_assert_double_eq_tol(cell(g, 7, 0, &derived), 7.0, 1e-9);
+  ck_assert_int_eq(derived, 0);
+  json_decref(g);
+  server_close(&s);
+}
+END_TEST
+
+/* 5 sites: every pair stored, as before. */
+START_TEST(test_few_sites)
+{
+  static struct server s;
+  open_server(&s, 5, "few");
+  for (int k = 4; k >= 0; k--)
+    ck_assert_int_eq(upload(&s, k), 200);
+  ck_assert_double_eq_tol(latest(&s, "r1", "r2"), -1.0, 1e-9);
+  ck_assert_double_eq_tol(latest(&s, "r4", "ref"), 4.0, 1e-9);
+  server_close(&s);
+}
+END_TEST
+
+/* Two servers on one store: s1 holds the slot (ref's track), s2 takes r1's; when r2's
+ * comes to s1, s1's cache finds the store has a track it has not seen, reads the slot
+ * again, and stores r2 - r1 too. */
+START_TEST(test_cache_two_servers)
+{
+  struct server_app_conf c;
+  conf_for(&c, 5, "shared");
+  static struct server s1, s2;
+  char err[512];
+  ck_assert_int_eq(server_open(&s1, &c, err, sizeof err), 0);
+  snprintf(c.name, sizeof c.name, "second");
+  ck_assert_int_eq(server_open(&s2, &c, err, sizeof err), 0);
+  server_app_conf_free(&c);
+  ck_assert_int_eq(upload(&s1, 0), 200);
+  ck_assert_int_eq(upload(&s2, 1), 200);
+  ck_assert_int_eq(upload(&s1, 2), 200);
+  ck_assert_double_eq_tol(latest(&s1, "r2", "r1"), 1.0, 1e-9);
+  ck_assert_double_eq_tol(latest(&s1, "r2", "ref"), 2.0, 1e-9);
+  server_close(&s2);
+  server_close(&s1);
+}
+END_TEST
+
+int main(void)
+{
+  Suite *s = suite_create("scale");
+  TCase *tc = tcase_create("scale");
+  tcase_add_checked_fixture(tc, setup, teardown);
+  tcase_set_timeout(tc, 60);
+  tcase_add_test(tc, test_many_sites);
+  tcase_add_test(tc, test_few_sites);
+  tcase_add_test(tc, test_cache_two_servers);
+  suite_add_tcase(s, tc);
+  return th_run_suite(s, CK_NORMAL);
+}

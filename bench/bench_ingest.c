@@ -10,12 +10,17 @@
  *            server's PRAGMAs, one signed JSON answer.  No common view, no steering.
  *   cvd      a real `cvd server` with the N sites in its configuration.
  *
+ *   cvd-pg2  with --pg: two `cvd server`s on one PostgreSQL database (started as
+ *            tests/pgtest.c starts it, socket only, fsync off), half the sites sending to
+ *            each; CPU and memory are both servers' (PostgreSQL's own not counted), the
+ *            ratio against the same SQLite ceiling.
+ *
  * Prints, for each: tracks per second accepted (HTTP 200), p50 and p99 latency, and the
  * server's peak resident memory; and the ratio cvd / ceiling.  The issue's goal: at least
  * half of the ceiling at every size, a flat cost per track from 10 to 10,000 sites.
  *
  * Usage: bench_ingest [--cvd PATH] [--sites N[,N...]] [--slots U] [--conns C]
- *                     [--threads T] [--dir DIR] */
+ *                     [--threads T] [--dir DIR] [--pg] */
 #include "config.h"
 
 #include <curl/curl.h>
@@ -34,25 +39,29 @@
 #include "bench/ingest_ceiling.h"
 #include "bench/ingest_load.h"
 #include "core/timeutil.h"
+#include "tests/pgtest.h"
 
 struct opts {
   const char *cvd;
   char sites[256];
   int slots, conns, threads;
   char dir[512];
+  int pg;
 };
 
 static void usage(FILE *out)
 {
   fprintf(out,
           "Usage: bench_ingest [--cvd PATH] [--sites N[,N...]] [--slots U] [--conns C]\n"
-          "                    [--threads T] [--dir DIR]\n"
+          "                    [--threads T] [--dir DIR] [--pg]\n"
           "  --sites   numbers of sites, the reference included (default 10,100,1000)\n"
           "  --slots   tracks each site uploads, one a request (default: enough for 3000\n"
           "            requests a run, at least 3, at most 144)\n"
           "  --conns   requests in flight at once (default 64)\n"
           "  --threads HTTP threads of both servers (default 4, cvd server's default)\n"
-          "  --dir     working folder (default a new one under /tmp, removed at the end)\n");
+          "  --dir     working folder (default a new one under /tmp, removed at the end)\n"
+          "  --pg      also two cvd servers on one PostgreSQL (started here), half the sites\n"
+          "            sending to each\n");
 }
 
 static int parse_opts(int argc, char **argv, struct opts *o)
@@ -61,7 +70,8 @@ static int parse_opts(int argc, char **argv, struct opts *o)
       {"cvd", required_argument, NULL, 'b'},   {"sites", required_argument, NULL, 's'},
       {"slots", required_argument, NULL, 'u'}, {"conns", required_argument, NULL, 'c'},
       {"threads", required_argument, NULL, 't'}, {"dir", required_argument, NULL, 'd'},
-      {"help", no_argument, NULL, 'h'},        {NULL, 0, NULL, 0}};
+      {"pg", no_argument, NULL, 'p'},          {"help", no_argument, NULL, 'h'},
+      {NULL, 0, NULL, 0}};
   *o = (struct opts){.cvd = "cvd/cvd", .slots = 0, .conns = 64, .threads = 4};
   snprintf(o->sites, sizeof o->sites, "10,100,1000");
   int ch;
@@ -73,6 +83,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
     case 'c': o->conns = atoi(optarg); break;
     case 't': o->threads = atoi(optarg); break;
     case 'd': snprintf(o->dir, sizeof o->dir, "%s", optarg); break;
+    case 'p': o->pg = 1; break;
     case 'h': usage(stdout); exit(0);
     default: usage(stderr); return -1;
     }
@@ -85,16 +96,18 @@ static int parse_opts(int argc, char **argv, struct opts *o)
   return 0;
 }
 
-/* The server's configuration: every site with its secret, plain HTTP on loopback. */
+/* The server's configuration: every site with its secret, plain HTTP on loopback; its
+ * store a SQLite file or a PostgreSQL URI (then the server's name in the lease too). */
 static int write_server_conf(const char *path, const char *db, int port, int threads,
-                             const struct load_sites *s)
+                             const struct load_sites *s, const char *name)
 {
   FILE *f = fopen(path, "w");
   if (!f || fchmod(fileno(f), 0600) != 0) /* it holds the secrets: cvd server insists */
     return -1;
-  fprintf(f, "listen 127.0.0.1 %d\nplain_http yes\ndatabase %s\nreference %s\nthreads %d\n"
-             "max_connections 8192\nmax_connections_per_address 8192\n",
-          port, db, s->name[0], threads);
+  int pg = strncmp(db, "postgresql:", 11) == 0;
+  fprintf(f, "listen 127.0.0.1 %d\nplain_http yes\n%s %s\nreference %s\nthreads %d\n"
+             "max_connections 8192\nmax_connections_per_address 8192\nserver_name %s\n",
+          port, pg ? "store" : "database", db, s->name[0], threads, name);
   for (int i = 0; i < s->n; i++)
     fprintf(f, "site %s %s\n", s->name[i], s->secret[i]);
   return fclose(f);
@@ -184,6 +197,56 @@ static int measure(pid_t pid, int port, const struct load_plan *plan, struct loa
   return rc;
 }
 
+/* Two cvd servers on one new PostgreSQL database, half the sites' uploads to each; their
+ * CPU and peak memory summed; the ratio against the ceiling cr of the same size. */
+static int run_pg(const struct opts *o, const struct load_plan *plan,
+                  const struct load_result *cr)
+{
+  int n = plan->sites->n;
+  char name[32], uri[600], why[600], conf[700], log[700], urls[140];
+  snprintf(name, sizeof name, "bench%d", n);
+  if (pgtest_createdb(name, uri, sizeof uri, why, sizeof why) != 0) {
+    fprintf(stderr, "bench_ingest: %s\n", why);
+    return -1;
+  }
+  pid_t pid[2] = {-1, -1};
+  int rc = -1;
+  urls[0] = '\0';
+  for (int i = 0; i < 2; i++) {
+    int port = load_free_port();
+    char sname[16], url[64];
+    snprintf(sname, sizeof sname, "s%d", i + 1);
+    snprintf(conf, sizeof conf, "%s/server-pg%d-%d.conf", o->dir, i + 1, n);
+    snprintf(log, sizeof log, "%s/server-pg%d-%d.log", o->dir, i + 1, n);
+    if (port < 0 || write_server_conf(conf, uri, port, o->threads, plan->sites, sname) != 0)
+      goto out;
+    pid[i] = start_cvd(o, conf, log);
+    snprintf(url, sizeof url, "http://127.0.0.1:%d", port);
+    if (pid[i] < 0 || load_wait_ready(url, 60) != 0) {
+      fprintf(stderr, "bench_ingest: cvd server on PostgreSQL did not answer; see %s\n", log);
+      goto out;
+    }
+    snprintf(urls + strlen(urls), sizeof urls - strlen(urls), "%s%s", i ? "," : "", url);
+  }
+  struct load_result r;
+  int64_t cpu0 = load_child_cpu_ns(pid[0]) + load_child_cpu_ns(pid[1]);
+  if (load_run(plan, urls, &r) != 0)
+    goto out;
+  int64_t cpu = load_child_cpu_ns(pid[0]) + load_child_cpu_ns(pid[1]) - cpu0;
+  r.cpu_ms_per_track = r.accepted ? cpu / 1e6 / r.accepted : 0;
+  print_row("cvd-pg2", n, &r, peak_rss_kb(pid[0]) + peak_rss_kb(pid[1]));
+  printf("%-8s %6d cvd-pg2/ceiling %.2f  (per track: %.3f ms CPU in the two servers)\n",
+         "ratio", n, cr->rate > 0 ? r.rate / cr->rate : 0, r.cpu_ms_per_track);
+  rc = 0;
+out:
+  for (int i = 0; i < 2; i++)
+    if (pid[i] > 0)
+      kill(pid[i], SIGTERM), waitpid(pid[i], NULL, 0);
+  if (pgtest_dropdb(name, why, sizeof why) != 0)
+    fprintf(stderr, "bench_ingest: %s\n", why);
+  return rc;
+}
+
 /* One size: the ceiling, then cvd server, on fresh databases. */
 static int run_size(const struct opts *o, int n)
 {
@@ -217,7 +280,7 @@ static int run_size(const struct opts *o, int n)
   snprintf(db, sizeof db, "%s/cvd-%d.db", o->dir, n);
   snprintf(conf, sizeof conf, "%s/server-%d.conf", o->dir, n);
   snprintf(log, sizeof log, "%s/server-%d.log", o->dir, n);
-  if (port < 0 || write_server_conf(conf, db, port, o->threads, &s) != 0)
+  if (port < 0 || write_server_conf(conf, db, port, o->threads, &s, "bench") != 0)
     goto out;
   pid_t pid = start_cvd(o, conf, log);
   snprintf(url, sizeof url, "http://127.0.0.1:%d", port);
@@ -235,7 +298,7 @@ static int run_size(const struct opts *o, int n)
   printf("%-8s %6d cvd/ceiling %.2f  (per track: %.3f ms CPU at cvd, %.3f at the ceiling)\n",
          "ratio", n, cr.rate > 0 ? sr.rate / cr.rate : 0, sr.cpu_ms_per_track,
          cr.cpu_ms_per_track);
-  rc = 0;
+  rc = o->pg ? run_pg(o, &plan, &cr) : 0;
 out:
   load_sites_free(&s);
   return rc;
@@ -252,6 +315,14 @@ int main(int argc, char **argv)
     return 1;
   }
   signal(SIGPIPE, SIG_IGN);
+  if (o.pg) {
+    char why[1024];
+    int st = pgtest_start(why, sizeof why);
+    if (st != 0) {
+      fprintf(stderr, "bench_ingest: --pg: %s\n", why);
+      return st == 77 ? 77 : 1;
+    }
+  }
   curl_global_init(CURL_GLOBAL_DEFAULT);
   printf("bench_ingest: one signed track a request, %d in flight, %d HTTP threads, in %s\n",
          o.conns, o.threads, o.dir);
@@ -269,6 +340,8 @@ int main(int argc, char **argv)
       rc = 1;
   }
   curl_global_cleanup();
+  if (o.pg)
+    pgtest_stop();
   if (own_dir) {
     char cmd[600];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", o.dir);

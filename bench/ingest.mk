@@ -4,4 +4,5 @@ noinst_PROGRAMS += bench/bench_ingest
 bench_bench_ingest_SOURCES = bench/bench_ingest.c \
 	bench/ingest_load.c bench/ingest_load.h \
 	bench/ingest_ceiling.c bench/ingest_ceiling.h
-bench_bench_ingest_LDADD = $(CVD_LIBS) $(CVD_EXTLIBS)
+# --pg starts a PostgreSQL as the tests do (tests/pgtest.c, in tests/libtestutil.a)
+bench_bench_ingest_LDADD = tests/libtestutil.a $(CVD_LIBS) $(CVD_EXTLIBS) $(CHECK_LIBS)

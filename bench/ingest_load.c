@@ -130,8 +130,13 @@ int load_run(const struct load_plan *p, const char *base_url, struct load_result
 {
   memset(res, 0, sizeof *res);
   long total = (long)p->sites->n * p->slots, next = 0, done = 0;
-  char url[256];
-  snprintf(url, sizeof url, "%s%s", base_url, MSG_PATH_TRACKS);
+  /* "URL" or "URL1,URL2": site i sends to the (i mod 2)th. */
+  char url[2][256];
+  const char *comma = strchr(base_url, ',');
+  int n_urls = comma ? 2 : 1;
+  snprintf(url[0], sizeof url[0], "%.*s%s", comma ? (int)(comma - base_url) : 200, base_url,
+           MSG_PATH_TRACKS);
+  snprintf(url[1], sizeof url[1], "%.200s%s", comma ? comma + 1 : base_url, MSG_PATH_TRACKS);
   double *lat = calloc((size_t)total, sizeof *lat);
   struct req *rq = calloc((size_t)p->conns, sizeof *rq);
   CURLM *m = curl_multi_init();
@@ -141,8 +146,9 @@ int load_run(const struct load_plan *p, const char *base_url, struct load_result
   int64_t t0 = tu_mono_ns();
   for (int i = 0; i < p->conns && next < total; i++) {
     rq[i].h = curl_easy_init();
-    if (start_req(m, &rq[i], p, next++, url) != 0)
+    if (start_req(m, &rq[i], p, next, url[(next % p->sites->n) % n_urls]) != 0)
       return -1;
+    next++;
   }
   while (done < total) {
     int running;
@@ -167,8 +173,10 @@ int load_run(const struct load_plan *p, const char *base_url, struct load_result
       curl_multi_remove_handle(m, r->h);
       curl_slist_free_all(r->hdr);
       free(r->body);
-      if (next < total && start_req(m, r, p, next++, url) != 0)
+      if (next < total && start_req(m, r, p, next, url[(next % p->sites->n) % n_urls]) != 0)
         return -1;
+      if (next < total)
+        next++;
     }
     if (done < total)
       curl_multi_poll(m, NULL, 0, 100, NULL);

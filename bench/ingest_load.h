@@ -35,6 +35,7 @@ struct load_result {
 int load_sites_make(struct load_sites *s, int n);
 void load_sites_free(struct load_sites *s);
 /* Sends every site's tracks, slot by slot (all sites' first slot, then the second...).
+ * base_url may name two servers, "URL1,URL2": site i sends to the (i mod 2)th.
  * 0, or -1 when the run could not be made (the failures of requests are counted). */
 int load_run(const struct load_plan *p, const char *base_url, struct load_result *r);
 /* 0 once GET base/api/v1/grid answers, -1 after `seconds`. */

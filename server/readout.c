@@ -150,23 +150,41 @@ static json_t *clock_json(const struct clock_view *c, int64_t newest)
   return j;
 }
 
-/* Every pair's latest difference, row minus column, over the grid's clocks. */
+/* Every pair's latest difference, row minus column, over the grid's clocks and its first
+ * m columns (all of them, or the reference's alone: SERVER_GRID_FULL_MAX). */
 struct latest {
   const struct clock_view *v;
-  int n;
+  int n, m;
+  int *by_name;            /* indexes of v in name order, for bsearch */
   struct latest_cell {
     int has;
     int64_t slot;
     double value;
-  } *cell;                 /* n x n */
+  } *cell;                 /* n x m */
 };
+
+static int cmp_view(const void *a, const void *b, void *views)
+{
+  const struct clock_view *v = views;
+  return strcmp(v[*(const int *)a].name, v[*(const int *)b].name);
+}
+
+struct name_key {
+  const char *name;
+  const struct clock_view *v;
+};
+
+static int cmp_key(const void *key, const void *elem)
+{
+  const struct name_key *k = key;
+  return strcmp(k->name, k->v[*(const int *)elem].name);
+}
 
 static int view_index(const struct latest *l, const char *name)
 {
-  for (int k = 0; k < l->n; k++)
-    if (strcmp(l->v[k].name, name) == 0)
-      return k;
-  return -1;
+  struct name_key key = {name, l->v};
+  const int *hit = bsearch(&key, l->by_name, (size_t)l->n, sizeof *l->by_name, cmp_key);
+  return hit ? *hit : -1;
 }
 
 static void latest_put(void *ctx, const char *a, const char *b, int64_t slot, double value)
@@ -175,8 +193,10 @@ static void latest_put(void *ctx, const char *a, const char *b, int64_t slot, do
   int i = view_index(l, a), k = view_index(l, b);
   if (i < 0 || k < 0)
     return;
-  l->cell[i * l->n + k] = (struct latest_cell){1, slot, value};
-  l->cell[k * l->n + i] = (struct latest_cell){1, slot, -value};
+  if (k < l->m)
+    l->cell[i * l->m + k] = (struct latest_cell){1, slot, value};
+  if (i < l->m)
+    l->cell[k * l->m + i] = (struct latest_cell){1, slot, -value};
 }
 
 /* The cell a - b: a clock in holdover shown against the reference by its prediction, else
@@ -184,13 +204,13 @@ static void latest_put(void *ctx, const char *a, const char *b, int64_t slot, do
 static json_t *cell_json(const struct latest *l, int ia, int ib, const struct ctl_params *p)
 {
   const struct clock_view *a = &l->v[ia], *b = &l->v[ib];
-  const struct latest_cell *c = &l->cell[ia * l->n + ib];
+  const struct latest_cell *c = &l->cell[ia * l->m + ib];
   int64_t slot = c->slot;
   double v = c->value;
   int predicted = 0;
   const struct clock_view *h = a->has_ctl && b->is_ref ? a : b->has_ctl && a->is_ref ? b : NULL;
   int derived = 0;
-  const struct latest_cell *ca = &l->cell[ia * l->n], *cb = &l->cell[ib * l->n];
+  const struct latest_cell *ca = &l->cell[ia * l->m], *cb = &l->cell[ib * l->m];
   if (h && (h->state == CS_HOLDOVER || h->state == CS_ALARM) && isfinite(h->pred_x)) {
     v = a->is_ref ? -h->pred_x : h->pred_x;
     predicted = 1;
@@ -222,27 +242,36 @@ json_t *server_grid(struct server *srv, int64_t now)
   json_t *clocks = json_array(), *matrix = json_array();
   for (int k = 0; k < n; k++)
     json_array_append_new(clocks, clock_json(&v[k], newest));
-  struct latest l = {v, n, calloc((size_t)n * (size_t)n, sizeof *l.cell)};
+  int m = n <= SERVER_GRID_FULL_MAX ? n : 1;
+  struct latest l = {v, n, m, malloc((size_t)n * sizeof *l.by_name),
+                     calloc((size_t)n * (size_t)m, sizeof *l.cell)};
+  if (l.by_name) {
+    for (int k = 0; k < n; k++)
+      l.by_name[k] = k;
+    qsort_r(l.by_name, (size_t)n, sizeof *l.by_name, cmp_view, v);
+  }
   struct reader r;
   reader_open(&r, srv);
-  if (!l.cell || store_cv_latest_all(r.db, latest_put, &l) != 0)
+  if (!l.cell || !l.by_name || store_cv_latest_all(r.db, latest_put, &l) != 0)
     LOGW("server", "grid: reading the latest differences failed");
   reader_close(&r);
   for (int a = 0; a < n; a++) {
     json_t *row = json_array();
-    for (int b = 0; b < n; b++) {
-      json_t *cell = a == b || !l.cell ? NULL : cell_json(&l, a, b, &srv->conf.cp);
+    for (int b = 0; b < m; b++) {
+      json_t *cell = a == b || !l.cell || !l.by_name ? NULL : cell_json(&l, a, b, &srv->conf.cp);
       json_array_append_new(row, cell ? cell : json_null());
     }
     json_array_append_new(matrix, row);
   }
   free(l.cell);
+  free(l.by_name);
   char iso[40];
   json_t *grid = json_pack("{s:I,s:s,s:s,s:o,s:{s:f,s:f},s:o,s:o}", "now", (json_int_t)now, "now_iso",
                    tu_format(now, iso, sizeof iso, 0), "reference", v[0].name, "slot",
                    newest ? json_integer(newest) : json_null(), "thresholds", "green_ns",
                    srv->conf.cp.lock_ns, "yellow_ns", srv->conf.cp.alarm_ns, "clocks", clocks,
                    "matrix", matrix);
+  json_object_set_new(grid, "columns", json_integer(m));
   free(v);
   /* Which server answered, and whether it steers (several may share the store). */
   pthread_mutex_lock(&srv->mtx);

@@ -25,6 +25,9 @@
 /* Up to this many sites every pair's common view is stored; above, each remote against the
  * reference only, and a pair A - B is derived as (A - REF) - (B - REF) when read. */
 #define SERVER_ALL_PAIRS_MAX 16
+/* Up to this many clocks the grid is every clock against every other; above, each clock
+ * against the reference (one column), any other pair on its page and in the series. */
+#define SERVER_GRID_FULL_MAX 100
 #define SERVER_SECRET_MAX 129
 #define SERVER_KEYS 4            /* keys a site may have at once, for rotating them */
 #define SERVER_KEY_ID_MAX 16
@@ -160,7 +163,9 @@ void server_note_start(struct server *s, int64_t now);
 int server_site_known(const struct server *s, const char *name);
 
 /* readout.c */
-/* The grid: every clock against every other, states, last updates. */
+/* The grid: every clock, its state and last update; the matrix row minus column, its
+ * columns the first "columns" clocks: all of them up to SERVER_GRID_FULL_MAX, else the
+ * reference's alone (column 0). */
 json_t *server_grid(struct server *s, int64_t now);
 /* A pair's common-view differences a - b over [from, to). */
 json_t *server_series(struct server *s, const char *a, const char *b, int64_t from, int64_t to);

@@ -2,7 +2,8 @@
  * SERVER_ALL_PAIRS_MAX only each remote against the reference is stored, and a pair of two
  * remotes is derived from those when read (the series and the grid); with few sites every
  * pair is stored as before; the slot cache sees tracks that another server sharing the
- * store took, and more sites than the old fixed limit (128) are served. */
+ * store took, and more sites than the old fixed limit (128) are served, the grid then
+ * each clock against the reference. */
 #include "config.h"
 
 #include <check.h>
@@ -128,13 +129,36 @@ START_TEST(test_many_sites)
   ck_assert_double_eq_tol(json_number_value(json_array_get(json_array_get(ser, 0), 1)), 5.0, 1e-9);
   json_decref(ser);
 
+  /* Over SERVER_GRID_FULL_MAX clocks: each against the reference, one column. */
   json_t *g = server_grid(&s, clk_now());
   int derived;
   ck_assert_int_eq(json_array_size(json_object_get(g, "clocks")), 200);
-  ck_assert_double_eq_tol(cell(g, 2, 5, &derived), -3.0, 1e-9);
-  ck_assert_int_eq(derived, 1);
+  ck_assert_int_eq(json_integer_value(json_object_get(g, "columns")), 1);
+  ck_assert_int_eq(json_array_size(json_array_get(json_object_get(g, "matrix"), 199)), 1);
   ck_assert_double_eq_tol(cell(g, 7, 0, &derived), 7.0, 1e-9);
   ck_assert_int_eq(derived, 0);
+  ck_assert_double_eq_tol(cell(g, 199, 0, &derived), 199.0, 1e-9);
+  json_decref(g);
+  server_close(&s);
+}
+END_TEST
+
+/* 20 sites: REMOTE - REF rows only, the grid full, r2 - r5 derived in it. */
+START_TEST(test_grid_derived)
+{
+  static struct server s;
+  open_server(&s, 20, "mid");
+  for (int k = 0; k < 20; k++)
+    ck_assert_int_eq(upload(&s, k), 200);
+  ck_assert(isnan(latest(&s, "r2", "r5")));
+  json_t *g = server_grid(&s, clk_now());
+  int derived;
+  ck_assert_int_eq(json_integer_value(json_object_get(g, "columns")), 20);
+  ck_assert_double_eq_tol(cell(g, 2, 5, &derived), -3.0, 1e-9);
+  ck_assert_int_eq(derived, 1);
+  ck_assert_double_eq_tol(cell(g, 5, 0, &derived), 5.0, 1e-9);
+  ck_assert_int_eq(derived, 0);
+  ck_assert_double_eq_tol(cell(g, 0, 5, &derived), -5.0, 1e-9);
   json_decref(g);
   server_close(&s);
 }
@@ -183,6 +207,7 @@ int main(void)
   tcase_add_checked_fixture(tc, setup, teardown);
   tcase_set_timeout(tc, 60);
   tcase_add_test(tc, test_many_sites);
+  tcase_add_test(tc, test_grid_derived);
   tcase_add_test(tc, test_few_sites);
   tcase_add_test(tc, test_cache_two_servers);
   suite_add_tcase(s, tc);

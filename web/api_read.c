@@ -76,7 +76,7 @@ enum MHD_Result web_api_grid(struct web *w, struct MHD_Connection *c)
   put(&t, "a,b,value_ns,slot,predicted,color\n");
   const json_t *clocks = json_object_get(g, "clocks"), *m = json_object_get(g, "matrix");
   for (size_t i = 0; i < json_array_size(m); i++)
-    for (size_t k = 0; k < json_array_size(m); k++) {
+    for (size_t k = 0; k < json_array_size(json_array_get(m, i)); k++) {
       const json_t *cell = json_array_get(json_array_get(m, i), k);
       if (!json_is_object(cell))
         continue;

@@ -98,6 +98,7 @@ enum MHD_Result web_page_grid(struct web *w, struct MHD_Connection *c)
   struct html h = {0};
   const json_t *clocks = json_object_get(g, "clocks"), *m = json_object_get(g, "matrix");
   size_t n = json_array_size(clocks);
+  size_t cols = (size_t)json_integer_value(json_object_get(g, "columns")); /* <= n */
   out(&h, "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
           "<meta http-equiv=\"refresh\" content=\"%d\"><title>cvd: clock grid</title>"
           "<link rel=\"icon\" href=\"data:,\"><style>%s</style></head><body>"
@@ -108,8 +109,11 @@ enum MHD_Result web_page_grid(struct web *w, struct MHD_Connection *c)
           "<b>%s</b>. Now: %s. Each number links to the pair's page; each clock's name to "
           "its own.</p>",
       str(g, "reference"), str(g, "now_iso"));
+  if (cols < n)
+    out(&h, "<p>%zu clocks: each against the reference; any other pair on its page, "
+            "/pair?a=A&amp;b=B.</p>", n);
   out(&h, "<table id=\"grid\"><tr><th></th>");
-  for (size_t k = 0; k < n; k++) {
+  for (size_t k = 0; k < cols; k++) {
     const json_t *ck = json_array_get(clocks, k);
     out(&h, "<th class=\"%s\"><a href=\"/clock?site=%s\">%s</a><br><span class=\"state\">%s%s</span></th>",
         json_is_true(json_object_get(ck, "fresh")) ? "" : "grey", str(ck, "site"),
@@ -122,7 +126,7 @@ enum MHD_Result web_page_grid(struct web *w, struct MHD_Connection *c)
     int grey_row = !json_is_true(json_object_get(ci, "fresh"));
     out(&h, "<tr><th class=\"%s\"><a href=\"/clock?site=%s\">%s</a></th>", grey_row ? "grey" : "",
         str(ci, "site"), str(ci, "site"));
-    for (size_t k = 0; k < n; k++) {
+    for (size_t k = 0; k < cols; k++) {
       const json_t *ck = json_array_get(clocks, k);
       const json_t *cell = json_array_get(json_array_get(m, i), k);
       if (i == k) {
@@ -146,7 +150,7 @@ enum MHD_Result web_page_grid(struct web *w, struct MHD_Connection *c)
     out(&h, "</tr>");
   }
   out(&h, "<tr><th><small>last update</small></th>");
-  for (size_t k = 0; k < n; k++) {
+  for (size_t k = 0; k < cols; k++) {
     const json_t *ck = json_array_get(clocks, k);
     const char *u = str(ck, "last_update_iso");
     int64_t t = json_integer_value(json_object_get(ck, "last_update"));

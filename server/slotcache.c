@@ -18,9 +18,10 @@ struct entry {
 
 struct slotcache {
   char ref[SITE_NAME_MAX];
-  int sorted;
+  int sorted;              /* all pairs: every track held, in site order */
   uint64_t clock;
   struct entry e[SLOTCACHE_SLOTS];
+  struct track pair[2];    /* a remote's track and the reference's (reference mode) */
 };
 
 struct slotcache *slotcache_create(const char *ref, int sorted)
@@ -124,9 +125,50 @@ static struct entry *entry_for(struct slotcache *c, int64_t slot, int *held)
   return lru;
 }
 
+/* Reference mode (many sites): a remote's track needs the reference's alone, held or
+ * looked up by its key; the reference's needs the whole slot, read once. */
+static int ref_mode(struct slotcache *c, struct dbc *db, const struct track *t,
+                    struct slotcache_view *v)
+{
+  int held;
+  struct entry *e = entry_for(c, t->slot, &held);
+  e->used = ++c->clock;
+  if (strcmp(t->site, c->ref) == 0) {
+    if (load(c, e, db, t->slot) != 0) {
+      e->slot = 0;
+      e->n = 0;
+      return -1;
+    }
+    int up = find_site(e, t->site);
+    *v = (struct slotcache_view){e->tr, e->n, up, up};
+    return up < 0 ? -1 : 0;
+  }
+  if (!held || e->ref < 0) {
+    struct track *rt = NULL;
+    int n = store_site_tracks(db, c->ref, t->slot, t->slot + 1, &rt);
+    if (n < 0) {
+      LOGE("server", "slot %lld: reading the reference's track failed", (long long)t->slot);
+      free(rt);
+      return -1;
+    }
+    free(e->tr);
+    e->tr = rt;
+    e->n = e->cap = n;
+    e->slot = n > 0 ? t->slot : 0;
+    e->ref = n > 0 ? 0 : -1;
+  }
+  c->pair[0] = *t;
+  if (e->ref >= 0)
+    c->pair[1] = e->tr[e->ref];
+  *v = (struct slotcache_view){c->pair, e->ref >= 0 ? 2 : 1, 0, e->ref >= 0 ? 1 : -1};
+  return 0;
+}
+
 int slotcache_slot(struct slotcache *c, struct dbc *db, const struct track *t,
                    struct slotcache_view *v)
 {
+  if (!c->sorted)
+    return ref_mode(c, db, t, v);
   int held;
   struct entry *e = entry_for(c, t->slot, &held);
   e->used = ++c->clock;

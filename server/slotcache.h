@@ -1,10 +1,15 @@
 /* The tracks of the slots open now, kept in memory (issue 13), so that the common view of a
- * new track needs neither the store nor a JSON parse: the SLOTCACHE_SLOTS newest slots
- * used, the least recently used one dropped for another; a slot not held (after a
- * restart, a late track) is read from the store once.  Another server sharing the store
- * may have stored tracks of a held slot: one count per new track finds out, and the slot
- * is read again then.  Each slot keeps where its reference's track is, so a remote's
- * measurement costs the same however many sites there are.  Under the server's lock. */
+ * new track needs neither a read of its whole slot nor a JSON parse of it: the
+ * SLOTCACHE_SLOTS most recently used slots, the least recently used one dropped for
+ * another; a slot not held (after a restart, a late track) is read from the store once.
+ *  - All pairs (few sites): every track of a slot is held, in site order.  Another server
+ *    sharing the store may have stored tracks of a held slot: one count per new track
+ *    finds out, and the slot is read again then.
+ *  - Reference mode (many sites): a remote's track needs only the reference's, held, or
+ *    looked up by its key while it has not come (by this server or another); the
+ *    reference's track needs every remote's, and the slot is read once then.  Either way
+ *    a track costs the same however many sites there are.
+ * Under the server's lock. */
 #ifndef CVD_SLOTCACHE_H
 #define CVD_SLOTCACHE_H
 
@@ -18,14 +23,15 @@
 
 struct slotcache;
 
-/* A cache of the slots' tracks; ref is the reference site's name; sorted keeps each slot's
- * tracks in site order (for few sites: common view in a fixed order).  NULL: no memory. */
+/* A cache of the slots' tracks; ref is the reference site's name; sorted: all pairs (each
+ * slot's tracks held in site order), else reference mode.  NULL: no memory. */
 struct slotcache *slotcache_create(const char *ref, int sorted);
 void slotcache_destroy(struct slotcache *c);
 
-/* What a slot holds now. */
+/* What common view needs of a slot now. */
 struct slotcache_view {
-  const struct track *tr; /* every track of the slot, valid until the next call */
+  const struct track *tr; /* every track of the slot (reference mode, for a remote's track:
+                             it and the reference's), valid until the next call */
   int n;
   int up;                 /* the index of the track asked about */
   int ref;                /* the index of the reference's track, or -1 */

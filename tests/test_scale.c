@@ -200,6 +200,31 @@ START_TEST(test_cache_two_servers)
 }
 END_TEST
 
+/* The same with many sites (reference mode): r1's track at s2 before the reference's, the
+ * reference's at s1 (which reads the whole slot then), r2's at s2 (which finds the
+ * reference's in the store): both remotes measured. */
+START_TEST(test_ref_mode_two_servers)
+{
+  struct server_app_conf c;
+  conf_for(&c, 20, "shared-ref");
+  static struct server s1, s2;
+  char err[512];
+  ck_assert_int_eq(server_open(&s1, &c, err, sizeof err), 0);
+  snprintf(c.name, sizeof c.name, "second");
+  ck_assert_int_eq(server_open(&s2, &c, err, sizeof err), 0);
+  server_app_conf_free(&c);
+  ck_assert_int_eq(upload(&s2, 1), 200);
+  ck_assert(isnan(latest(&s1, "r1", "ref")));
+  ck_assert_int_eq(upload(&s1, 0), 200);
+  ck_assert_double_eq_tol(latest(&s1, "r1", "ref"), 1.0, 1e-9);
+  ck_assert_int_eq(upload(&s2, 2), 200);
+  ck_assert_double_eq_tol(latest(&s1, "r2", "ref"), 2.0, 1e-9);
+  ck_assert(isnan(latest(&s1, "r2", "r1")));
+  server_close(&s2);
+  server_close(&s1);
+}
+END_TEST
+
 int main(void)
 {
   Suite *s = suite_create("scale");
@@ -210,6 +235,7 @@ int main(void)
   tcase_add_test(tc, test_grid_derived);
   tcase_add_test(tc, test_few_sites);
   tcase_add_test(tc, test_cache_two_servers);
+  tcase_add_test(tc, test_ref_mode_two_servers);
   suite_add_tcase(s, tc);
   return th_run_suite(s, CK_NORMAL);
 }

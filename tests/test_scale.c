@@ -65,6 +65,18 @@ static void open_server(struct server *s, int n, const char *name)
   server_app_conf_free(&c);
 }
 
+/* Two servers of n sites on one store, dir/NAME.db (the second named "second"). */
+static void open_two(struct server *s1, struct server *s2, int n, const char *name)
+{
+  struct server_app_conf c;
+  char err[512];
+  conf_for(&c, n, name);
+  ck_assert_int_eq(server_open(s1, &c, err, sizeof err), 0);
+  snprintf(c.name, sizeof c.name, "second");
+  ck_assert_int_eq(server_open(s2, &c, err, sizeof err), 0);
+  server_app_conf_free(&c);
+}
+
 /* The latest a - b stored, NAN when none. */
 static double latest(struct server *s, const char *a, const char *b)
 {
@@ -182,14 +194,8 @@ END_TEST
  * again, and stores r2 - r1 too. */
 START_TEST(test_cache_two_servers)
 {
-  struct server_app_conf c;
-  conf_for(&c, 5, "shared");
   static struct server s1, s2;
-  char err[512];
-  ck_assert_int_eq(server_open(&s1, &c, err, sizeof err), 0);
-  snprintf(c.name, sizeof c.name, "second");
-  ck_assert_int_eq(server_open(&s2, &c, err, sizeof err), 0);
-  server_app_conf_free(&c);
+  open_two(&s1, &s2, 5, "shared");
   ck_assert_int_eq(upload(&s1, 0), 200);
   ck_assert_int_eq(upload(&s2, 1), 200);
   ck_assert_int_eq(upload(&s1, 2), 200);
@@ -205,14 +211,8 @@ END_TEST
  * reference's in the store): both remotes measured. */
 START_TEST(test_ref_mode_two_servers)
 {
-  struct server_app_conf c;
-  conf_for(&c, 20, "shared-ref");
   static struct server s1, s2;
-  char err[512];
-  ck_assert_int_eq(server_open(&s1, &c, err, sizeof err), 0);
-  snprintf(c.name, sizeof c.name, "second");
-  ck_assert_int_eq(server_open(&s2, &c, err, sizeof err), 0);
-  server_app_conf_free(&c);
+  open_two(&s1, &s2, 20, "shared-ref");
   ck_assert_int_eq(upload(&s2, 1), 200);
   ck_assert(isnan(latest(&s1, "r1", "ref")));
   ck_assert_int_eq(upload(&s1, 0), 200);

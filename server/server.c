@@ -60,8 +60,30 @@ void server_app_conf_free(struct server_app_conf *c)
   c->n_sites = c->cap_sites = 0;
 }
 
+struct site_key {
+  const char *name;
+  const struct server_site *sites;
+};
+
+static int cmp_key(const void *key, const void *elem)
+{
+  const struct site_key *k = key;
+  return strcmp(k->name, k->sites[*(const int *)elem].name);
+}
+
+static int cmp_index(const void *a, const void *b, void *sites)
+{
+  const struct server_site *st = sites;
+  return strcmp(st[*(const int *)a].name, st[*(const int *)b].name);
+}
+
 int server_site_index(const struct server *s, const char *name)
 {
+  if (s->by_name) { /* many sites: no linear search per upload */
+    struct site_key key = {name, s->sites};
+    const int *hit = bsearch(&key, s->by_name, (size_t)s->n_sites, sizeof *hit, cmp_key);
+    return hit ? *hit : -1;
+  }
   for (int i = 0; i < s->n_sites; i++)
     if (strcmp(s->sites[i].name, name) == 0)
       return i;
@@ -211,6 +233,12 @@ int server_open(struct server *s, const struct server_app_conf *c, char *err, si
     snprintf(err, errlen, "the reference site '%s' is not among the sites", c->reference);
     goto fail;
   }
+  s->by_name = malloc((size_t)s->n_sites * sizeof *s->by_name);
+  if (s->by_name) {
+    for (int i = 0; i < s->n_sites; i++)
+      s->by_name[i] = i;
+    qsort_r(s->by_name, (size_t)s->n_sites, sizeof *s->by_name, cmp_index, s->sites);
+  }
   s->cache = slotcache_create(c->reference, s->n_sites <= SERVER_ALL_PAIRS_MAX);
   if (!s->cache) {
     snprintf(err, errlen, "out of memory for the slot cache");
@@ -232,6 +260,8 @@ void server_close(struct server *s)
   s->sites = NULL;
   slotcache_destroy(s->cache);
   s->cache = NULL;
+  free(s->by_name);
+  s->by_name = NULL;
   if (s->db && s->steering)
     store_lease_release(s->db, s->conf.name);
   for (int i = 0; i < s->n_readers; i++)

@@ -112,6 +112,7 @@ struct server {
   struct server_app_conf conf;  /* a copy of the one opened with (its own sites) */
   struct server_site *sites;    /* one per configured site */
   struct slotcache *cache;      /* the open slots' tracks (server/slotcache.h), under mtx */
+  int *by_name;                 /* site indexes in name order (NULL: searched in order) */
   int n_sites;
   int ref;                 /* index of the reference site */
   int64_t ref_fault_until; /* a fault flagged on the reference */

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "db/dbc.h"
+#include "db/store.h"
 
 int reportq_site_known(struct dbc *db, const char *site)
 {
@@ -190,13 +191,6 @@ int reportq_events(struct dbc *db, const char *site, int64_t from, int64_t to, r
 int reportq_tracks(struct dbc *db, const char *site, int64_t from, int64_t to,
                    struct track **out)
 {
-  struct dbc_st *st = dbc_prep(db, "SELECT json FROM tracks WHERE site = ? AND slot >= ? AND "
-                                    "slot < ? ORDER BY slot");
   *out = NULL;
-  if (!st)
-    return -1;
-  dbc_bind_text(st, 1, site);
-  dbc_bind_int64(st, 2, from);
-  dbc_bind_int64(st, 3, to);
-  return dbc_read_tracks(st, out);
+  return store_site_tracks(db, site, from, to, out); /* the same read as the server's */
 }

@@ -179,6 +179,8 @@ START_TEST(test_database_held_by_another)
   snprintf(path, sizeof path, "%s/server.db", c.dir);
   sqlite3 *db = NULL;
   ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
+  /* The server may be writing at this moment (its tick, the steering lease): wait for it. */
+  ck_assert_int_eq(sqlite3_busy_timeout(db, 30000), SQLITE_OK);
   ck_assert_int_eq(sqlite3_exec(db, "BEGIN IMMEDIATE; INSERT INTO events (t, kind, message) "
                                     "VALUES (0, 'test', 'held');", NULL, NULL, NULL), SQLITE_OK);
   snprintf(url, sizeof url, "http://127.0.0.1:%d/api/v1/grid", c.port);

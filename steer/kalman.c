@@ -104,11 +104,17 @@ void km_propagate(struct kalman_servo *s, struct kf *f, double dt, int mean_only
 {
   while (dt > 0) {
     double h = dt > KM_MAX_STEP ? KM_MAX_STEP : dt;
-    const struct km_trans *c = trans(s, h);
-    if (mean_only)
-      kf_predict_mean(f, c->F, f->x);
-    else
+    if (mean_only && h != KM_MAX_STEP) {
+      /* A prediction to any time: F alone, and the cache kept for the slots' steps. */
+      kf_mat F;
+      kf_transition(&s->model, h, F);
+      kf_predict_mean(f, F, f->x);
+    } else if (mean_only) {
+      kf_predict_mean(f, trans(s, h)->F, f->x);
+    } else {
+      const struct km_trans *c = trans(s, h);
       kf_predict(f, c->F, c->Q);
+    }
     dt -= h;
   }
 }

@@ -86,6 +86,20 @@ void kf_discretize(const struct kf_model *m, double dt, kf_mat F, kf_mat Q)
       Q[i][j] = Q[j][i] = 0.5 * (Q[i][j] + Q[j][i]);
 }
 
+void kf_transition(const struct kf_model *m, double dt, kf_mat F)
+{
+  int n = m->n;
+  big a, e;
+  memset(a, 0, sizeof a);
+  for (int i = 0; i < n; i++)
+    for (int j = 0; j < n; j++)
+      a[i][j] = m->A[i][j] * dt;
+  expm(n, a, e);
+  for (int i = 0; i < n; i++)
+    for (int j = 0; j < n; j++)
+      F[i][j] = e[i][j];
+}
+
 void kf_predict_mean(const struct kf *f, const kf_mat F, double *x)
 {
   double t[KF_MAX];

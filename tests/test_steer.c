@@ -13,6 +13,7 @@
 #include "db/store.h"
 #include "steer/ctl.h"
 #include "steer/cv.h"
+#include "steer/kf.h"
 #include "tests/loopsim.h"
 #include "tests/testutil.h"
 
@@ -182,12 +183,43 @@ START_TEST(test_holdover_and_alarm)
 }
 END_TEST
 
+/* The mean's transition alone (kf_transition, n x n) is the F of Van Loan's 2n x 2n
+ * block (kf_discretize), on a clock model's shape: phase, frequency, drift and two
+ * decaying components, at steps from a second to two slots. */
+START_TEST(test_kf_transition_is_discretize_F)
+{
+  struct kf_model m = {.n = 5};
+  m.A[0][1] = 1;
+  m.A[1][2] = 1;
+  m.A[0][3] = m.A[0][4] = 1;
+  m.A[3][3] = -1 / 3000.0;
+  m.A[4][4] = -1 / 30000.0;
+  for (int i = 0; i < m.n; i++)
+    m.Qc[i][i] = 1e-3 * (i + 1);
+  const double dts[] = {1, 37.5, 599.999, 600, 1200};
+  for (size_t k = 0; k < sizeof dts / sizeof *dts; k++) {
+    kf_mat F, Q, G;
+    kf_discretize(&m, dts[k], F, Q);
+    kf_transition(&m, dts[k], G);
+    for (int i = 0; i < m.n; i++)
+      for (int j = 0; j < m.n; j++)
+        ck_assert_msg(fabs(F[i][j] - G[i][j]) <= 1e-12 * (1 + fabs(F[i][j])),
+                      "dt %g: F[%d][%d] %.17g vs %.17g", dts[k], i, j, F[i][j], G[i][j]);
+    /* exp(A dt) of this A by hand: phase gains dt per unit frequency, dt^2/2 per drift. */
+    ck_assert_double_eq_tol(G[0][1], dts[k], 1e-9 * dts[k]);
+    ck_assert_double_eq_tol(G[0][2], dts[k] * dts[k] / 2, 1e-9 * dts[k] * dts[k]);
+    ck_assert_double_eq_tol(G[3][3], exp(-dts[k] / 3000.0), 1e-12);
+  }
+}
+END_TEST
+
 int main(void)
 {
   Suite *s = suite_create("steer");
   TCase *tc = tcase_create("steer");
   tcase_add_checked_fixture(tc, setup, NULL);
   tcase_add_test(tc, test_cv_sign);
+  tcase_add_test(tc, test_kf_transition_is_discretize_F);
   tcase_add_test(tc, test_pi_time_step);
   tcase_add_test(tc, test_pi_freq_step);
   tcase_add_test(tc, test_acquire_without_step_bounded);

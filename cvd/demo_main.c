@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -61,6 +62,10 @@ void cvd_demo_help(FILE *out)
 "                      steering at a time; with --days, each is killed for 2 h in turn\n"
 "                      (a third and two thirds in), and the sites move to the other [1]\n"
 "      --days D        stop after D simulated days [run until interrupted]\n"
+"      --hold-at H     with --lockstep: at H simulated hours from the start, hold the\n"
+"                      clock still and keep every process and the pages up until\n"
+"                      interrupted, so that what the pages show stops changing (for\n"
+"                      browser tests and screenshots)\n"
 "      --no-web        serve no HTML pages (the API stays)\n"
 "      --json          at the end, print one JSON object on one line as the last line of\n"
 "                      stdout: {\"sim_days\": D, \"remotes\": [{\"site\", \"state\",\n"
@@ -238,6 +243,7 @@ struct demo {
   int frozen[DEMO_MAX_PROCS], cut[DEMO_MAX_PROCS];
   int servers;             /* 2: a second server, procs[nsites + 1] (cvd/demo_ha.h) */
   int64_t end;
+  int64_t hold;            /* --hold-at: service time at which the clock is held, or INT64_MAX */
 };
 
 /* Starts the server (k -1) or site k, again if it ran before; the child takes part in a
@@ -333,8 +339,28 @@ static void demo_faults(struct demo *d, int64_t last, int64_t now)
   }
 }
 
-/* Until end or a signal: a progress line each simulated hour, the faults when due.
- * Returns the exit status. */
+/* The lockstep clock held still: this participant stops waiting on it, so time cannot
+ * move, while the processes go on serving, until a signal or a process's death.  Returns
+ * the exit status. */
+static int demo_hold(struct demo *d)
+{
+  char t[40];
+  fprintf(stderr, "cvd demo: simulated time held at %s (--hold-at); Ctrl-C stops\n",
+          tu_format(clk_now(), t, sizeof t, 0));
+  while (!cvd_stop) {
+    const struct proc *dead = find_dead(d->procs, d->np);
+    if (dead) {
+      fprintf(stderr, "cvd demo: %s stopped unexpectedly; see %s\n", dead->name, dead->log);
+      return EXIT_RUNTIME;
+    }
+    struct timespec ts = {0, 200 * 1000 * 1000};
+    nanosleep(&ts, NULL);
+  }
+  return 0;
+}
+
+/* Until end or a signal: a progress line each simulated hour, the faults when due, the
+ * clock held at d->hold.  Returns the exit status. */
 static int demo_run(struct demo *d, int64_t end)
 {
   int64_t hour = 3600 * NS_PER_S, next = d->sc.start + hour, last = d->sc.start - 1;
@@ -343,6 +369,8 @@ static int demo_run(struct demo *d, int64_t end)
     int64_t until = next < end ? next : end;
     if (ev < until)
       until = ev;
+    if (d->hold < until)
+      until = d->hold;
     clk_sleep_until(until, &cvd_stop);
     const struct proc *dead = find_dead(d->procs, d->np);
     if (dead) {
@@ -362,6 +390,8 @@ static int demo_run(struct demo *d, int64_t end)
       progress(d->port, d->servers > 1 ? d->port + 1 : 0, t);
       next += hour;
     }
+    if (now >= d->hold)
+      return demo_hold(d);
     if (now >= end)
       break;
   }
@@ -403,9 +433,9 @@ int cvd_demo_main(int argc, char **argv)
       {"seed", required_argument, NULL, 'S'},    {"scenario", required_argument, NULL, 'f'},
       {"servo", required_argument, NULL, 'v'},   {"dir", required_argument, NULL, 'D'},
       {"lockstep", no_argument, NULL, 'L'},      {"help", no_argument, NULL, 'h'},
-      {"servers", required_argument, NULL, 'N'},
+      {"servers", required_argument, NULL, 'N'}, {"hold-at", required_argument, NULL, 'H'},
       {NULL, 0, NULL, 0}};
-  double speed = 1440, days = 0;
+  double speed = 1440, days = 0, hold_h = -1;
   int lockstep = 0, speed_given = 0;
   long long remotes = -1, port = 8080, seed = -1, servers = 1;
   int no_web = 0, json_out = 0, c;
@@ -424,6 +454,7 @@ int cvd_demo_main(int argc, char **argv)
     case 'p': bad = conf_int("--port", optarg, 1, 65535, &port, err, sizeof err); break;
     case 'N': bad = conf_int("--servers", optarg, 1, 2, &servers, err, sizeof err); break;
     case 'd': bad = conf_double("--days", optarg, 1.0 / 24, 3650, &days, err, sizeof err); break;
+    case 'H': bad = conf_double("--hold-at", optarg, 0, 24.0 * 3650, &hold_h, err, sizeof err); break;
     case 'S': bad = conf_int("--seed", optarg, 0, INT64_MAX, &seed, err, sizeof err); break;
     case 'W': no_web = 1; break;
     case 'j': json_out = 1; break;
@@ -448,6 +479,11 @@ int cvd_demo_main(int argc, char **argv)
   }
   if (lockstep && speed_given) {
     fprintf(stderr, "cvd demo: --lockstep and --speed: choose one\n");
+    return EXIT_USAGE;
+  }
+  if (hold_h >= 0 && !lockstep) {
+    fprintf(stderr, "cvd demo: --hold-at needs --lockstep (a clock running at a speed cannot "
+                    "be held)\n");
     return EXIT_USAGE;
   }
   struct scenario sc;
@@ -546,6 +582,7 @@ int cvd_demo_main(int argc, char **argv)
           days > 0 ? "" : "; Ctrl-C stops");
   int64_t end = days > 0 ? sc.start + (int64_t)(days * NS_PER_DAY) : INT64_MAX;
   d.end = end;
+  d.hold = hold_h >= 0 ? sc.start + (int64_t)(hold_h * 3600 * NS_PER_S) : INT64_MAX;
   int rc = demo_run(&d, end);
   int64_t now = clk_now();
   double sim_days = (double)(now - sc.start) / (double)NS_PER_DAY;

@@ -217,6 +217,51 @@ END_TEST
 START_TEST(test_demo_sigkill) { stop_demo_with(SIGKILL); }
 END_TEST
 
+/* --hold-at: the lockstep clock held at hour 3, the processes up, nothing moving on; a
+ * signal still stops it.  Without --lockstep the option is refused. */
+START_TEST(test_demo_hold_at)
+{
+  char *tmp = th_mkdtemp("demohold");
+  char dir[1100], port[16], log[1100];
+  snprintf(dir, sizeof dir, "%s/data", tmp);
+  snprintf(log, sizeof log, "%s/demo.log", tmp);
+  snprintf(port, sizeof port, "%d", th_free_port());
+  char *bad[] = {(char *)th_cvd_bin(), (char *)"demo", (char *)"--hold-at", (char *)"3", NULL};
+  char *out = NULL;
+  ck_assert_int_eq(th_run(bad, log, &out, 30), 2);
+  free(out);
+  char *said = th_read_file(log);
+  ck_assert_msg(said && strstr(said, "--hold-at needs --lockstep"), "%s", said ? said : "");
+  free(said);
+  char *argv[] = {(char *)th_cvd_bin(), (char *)"demo", (char *)"--lockstep", (char *)"--hold-at",
+                  (char *)"3", (char *)"--no-web", (char *)"--port", port, (char *)"--dir", dir,
+                  NULL};
+  pid_t pid = th_spawn(argv, log);
+  char *text = NULL;
+  for (int i = 0; i < 1200; i++) {
+    free(text);
+    text = th_read_file(log);
+    if (text && strstr(text, "held at 2025-01-01T03:00:00Z"))
+      break;
+    th_sleep(0.1);
+  }
+  ck_assert_msg(text && strstr(text, "held at 2025-01-01T03:00:00Z"), "not held: %s",
+                text ? text : "");
+  free(text);
+  /* Held: an unheld lockstep clock moves hours in this second. */
+  th_sleep(1);
+  text = th_read_file(log);
+  ck_assert_msg(text && !strstr(text, "2025-01-01T04:00Z"), "time moved on: %s", text);
+  free(text);
+  ck_assert_int_eq(procs_using(dir), 6); /* demo, server, ref, r1, r2, r3: all up */
+  kill(pid, SIGTERM);
+  int st = th_wait(pid, 20);
+  ck_assert_msg(st != -1 && WIFEXITED(st) && WEXITSTATUS(st) == 0, "demo exit status %d", st);
+  th_rmtree(tmp);
+  free(tmp);
+}
+END_TEST
+
 int main(void)
 {
   Suite *s = suite_create("demo");
@@ -225,6 +270,7 @@ int main(void)
   tcase_add_test(tc, test_demo_ctrl_c);
   tcase_add_test(tc, test_demo_sigterm);
   tcase_add_test(tc, test_demo_sigkill);
+  tcase_add_test(tc, test_demo_hold_at);
   tcase_add_test(tc, test_demo_three_days);
   tcase_add_test(tc, test_demo_faults);
   suite_add_tcase(s, tc);

@@ -47,18 +47,21 @@ async function main() {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const log = fs.openSync(path.join(shots, "demo.log"), "w");
-  demo = spawn(bin, ["demo", "--speed", "7200", "--port", String(port), "--dir",
+  // A lockstep clock held at hour 20: what the pages show does not change while the
+  // browser reads them, however slow the machine (at a speed, "today" and the 7-day view
+  // had moved past r1's measurements by the time a loaded machine got there).
+  demo = spawn(bin, ["demo", "--lockstep", "--hold-at", "20", "--port", String(port), "--dir",
                      path.join(tmp, "data"), "--scenario", scen],
                { stdio: ["ignore", log, log], detached: true });
   demo.on("exit", (code, sig) => { demoExit = code === null ? sig : code; demo = null; });
 
-  // Until the demo's simulated time is past r2's outage and re-acquisition, with r1 in
-  // holdover (its state is HOLDOVER or ALARM from hour 14 on, to the end).
+  // Until the demo's simulated time is held past r2's outage and re-acquisition, with r1
+  // in holdover (its state is HOLDOVER or ALARM from hour 14 on, to the end).
   const until = Date.parse("2025-01-01T20:00:00Z") * 1e6;
   const t0 = Date.now();
   for (;;) {
     if (!demo) throw new Error("cvd demo stopped early; see " + path.join(shots, "demo.log"));
-    if (Date.now() - t0 > 4 * HANG_MS) throw new Error("cvd demo's clock never reached hour 22");
+    if (Date.now() - t0 > 4 * HANG_MS) throw new Error("cvd demo's clock never reached hour 20");
     try {
       const g = await (await fetch(base + "/api/v1/grid")).json();
       const r1 = g.clocks.find((c) => c.site === "r1");

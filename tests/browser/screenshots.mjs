@@ -22,7 +22,8 @@ const port = await new Promise((resolve) => {
 });
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "cvd-shots-"));
 fs.writeFileSync(path.join(tmp, "scenario.conf"), "outage 14 30 r1\n");
-const demo = spawn(bin, ["demo", "--port", String(port), "--dir", path.join(tmp, "data"),
+// Held at hour 18 (a lockstep clock), so every page shows the same moment.
+const demo = spawn(bin, ["demo", "--lockstep", "--hold-at", "18", "--port", String(port), "--dir", path.join(tmp, "data"),
                          "--scenario", path.join(tmp, "scenario.conf")],
                    { stdio: "ignore", detached: true });
 const base = `http://127.0.0.1:${port}`;

@@ -43,8 +43,12 @@ void cvd_server_help(FILE *out)
   conf_help(out, server_items);
   fprintf(out,
 "\n"
-"HTTP: POST /api/v1/tracks (signed uploads), GET /api/v1/grid, /api/v1/series?a=&b=&from=&to=,\n"
-"/api/v1/steering?site=&from=&to=&limit= (each with format=csv), /metrics, and / (the grid).\n"
+"HTTP: POST /api/v1/tracks (signed uploads), POST /api/v1/cggtts (signed CGGTTS files of a\n"
+"site declared cggtts); GET /api/v1/grid, /api/v1/series?a=&b=&from=&to=,\n"
+"/api/v1/steering?site=&from=&to=&limit=&kind=, /api/v1/events?site=&kind=&from=&to=&limit=\n"
+"(each with format=csv), /metrics; the pages / (the grid), /pair?a=&b=&view=, /clock?site=,\n"
+"/events and /report?site=&month=YYYY-MM (the signed monthly report).  cvd-server(8) says\n"
+"more of each.\n"
 "\n"
 "Exit status: 0 after SIGINT or SIGTERM, 1 on a runtime failure, 2 on bad usage or\n"
 "configuration.\n");

@@ -171,6 +171,15 @@ static int h_tls_key(void *u, int argc, char **argv, char *e, size_t n)
   return secret_file_private(argv[0], e, n);
 }
 
+static int h_report_key(void *u, int argc, char **argv, char *e, size_t n)
+{
+  (void)argc;
+  if (h_tls_file("report_key", argv[0], SC->web.report_key, sizeof SC->web.report_key, e,
+                 n) != 0)
+    return -1;
+  return secret_file_private(argv[0], e, n);
+}
+
 static int h_servo(void *u, int argc, char **argv, char *e, size_t n)
 {
   (void)argc;
@@ -254,6 +263,11 @@ const struct conf_item server_items[] = {
     {.type = CONF_CUSTOM, .name = "tls_key", .args = "FILE",
      .help = "its private key (PEM), readable by the server's user alone",
      .min_args = 1, .max_args = 1, .parse = h_tls_key},
+    {.type = CONF_CUSTOM, .name = "report_key", .args = "FILE",
+     .help = "the lab's Ed25519 private key (cvd report keygen) that signs the /report pages, "
+             "readable by the server's user alone; without it each server process signs with "
+             "a key of its own, which an auditor cannot pin with cvd report verify --pubkey",
+     .min_args = 1, .max_args = 1, .parse = h_report_key},
     CONF_YESNO("plain_http", struct server_conf, web.plain_http, "no",
                "serve plain HTTP, without TLS, on purpose (loopback tests, the demo); without "
                "it a server with no certificate does not start"),

@@ -23,6 +23,8 @@ struct http_conf {
   char tls_cert[1024];    /* PEM files: HTTPS when given */
   char tls_key[1024];
   int plain_http;         /* plain HTTP on purpose [no] */
+  char report_key[1024];  /* Ed25519 PEM that signs /report pages; empty: a key made for
+                             the process's life */
 };
 
 struct server_conf {

@@ -420,7 +420,9 @@ static void page_error(int port, const char *path, long status, const char *says
   free(body);
 }
 
-/* The server's page /report: the same report as HTML from the store it runs on, signed. */
+/* The server's page /report: the same report as HTML from the store it runs on, signed
+ * with the lab's key given as report_key (an auditor pins it), or without one with a key of
+ * the server process's own (the signature holds; pinned to the lab's key it is refused). */
 START_TEST(test_report_page)
 {
   char conf[1100], db[1100], page[1100], log[1100], text[2400];
@@ -437,10 +439,19 @@ START_TEST(test_report_page)
   free(copy);
   int port = th_free_port();
   snprintf(text, sizeof text, "listen 127.0.0.1 %d\ndatabase %s\nreference ref\nplain_http yes\n"
-           "site ref 0123456789abcdef0123456789abcdef\nsite r1 0123456789abcdef0123456789abcdef\n",
-           port, db);
+           "site ref 0123456789abcdef0123456789abcdef\nsite r1 0123456789abcdef0123456789abcdef\n"
+           "report_key %s\n", port, db, key);
   ck_assert_int_eq(th_write_file(conf, text), 0);
   char *argv[] = {(char *)th_cvd_bin(), (char *)"server", (char *)"-c", conf, NULL};
+  /* A key others may read is refused at start, saying why. */
+  ck_assert_int_eq(chmod(key, 0644), 0);
+  char *out = NULL;
+  ck_assert_int_eq(th_run(argv, log, &out, 60), 2);
+  free(out);
+  char *said = th_read_file(log);
+  ck_assert_msg(said && strstr(said, "key.pem") && strstr(said, "0644"), "%s", said ? said : "");
+  free(said);
+  ck_assert_int_eq(chmod(key, 0600), 0);
   pid_t pid = th_spawn(argv, log);
   ck_assert_int_eq(th_wait_port(port, 60), 0);
   char *body;
@@ -455,6 +466,17 @@ START_TEST(test_report_page)
   page_error(port, "/report?site=r1&month=2024-11", 404, "no common view");
   ck_assert_int_eq(th_stop(pid, SIGTERM, 30), 0);
   ck_assert_int_eq(verify(page, NULL), 0);
+  ck_assert_int_eq(verify(page, key), 0);
+  /* Without report_key: signed, by a key that is not the lab's. */
+  text[strlen(text) - strlen(key) - strlen("report_key \n")] = '\0';
+  ck_assert_int_eq(th_write_file(conf, text), 0);
+  pid = th_spawn(argv, log);
+  ck_assert_int_eq(th_wait_port(port, 60), 0);
+  ck_assert_int_eq(get(port, "/report?site=r1&month=2025-01", page, &body), 200);
+  free(body);
+  ck_assert_int_eq(th_stop(pid, SIGTERM, 30), 0);
+  ck_assert_int_eq(verify(page, NULL), 0);
+  ck_assert_int_eq(verify(page, key), 1);
   change_digit(page, 0.5);
   ck_assert_int_eq(verify(page, NULL), 1);
 }

@@ -13,6 +13,7 @@
 #include "core/jsonx.h"
 #include "core/log.h"
 #include "core/msg.h"
+#include "report/sign.h"
 #include "server/cggtts_ingest.h"
 #include "web/webint.h"
 
@@ -211,9 +212,13 @@ int web_start(struct web *w, struct server *srv, const struct http_conf *c, char
     snprintf(err, errlen, "this libmicrohttpd was built without TLS (GnuTLS)");
     return -1;
   }
+  if (c->report_key[0] && !(w->report_key = rsign_key_load(c->report_key, err, errlen)))
+    return -1;
   web_limits_init(&w->limits, c->max_per_address);
   if (!c->plain_http && tls_load(w, c, err, errlen) != 0) {
     web_limits_free(&w->limits);
+    rsign_key_free(w->report_key);
+    w->report_key = NULL;
     return -1;
   }
   unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL | MHD_USE_ERROR_LOG;
@@ -235,6 +240,8 @@ int web_start(struct web *w, struct server *srv, const struct http_conf *c, char
   if (!w->daemon) {
     tls_free(w);
     web_limits_free(&w->limits);
+    rsign_key_free(w->report_key);
+    w->report_key = NULL;
     snprintf(err, errlen, "cannot listen on %s:%d (in use, or not permitted%s)", c->address,
              c->port, c->plain_http ? "" : ", or the certificate and key are not a pair");
     return -1;
@@ -249,5 +256,7 @@ void web_stop(struct web *w)
     web_limits_free(&w->limits);
     tls_free(w);
   }
+  rsign_key_free(w->report_key);
+  w->report_key = NULL;
   w->daemon = NULL;
 }

@@ -1,7 +1,7 @@
 /* The monthly report page, /report?site=NAME&month=YYYY-MM: the report cvd report monthly
  * makes (report/), as HTML, from the server's store read beside the server (a reader
- * connection), signed with a key this server process makes for its life (its fingerprint
- * on the page; an auditor's copy is signed with the lab's key by cvd report monthly). */
+ * connection), signed with the lab's key (report_key) or, without one, with a key this
+ * server process makes for its life; the key's fingerprint is on the page. */
 #include "config.h"
 
 #include <pthread.h>
@@ -24,8 +24,12 @@ static void make_key(void) { page_key = rsign_key_new(); }
 static enum MHD_Result reply(struct web *w, struct MHD_Connection *c, struct report_opts *o)
 {
   char err[512], pub[RSIGN_KEY_HEX + 1], fp[RSIGN_KEY_HEX + 1];
-  pthread_once(&page_key_once, make_key);
-  if (!page_key)
+  const struct rsign_key *key = w->report_key;
+  if (!key) {
+    pthread_once(&page_key_once, make_key);
+    key = page_key;
+  }
+  if (!key)
     return html_error(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "Report", "No key to sign with.");
   struct dbc *db = server_reader_get(w->srv);
   if (!db)
@@ -38,11 +42,11 @@ static enum MHD_Result reply(struct web *w, struct MHD_Connection *c, struct rep
     report_month_free(&r);
     return html_error(c, bad ? MHD_HTTP_NOT_FOUND : MHD_HTTP_SERVICE_UNAVAILABLE, "Report", err);
   }
-  rsign_key_public(page_key, pub, fp);
+  rsign_key_public(key, pub, fp);
   size_t len;
   char *text = report_month_text(&r, REPORT_HTML, pub, fp, &len);
   report_month_free(&r);
-  if (!text || rsign_sign(page_key, text, len, err, sizeof err) != 0) {
+  if (!text || rsign_sign(key, text, len, err, sizeof err) != 0) {
     free(text);
     return html_error(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "Report", "The report cannot be made.");
   }

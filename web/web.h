@@ -11,6 +11,7 @@
 #include "web/limits.h"
 
 struct MHD_Daemon;
+struct rsign_key;
 
 struct web_stats {
   unsigned long requests, uploads_ok, uploads_refused;
@@ -23,6 +24,7 @@ struct web {
   struct web_stats stats;  /* updated atomically */
   struct web_limits limits;
   char *tls_cert, *tls_key;  /* PEM text, kept while libmicrohttpd runs; NULL: plain HTTP */
+  struct rsign_key *report_key; /* report_key's, or NULL: /report makes one for the process */
 };
 
 int web_start(struct web *w, struct server *srv, const struct http_conf *c, char *err,

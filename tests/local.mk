@@ -9,7 +9,8 @@ AM_TESTS_ENVIRONMENT = \
 	CVD_BIN='$(abs_top_builddir)/cvd/cvd'; export CVD_BIN; \
 	CVD_SRCDIR='$(abs_top_srcdir)'; export CVD_SRCDIR; \
 	GPSD='$(GPSD)'; export GPSD; SOCAT='$(SOCAT)'; export SOCAT; \
-	CK_DEFAULT_TIMEOUT=60; export CK_DEFAULT_TIMEOUT;
+	CK_DEFAULT_TIMEOUT=60; export CK_DEFAULT_TIMEOUT; \
+	CK_TIMEOUT_MULTIPLIER=$${CK_TIMEOUT_MULTIPLIER:-3}; export CK_TIMEOUT_MULTIPLIER;
 
 check_PROGRAMS += tests/test_core
 tests_test_core_SOURCES = tests/test_core.c

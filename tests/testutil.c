@@ -179,9 +179,16 @@ void th_sleep(double s)
     ;
 }
 
-int th_wait(pid_t pid, double timeout_s)
+double th_hang(double s)
 {
-  double end = th_now() + timeout_s;
+  const char *m = getenv("CK_TIMEOUT_MULTIPLIER");
+  double f = m ? strtod(m, NULL) : 1;
+  return f >= 1 && f <= 100 ? s * f : s;
+}
+
+/* Waits for pid's exit until the monotonic time end. */
+static int wait_until(pid_t pid, double end)
+{
   int status;
   do {
     pid_t r = waitpid(pid, &status, WNOHANG);
@@ -193,6 +200,8 @@ int th_wait(pid_t pid, double timeout_s)
   } while (th_now() < end);
   return -1;
 }
+
+int th_wait(pid_t pid, double timeout_s) { return wait_until(pid, th_now() + th_hang(timeout_s)); }
 
 int th_stop(pid_t pid, int sig, double timeout_s)
 {
@@ -231,7 +240,7 @@ int th_run(char *const argv[], const char *log, char **out, double timeout_s)
   size_t cap = 4096, n = 0;
   char *buf = malloc(cap);
   fcntl(fds[0], F_SETFL, O_NONBLOCK);
-  double end = th_now() + timeout_s;
+  double end = th_now() + th_hang(timeout_s);
   int status = -1, done = 0;
   while (!done) {
     ssize_t r = read(fds[0], buf + n, cap - n - 1);
@@ -252,8 +261,7 @@ int th_run(char *const argv[], const char *log, char **out, double timeout_s)
     th_sleep(0.005);
   }
   close(fds[0]);
-  double left = end - th_now();
-  status = th_wait(pid, left > 1 ? left : 1);
+  status = wait_until(pid, end > th_now() + 1 ? end : th_now() + 1);
   if (status == -1) {
     kill(pid, SIGKILL);
     waitpid(pid, NULL, 0);
@@ -270,7 +278,7 @@ int th_run(char *const argv[], const char *log, char **out, double timeout_s)
 
 int th_wait_port(int port, double timeout_s)
 {
-  double end = th_now() + timeout_s;
+  double end = th_now() + th_hang(timeout_s);
   do {
     int fd = socket(AF_INET, SOCK_STREAM, 0);
     struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port),
@@ -287,7 +295,7 @@ int th_wait_port(int port, double timeout_s)
 int th_wait_path(const char *path, double timeout_s)
 {
   struct stat st;
-  double end = th_now() + timeout_s;
+  double end = th_now() + th_hang(timeout_s);
   while (stat(path, &st) != 0) {
     if (th_now() > end)
       return -1;

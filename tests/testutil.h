@@ -33,6 +33,11 @@ char *th_read_file(const char *path);
 /* Starts argv[0] with stdout and stderr to log (append), in its own process group.
  * Returns the pid. */
 pid_t th_spawn(char *const argv[], const char *log);
+/* The timeouts below bound a hang, never pace a test: each is multiplied by
+ * CK_TIMEOUT_MULTIPLIER (Check's own, which scales the test cases' timeouts too; the
+ * make check environment sets it) so that a loaded machine is slower, not failing.
+ * th_hang(s) is s so multiplied, for a test's own polling loops. */
+double th_hang(double s);
 /* Sends sig, then waits up to timeout_s; returns the wait status or -1 on timeout. */
 int th_stop(pid_t pid, int sig, double timeout_s);
 /* Waits up to timeout_s for exit; returns the wait status or -1 on timeout. */

@@ -172,6 +172,21 @@ START_TEST(test_demo_faults)
 }
 END_TEST
 
+/* Waits (a hang bound of secs, scaled) until the demo's log says what; fails if never. */
+static void wait_said(const char *log, const char *what, double secs)
+{
+  char *text = NULL;
+  for (double end = th_now() + th_hang(secs); th_now() < end; th_sleep(0.1)) {
+    free(text);
+    text = th_read_file(log);
+    if (text && strstr(text, what))
+      break;
+  }
+  ck_assert_msg(text && strstr(text, what), "the demo never said '%s': %s", what,
+                text ? text : "");
+  free(text);
+}
+
 static void stop_demo_with(int sig)
 {
   char *tmp = th_mkdtemp("demosig");
@@ -183,16 +198,7 @@ static void stop_demo_with(int sig)
                   (char *)"--port", port, (char *)"--dir", dir, NULL};
   pid_t pid = th_spawn(argv, log);
   /* Wait for the first progress lines: everything is up. */
-  char *text = NULL;
-  for (double end = th_now() + th_hang(60); th_now() < end;) {
-    free(text);
-    text = th_read_file(log);
-    if (text && strstr(text, "2025-01-01T02:00Z"))
-      break;
-    th_sleep(0.1);
-  }
-  ck_assert_msg(text && strstr(text, "2025-01-01T02:00Z"), "no progress: %s", text ? text : "");
-  free(text);
+  wait_said(log, "2025-01-01T02:00Z", 60);
   ck_assert_int_eq(procs_using(dir), 6); /* demo, server, ref, r1, r2, r3 */
   kill(pid, sig);
   int st = th_wait(pid, 20);
@@ -237,20 +243,10 @@ START_TEST(test_demo_hold_at)
                   (char *)"3", (char *)"--no-web", (char *)"--port", port, (char *)"--dir", dir,
                   NULL};
   pid_t pid = th_spawn(argv, log);
-  char *text = NULL;
-  for (double end = th_now() + th_hang(120); th_now() < end;) {
-    free(text);
-    text = th_read_file(log);
-    if (text && strstr(text, "held at 2025-01-01T03:00:00Z"))
-      break;
-    th_sleep(0.1);
-  }
-  ck_assert_msg(text && strstr(text, "held at 2025-01-01T03:00:00Z"), "not held: %s",
-                text ? text : "");
-  free(text);
+  wait_said(log, "held at 2025-01-01T03:00:00Z", 120);
   /* Held: an unheld lockstep clock moves hours in this second. */
   th_sleep(1);
-  text = th_read_file(log);
+  char *text = th_read_file(log);
   ck_assert_msg(text && !strstr(text, "2025-01-01T04:00Z"), "time moved on: %s", text);
   free(text);
   ck_assert_int_eq(procs_using(dir), 6); /* demo, server, ref, r1, r2, r3: all up */

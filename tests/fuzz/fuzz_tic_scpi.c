@@ -66,7 +66,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   char err[512], junk[4096];
   for (int rc = 0; at < end && rc == 0;) {
     size_t n = burst(at, end);
-    FUZZ_ASSERT(write(sv[1], at, n) == (ssize_t)n);
+    fuzz_write_all(sv[1], at, n);
     at += n;
     struct tic_reading r;
     while ((rc = tic_read(&t, &r, clk_now(), err, sizeof err)) == 1) {

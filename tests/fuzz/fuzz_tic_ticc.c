@@ -43,7 +43,7 @@ static void port_open(struct port *p)
 /* Writes n bytes and waits until the terminal holds them all for the driver. */
 static void port_put(struct port *p, const uint8_t *data, size_t n)
 {
-  FUZZ_ASSERT(write(p->master, data, n) == (ssize_t)n);
+  fuzz_write_all(p->master, data, n);
   for (int waited = 0;; waited++) {
     int held = 0;
     FUZZ_ASSERT(ioctl(p->watch, FIONREAD, &held) == 0);

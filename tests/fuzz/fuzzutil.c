@@ -82,6 +82,23 @@ const char *fuzz_file(const char *name, const uint8_t *data, size_t size, char *
   return path;
 }
 
+void fuzz_write_all(int fd, const void *data, size_t n)
+{
+  const char *p = data;
+  while (n > 0) {
+    ssize_t w = write(fd, p, n);
+    if (w < 0 && errno == EINTR)
+      continue;
+    if (w <= 0) {
+      fprintf(stderr, "fuzz: cannot write to descriptor %d: %s\n", fd,
+              w < 0 ? strerror(errno) : "wrote nothing");
+      abort();
+    }
+    p += w;
+    n -= (size_t)w;
+  }
+}
+
 const char *fuzz_line(const uint8_t **p, const uint8_t *end, char *buf, size_t n)
 {
   if (*p >= end)

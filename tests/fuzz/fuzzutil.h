@@ -31,6 +31,12 @@ char *fuzz_cstr(const uint8_t *data, size_t size);
 #define FUZZ_PATH_MAX 600
 const char *fuzz_file(const char *name, const uint8_t *data, size_t size, char *path, size_t n);
 
+/* Writes all n bytes to fd, again after a signal cut a write short or interrupted it
+ * (libFuzzer's timer raises SIGALRM every few seconds, without SA_RESTART, and a write to
+ * a terminal checks for a pending signal before it copies anything); aborts on any other
+ * failure. */
+void fuzz_write_all(int fd, const void *data, size_t n);
+
 /* Splits [p, end) at the next LF: returns the line (without LF or a CR before it, in buf,
  * cut to n - 1 bytes) and moves *p past it; NULL at the end. */
 const char *fuzz_line(const uint8_t **p, const uint8_t *end, char *buf, size_t n);

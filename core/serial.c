@@ -74,6 +74,7 @@ void serial_close(struct serial *s)
     close(s->fd);
   s->fd = -1;
   s->len = 0;
+  s->cut = 0;
 }
 
 int serial_is_open(const struct serial *s) { return s->fd >= 0; }
@@ -108,9 +109,30 @@ int serial_puts(struct serial *s, const char *text, int timeout_ms, char *err, s
   return serial_write(s, text, strlen(text), timeout_ms, err, errlen);
 }
 
+/* Drops the rest of a line that serial_drain_stream cut, up to and with its end of line:
+ * 1 once it is gone, 0 while its end has not come (what came of it is dropped). */
+static int drop_cut_rest(struct serial *s)
+{
+  for (size_t i = 0; i < s->len; i++) {
+    if (s->buf[i] != '\n' && s->buf[i] != '\r')
+      continue;
+    size_t skip = i + 1;
+    if (s->buf[i] == '\r' && skip < s->len && s->buf[skip] == '\n')
+      skip++;
+    memmove(s->buf, s->buf + skip, s->len - skip);
+    s->len -= skip;
+    s->cut = 0;
+    return 1;
+  }
+  s->len = 0;
+  return 0;
+}
+
 /* Takes a line out of the buffer if one is complete (or the buffer is full). */
 static int take_line(struct serial *s, char *line, size_t n)
 {
+  if (s->cut && !drop_cut_rest(s))
+    return 0;
   for (size_t i = 0; i < s->len; i++) {
     if (s->buf[i] != '\n' && s->buf[i] != '\r')
       continue;
@@ -171,17 +193,30 @@ int serial_read_line(struct serial *s, char *line, size_t n, int64_t until, char
   }
 }
 
-void serial_drain(struct serial *s)
+/* Drops what is buffered and waiting; 1 when that ended in the middle of a line (or
+ * held bytes not seen here, flushed below). */
+static int drain(struct serial *s)
 {
+  char last = s->len ? s->buf[s->len - 1] : '\n', junk[256];
   s->len = 0;
-  char junk[256];
-  while (clk_io_read(s->fd, junk, sizeof junk) > 0)
-    ;
-  /* What came since the reads, and what the driver below still holds: counted as read,
-   * so that it does not hold a lockstep clock (core/clock.h). */
+  ssize_t r;
+  while ((r = clk_io_read(s->fd, junk, sizeof junk)) > 0)
+    last = junk[r - 1];
+  /* What came since the reads, and what the driver below still holds: flushed unseen, and
+   * counted as read so that it does not hold a lockstep clock (core/clock.h).  Nothing
+   * is flushed when nothing is left, so that what comes later follows `last`. */
   int left = 0;
-  if (ioctl(s->fd, FIONREAD, &left) == 0 && left > 0)
+  if (ioctl(s->fd, FIONREAD, &left) == 0 && left > 0) {
     clk_io_discarded((size_t)left);
-  tcflush(s->fd, TCIFLUSH);
+    tcflush(s->fd, TCIFLUSH);
+  }
+  return left > 0 || (last != '\n' && last != '\r');
 }
 
+void serial_drain(struct serial *s)
+{
+  drain(s);
+  s->cut = 0;
+}
+
+void serial_drain_stream(struct serial *s) { s->cut = drain(s); }

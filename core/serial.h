@@ -19,6 +19,7 @@ struct serial {
   char buf[SERIAL_LINE_MAX * 2];
   size_t len;
   long overlong;  /* lines longer than SERIAL_LINE_MAX, cut and reported as such */
+  int cut;        /* serial_drain_stream cut a line: its rest is dropped when it comes */
 };
 
 /* Opens path at baud (9600, 19200, 38400, 57600, 115200).  0, or -1 with err. */
@@ -39,7 +40,12 @@ int serial_puts(struct serial *s, const char *text, int timeout_ms, char *err, s
 int serial_read_line(struct serial *s, char *line, size_t n, int64_t until, char *err,
                      size_t errlen);
 
-/* Drops what the port has received and not yet read (counted as read). */
+/* Drops what the port has received and not yet read (counted as read).  For a device
+ * that speaks only when asked: what comes next is whole. */
 void serial_drain(struct serial *s);
+/* The same for a device that prints lines on its own (a TICC): when the drain cut a line
+ * in two, or dropped bytes it did not see, the rest of that line is dropped too when it
+ * comes, up to its end of line, and never handed out as a line of its own. */
+void serial_drain_stream(struct serial *s);
 
 #endif

@@ -9,12 +9,17 @@
 #include "config.h"
 
 #include <check.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
 
 #include "core/clock.h"
 #include "core/drvconf.h"
+#include "core/serial.h"
 #include "core/timeutil.h"
 #include "tests/testutil.h"
 #include "tests/tictest.h"
@@ -68,6 +73,75 @@ static void start_emulator(const char *name, int64_t offset_ps, const char *cons
   ck_assert_msg(tr_socat(&run) == 0, "socat did not start");
   ck_assert_msg(tr_emulator(&run, name, run.emu, offset_ps, extra) == 0, "%s", name);
 }
+
+/* A pseudo-terminal for the serial code alone: its master in m, the port opened on it. */
+static void pty_port(int *m, struct serial *port)
+{
+  char path[128], err[300];
+  *m = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+  ck_assert_int_ge(*m, 0);
+  ck_assert(grantpt(*m) == 0 && unlockpt(*m) == 0 && ptsname_r(*m, path, sizeof path) == 0);
+  ck_assert_msg(serial_open(port, path, 115200, err, sizeof err) == 0, "%s", err);
+}
+
+static void pty_say(int m, const char *text)
+{
+  ck_assert_int_eq(write(m, text, strlen(text)), (ssize_t)strlen(text));
+}
+
+/* The next line the port gives (waiting for it on the real clock: a bound, never a pace). */
+static const char *next(struct serial *port, char *line, size_t n)
+{
+  char err[300];
+  int64_t until = clk_now() + (int64_t)(th_hang(10) * 1e9);
+  int rc = serial_read_line(port, line, n, until, err, sizeof err);
+  ck_assert_msg(rc == 1, "no line (%d): %s", rc, rc < 0 ? err : "timed out");
+  return line;
+}
+
+/* Waits until the port holds n bytes, for a drain to find. */
+static void pty_wait_held(struct serial *port, int n)
+{
+  int held = 0;
+  for (int waited = 0; held < n; waited++) {
+    ck_assert(ioctl(port->fd, FIONREAD, &held) == 0);
+    ck_assert_msg(waited < th_hang(10) * 1000, "the port never held %d bytes", n);
+    if (held < n)
+      poll(NULL, 0, 1);
+  }
+}
+
+START_TEST(test_serial_drain_cut_line)
+{
+  /* A TICC opened while it prints its menu window: the drain takes the "# " its dots
+   * follow.  The stream drain drops the dots' rest of that line too, the first line handed
+   * out is the next whole one; the plain drain (a device that speaks when asked) keeps
+   * what comes next whole, and a drain that ended at an end of line drops nothing more. */
+  int m;
+  struct serial port;
+  char line[SERIAL_LINE_MAX];
+  pty_port(&m, &port);
+  pty_say(m, "# TICC banner\r\n# ");
+  pty_wait_held(&port, 17);
+  serial_drain_stream(&port);
+  pty_say(m, "......\r\n# timestamp (seconds with 12 decimal places)\r\n");
+  ck_assert_str_eq(next(&port, line, sizeof line), "# timestamp (seconds with 12 decimal places)");
+
+  pty_say(m, "1.000000000001 chA\r\n");
+  pty_wait_held(&port, 20);
+  serial_drain_stream(&port);
+  pty_say(m, "2.000000000002 chA\r\n");
+  ck_assert_str_eq(next(&port, line, sizeof line), "2.000000000002 chA");
+
+  pty_say(m, "noise");
+  pty_wait_held(&port, 5);
+  serial_drain(&port);
+  pty_say(m, "+1.5E-9\r\n");
+  ck_assert_str_eq(next(&port, line, sizeof line), "+1.5E-9");
+  serial_close(&port);
+  close(m);
+}
+END_TEST
 
 START_TEST(test_ticc_interval)
 {
@@ -243,6 +317,7 @@ int main(void)
   Suite *s = suite_create("tic_serial");
   TCase *tc = tcase_create("serial");
   tcase_set_timeout(tc, 120);
+  tcase_add_test(tc, test_serial_drain_cut_line);
   tcase_add_test(tc, test_ticc_interval);
   tcase_add_test(tc, test_ticc_timestamp);
   tcase_add_test(tc, test_ticc_restart_and_unplug);

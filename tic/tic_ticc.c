@@ -76,8 +76,9 @@ static int ticc_open(struct tic *t, char *err, size_t errlen)
     return -1;
   }
   c->mode = (enum ticc_mode)mode;
-  /* What the port held from before this open belongs to no second we can name. */
-  serial_drain(&c->port);
+  /* What the port held from before this open belongs to no second we can name, nor
+   * does the rest of a line the drain cut (the banner's "# " of the menu window's dots). */
+  serial_drain_stream(&c->port);
   c->silent_at = clk_io_until(TICC_SILENCE_NS);
   edgepair_init(&c->pair, 500000000000LL);
   ticlabel_lock_init(&c->lock, 1000000000000LL);

@@ -200,15 +200,18 @@ START_TEST(test_demo_two_servers)
   char dir[1100], port[16], log[1100], path[1200];
   snprintf(dir, sizeof dir, "%s/data", tmp);
   snprintf(log, sizeof log, "%s/demo.log", tmp);
-  int p = th_free_port(); /* the second server takes the next one */
-  snprintf(port, sizeof port, "%d", p < 65535 ? p : p - 1);
+  int p = th_free_ports(2); /* the second server takes the next one */
+  ck_assert_int_gt(p, 0);
+  snprintf(port, sizeof port, "%d", p);
   char *argv[] = {(char *)th_cvd_bin(), (char *)"demo", (char *)"--servers", (char *)"2",
                   (char *)"--remotes", (char *)"2", (char *)"--days", (char *)"2",
                   (char *)"--no-web", (char *)"--json", (char *)"--lockstep", (char *)"--port",
                   port, (char *)"--dir", dir, NULL};
   char *out = NULL;
-  ck_assert_int_eq(th_run(argv, log, &out, 300), 0);
+  int rc = th_run(argv, log, &out, 300);
   char *err = th_read_file(log);
+  ck_assert_msg(rc == 0, "cvd demo --servers 2 ended with %d (logs in %s):\n%s", rc, dir,
+                err ? err : "(no log)");
   const char *said[] = {"server is killed (SIGKILL)", "server2 is killed (SIGKILL)",
                         "server is started again", "server2 is started again", "(steering)",
                         "(following)"};

@@ -88,6 +88,35 @@ int th_free_port(void)
   return ntohs(a.sin_port);
 }
 
+/* A socket bound to 127.0.0.1:port (0: any), or -1. */
+static int bound(int port)
+{
+  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK),
+                          .sin_port = htons((uint16_t)port)};
+  if (fd >= 0 && bind(fd, (struct sockaddr *)&a, sizeof a) != 0) {
+    close(fd);
+    fd = -1;
+  }
+  return fd;
+}
+
+int th_free_ports(int n)
+{
+  for (int attempt = 0; attempt < 200; attempt++) {
+    int first = th_free_port(), fds[16], got = 0;
+    if (first < 0 || n > 16 || first + n - 1 > 65535)
+      continue;
+    while (got < n && (fds[got] = bound(first + got)) >= 0)
+      got++;
+    for (int i = 0; i < got; i++)
+      close(fds[i]);
+    if (got == n)
+      return first;
+  }
+  return -1;
+}
+
 int th_write_file(const char *path, const char *text)
 {
   /* Readable by the owner alone: configurations with secrets in them must be (issue 10). */

@@ -24,6 +24,10 @@ char *th_mkdtemp(const char *tag);
 void th_rmtree(const char *dir);
 /* A TCP port on 127.0.0.1 that was free a moment ago. */
 int th_free_port(void);
+/* The first of n consecutive TCP ports on 127.0.0.1 that were all free at once a moment
+ * ago (a program given one port that takes the next ones too: cvd demo --servers), or -1.
+ * The port after a free one is often a client's ephemeral port in a busy test run. */
+int th_free_ports(int n);
 
 /* Writes text to a new file of mode 0600 (a configuration may hold a secret).  0 or -1. */
 int th_write_file(const char *path, const char *text);

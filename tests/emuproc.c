@@ -77,7 +77,7 @@ int ep_ctl(struct emuproc *e, const char *line)
   close(fd);
   if (w != n)
     return -1;
-  double end = th_now() + 10;
+  double end = th_now() + th_hang(10);
   while (now == before && th_now() < end) {
     th_sleep(0.005);
     oscemu_saved(e->state, "ctl", &now);

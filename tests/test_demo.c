@@ -207,7 +207,7 @@ static void stop_demo_with(int sig)
     ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "demo exit status %d", st);
   /* Every process it started is gone (after SIGKILL, through their parent-death signal). */
   int left = 0;
-  for (int i = 0; i < 100 && (left = procs_using(dir)) > 0; i++)
+  for (double end = th_now() + th_hang(10); (left = procs_using(dir)) > 0 && th_now() < end;)
     th_sleep(0.1);
   ck_assert_msg(left == 0, "%d processes left behind", left);
   th_rmtree(tmp);

@@ -113,7 +113,7 @@ static int blocked(pid_t tid, double timeout_s)
 {
   char path[64], buf[256];
   snprintf(path, sizeof path, "/proc/self/task/%d/stat", (int)tid);
-  for (double end = th_now() + timeout_s; th_now() < end; th_sleep(0.001)) {
+  for (double end = th_now() + th_hang(timeout_s); th_now() < end; th_sleep(0.001)) {
     FILE *f = fopen(path, "r");
     size_t n = f ? fread(buf, 1, sizeof buf - 1, f) : 0;
     if (f)

@@ -60,7 +60,7 @@ static void open_rx(struct receiver *rx)
 static int wait_time_fix(struct receiver *rx, double timeout_s)
 {
   char err[256];
-  double end = th_now() + timeout_s;
+  double end = th_now() + th_hang(timeout_s);
   while (th_now() < end) {
     ck_assert_msg(rx_poll(rx, tu_wall_ns(), err, sizeof err) == 0, "%s", err);
     if (rx->state.fix == RX_FIX_TIME && rx->state.n_sats == 11 && rx->state.leap_seconds == 18)
@@ -104,7 +104,7 @@ START_TEST(test_gpsfake)
   /* gpsd gone: poll fails within a few seconds (the site then reopens later). */
   stop_gpsfake(pid);
   int rc = 0;
-  double end = th_now() + 10;
+  double end = th_now() + th_hang(10);
   while (rc == 0 && th_now() < end) {
     rc = rx_poll(&rx, tu_wall_ns(), err, sizeof err);
     th_sleep(0.05);

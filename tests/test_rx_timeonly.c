@@ -50,7 +50,7 @@ static void open_in_time_mode(struct receiver *rx)
   struct drvconf c;
   ck_assert_int_eq(drvconf_parse(2, argv, &c, err, sizeof err), 0);
   ck_assert_msg(rx_open(rx, &c, err, sizeof err) == 0, "%s", err);
-  double end = th_now() + 120;
+  double end = th_now() + th_hang(120);
   while (th_now() < end && !(rx->state.fix == RX_FIX_TIME && rx->state.sats_used == 8)) {
     ck_assert_msg(rx_poll(rx, tu_wall_ns(), err, sizeof err) == 0, "%s", err);
     th_sleep(0.05);

@@ -109,23 +109,34 @@ int serial_puts(struct serial *s, const char *text, int timeout_ms, char *err, s
   return serial_write(s, text, strlen(text), timeout_ms, err, errlen);
 }
 
-/* Drops the rest of a line that serial_drain_stream cut, up to and with its end of line:
- * 1 once it is gone, 0 while its end has not come (what came of it is dropped). */
-static int drop_cut_rest(struct serial *s)
+/* Where the buffer's first line ends (s->len: it has not ended); *skip past its end of
+ * line (LF, CR LF, or a lone CR). */
+static size_t line_end(const struct serial *s, size_t *skip)
 {
   for (size_t i = 0; i < s->len; i++) {
     if (s->buf[i] != '\n' && s->buf[i] != '\r')
       continue;
-    size_t skip = i + 1;
-    if (s->buf[i] == '\r' && skip < s->len && s->buf[skip] == '\n')
-      skip++;
-    memmove(s->buf, s->buf + skip, s->len - skip);
-    s->len -= skip;
-    s->cut = 0;
-    return 1;
+    *skip = i + 1;
+    if (s->buf[i] == '\r' && *skip < s->len && s->buf[*skip] == '\n')
+      (*skip)++;
+    return i;
   }
-  s->len = 0;
-  return 0;
+  return s->len;
+}
+
+/* Drops the rest of a line that serial_drain_stream cut, up to and with its end of line:
+ * 1 once it is gone, 0 while its end has not come (what came of it is dropped). */
+static int drop_cut_rest(struct serial *s)
+{
+  size_t skip;
+  if (line_end(s, &skip) == s->len) {
+    s->len = 0;
+    return 0;
+  }
+  memmove(s->buf, s->buf + skip, s->len - skip);
+  s->len -= skip;
+  s->cut = 0;
+  return 1;
 }
 
 /* Takes a line out of the buffer if one is complete (or the buffer is full). */
@@ -133,12 +144,8 @@ static int take_line(struct serial *s, char *line, size_t n)
 {
   if (s->cut && !drop_cut_rest(s))
     return 0;
-  for (size_t i = 0; i < s->len; i++) {
-    if (s->buf[i] != '\n' && s->buf[i] != '\r')
-      continue;
-    size_t len = i, skip = i + 1;
-    if (s->buf[i] == '\r' && i + 1 < s->len && s->buf[i + 1] == '\n')
-      skip++;
+  size_t skip, len = line_end(s, &skip);
+  if (len < s->len) {
     if (len >= n)
       len = n - 1;
     memcpy(line, s->buf, len);
@@ -148,9 +155,9 @@ static int take_line(struct serial *s, char *line, size_t n)
     return 1;
   }
   if (s->len >= SERIAL_LINE_MAX) {
-    size_t len = n - 1 < SERIAL_LINE_MAX ? n - 1 : SERIAL_LINE_MAX;
-    memcpy(line, s->buf, len);
-    line[len] = '\0';
+    size_t take = n - 1 < SERIAL_LINE_MAX ? n - 1 : SERIAL_LINE_MAX;
+    memcpy(line, s->buf, take);
+    line[take] = '\0';
     memmove(s->buf, s->buf + SERIAL_LINE_MAX, s->len - SERIAL_LINE_MAX);
     s->len -= SERIAL_LINE_MAX;
     s->overlong++;

@@ -8,7 +8,10 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -175,6 +178,46 @@ static long do_block(struct st_loader *L, char *buf, size_t len, int last)
   return (long)at;
 }
 
+/* Huge pages for a large array where the kernel gives them on request (MADV_HUGEPAGE): a
+ * 1e7-point array is then 40 page faults instead of 20,000.  Advice only: the memory works
+ * the same when it is refused. */
+static void advise_huge(void *p, size_t len)
+{
+#ifdef MADV_HUGEPAGE
+  uintptr_t a = ((uintptr_t)p + 4095) & ~(uintptr_t)4095;
+  uintptr_t e = ((uintptr_t)p + len) & ~(uintptr_t)4095;
+  if (e > a)
+    (void)madvise((void *)a, e - a, MADV_HUGEPAGE);
+#else
+  (void)p;
+  (void)len;
+#endif
+}
+
+/* Room for every value at once, from the file's size and the lines of its first block.  An
+ * array grown by doubling is moved at each step (realloc's mremap), and the first touch of
+ * moved pages cost a tenth of a 1e7-point run on this machine.  Too short an estimate (long
+ * comments first) only means the array grows as before. */
+static void reserve_values(struct st_loader *L, gzFile f, const char *buf, size_t len)
+{
+  if (!L->fsize || L->cap || !len || !gzdirect(f))
+    return;
+  size_t lines = 0;
+  for (const char *p = buf, *e = buf + len; (p = memchr(p, '\n', (size_t)(e - p))) != NULL;
+       p++)
+    lines++;
+  double est = (double)L->fsize / (double)len * (double)lines * 1.05 + 4096.0;
+  if (!lines || est * sizeof(double) > (double)(SIZE_MAX / 2))
+    return;
+  size_t cap = (size_t)est;
+  double *v = malloc(cap * sizeof(double));
+  if (!v)
+    return; /* the array grows as it is filled */
+  advise_huge(v, cap * sizeof(double));
+  L->s->v = v;
+  L->cap = cap;
+}
+
 static int read_all(struct st_loader *L, gzFile f)
 {
   size_t cap = BLOCK, have = 0;
@@ -204,6 +247,7 @@ static int read_all(struct st_loader *L, gzFile f)
       break;
     }
     have += (size_t)got;
+    reserve_values(L, f, buf, have);
     long used = do_block(L, buf, have, got == 0);
     if (used < 0) {
       rc = -1;
@@ -237,6 +281,11 @@ static int finish(struct st_loader *L)
     snprintf(L->err, L->errlen, "%s: no numbers in the input", L->name);
     return -1;
   }
+  if (L->cap > s->n + s->n / 8 + 4096) { /* a generous estimate: give back what is unused */
+    double *v = realloc(s->v, sizeof(double) * s->n);
+    if (v)
+      s->v = v;
+  }
   s->nlines = L->lineno;
   s->format = L->ticc == 1   ? "ticc interval"
               : L->ticc == 2 ? "ticc timestamp"
@@ -267,6 +316,10 @@ int st_load_series(const char *path, const struct st_load_opts *o, struct st_ser
     snprintf(err, errlen, "%s: %s", L.name, errno ? strerror(errno) : "cannot open");
     return -1;
   }
+  struct stat st;
+  int known = is_stdin ? fstat(STDIN_FILENO, &st) == 0 : stat(path, &st) == 0;
+  if (known && S_ISREG(st.st_mode)) /* an estimate of the values' number, no more */
+    L.fsize = (size_t)st.st_size;
   gzbuffer(f, BLOCK);
   int rc = read_all(&L, f);
   gzclose(f);

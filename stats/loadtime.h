@@ -15,6 +15,7 @@ struct st_loader {
   const struct st_load_opts *o;
   struct st_series *s;
   size_t cap, lineno;
+  size_t fsize; /* the file's size in bytes when it is a plain regular file, else 0 */
   char *err;
   size_t errlen;
   int marker_is_num;

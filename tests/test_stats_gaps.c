@@ -286,6 +286,42 @@ START_TEST(test_reader_gaps)
 }
 END_TEST
 
+/* The reader sizes its array from the file's size and its first block's lines: a first
+ * block of long comment lines makes that estimate 40 times short, and the array must then
+ * grow with every value kept; a plain file is read the same. */
+START_TEST(test_reader_reserve)
+{
+  char *dir = th_mkdtemp("reserve");
+  char path[512], err[256];
+  const size_t n = 300000;
+  for (int comments = 0; comments < 2; comments++) {
+    snprintf(path, sizeof path, "%s/r%d.txt", dir, comments);
+    FILE *f = fopen(path, "w");
+    ck_assert_ptr_nonnull(f);
+    for (int c = 0; comments && c < 1100; c++)
+      fprintf(f, "# %0998d\n", c);
+    for (size_t i = 0; i < n; i++)
+      fprintf(f, "%zu\n", i * 7 % 1000);
+    ck_assert_int_eq(fclose(f), 0);
+    struct st_load_opts o = {0};
+    struct st_series s;
+    ck_assert_int_eq(st_load_series(path, &o, &s, err, sizeof err), 0);
+    ck_assert_uint_eq(s.n, n);
+    ck_assert_uint_eq(s.nlines, n + (comments ? 1100 : 0));
+    double sum = 0.0, want = 0.0;
+    for (size_t i = 0; i < n; i++) {
+      sum += s.v[i];
+      want += (double)(i * 7 % 1000);
+    }
+    ck_assert_double_eq(sum, want);
+    ck_assert_double_eq(s.v[n - 1], (double)((n - 1) * 7 % 1000));
+    st_series_free(&s);
+  }
+  th_rmtree(dir);
+  free(dir);
+}
+END_TEST
+
 int main(void)
 {
   Suite *s = suite_create("stats_gaps");
@@ -295,6 +331,7 @@ int main(void)
   tcase_add_test(tc, test_phase_gaps_within_ci);
   tcase_add_test(tc, test_freq_gaps_within_ci);
   tcase_add_test(tc, test_reader_gaps);
+  tcase_add_test(tc, test_reader_reserve);
   suite_add_tcase(s, tc);
   return th_run_suite(s, CK_NORMAL);
 }

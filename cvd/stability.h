@@ -25,6 +25,7 @@ struct opts {
   enum st_drift drift;        /* --remove-drift */
   const char *store, *pair_a, *pair_b, *site; /* --store with --pair or --site */
   const char *plot;           /* --plot FILE */
+  unsigned threads;           /* --threads N, 0 for one a processor */
   struct st_outliers out;     /* what they removed */
   struct st_driftfit dfit;
 };

@@ -13,8 +13,9 @@
  * 1/(12 a) + 1/(360 a^3), u = x/a - 1, whose parts are all small near the quantiles. */
 static double gamma_prefactor(double a, double x)
 {
+  int sign; /* lgamma_r, not lgamma, which writes the global signgam: runs share threads */
   if (a < 100.0)
-    return exp(-x + a * log(x) - lgamma(a));
+    return exp(-x + a * log(x) - lgamma_r(a, &sign));
   double u = (x - a) / a;
   double corr = 1.0 / (12.0 * a) - 1.0 / (360.0 * a * a * a);
   return exp(-a * (u - log1p(u)) + 0.5 * log(a / (2.0 * M_PI)) - corr);

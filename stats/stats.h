@@ -181,6 +181,10 @@ struct st_result {
  * confidence intervals. */
 void st_analyze(const struct st_data *d, unsigned mask, const size_t *afs, size_t naf,
                 int limited, double conf, int exact_ci, struct st_result *out);
+/* The threads st_analyze shares its factors among: 0 (the default) for one a processor
+ * (up to 16) when the data have 100,000 points or more, else one.  The results are the
+ * same doubles whatever the number. */
+void st_set_threads(unsigned n);
 /* The same, MTIE last and in d->r's memory (st_mtie_list_consume), so a run holds at most
  * 16 bytes a point; d is spent afterwards (only st_data_free may follow). */
 void st_analyze_consume(struct st_data *d, unsigned mask, const size_t *afs, size_t naf,

@@ -426,6 +426,44 @@ START_TEST(test_plot)
 }
 END_TEST
 
+/* --threads: 1 and 3 threads print the same bytes on 150,000 points (with gaps), and a
+ * count out of range is refused naming the option. */
+START_TEST(test_threads)
+{
+  char big[600];
+  snprintf(big, sizeof big, "%s/big.txt", dir);
+  FILE *f = fopen(big, "w");
+  ck_assert_ptr_nonnull(f);
+  long long n = 987654321;
+  double x = 0.0;
+  for (int i = 0; i < 150000; i++) {
+    n = 16807 * n % 2147483647;
+    x += (double)n / 2147483647.0 * 1e-9;
+    if (i % 1009 == 500)
+      fprintf(f, "nan\n");
+    else
+      fprintf(f, "%.17g\n", x);
+  }
+  ck_assert_int_eq(fclose(f), 0);
+  char *out1, *out3, *err;
+  const char *a1[] = {"--threads", "1", big, NULL}, *a3[] = {"--threads", "3", big, NULL};
+  ck_assert_int_eq(run(&out1, &err, NULL, a1), 0);
+  free(err);
+  ck_assert_int_eq(run(&out3, &err, NULL, a3), 0);
+  free(err);
+  ck_assert_ptr_nonnull(strstr(out1, "150000 phase points"));
+  ck_assert_ptr_nonnull(strstr(out1, "modified Allan"));
+  ck_assert_str_eq(out1, out3);
+  free(out1);
+  free(out3);
+  const char *a0[] = {"--threads", "0", big, NULL};
+  ck_assert_int_eq(run(&out1, &err, NULL, a0), 2);
+  ck_assert_ptr_nonnull(strstr(err, "--threads 0 out of range"));
+  free(out1);
+  free(err);
+}
+END_TEST
+
 int main(void)
 {
   Suite *s = suite_create("stats_cli");
@@ -439,6 +477,7 @@ int main(void)
   tcase_add_test(tc, test_ticc_log);
   tcase_add_test(tc, test_store);
   tcase_add_test(tc, test_plot);
+  tcase_add_test(tc, test_threads);
   suite_add_tcase(s, tc);
   return th_run_suite(s, CK_NORMAL);
 }

@@ -286,6 +286,67 @@ START_TEST(test_reader_gaps)
 }
 END_TEST
 
+static int same_bits(double a, double b) { return memcmp(&a, &b, sizeof a) == 0; }
+
+/* The factors shared among threads give the same doubles, counts and noise types as one
+ * thread, with and without gaps, phase and frequency data; and the automatic choice too. */
+START_TEST(test_threads_same)
+{
+  const size_t n = 120000;
+  double *x = malloc(sizeof *x * n);
+  unsigned char *miss = malloc(n);
+  ck_assert(x && miss);
+  struct rng r;
+  rng_seed(&r, 21, 2);
+  double y = 0.0;
+  for (size_t i = 0; i < n; i++) {
+    y += 1e-13 * rng_normal(&r);
+    x[i] = (i ? x[i - 1] : 0.0) + y + 1e-11 * rng_normal(&r);
+  }
+  unsigned mask = ST_ALL_STATS & ~(1u << ST_MTIE);
+  for (int kind = 0; kind < 3; kind++) {
+    if (kind == 2)
+      punch(x, N, 9, miss); /* the gaps in the first N points */
+    struct st_data d;
+    char err[256];
+    ck_assert_int_eq(kind == 1 ? st_data_freq(&d, x, n, 1.0, err, sizeof err)
+                               : st_data_phase(&d, x, n, 1.0, err, sizeof err),
+                     0);
+    size_t *afs, naf;
+    int limited;
+    ck_assert_int_eq(st_taus("octave", d.n, 1.0, mask, &afs, &naf, &limited, err, sizeof err),
+                     0);
+    struct st_result *res[4];
+    static const unsigned threads[4] = {1, 2, 3, 0};
+    for (int t = 0; t < 4; t++) {
+      res[t] = malloc(sizeof **res * naf * ST_NSTATS);
+      ck_assert_ptr_nonnull(res[t]);
+      st_set_threads(threads[t]);
+      st_analyze(&d, mask, afs, naf, limited, 0.683, 0, res[t]);
+    }
+    st_set_threads(0);
+    size_t with_ci = 0;
+    for (int t = 1; t < 4; t++)
+      for (size_t j = 0; j < naf * ST_NSTATS; j++) {
+        const struct st_result *a = &res[0][j], *b = &res[t][j];
+        ck_assert_msg(same_bits(a->dev, b->dev) && a->count == b->count &&
+                          a->alpha == b->alpha && same_bits(a->edf, b->edf) &&
+                          same_bits(a->lo, b->lo) && same_bits(a->hi, b->hi),
+                      "kind %d, %u threads, factor %zu stat %zu: %.17g against %.17g", kind,
+                      threads[t], afs[j / ST_NSTATS], j % ST_NSTATS, b->dev, a->dev);
+        with_ci += t == 1 && isfinite(a->lo);
+      }
+    ck_assert_uint_gt(with_ci, naf * 4); /* intervals were computed and compared */
+    for (int t = 0; t < 4; t++)
+      free(res[t]);
+    free(afs);
+    st_data_free(&d);
+  }
+  free(x);
+  free(miss);
+}
+END_TEST
+
 /* The reader sizes its array from the file's size and its first block's lines: a first
  * block of long comment lines makes that estimate 40 times short, and the array must then
  * grow with every value kept; a plain file is read the same. */
@@ -332,6 +393,7 @@ int main(void)
   tcase_add_test(tc, test_freq_gaps_within_ci);
   tcase_add_test(tc, test_reader_gaps);
   tcase_add_test(tc, test_reader_reserve);
+  tcase_add_test(tc, test_threads_same);
   suite_add_tcase(s, tc);
   return th_run_suite(s, CK_NORMAL);
 }

@@ -1,9 +1,9 @@
 /* Benchmark of `cvd stability`'s reading and engine; prints figures, never run as a test.
  *
  * 1. Parsing: a file of 1e7 phase values written as "%.17g" (random walk plus white phase
- *    noise, as a counter's log in seconds): the file's raw read rate (read(2) in 1 MB blocks,
- *    from the page cache, into one growing buffer), st_load_series's rate, and the parser
- *    alone against strtod on the same 4 MB in cache.  Times are CPU times (the process's),
+ *    noise, as a counter's log in seconds): the file's raw read rate (read(2) in 1 MB blocks
+ *    into one buffer, from the page cache), st_load_series's rate, and the parser alone
+ *    against strtod on the same 4 MB in cache.  Times are CPU times (the process's),
  *    so a busy machine changes them less.
  * 2. The engine: OADEV, MDEV and TDEV at every octave factor on 1e5, 1e6 and 1e7 points
  *    (1e8 with the argument 1e8), without and with noise identification and intervals, and
@@ -68,24 +68,40 @@ static void write_file(const char *path, size_t n)
     die("cannot write the scratch file");
 }
 
-/* The file in 1 MB blocks: returns the bytes; *secs the time taken. */
-static size_t raw_read(const char *path, double *secs, char **whole)
+/* The rate the system delivers the file: read(2) in 1 MB blocks into one buffer, from the
+ * page cache.  Returns the bytes; *secs the time taken. */
+static size_t raw_rate(const char *path, double *secs)
+{
+  int fd = open(path, O_RDONLY);
+  char *buf = malloc(1 << 20);
+  if (fd < 0 || !buf)
+    die("cannot read the scratch file");
+  size_t len = 0;
+  double t0 = now();
+  for (ssize_t got; (got = read(fd, buf, 1 << 20)) > 0;)
+    len += (size_t)got;
+  *secs = now() - t0;
+  free(buf);
+  close(fd);
+  return len;
+}
+
+/* The whole file in memory, NUL-terminated, for the parser alone. */
+static size_t slurp(const char *path, char **whole)
 {
   int fd = open(path, O_RDONLY);
   if (fd < 0)
     die("cannot read the scratch file");
   size_t cap = 1 << 20, len = 0;
   char *buf = malloc(cap);
-  double t0 = now();
   for (;;) {
-    if (cap - len < (1 << 20) + 1 && !(buf = realloc(buf, cap *= 2)))
+    if (!buf || (cap - len < (1 << 20) + 1 && !(buf = realloc(buf, cap *= 2))))
       die("out of memory");
     ssize_t got = read(fd, buf + len, 1 << 20);
     if (got <= 0)
       break;
     len += (size_t)got;
   }
-  *secs = now() - t0;
   buf[len] = '\0';
   close(fd);
   *whole = buf;
@@ -132,9 +148,9 @@ static void bench_parse(const char *path, size_t n)
   write_file(path, n);
   double traw, sum1, sum2;
   char *text;
-  size_t bytes = raw_read(path, &traw, &text); /* warms the page cache */
-  free(text);
-  bytes = raw_read(path, &traw, &text);
+  raw_rate(path, &traw); /* warms the page cache */
+  size_t bytes = raw_rate(path, &traw);
+  slurp(path, &text);
   double tfast = parse_all(text, bytes, 0, &sum1), tstrtod = parse_all(text, bytes, 1, &sum2);
   free(text);
   struct st_load_opts o = {0};

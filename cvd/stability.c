@@ -224,7 +224,7 @@ static int value_opt(int c, const char *arg, struct opts *o, char *err, size_t e
   }
   case 'H': {
     long long k;
-    if (conf_int("--threads", arg, 1, 64, &k, err, errlen))
+    if (conf_int("--threads", arg, 1, ST_MAX_THREADS, &k, err, errlen))
       return -1;
     o->threads = (unsigned)k;
     return 0;

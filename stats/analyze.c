@@ -124,7 +124,7 @@ static void *rows_worker(void *arg)
 
 static unsigned threads_wanted; /* st_set_threads; 0: one a processor */
 
-void st_set_threads(unsigned n) { threads_wanted = n; }
+void st_set_threads(unsigned n) { threads_wanted = n < ST_MAX_THREADS ? n : ST_MAX_THREADS; }
 
 /* Threads for a run over n points: one unless the data are large enough to repay them (a
  * thread costs tens of microseconds; a row of 1e5 points, about a hundred). */
@@ -144,9 +144,9 @@ static void run_rows(const struct st_data *d, unsigned mask, const size_t *afs, 
                      int limited, double conf, int exact_ci, struct st_result *out)
 {
   struct rows_job j = {d, mask, afs, naf, limited, exact_ci, conf, out, 0};
-  pthread_t tid[15];
+  pthread_t tid[ST_MAX_THREADS - 1];
   unsigned nt = threads_for(d->n, naf), started = 0;
-  for (unsigned t = 1; t < nt && t <= 15; t++)
+  for (unsigned t = 1; t < nt && t < ST_MAX_THREADS; t++)
     if (pthread_create(&tid[started], NULL, rows_worker, &j) == 0)
       started++;
   rows_worker(&j);

@@ -182,8 +182,9 @@ struct st_result {
 void st_analyze(const struct st_data *d, unsigned mask, const size_t *afs, size_t naf,
                 int limited, double conf, int exact_ci, struct st_result *out);
 /* The threads st_analyze shares its factors among: 0 (the default) for one a processor
- * (up to 16) when the data have 100,000 points or more, else one.  The results are the
- * same doubles whatever the number. */
+ * (up to 16) when the data have 100,000 points or more, else one; n up to ST_MAX_THREADS
+ * (more is taken as that).  The results are the same doubles whatever the number. */
+#define ST_MAX_THREADS 64
 void st_set_threads(unsigned n);
 /* The same, MTIE last and in d->r's memory (st_mtie_list_consume), so a run holds at most
  * 16 bytes a point; d is spent afterwards (only st_data_free may follow). */

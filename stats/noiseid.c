@@ -25,26 +25,27 @@ struct diffseries {
   int order;
 };
 
-/* Element k of the series without its gap check: written out for each order, each sum in
- * the order of the coefficients -1, 3, -3, 1 (or 1, -2, 1; -1, 1) from the first point, so
- * every element is the same double as the plain loop over them gives.  Inlined with a
- * constant order, each caller gets a loop of its own. */
+/* The element of order `order` from the phase points w[0 .. order] (x(km), x((k+1)m), ...),
+ * each sum in the order of the coefficients -1, 3, -3, 1 (or 1, -2, 1; -1, 1) from the first
+ * point, so every element is the same double as the plain loop over them gives. */
+static inline __attribute__((always_inline)) double ds_from(const double *w, int order)
+{
+  switch (order) {
+  case 0: return w[0];
+  case 1: return -w[0] + w[1];
+  case 2: return (w[0] + -2.0 * w[1]) + w[2];
+  default: return ((-w[0] + 3.0 * w[1]) + -3.0 * w[2]) + w[3];
+  }
+}
+
+/* Element k of the series without its gap check. */
 static inline __attribute__((always_inline)) double ds_diff(const struct st_data *d, size_t m,
                                                             size_t k, int order)
 {
-  size_t i = k * m;
-  switch (order) {
-  case 0:
-    return st_phase_at(d, i);
-  case 1:
-    return -st_phase_at(d, i) + st_phase_at(d, i + m);
-  case 2:
-    return (st_phase_at(d, i) + -2.0 * st_phase_at(d, i + m)) + st_phase_at(d, i + 2 * m);
-  default:
-    return ((-st_phase_at(d, i) + 3.0 * st_phase_at(d, i + m)) +
-            -3.0 * st_phase_at(d, i + 2 * m)) +
-           st_phase_at(d, i + 3 * m);
-  }
+  double w[4];
+  for (int j = 0; j <= order; j++)
+    w[j] = st_phase_at(d, (k + (size_t)j) * m);
+  return ds_from(w, order);
 }
 
 static inline double ds_at(const struct diffseries *z, size_t k)
@@ -83,18 +84,6 @@ static double lag1(const struct diffseries *z)
     prev = a;
   }
   return den > 0.0 ? num / den * (double)(cnt - 1) / (double)cnt : 0.0;
-}
-
-/* The element of order `order` from the phase points w[0 .. order] (x(km), x((k+1)m), ...):
- * ds_diff's sums, term for term. */
-static inline __attribute__((always_inline)) double ds_from(const double *w, int order)
-{
-  switch (order) {
-  case 0: return w[0];
-  case 1: return -w[0] + w[1];
-  case 2: return (w[0] + -2.0 * w[1]) + w[2];
-  default: return ((-w[0] + 3.0 * w[1]) + -3.0 * w[2]) + w[3];
-  }
 }
 
 /* Sum of the n elements: each phase point computed once and slid along. */

@@ -43,7 +43,7 @@ static void upload(struct simnet *n, int k, int64_t now)
   }
   json_decref(body);
   json_t *resp = NULL;
-  int status = server_upload(&n->srv, &req, now, tu_wall_ns(), &resp);
+  int status = server_upload(&n->srv, &req, NULL, now, tu_wall_ns(), &resp);
   msg_request_free(&req);
   struct upload_resp ur;
   if (status == 200 && upl_queue_response(s->spool, resp, n->buf, m, &ur, err, sizeof err) == 0) {

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "core/log.h"
+#include "db/checkpoint.h"
 #include "core/track.h"
 
 #define DBC_READ_BUSY_MS 2000
@@ -68,12 +69,23 @@ void dbc_close(struct dbc *c)
   }
   if (c->pg)
     PQfinish(c->pg);
+  db_ckpt_stop(c->ckpt);
   if (c->own_lite)
     db_close(c->lite);
   free(c);
 }
 
+int dbc_background_checkpoints(struct dbc *c, char *err, size_t errlen)
+{
+  const char *path = c->lite ? sqlite3_db_filename(c->lite, "main") : NULL;
+  if (!path || !path[0] || c->ckpt)
+    return 0;
+  c->ckpt = db_ckpt_start(c->lite, path, err, errlen);
+  return c->ckpt ? 0 : -1;
+}
+
 int dbc_is_pg(const struct dbc *c) { return c->pg != NULL; }
+int dbc_serial(const struct dbc *c) { return c->pg == NULL; }
 sqlite3 *dbc_sqlite(struct dbc *c) { return c->lite; }
 
 const char *dbc_errmsg(struct dbc *c)

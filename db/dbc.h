@@ -30,6 +30,15 @@ int dbc_target_is_pg(const char *target);
 struct dbc *dbc_open(const char *target, int reader, char *err, size_t errlen);
 void dbc_close(struct dbc *c);
 int dbc_is_pg(const struct dbc *c);
+/* 1 if write transactions on this store run one at a time (SQLite: BEGIN IMMEDIATE takes
+ * the file's one write lock, whichever process asks), so that what a write transaction
+ * reads holds every other writer's committed work and none of theirs in flight; 0 where
+ * writers run side by side (PostgreSQL, read committed). */
+int dbc_serial(const struct dbc *c);
+/* SQLite: the WAL's checkpoints taken off this writer's commits, to a thread of its own
+ * (db/checkpoint.h) until dbc_close; 0, or -1 with err (the commits keep them).
+ * PostgreSQL, or an SQLite database in memory: nothing to do, 0. */
+int dbc_background_checkpoints(struct dbc *c, char *err, size_t errlen);
 /* The SQLite handle, or NULL on PostgreSQL. */
 sqlite3 *dbc_sqlite(struct dbc *c);
 /* The last error on this connection. */

@@ -30,6 +30,7 @@ struct dbc_st {
 struct dbc {
   sqlite3 *lite;
   int own_lite;
+  struct db_ckpt *ckpt;     /* SQLite: checkpoints in a thread of their own, or NULL */
   PGconn *pg;
   char err[512];
   int n_cache;

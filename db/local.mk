@@ -1,5 +1,6 @@
 noinst_LIBRARIES += db/libdb.a
 db_libdb_a_SOURCES = \
+	db/checkpoint.c db/checkpoint.h \
 	db/db.c db/db.h \
 	db/dbc.c db/dbc.h db/dbcint.h \
 	db/dbc_pg.c \

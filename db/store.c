@@ -525,12 +525,13 @@ int store_report_put(struct dbc *db, const char *site, int64_t t, const char *js
   return dbc_run(st);
 }
 
-char *store_report_get(struct dbc *db, const char *site)
+char *store_report_get(struct dbc *db, const char *site, int64_t after)
 {
-  struct dbc_st *st = dbc_prep(db, "SELECT json FROM reports WHERE site = ?");
+  struct dbc_st *st = dbc_prep(db, "SELECT json FROM reports WHERE site = ? AND t > ?");
   if (!st)
     return NULL;
   dbc_bind_text(st, 1, site);
+  dbc_bind_int64(st, 2, after);
   char *v = dbc_step(st) == 1 ? strdup(dbc_text(st, 0)) : NULL;
   dbc_reset(st);
   return v;

@@ -89,9 +89,10 @@ struct store_event_filter {
 json_t *store_events_query(struct dbc *db, const struct store_event_filter *f);
 
 /* A site's newest oscillator report (JSON, core/msg.h) at its time t: an older one does
- * not replace it.  get returns a malloc'ed string or NULL. */
+ * not replace it.  get returns it as a malloc'ed string if it is newer than after (the
+ * time of the report the caller has already), else NULL. */
 int store_report_put(struct dbc *db, const char *site, int64_t t, const char *json);
-char *store_report_get(struct dbc *db, const char *site);
+char *store_report_get(struct dbc *db, const char *site, int64_t after);
 
 /* The steering lease (issue 13): one server at a time computes and signs commands.
  * Takes or renews it for holder until deadline (service time): 1 if holder has it now, 0 if

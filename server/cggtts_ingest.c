@@ -32,8 +32,8 @@ int server_site_cggtts(const struct server *s, const char *name)
 }
 
 int server_cggtts_upload(struct server *s, const char *site, const char *file,
-                         const char *text, size_t len, int64_t now, int64_t wall_now,
-                         json_t **resp)
+                         const char *text, size_t len, const struct upload_auth *auth,
+                         int64_t now, int64_t wall_now, json_t **resp)
 {
   if (!server_site_cggtts(s, site)) {
     *resp = msg_error("site '%s' is not declared cggtts in the server's configuration", site);
@@ -55,7 +55,7 @@ int server_cggtts_upload(struct server *s, const char *site, const char *file,
   }
   struct upload_req req = {.has_osc = 0, .tracks = sl.tr, .n_tracks = (int)sl.n};
   snprintf(req.site, sizeof req.site, "%s", site);
-  int status = server_upload(s, &req, now, wall_now, resp);
+  int status = server_upload(s, &req, auth, now, wall_now, resp);
   if (status == 200)
     json_object_set_new(*resp, "cggtts", summary(&f, &sl));
   LOGI("server", "%s: CGGTTS file of %zu tracks (%zu refused lines, %zu warnings): %zu GPS "

@@ -18,16 +18,17 @@
 #define SERVER_CGGTTS_PATH "/api/v1/cggtts"
 
 /* The CGGTTS file text[0..len), named file (for its messages), from site at service time
- * now.  Returns the HTTP status
+ * now, authenticated by auth (server_upload's).  Returns the HTTP status
  * (200; 400 for a file refused as a whole or without a usable GPS track; 403 for a site
- * not declared cggtts; 503 when it cannot be stored) and sets *resp to the JSON body:
+ * not declared cggtts; 409 for a replayed signature; 503 when it cannot be stored) and
+ * sets *resp to the JSON body:
  * server_upload's, with "cggtts": {"signal", "epochs", "tracks", "skipped",
  * "refused_lines", "warnings", "messages": ["FILE:LINE: ..."]}. */
 /* 1 if name is a site declared cggtts.  No lock: the sites are fixed after open. */
 int server_site_cggtts(const struct server *s, const char *name);
 
 int server_cggtts_upload(struct server *s, const char *site, const char *file,
-                         const char *text, size_t len, int64_t now, int64_t wall_now,
-                         json_t **resp);
+                         const char *text, size_t len, const struct upload_auth *auth,
+                         int64_t now, int64_t wall_now, json_t **resp);
 
 #endif

@@ -55,7 +55,7 @@ void server_note_start(struct server *s, int64_t now)
   char msg[200];
   snprintf(msg, sizeof msg, "server started: %d sites, reference %s, servo %s", s->n_sites,
            s->sites[s->ref].name, s->conf.servo);
-  pthread_mutex_lock(&s->mtx);
+  server_lock(s);
   server_event(s, now, NULL, "restart", NULL, NULL, msg);
   pthread_mutex_unlock(&s->mtx);
 }

@@ -1,7 +1,6 @@
-/* The server's side of an upload: the replay check of its signature, then one
- * transaction that stores the tracks, and for each new slot the common-view differences
+/* Common view and steering: for each new track, the common-view differences of its slot
  * and the steering of the remotes they concern, each decision logged and each controller
- * saved; the answer carries the site's newest command. */
+ * saved; and the steering server's catch-up on what other servers stored. */
 #include "config.h"
 
 #include <math.h>
@@ -18,14 +17,6 @@
 #include "server/slotcache.h"
 #include "steer/cv.h"
 #include "steer/refstep.h"
-
-int server_seen_signature(struct server *s, const char *sig, int64_t wall_s)
-{
-  pthread_mutex_lock(&s->mtx);
-  int rc = store_sig_seen(s->db, sig, wall_s);
-  pthread_mutex_unlock(&s->mtx);
-  return rc;
-}
 
 /* Steps in the measurements of several remotes in the same slot, of one size, are the
  * reference's (steer/refstep.h): every remote's servo takes the common estimate, every
@@ -117,7 +108,7 @@ static int cmp_pair_site(const void *a, const void *b)
  * more (SERVER_ALL_PAIRS_MAX) each remote against the reference only (other pairs are
  * derived when read); when this server steers, the remotes that now have a measurement
  * against the reference are steered, in site order. */
-static void process_slot(struct server *s, const struct track *t, int64_t now, int steer)
+void server_process_slot(struct server *s, const struct track *t, int64_t now, int steer)
 {
   struct slotcache_view v;
   if (slotcache_slot(s->cache, s->db, t, &v) != 0)
@@ -170,7 +161,7 @@ void server_catch_up(struct server *s, int64_t now)
     if (n > 0 && !began)
       began = dbc_begin(s->db) == 0 ? 1 : -1;
     for (int i = 0; i < n; i++)
-      process_slot(s, &tr[i], now, 1);
+      server_process_slot(s, &tr[i], now, 1);
     if (n > 0)
       LOGI("server", "%s: %d stored slots not steered on yet (taken by another server, or "
            "the store was busy) steered on, to %lld", st->name, n, (long long)latest);
@@ -179,190 +170,4 @@ void server_catch_up(struct server *s, int64_t now)
   }
   if (began == 1 && dbc_commit(s->db) != 0)
     dbc_rollback(s->db);
-}
-
-/* Service time that a site's clock and the server's may disagree by, and a track may end
- * after the server's now: a minute (of wall time: on a simulated clock, times its speed). */
-static int64_t skew_allowed(void)
-{
-  return (int64_t)(60 * clk_config()->speed) * NS_PER_S;
-}
-
-/* A site's clock that disagrees with the server's (the upload's report is stamped with
- * the site's service time): said once an hour, an event, and ALARM on that clock (or on
- * the reference) for an hour. */
-static void check_clock(struct server *s, struct server_site *st, const struct upload_req *req,
-                        int64_t now)
-{
-  if (!req->has_osc)
-    return;
-  int64_t skew = req->osc.t - now;
-  if (llabs(skew) <= skew_allowed() || now - st->clock_warned < 3600 * NS_PER_S)
-    return;
-  st->clock_warned = now;
-  char why[200];
-  snprintf(why, sizeof why, "clock disagreement: %s's clock is %+.0f s from the server's; "
-           "one of them is wrong, and steering cannot be trusted until they agree",
-           st->name, (double)skew / 1e9);
-  LOGE("server", "%s", why);
-  if (st->ctl) {
-    const char *before = cs_name(st->ctl->state);
-    ctl_flag_fault(st->ctl, now + 3600 * NS_PER_S, why);
-    st->ctl->state = CS_ALARM;
-    snprintf(st->ctl->alarm_reason, sizeof st->ctl->alarm_reason, "%s", why);
-    server_event(s, now, st->name, "clock_disagreement", before, "ALARM", why);
-  } else {
-    server_event(s, now, st->name, "clock_disagreement", NULL, "ALARM", why);
-    s->ref_fault_until = now + 3600 * NS_PER_S;
-    snprintf(s->ref_fault, sizeof s->ref_fault, "%s", why);
-  }
-}
-
-/* Tracks the server will never take: slots not over by the server's clock, or older than
- * max_track_age.  Moves them out of req (kept in order) into refused, with why. */
-static json_t *refuse_implausible(struct server *s, struct upload_req *req, int64_t now)
-{
-  json_t *refused = json_array();
-  int64_t oldest = now - (int64_t)s->conf.max_track_age_days * NS_PER_DAY;
-  int kept = 0;
-  for (int i = 0; i < req->n_tracks; i++) {
-    const struct track *t = &req->tracks[i];
-    char t_iso[40], why[MSG_WHY_MAX];
-    why[0] = '\0';
-    if (t->slot + SLOT_NS > now + skew_allowed())
-      snprintf(why, sizeof why, "the slot %s is not over by the server's clock",
-               tu_format(t->slot, t_iso, sizeof t_iso, 0));
-    else if (t->slot < oldest)
-      snprintf(why, sizeof why, "the slot %s is older than the %d days the server takes",
-               tu_format(t->slot, t_iso, sizeof t_iso, 0), s->conf.max_track_age_days);
-    if (!why[0]) {
-      req->tracks[kept++] = *t;
-      continue;
-    }
-    LOGW("server", "%s: track %d %05d refused: %s", req->site, t->mjd, t->sod, why);
-    json_array_append_new(refused, json_pack("{s:i,s:i,s:s}", "mjd", t->mjd, "sod", t->sod,
-                                             "why", why));
-  }
-  req->n_tracks = kept;
-  return refused;
-}
-
-static int cmp_slot(const void *a, const void *b)
-{
-  int64_t x = ((const struct track *)a)->slot, y = ((const struct track *)b)->slot;
-  return (x > y) - (x < y);
-}
-
-/* Stores the request's tracks in one transaction; fresh[] gets the new ones' slots.
- * Returns the number new, or -1 (nothing stored). */
-static int store_tracks(struct server *s, struct server_site *st, const struct upload_req *req,
-                        int64_t wall_now, int64_t *fresh, int *n_dup)
-{
-  int n_new = 0;
-  *n_dup = 0;
-  if (dbc_begin(s->db) != 0)
-    return -1;
-  for (int i = 0; i < req->n_tracks; i++) {
-    int rc = store_track_insert(s->db, &req->tracks[i], wall_now);
-    if (rc < 0) {
-      dbc_rollback(s->db);
-      return -1;
-    }
-    if (rc == 1)
-      fresh[n_new++] = req->tracks[i].slot;
-    else
-      (*n_dup)++;
-  }
-  if (dbc_commit(s->db) != 0) {
-    dbc_rollback(s->db);
-    return -1;
-  }
-  for (int i = 0; i < req->n_tracks; i++)
-    if (req->tracks[i].slot > st->last_slot)
-      st->last_slot = req->tracks[i].slot;
-  return n_new;
-}
-
-static json_t *answer(struct server *s, const struct server_site *st,
-                      const struct upload_req *req, const int64_t *fresh, int n_new, int n_dup,
-                      json_t *refused, int64_t now)
-{
-  json_t *acked = json_array();
-  for (int i = 0; i < req->n_tracks; i++)
-    json_array_append_new(acked, json_pack("{s:i,s:i}", "mjd", req->tracks[i].mjd, "sod",
-                                           req->tracks[i].sod));
-  json_t *cmd = json_null();
-  int pending = 0;
-  if (st->ctl) {
-    struct steer_cmd c;
-    if (store_command_latest(s->db, st->name, &c) == 1) {
-      json_decref(cmd);
-      cmd = cmd_to_json(&c);
-    }
-    /* The newest slot sent is not steered on yet: the reference's track of it may come in
-     * a moment, and with it a newer command. */
-    if (n_new > 0 && st->ctl->last_slot < fresh[n_new - 1] &&
-        fresh[n_new - 1] >= tu_slot_start(now) - 2 * SLOT_NS)
-      pending = 1;
-  }
-  const char *state = st->is_ref ? "REFERENCE" : st->ctl ? cs_name(st->ctl->state) : "MEASURED";
-  return json_pack("{s:b,s:s,s:o,s:i,s:i,s:o,s:b,s:s,s:o}", "ok", 1, "site", st->name, "acked",
-                   acked, "stored", n_new, "duplicates", n_dup, "command", cmd, "pending",
-                   pending, "state", state, "refused", refused);
-}
-
-int server_upload(struct server *s, struct upload_req *req, int64_t now, int64_t wall_now,
-                  json_t **resp)
-{
-  pthread_mutex_lock(&s->mtx);
-  int k = server_site_index(s, req->site);
-  if (k < 0) {
-    pthread_mutex_unlock(&s->mtx);
-    *resp = msg_error("unknown site '%s'", req->site);
-    return 403;
-  }
-  struct server_site *st = &s->sites[k];
-  check_clock(s, st, req, now);
-  json_t *refused = refuse_implausible(s, req, now);
-  if (st->ctl && req->has_osc) {
-    struct steer_cmd held;
-    int have = req->osc.osc.cmd_id > 0 &&
-               store_command_get(s->db, st->name, req->osc.osc.cmd_id, &held) == 1;
-    ctl_report(st->ctl, &req->osc, have ? &held : NULL);
-    server_share_report(s, st, &req->osc);
-  }
-  /* Slots in time order, so the servo sees a backlog as it happened. */
-  qsort(req->tracks, (size_t)req->n_tracks, sizeof *req->tracks, cmp_slot);
-  int64_t *fresh = calloc((size_t)req->n_tracks + 1, sizeof *fresh);
-  int n_dup, n_new = fresh ? store_tracks(s, st, req, wall_now, fresh, &n_dup) : -1;
-  if (n_new < 0) {
-    free(fresh);
-    LOGE("server", "%s: storing the upload failed: %s", req->site, dbc_errmsg(s->db));
-    json_decref(refused);
-    pthread_mutex_unlock(&s->mtx);
-    *resp = msg_error("the server could not store the tracks; send them again later");
-    return 503;
-  }
-  /* Common view and steering in one transaction per request: cheaper, and a crash loses
-   * nothing the tracks (already committed) cannot rebuild. */
-  int tx = dbc_begin(s->db) == 0;
-  if (!tx)
-    LOGW("server", "%s: no transaction for common view: %s", st->name, dbc_errmsg(s->db));
-  int steer = server_lease_fence(s, now);
-  for (int i = 0, f = 0; i < req->n_tracks && f < n_new; i++) /* both in slot order */
-    if (req->tracks[i].slot == fresh[f]) {
-      f++;
-      process_slot(s, &req->tracks[i], now, steer);
-    }
-  if (tx && dbc_commit(s->db) != 0) {
-    LOGE("server", "%s: committing common view and steering failed: %s", st->name,
-         dbc_errmsg(s->db));
-    dbc_rollback(s->db);
-  }
-  *resp = answer(s, st, req, fresh, n_new, n_dup, refused, now);
-  free(fresh);
-  pthread_mutex_unlock(&s->mtx);
-  if (n_new)
-    LOGD("server", "%s: %d tracks stored, %d duplicates", st->name, n_new, n_dup);
-  return 200;
 }

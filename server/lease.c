@@ -10,6 +10,7 @@
  * reads them before each decision: the controller's model of what the site applies. */
 #include "config.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,9 +35,7 @@ static int take(struct server *s, int64_t now)
   return rc;
 }
 
-/* Every remote's controller as the store has it (the steering server saves it after each
- * decision). */
-static void follow(struct server *s)
+void server_take_up_ctls(struct server *s)
 {
   for (int i = 0; i < s->n_sites; i++) {
     struct server_site *st = &s->sites[i];
@@ -66,7 +65,7 @@ int server_lease_renew(struct server *s, int64_t now)
     store_lease_holder(s->db, before, sizeof before, &until);
   int steering = take(s, now);
   if (steering && !s->steering) {
-    follow(s);
+    server_take_up_ctls(s);
     char msg[300];
     snprintf(msg, sizeof msg, "%s steers from now on%s%s", s->conf.name,
              before[0] && strcmp(before, s->conf.name) != 0 ? ", taking over from " : "",
@@ -77,17 +76,30 @@ int server_lease_renew(struct server *s, int64_t now)
   } else if (!steering) {
     if (s->steering)
       LOGW("server", "%s no longer steers: another server holds the lease", s->conf.name);
-    follow(s);
+    server_take_up_ctls(s);
   }
   s->steering = steering;
   return steering;
+}
+
+/* On a serial store (dbc_serial) the upload's transaction holds the one write lock to its
+ * commit, so the lease cannot change hands meanwhile: reading it is enough, and the upload
+ * writes no lease page. */
+static int still_ours(struct server *s, int64_t now)
+{
+  char holder[sizeof s->conf.name];
+  int64_t until;
+  int rc = store_lease_holder(s->db, holder, sizeof holder, &until);
+  if (rc < 0)
+    return s->steering && now < s->lease_deadline;
+  return rc == 1 && strcmp(holder, s->conf.name) == 0;
 }
 
 int server_lease_fence(struct server *s, int64_t now)
 {
   if (!s->steering)
     return 0;
-  s->steering = take(s, now);
+  s->steering = dbc_serial(s->db) ? still_ours(s, now) : take(s, now);
   if (!s->steering)
     LOGW("server", "%s no longer steers: another server holds the lease", s->conf.name);
   return s->steering;
@@ -107,7 +119,9 @@ void server_share_report(struct server *s, const struct server_site *st,
 
 void server_fetch_report(struct server *s, struct server_site *st)
 {
-  char *text = store_report_get(s->db, st->name);
+  /* Only a report newer than the controller's: taking the same one again changes nothing. */
+  char *text = store_report_get(s->db, st->name,
+                                st->ctl->have_report ? st->ctl->rep.t : INT64_MIN);
   json_t *j = text ? json_loads(text, 0, NULL) : NULL;
   struct osc_report r;
   char err[256];

@@ -3,6 +3,7 @@
 noinst_LIBRARIES += server/libserver.a
 server_libserver_a_SOURCES = \
 	server/alert.c server/alert.h \
+	server/batch.c server/batch.h \
 	server/cggtts_ingest.c server/cggtts_ingest.h \
 	server/conf.c server/conf.h \
 	server/events.c \
@@ -11,4 +12,5 @@ server_libserver_a_SOURCES = \
 	server/operator.c \
 	server/readout.c \
 	server/server.c server/server.h server/serverint.h \
-	server/slotcache.c server/slotcache.h
+	server/slotcache.c server/slotcache.h \
+	server/upload.c

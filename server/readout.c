@@ -31,7 +31,7 @@ static const char *colour(double v, const struct ctl_params *p)
 struct dbc *server_reader_get(struct server *srv)
 {
   if (strcmp(srv->conf.db_path, ":memory:") == 0) {
-    pthread_mutex_lock(&srv->mtx);
+    server_lock(srv);
     return srv->db;
   }
   struct dbc *c = NULL;
@@ -73,7 +73,7 @@ static void reader_open(struct reader *r, struct server *srv)
   r->db = server_reader_get(srv);
   if (!r->db) {
     /* The store cannot be opened for reading: the writer's connection, under the lock. */
-    pthread_mutex_lock(&srv->mtx);
+    server_lock(srv);
     r->db = srv->db;
   }
 }

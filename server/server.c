@@ -13,6 +13,7 @@
 #include "core/sign.h"
 #include "core/timeutil.h"
 #include "db/store.h"
+#include "server/batch.h"
 #include "server/serverint.h"
 #include "server/slotcache.h"
 
@@ -191,6 +192,7 @@ int server_open(struct server *s, const struct server_app_conf *c, char *err, si
   memset(s, 0, sizeof *s);
   pthread_mutex_init(&s->mtx, NULL);
   pthread_mutex_init(&s->pool_mtx, NULL);
+  pthread_cond_init(&s->batch_cond, NULL);
   s->conf = *c;
   s->conf.sites = NULL;
   s->conf.n_sites = s->conf.cap_sites = 0;
@@ -206,6 +208,7 @@ int server_open(struct server *s, const struct server_app_conf *c, char *err, si
     free(s->conf.sites);
     s->sites = NULL;
     s->conf.sites = NULL;
+    pthread_cond_destroy(&s->batch_cond);
     pthread_mutex_destroy(&s->pool_mtx);
     pthread_mutex_destroy(&s->mtx);
     return -1;
@@ -216,6 +219,9 @@ int server_open(struct server *s, const struct server_app_conf *c, char *err, si
    * an upload wait this long at most (and fail with 503), not the 10 s default, and while
    * it keeps holding it, uploads and ticks fail at once (db_busy_budget). */
   dbc_busy_budget(s->db, &s->busy, SERVER_BUSY_MS);
+  char e[400];
+  if (dbc_background_checkpoints(s->db, e, sizeof e) != 0)
+    LOGW("server", "checkpoints stay in the uploads' commits: %s", e);
   for (int i = 0; i < c->n_sites; i++) {
     struct server_site *st = &s->sites[s->n_sites++];
     snprintf(st->name, sizeof st->name, "%s", c->sites[i].name);
@@ -253,6 +259,8 @@ fail:
 
 void server_close(struct server *s)
 {
+  if (s->db)
+    batch_flush(s);
   for (int i = 0; i < s->n_sites; i++)
     ctl_destroy(s->sites[i].ctl);
   s->n_sites = 0;
@@ -270,6 +278,7 @@ void server_close(struct server *s)
   dbc_close(s->db);
   s->db = NULL;
   server_app_conf_free(&s->conf);
+  pthread_cond_destroy(&s->batch_cond);
   pthread_mutex_destroy(&s->pool_mtx);
   pthread_mutex_destroy(&s->mtx);
 }
@@ -324,7 +333,7 @@ static void steer_tick(struct server *s, int64_t now)
 
 void server_tick(struct server *s, int64_t now, int64_t wall_now)
 {
-  pthread_mutex_lock(&s->mtx);
+  server_lock(s);
   if (server_lease_renew(s, now)) {
     server_catch_up(s, now);
     steer_tick(s, now);

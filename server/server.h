@@ -32,6 +32,7 @@
 #define SERVER_KEYS 4            /* keys a site may have at once, for rotating them */
 #define SERVER_KEY_ID_MAX 16
 #define SERVER_READERS 8         /* idle read-out connections kept */
+#define SERVER_BATCH_MAX 16      /* uploads committed together at most (server/batch.h) */
 
 /* One of a site's HMAC keys: requests name it in X-CVD-Key-Id ("1" when they do not). */
 struct server_key {
@@ -117,6 +118,12 @@ struct server {
   int ref;                 /* index of the reference site */
   int64_t ref_fault_until; /* a fault flagged on the reference */
   char ref_fault[200];
+  /* Group commit (server/batch.h), under mtx but batch_waiting. */
+  int batch_waiting;       /* uploads waiting for mtx (atomic) */
+  int batch_open;          /* a transaction holds the writes of batch_n uploads */
+  int batch_n;
+  struct batch_member *batch_members[SERVER_BATCH_MAX];
+  pthread_cond_t batch_cond; /* a batch ended */
 };
 
 /* Opens the store and restores every clock's controller.  0, or -1 with err. */
@@ -147,13 +154,19 @@ int server_clock_state(struct server *s, const char *site, enum clock_state *sta
 int server_predict(struct server *s, const char *site, int64_t t, double *x_ns, double *sigma_ns);
 
 /* ingest.c */
-/* Records a request signature; 1 if it was seen before (a replay), 0 if new, -1 error. */
-int server_seen_signature(struct server *s, const char *sig, int64_t wall_s);
+/* What authenticated a request: its signature (hex) and timestamp (Unix seconds).  The
+ * signature is recorded in the transaction that stores the request's tracks, so a request
+ * is taken once (sent again: 409) and one refused for any reason leaves no record. */
+struct upload_auth {
+  const char *sig;
+  int64_t ts;
+};
 /* Handles an authenticated, validated upload at service time now (its tracks are put in
- * time order, and those refused for good taken out).  Returns the HTTP status and sets
- * *resp to the JSON body (core/msg.h). */
-int server_upload(struct server *s, struct upload_req *req, int64_t now, int64_t wall_now,
-                  json_t **resp);
+ * time order, and those refused for good taken out); auth NULL: not signed (simulation).
+ * Returns the HTTP status (200; 409 for a replayed signature; 503 when nothing could be
+ * stored) and sets *resp to the JSON body (core/msg.h). */
+int server_upload(struct server *s, struct upload_req *req, const struct upload_auth *auth,
+                  int64_t now, int64_t wall_now, json_t **resp);
 
 /* events.c */
 /* Who is told of each event from now on (fn NULL: nobody). */

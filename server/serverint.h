@@ -4,6 +4,9 @@
 
 #include "server/server.h"
 
+/* The server's lock (mtx) for anything but an upload: an upload's transaction left open
+ * for others to join (server/batch.h) is committed first. */
+void server_lock(struct server *s);
 /* The site's index, or -1. */
 int server_site_index(const struct server *s, const char *name);
 /* The controller's state saved in the store (said loudly when that fails). */
@@ -25,8 +28,13 @@ struct ctl *server_restore_ctl(struct server *s, const char *name, const char *s
  * from now on takes up every controller from the store first, one that does not follows
  * them there.  Returns s->steering. */
 int server_lease_renew(struct server *s, int64_t now);
-/* Within an upload's transaction: 1 if this server still steers (renewing the lease, so
- * that no other takes it before the commit), else 0. */
+/* Every remote's controller as the store has it (the steering server saves it after each
+ * decision): a server that does not steer follows them so, and a rollback of decisions
+ * brings memory back to the store. */
+void server_take_up_ctls(struct server *s);
+/* Within an upload's transaction: 1 if this server still steers, else 0.  Where writers
+ * run side by side it renews the lease, so that no other takes it before the commit; on a
+ * serial store the transaction's lock does that, and the lease is only read. */
 int server_lease_fence(struct server *s, int64_t now);
 
 /* The site's report of its oscillator kept in the store (any server), and the newest one
@@ -35,6 +43,9 @@ void server_share_report(struct server *s, const struct server_site *st,
                          const struct osc_report *r);
 void server_fetch_report(struct server *s, struct server_site *st);
 
+/* ingest.c: common view for one new track t (in the store: committed, or in the open
+ * transaction), and when steer is set, the remotes it gives a measurement steered. */
+void server_process_slot(struct server *s, const struct track *t, int64_t now, int steer);
 /* ingest.c: the steering server steers what other servers stored: each remote's common-view
  * measurements newer than its controller's last. */
 void server_catch_up(struct server *s, int64_t now);

@@ -43,6 +43,12 @@ void slotcache_destroy(struct slotcache *c)
   free(c);
 }
 
+void slotcache_forget(struct slotcache *c)
+{
+  for (int i = 0; i < SLOTCACHE_SLOTS; i++)
+    c->e[i].slot = c->e[i].n = 0;
+}
+
 size_t slotcache_bytes(const struct slotcache *c)
 {
   size_t b = sizeof *c;

@@ -37,10 +37,14 @@ struct slotcache_view {
   int ref;                /* the index of the reference's track, or -1 */
 };
 
-/* The tracks of t's slot with t among them (t is committed to db already, by this server
- * or another); 0, or -1 (logged) when the store cannot be read. */
+/* The tracks of t's slot with t among them (t is in db already: committed by this server
+ * or another, or stored in the transaction db has open); 0, or -1 (logged) when the store
+ * cannot be read. */
 int slotcache_slot(struct slotcache *c, struct dbc *db, const struct track *t,
                    struct slotcache_view *v);
+/* Every slot dropped, to be read from the store when next asked for: after a rollback of
+ * tracks the cache was told of. */
+void slotcache_forget(struct slotcache *c);
 
 /* Tracks held, and bytes, for the bench's and the metrics' figures. */
 size_t slotcache_bytes(const struct slotcache *c);

@@ -38,6 +38,11 @@ tests_test_scale_SOURCES = tests/test_scale.c
 tests_test_scale_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_test_scale_LDADD = $(TEST_LIBS)
 
+check_PROGRAMS += tests/test_commit
+tests_test_commit_SOURCES = tests/test_commit.c
+tests_test_commit_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_test_commit_LDADD = $(TEST_LIBS)
+
 check_PROGRAMS += tests/test_system
 tests_test_system_SOURCES = tests/test_system.c tests/cluster.c tests/cluster.h
 tests_test_system_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)

@@ -106,7 +106,7 @@ static int upload(struct server *s, int k)
   struct upload_req req = {.tracks = &t, .n_tracks = 1};
   snprintf(req.site, sizeof req.site, "%s", site);
   json_t *resp = NULL;
-  int status = server_upload(s, &req, clk_now(), tu_wall_ns(), &resp);
+  int status = server_upload(s, &req, NULL, clk_now(), tu_wall_ns(), &resp);
   json_decref(resp);
   return status;
 }

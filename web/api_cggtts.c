@@ -47,9 +47,10 @@ static int body_fields(const json_t *j, const char *site, char *file, size_t n,
 enum MHD_Result web_cggtts_upload(struct web *w, struct MHD_Connection *c, const char *url,
                                   struct web_req *r)
 {
-  const char *site, *secret, *sig;
+  const char *site, *secret;
+  struct upload_auth auth;
   enum MHD_Result result;
-  if (!web_authenticate(w, c, url, r, &site, &secret, &sig, &result))
+  if (!web_authenticate(w, c, url, r, &site, &secret, &auth, &result))
     return result;
   json_error_t je;
   json_t *j = json_loadb(r->body ? r->body : "", r->len, 0, &je), *resp = NULL;
@@ -64,8 +65,8 @@ enum MHD_Result web_cggtts_upload(struct web *w, struct MHD_Connection *c, const
     status = 400;
     resp = msg_error("%s", err);
   } else {
-    status = server_cggtts_upload(w->srv, site, file, text, len, clk_now(), tu_wall_ns(),
-                                  &resp);
+    status = server_cggtts_upload(w->srv, site, file, text, len, &auth, clk_now(),
+                                  tu_wall_ns(), &resp);
   }
   json_decref(j);
   if (status == 200)
@@ -74,5 +75,5 @@ enum MHD_Result web_cggtts_upload(struct web *w, struct MHD_Connection *c, const
     __atomic_add_fetch(&w->stats.uploads_refused, 1, __ATOMIC_RELAXED);
     LOGW("web", "CGGTTS upload from %s refused (%d)", site, status);
   }
-  return web_signed_reply(c, (unsigned)status, resp, secret, sig);
+  return web_signed_reply(c, (unsigned)status, resp, secret, auth.sig);
 }

@@ -1,7 +1,7 @@
 /* POST /api/v1/tracks: authentication (HMAC-SHA256 per site, wall-clock timestamp within
- * 300 s, no replay), validation, then the server (server/server.h); the response is signed over the
- * request's signature so it cannot be replayed for another request.  A request refused
- * for any reason changes nothing. */
+ * 300 s), validation, then the server (server/server.h), which refuses a replay; the
+ * response is signed over the request's signature so it cannot be replayed for another
+ * request.  A request refused for any reason changes nothing. */
 #include "config.h"
 
 #include <inttypes.h>
@@ -72,7 +72,7 @@ static int refused(enum MHD_Result *result, enum MHD_Result r)
 
 int web_authenticate(struct web *w, struct MHD_Connection *c, const char *url,
                      const struct web_req *r, const char **site_out, const char **secret_out,
-                     const char **sig_out, enum MHD_Result *result)
+                     struct upload_auth *auth, enum MHD_Result *result)
 {
   const char *site = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-CVD-Site");
   const char *tss = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-CVD-Timestamp");
@@ -106,26 +106,22 @@ int web_authenticate(struct web *w, struct MHD_Connection *c, const char *url,
   sign_request(secret, "POST", url, ts, r->body ? r->body : "", r->len, want);
   if (!sign_is_hex(sig) || !sign_equal(want, sig))
     return refused(result, refuse(w, c, MHD_HTTP_UNAUTHORIZED, site, "bad signature"));
-  int seen = server_seen_signature(w->srv, sig, ts);
-  if (seen < 0)
-    return refused(result, web_error(c, MHD_HTTP_SERVICE_UNAVAILABLE,
-                                     "the server cannot record the request"));
-  if (seen)
-    return refused(result, refuse(w, c, MHD_HTTP_CONFLICT, site,
-                                  "replayed request (signature already seen)"));
   *site_out = site;
   *secret_out = secret;
-  *sig_out = sig;
+  auth->sig = sig;
+  auth->ts = ts;
   return 1;
 }
 
 enum MHD_Result web_upload(struct web *w, struct MHD_Connection *c, const char *url,
                            struct web_req *r)
 {
-  const char *site, *secret, *sig;
+  const char *site, *secret;
+  struct upload_auth auth;
   enum MHD_Result result;
-  if (!web_authenticate(w, c, url, r, &site, &secret, &sig, &result))
+  if (!web_authenticate(w, c, url, r, &site, &secret, &auth, &result))
     return result;
+  const char *sig = auth.sig;
   /* Authenticated from here on: errors are signed too. */
   struct upload_req req;
   char err[600];
@@ -142,9 +138,11 @@ enum MHD_Result web_upload(struct web *w, struct MHD_Connection *c, const char *
     return web_signed_reply(c, MHD_HTTP_BAD_REQUEST, msg_error("%s", err), secret, sig);
   }
   json_t *resp = NULL;
-  int status = server_upload(w->srv, &req, clk_now(), tu_wall_ns(), &resp);
+  int status = server_upload(w->srv, &req, &auth, clk_now(), tu_wall_ns(), &resp);
   msg_request_free(&req);
   if (status == 200)
     __atomic_add_fetch(&w->stats.uploads_ok, 1, __ATOMIC_RELAXED);
+  else
+    __atomic_add_fetch(&w->stats.uploads_refused, 1, __ATOMIC_RELAXED);
   return web_signed_reply(c, (unsigned)status, resp, secret, sig);
 }

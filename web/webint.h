@@ -31,11 +31,12 @@ const char *web_mhd_arg(void *c, const char *name);
 enum MHD_Result web_upload(struct web *w, struct MHD_Connection *c, const char *url,
                            struct web_req *r);
 /* A signed POST authenticated as uploads are (web/api_upload.c: the site's key, a
- * timestamp within 300 s, the signature over the body, no replay): 1 with the site, its
- * secret and the request's signature, or 0 with the refusal queued into *result. */
+ * timestamp within 300 s, the signature over the body): 1 with the site, its secret and
+ * the request's signature and timestamp, or 0 with the refusal queued into *result.  A
+ * replay is refused by server_upload, which records the signature with what it stores. */
 int web_authenticate(struct web *w, struct MHD_Connection *c, const char *url,
                      const struct web_req *r, const char **site, const char **secret,
-                     const char **sig, enum MHD_Result *result);
+                     struct upload_auth *auth, enum MHD_Result *result);
 /* Queues body (consumed) signed over the request's signature, as upload answers are. */
 enum MHD_Result web_signed_reply(struct MHD_Connection *c, unsigned status, json_t *body,
                                  const char *secret, const char *req_sig);

@@ -95,6 +95,14 @@ static int still_ours(struct server *s, int64_t now)
   return rc == 1 && strcmp(holder, s->conf.name) == 0;
 }
 
+int server_is_steering(struct server *s)
+{
+  pthread_mutex_lock(&s->mtx);
+  int steering = s->steering;
+  pthread_mutex_unlock(&s->mtx);
+  return steering;
+}
+
 int server_lease_fence(struct server *s, int64_t now)
 {
   if (!s->steering)

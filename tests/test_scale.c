@@ -225,6 +225,56 @@ START_TEST(test_ref_mode_two_servers)
 }
 END_TEST
 
+/* Decisions in the steering log for site, read beside the servers. */
+static long long decisions(const char *name, const char *site)
+{
+  char path[1100], sql[200];
+  snprintf(path, sizeof path, "%s/%s.db", dir, name);
+  snprintf(sql, sizeof sql, "SELECT count(*) FROM steering WHERE site = '%s'", site);
+  sqlite3 *db = NULL;
+  ck_assert_int_eq(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+  sqlite3_stmt *st = NULL;
+  ck_assert_int_eq(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+  ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+  long long n = sqlite3_column_int64(st, 0);
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+  return n;
+}
+
+/* Two servers on one SQLite store: an upload reads the steering lease in its transaction
+ * (the write lock fences it) instead of writing it.  Only the holder steers; once the
+ * other has taken the lease, the first finds so within its next upload and stops. */
+START_TEST(test_lease_two_servers)
+{
+  static struct server s1, s2;
+  open_two(&s1, &s2, 4, "lease");
+  ck_assert(server_is_steering(&s1));
+  ck_assert(!server_is_steering(&s2));
+  ck_assert_int_eq(upload(&s2, 0), 200);
+  ck_assert_int_eq(upload(&s2, 1), 200);
+  ck_assert_double_eq_tol(latest(&s1, "r1", "ref"), 1.0, 1e-9);
+  ck_assert_int_eq(decisions("lease", "r1"), 0); /* measured at s2, not steered there */
+  ck_assert_int_eq(upload(&s1, 2), 200);
+  ck_assert_int_gt(decisions("lease", "r2"), 0);
+  /* s1 stops ticking; past its deadline s2's tick takes the lease, and steers r1's
+   * measurement that nobody steered. */
+  clk_set(clk_now() + (int64_t)(s1.conf.lease_s + 1) * NS_PER_S);
+  server_tick(&s2, clk_now(), tu_wall_ns());
+  ck_assert(server_is_steering(&s2));
+  ck_assert_int_gt(decisions("lease", "r1"), 0);
+  /* s1's next upload finds the lease is s2's: r3 is measured, not steered by s1. */
+  ck_assert_int_eq(upload(&s1, 3), 200);
+  ck_assert(!server_is_steering(&s1));
+  ck_assert_int_eq(decisions("lease", "r3"), 0);
+  ck_assert_double_eq_tol(latest(&s1, "r3", "ref"), 3.0, 1e-9);
+  server_tick(&s2, clk_now(), tu_wall_ns());
+  ck_assert_int_gt(decisions("lease", "r3"), 0);
+  server_close(&s2);
+  server_close(&s1);
+}
+END_TEST
+
 int main(void)
 {
   Suite *s = suite_create("scale");
@@ -236,6 +286,7 @@ int main(void)
   tcase_add_test(tc, test_few_sites);
   tcase_add_test(tc, test_cache_two_servers);
   tcase_add_test(tc, test_ref_mode_two_servers);
+  tcase_add_test(tc, test_lease_two_servers);
   suite_add_tcase(s, tc);
   return th_run_suite(s, CK_NORMAL);
 }

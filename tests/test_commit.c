@@ -99,15 +99,7 @@ static long long count(const char *sql)
 {
   char path[1100];
   snprintf(path, sizeof path, "%s/server.db", dir);
-  sqlite3 *db = NULL;
-  ck_assert_int_eq(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-  sqlite3_stmt *st = NULL;
-  ck_assert_int_eq(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
-  ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
-  long long n = sqlite3_column_int64(st, 0);
-  sqlite3_finalize(st);
-  sqlite3_close(db);
-  return n;
+  return th_db_int(path, sql);
 }
 
 /* r1's upload started while another is said to wait for the lock: it stays in the open
@@ -229,19 +221,10 @@ static long long rows_in(const char *name, int *intact)
 {
   char path[1100];
   snprintf(path, sizeof path, "%s/%s.db", dir, name);
-  sqlite3 *db = NULL;
-  ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
-  sqlite3_stmt *st = NULL;
-  ck_assert_int_eq(sqlite3_prepare_v2(db, "PRAGMA integrity_check", -1, &st, NULL), SQLITE_OK);
-  ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
-  *intact = strcmp((const char *)sqlite3_column_text(st, 0), "ok") == 0;
-  sqlite3_finalize(st);
-  ck_assert_int_eq(sqlite3_prepare_v2(db, "SELECT count(*) FROM r", -1, &st, NULL), SQLITE_OK);
-  ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
-  long long n = sqlite3_column_int64(st, 0);
-  sqlite3_finalize(st);
-  sqlite3_close(db);
-  return n;
+  /* integrity_check's first row is "ok" alone when nothing is wrong */
+  *intact = th_db_int(path, "SELECT count(*) FROM pragma_integrity_check WHERE "
+                            "integrity_check = 'ok'") == 1;
+  return th_db_int(path, "SELECT count(*) FROM r");
 }
 
 START_TEST(test_checkpoints_bounded)

@@ -231,15 +231,7 @@ static long long decisions(const char *name, const char *site)
   char path[1100], sql[200];
   snprintf(path, sizeof path, "%s/%s.db", dir, name);
   snprintf(sql, sizeof sql, "SELECT count(*) FROM steering WHERE site = '%s'", site);
-  sqlite3 *db = NULL;
-  ck_assert_int_eq(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-  sqlite3_stmt *st = NULL;
-  ck_assert_int_eq(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
-  ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
-  long long n = sqlite3_column_int64(st, 0);
-  sqlite3_finalize(st);
-  sqlite3_close(db);
-  return n;
+  return th_db_int(path, sql);
 }
 
 /* Two servers on one SQLite store: an upload reads the steering lease in its transaction

@@ -2,6 +2,7 @@
 #include "tests/testutil.h"
 
 #include <check.h>
+#include <sqlite3.h>
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -386,4 +387,19 @@ pid_t th_gpsfake(const char *log_file, int port, const char *log)
     return -1;
   }
   return pid;
+}
+
+long long th_db_int(const char *path, const char *sql)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *st = NULL;
+  long long v = -1;
+  if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK) {
+    sqlite3_busy_timeout(db, 10000);
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+      v = sqlite3_column_int64(st, 0);
+  }
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+  return v;
 }

@@ -79,4 +79,8 @@ pid_t th_gpsfake(const char *log_file, int port, const char *log);
 void th_sleep(double s);
 double th_now(void); /* CLOCK_MONOTONIC seconds */
 
+/* The one integer a query returns from the SQLite file at path, read beside its writers;
+ * -1 when it cannot be read. */
+long long th_db_int(const char *path, const char *sql);
+
 #endif

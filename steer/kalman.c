@@ -25,6 +25,7 @@
 #include "steer/kalman.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,6 +35,46 @@
 
 const double km_H[KF_MAX] = {[0] = 1, [KM_B] = 1};
 
+/* Van Loan's exponential (a 2n x 2n series) is the servo's costliest step, and its result
+ * depends on the model and the step alone.  A server restores a servo from the store for
+ * each upload, so the instance's own cache starts cold every time: the transitions are also
+ * kept for the whole process, keyed by the model's matrices and the step. */
+#define KM_SHARED 8
+
+static struct {
+  struct kf_model m;
+  struct km_trans t;
+} shared[KM_SHARED];
+static int shared_used, shared_next;
+static pthread_mutex_t shared_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static int same_model(const struct kf_model *a, const struct kf_model *b)
+{
+  return a->n == b->n && memcmp(a->A, b->A, sizeof a->A) == 0 &&
+         memcmp(a->Qc, b->Qc, sizeof a->Qc) == 0;
+}
+
+static void shared_trans(const struct kf_model *m, struct km_trans *c)
+{
+  pthread_mutex_lock(&shared_lock);
+  for (int i = 0; i < shared_used; i++)
+    if (shared[i].t.dt == c->dt && same_model(&shared[i].m, m)) {
+      *c = shared[i].t;
+      pthread_mutex_unlock(&shared_lock);
+      return;
+    }
+  pthread_mutex_unlock(&shared_lock);
+  kf_discretize(m, c->dt, c->F, c->Q);
+  pthread_mutex_lock(&shared_lock);
+  int i = shared_next;
+  shared_next = (shared_next + 1) % KM_SHARED;
+  if (shared_used < KM_SHARED)
+    shared_used++;
+  shared[i].m = *m;
+  shared[i].t = *c;
+  pthread_mutex_unlock(&shared_lock);
+}
+
 static const struct km_trans *trans(struct kalman_servo *s, double dt)
 {
   for (int i = 0; i < KM_CACHE; i++)
@@ -42,7 +83,7 @@ static const struct km_trans *trans(struct kalman_servo *s, double dt)
   struct km_trans *c = &s->cache[s->cache_next];
   s->cache_next = (s->cache_next + 1) % KM_CACHE;
   c->dt = dt;
-  kf_discretize(&s->model, dt, c->F, c->Q);
+  shared_trans(&s->model, c);
   return c;
 }
 

@@ -6,6 +6,7 @@
 
 #include "core/log.h"
 #include "db/dbcint.h"
+#include "db/walbuf.h"
 
 #include <stdlib.h>
 #include <time.h>
@@ -15,8 +16,11 @@
 sqlite3 *db_open(const char *path, enum db_kind kind, char *err, size_t errlen)
 {
   sqlite3 *db = NULL;
+  /* A writer's commit is one write of its WAL frames, not two a page (walbuf.h). */
+  if (db_walbuf_register(err, errlen) != 0)
+    return NULL;
   int rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
-                                          SQLITE_OPEN_FULLMUTEX, NULL);
+                                          SQLITE_OPEN_FULLMUTEX, DB_WALBUF_VFS);
   if (rc != SQLITE_OK) {
     snprintf(err, errlen, "%s: cannot open: %s", path, db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
     sqlite3_close(db);

@@ -8,4 +8,5 @@ db_libdb_a_SOURCES = \
 	db/operator.c db/operator.h \
 	db/spool.c db/spool.h \
 	db/reportq.c db/reportq.h \
-	db/store.c db/store.h
+	db/store.c db/store.h \
+	db/walbuf.c db/walbuf.h

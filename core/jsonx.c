@@ -2,10 +2,67 @@
 #include "core/jsonx.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 json_t *jx_real(double v) { return isfinite(v) ? json_real(v) : json_null(); }
+
+/* IEEE 754 binary64: sign, 11 exponent bits biased by 1023, 52 fraction bits; exponent 0
+ * is zero or subnormal (0.f x 2^-1022). */
+json_t *jx_real_hex(double v)
+{
+  if (!isfinite(v))
+    return json_null();
+  static const char hex[] = "0123456789abcdef";
+  uint64_t b;
+  memcpy(&b, &v, sizeof b);
+  char s[32], *p = s;
+  if (b >> 63)
+    *p++ = '-';
+  int e = (int)((b >> 52) & 0x7ff);
+  uint64_t f = b & ((UINT64_C(1) << 52) - 1);
+  *p++ = '0';
+  *p++ = 'x';
+  *p++ = e ? '1' : '0';
+  if (f) {
+    *p++ = '.';
+    for (int shift = 48; f; shift -= 4) { /* nibbles, high first, none past the last 1 */
+      *p++ = hex[(f >> shift) & 0xf];
+      f &= (UINT64_C(1) << shift) - 1;
+    }
+  }
+  int x = e ? e - 1023 : (b << 1 ? -1022 : 0);
+  *p++ = 'p';
+  *p++ = x < 0 ? '-' : '+';
+  char d[8];
+  int n = 0;
+  for (unsigned u = (unsigned)abs(x); n == 0 || u; u /= 10)
+    d[n++] = (char)('0' + u % 10);
+  while (n)
+    *p++ = d[--n];
+  *p = '\0';
+  return json_string_nocheck(s);
+}
+
+int jx_number_or_hex(const json_t *v, double *out)
+{
+  if (json_is_number(v) || json_is_null(v)) {
+    *out = json_number_value(v);
+    return 0;
+  }
+  const char *s = json_string_value(v);
+  const char *h = s && (s[0] == '-') ? s + 1 : s;
+  if (!h || h[0] != '0' || (h[1] != 'x' && h[1] != 'X'))
+    return -1;
+  char *end;
+  double d = strtod(s, &end);
+  if (end == s || *end != '\0' || !isfinite(d))
+    return -1;
+  *out = d;
+  return 0;
+}
 
 static const json_t *field(const json_t *obj, const char *key, int required, int *rc,
                            char *err, size_t errlen)

@@ -9,6 +9,16 @@
 /* A JSON real, or null when v is not finite (json_real(NAN) would return NULL). */
 json_t *jx_real(double v);
 
+/* A double as exact text that is fast to write: C's hexadecimal form, as printf's "%a"
+ * writes it (ISO C 7.21.6.1: "0x1.8p+3", "-0x0p+0", subnormals "0x0.0000000000001p-1022"),
+ * which strtod reads back bit for bit; null when v is not finite, as jx_real.  For state
+ * the program saves and loads itself, where "%.17g" (glibc's multiple-precision path) was
+ * the cost of saving a servo. */
+json_t *jx_real_hex(double v);
+/* A value written by jx_real or jx_real_hex: the number, 0 for null (as
+ * json_number_value); -1 if it is neither a number, null, nor a whole hexadecimal double. */
+int jx_number_or_hex(const json_t *v, double *out);
+
 enum { JX_OPTIONAL = 0, JX_REQUIRED = 1 };
 
 /* Each returns 0 on success; 1 when the key is absent (or null) and optional, leaving

@@ -174,9 +174,9 @@ json_t *km_kf_save(const struct kf *f)
 {
   json_t *x = json_array(), *P = json_array();
   for (int i = 0; i < KM_N; i++) {
-    json_array_append_new(x, jx_real(f->x[i]));
+    json_array_append_new(x, jx_real_hex(f->x[i]));
     for (int j = 0; j <= i; j++)
-      json_array_append_new(P, jx_real(f->P[i][j]));
+      json_array_append_new(P, jx_real_hex(f->P[i][j]));
   }
   return json_pack("{s:o,s:o}", "x", x, "P", P);
 }
@@ -192,9 +192,17 @@ int km_kf_load(struct kf *f, const json_t *x, const json_t *P, char *err, size_t
   f->n = KM_N;
   int k = 0;
   for (int i = 0; i < KM_N; i++) {
-    f->x[i] = json_number_value(json_array_get(x, (size_t)i));
-    for (int q = 0; q <= i; q++, k++)
-      f->P[i][q] = f->P[q][i] = json_number_value(json_array_get(P, (size_t)k));
+    if (jx_number_or_hex(json_array_get(x, (size_t)i), &f->x[i]) < 0) {
+      snprintf(err, errlen, "state element %d is not a number", i);
+      return -1;
+    }
+    for (int q = 0; q <= i; q++, k++) {
+      if (jx_number_or_hex(json_array_get(P, (size_t)k), &f->P[i][q]) < 0) {
+        snprintf(err, errlen, "covariance element %d is not a number", k);
+        return -1;
+      }
+      f->P[q][i] = f->P[i][q];
+    }
   }
   return 0;
 }
@@ -204,9 +212,9 @@ json_t *km_episode_save(const struct km_episode *e)
   json_t *pts = json_array();
   for (int i = 0; i < e->an.n; i++)
     json_array_append_new(pts, json_pack("[I,o,o,o,o,o]", (json_int_t)e->t[i],
-                                         jx_real(e->z[i]), jx_real(e->r[i]),
-                                         jx_real(e->an.t[i]), jx_real(e->an.nu[i]),
-                                         jx_real(e->an.S[i])));
+                                         jx_real_hex(e->z[i]), jx_real_hex(e->r[i]),
+                                         jx_real_hex(e->an.t[i]), jx_real_hex(e->an.nu[i]),
+                                         jx_real_hex(e->an.S[i])));
   json_t *j = km_kf_save(&e->pre);
   json_object_set_new(j, "t", json_integer(e->pre_t));
   json_object_set_new(j, "points", pts);
@@ -231,11 +239,16 @@ int km_episode_load(struct km_episode *e, const json_t *j, char *err, size_t err
       snprintf(err, errlen, "episode: point %zu malformed", i);
       return -1;
     }
+    double v[5];
+    for (int k = 0; k < 5; k++)
+      if (jx_number_or_hex(json_array_get(p, (size_t)k + 1), &v[k]) < 0) {
+        snprintf(err, errlen, "episode: point %zu malformed", i);
+        return -1;
+      }
     e->t[i] = json_integer_value(json_array_get(p, 0));
-    e->z[i] = json_number_value(json_array_get(p, 1));
-    e->r[i] = json_number_value(json_array_get(p, 2));
-    anomaly_add(&e->an, json_number_value(json_array_get(p, 3)),
-                json_number_value(json_array_get(p, 4)), json_number_value(json_array_get(p, 5)));
+    e->z[i] = v[0];
+    e->r[i] = v[1];
+    anomaly_add(&e->an, v[2], v[3], v[4]);
   }
   e->active = 1;
   return 0;

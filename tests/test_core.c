@@ -4,6 +4,7 @@
 
 #include <check.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -312,6 +313,56 @@ START_TEST(test_track_json_roundtrip)
 }
 END_TEST
 
+/* jx_real_hex writes what glibc's "%a" writes, and jx_number_or_hex reads it back bit for
+ * bit: zeros, subnormals, the extremes, and random bit patterns of every exponent. */
+static void hex_case(double v)
+{
+  char want[40];
+  snprintf(want, sizeof want, "%a", v);
+  json_t *j = jx_real_hex(v);
+  ck_assert_str_eq(json_string_value(j), want);
+  double back = 0;
+  ck_assert_int_eq(jx_number_or_hex(j, &back), 0);
+  ck_assert_int_eq(memcmp(&back, &v, sizeof v), 0);
+  json_decref(j);
+}
+
+START_TEST(test_real_hex)
+{
+  const double fixed[] = {0.0, -0.0, 1.0, -1.5, 12.0, 0.1, 5e-324, -5e-324, 2.2250738585072009e-308,
+                          2.2250738585072014e-308, 1.7976931348623157e308, 6.6438561526821657e-8};
+  for (size_t i = 0; i < sizeof fixed / sizeof *fixed; i++)
+    hex_case(fixed[i]);
+  uint64_t r = 0x9e3779b97f4a7c15u;
+  for (int i = 0; i < 200000; i++) {
+    r ^= r << 13, r ^= r >> 7, r ^= r << 17; /* xorshift64 */
+    double v;
+    memcpy(&v, &r, sizeof v);
+    if (isfinite(v))
+      hex_case(v);
+  }
+  json_t *n = jx_real_hex(NAN);
+  ck_assert(json_is_null(n));
+  double v = 1;
+  ck_assert_int_eq(jx_number_or_hex(n, &v), 0);
+  ck_assert(v == 0);
+  json_decref(n);
+  /* Decimal numbers, as jx_real wrote them before, still read. */
+  json_t *d = json_real(0.25);
+  ck_assert_int_eq(jx_number_or_hex(d, &v), 0);
+  ck_assert(v == 0.25);
+  json_decref(d);
+  const char *bad[] = {"", "12", "0x", "0x1p+0 ", " 0x1p+0", "0x1.8q", "0xinf", "nan", "-", "0x1p+99999"};
+  for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+    json_t *s = json_string(bad[i]);
+    ck_assert_msg(jx_number_or_hex(s, &v) == -1, "'%s' taken", bad[i]);
+    json_decref(s);
+  }
+  json_t *t = json_true();
+  ck_assert_int_eq(jx_number_or_hex(t, &v), -1);
+}
+END_TEST
+
 START_TEST(test_sign)
 {
   char h[65], s1[65], s2[65];
@@ -416,6 +467,7 @@ int main(void)
   tcase_add_test(tc, test_conf_table);
   tcase_add_test(tc, test_track_consistency);
   tcase_add_test(tc, test_track_json_roundtrip);
+  tcase_add_test(tc, test_real_hex);
   tcase_add_test(tc, test_sign);
   tcase_add_test(tc, test_command_limits);
   tcase_add_test(tc, test_msg_request);

@@ -20,7 +20,8 @@ struct slotcache {
   char ref[SITE_NAME_MAX];
   int sorted;              /* all pairs: every track held, in site order */
   uint64_t clock;
-  struct entry e[SLOTCACHE_SLOTS];
+  int n_e;
+  struct entry *e;
   struct track pair[2];    /* a remote's track and the reference's (reference mode) */
 };
 
@@ -31,6 +32,11 @@ struct slotcache *slotcache_create(const char *ref, int sorted)
     return NULL;
   snprintf(c->ref, sizeof c->ref, "%s", ref);
   c->sorted = sorted;
+  c->n_e = sorted ? SLOTCACHE_SLOTS_ALL : SLOTCACHE_SLOTS_REF;
+  if (!(c->e = calloc((size_t)c->n_e, sizeof *c->e))) {
+    free(c);
+    return NULL;
+  }
   return c;
 }
 
@@ -38,21 +44,22 @@ void slotcache_destroy(struct slotcache *c)
 {
   if (!c)
     return;
-  for (int i = 0; i < SLOTCACHE_SLOTS; i++)
+  for (int i = 0; i < c->n_e; i++)
     free(c->e[i].tr);
+  free(c->e);
   free(c);
 }
 
 void slotcache_forget(struct slotcache *c)
 {
-  for (int i = 0; i < SLOTCACHE_SLOTS; i++)
+  for (int i = 0; i < c->n_e; i++)
     c->e[i].slot = c->e[i].n = 0;
 }
 
 size_t slotcache_bytes(const struct slotcache *c)
 {
   size_t b = sizeof *c;
-  for (int i = 0; i < SLOTCACHE_SLOTS; i++)
+  for (int i = 0; i < c->n_e; i++)
     b += (size_t)c->e[i].cap * sizeof(struct track);
   return b;
 }
@@ -119,7 +126,7 @@ static int append(struct slotcache *c, struct entry *e, const struct track *t)
 static struct entry *entry_for(struct slotcache *c, int64_t slot, int *held)
 {
   struct entry *lru = &c->e[0];
-  for (int i = 0; i < SLOTCACHE_SLOTS; i++) {
+  for (int i = 0; i < c->n_e; i++) {
     if (c->e[i].slot == slot && c->e[i].n > 0) {
       *held = 1;
       return &c->e[i];

@@ -1,7 +1,8 @@
 /* The tracks of the slots open now, kept in memory (issue 13), so that the common view of a
- * new track needs neither a read of its whole slot nor a JSON parse of it: the
- * SLOTCACHE_SLOTS most recently used slots, the least recently used one dropped for
- * another; a slot not held (after a restart, a late track) is read from the store once.
+ * new track needs neither a read of its whole slot nor a JSON parse of it: the most
+ * recently used slots (SLOTCACHE_SLOTS_ALL in all-pairs mode, SLOTCACHE_SLOTS_REF in
+ * reference mode), the least recently used one dropped for another; a slot not held
+ * (after a restart, a late track) is read from the store once.
  *  - All pairs (few sites): every track of a slot is held, in site order.  Another server
  *    sharing the store may have stored tracks of a held slot: one count per new track
  *    finds out, and the slot is read again then.
@@ -19,7 +20,14 @@
 #include "core/track.h"
 #include "db/dbc.h"
 
-#define SLOTCACHE_SLOTS 8 /* 80 minutes of slots: the open one and a backlog being resent */
+/* Reference mode: 80 minutes of slots, the open one and a backlog being resent; an entry
+ * may hold a whole slot of every site (the reference's track asks for it). */
+#define SLOTCACHE_SLOTS_REF 8
+/* All pairs, a few sites: 64 slots of at most SERVER_ALL_PAIRS_MAX tracks (250 KB).
+ * Sites that each resend a backlog have uploads of many slots in flight at once, and a
+ * slot dropped while its tracks still come is read and parsed again for each (8 slots
+ * were too few for 10 sites sending 64 uploads at once: a slot in two was read again). */
+#define SLOTCACHE_SLOTS_ALL 64
 
 struct slotcache;
 

@@ -136,6 +136,26 @@ static double freq_of(const double *x)
   return y; /* ns/s */
 }
 
+/* F = exp(A h) of build_model's A in closed form, as kf_transition would compute it by
+ * scaling and squaring (a tenth of the server's steering time, for a prediction to "now"
+ * at every decision): phase, frequency and drift integrate as [1 h h^2/2; 0 1 h; 0 0 1];
+ * each flicker component u' = -u/tau decays by exp(-h/tau) and adds to the phase its
+ * integral, tau (1 - exp(-h/tau)) = -tau expm1(-h/tau); the bias is constant. */
+void km_mean_transition(const struct kf_model *m, double h, kf_mat F)
+{
+  memset(F, 0, sizeof(kf_mat));
+  for (int i = 0; i < KM_N; i++)
+    F[i][i] = 1;
+  F[0][1] = h;
+  F[0][2] = h * h / 2;
+  F[1][2] = h;
+  for (int i = 0; i < KM_OU; i++) {
+    double tau = -1 / m->A[3 + i][3 + i];
+    F[3 + i][3 + i] = exp(-h / tau);
+    F[0][3 + i] = -tau * expm1(-h / tau);
+  }
+}
+
 /* Propagates f (and its covariance unless mean_only) over dt seconds in steps of at most
  * one slot: Van Loan's exponential of a long step would lose everything to the fast
  * decaying flicker components. */
@@ -148,7 +168,7 @@ void km_propagate(struct kalman_servo *s, struct kf *f, double dt, int mean_only
     if (mean_only && h != KM_MAX_STEP) {
       /* A prediction to any time: F alone, and the cache kept for the slots' steps. */
       kf_mat F;
-      kf_transition(&s->model, h, F);
+      km_mean_transition(&s->model, h, F);
       kf_predict_mean(f, F, f->x);
     } else if (mean_only) {
       kf_predict_mean(f, trans(s, h)->F, f->x);

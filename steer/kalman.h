@@ -58,6 +58,8 @@ extern const double km_H[KF_MAX];
 void km_propagate(struct kalman_servo *s, struct kf *f, double dt, int mean_only);
 /* Filter restarted at measurement z, with the uncertainty of an unknown clock. */
 void km_start(struct kalman_servo *s, struct kf *f, double z, double r);
+/* exp(A h) of the servo's model (build_model's shape) in closed form. */
+void km_mean_transition(const struct kf_model *m, double h, kf_mat F);
 /* Variance of the clock's lasting frequency, (ns/s)^2. */
 double km_slow_freq_var(const struct kalman_servo *s);
 /* Estimates at the measurement time, and the control from t_apply. */

@@ -13,6 +13,7 @@
 #include "db/store.h"
 #include "steer/ctl.h"
 #include "steer/cv.h"
+#include "steer/kalman.h"
 #include "steer/kf.h"
 #include "tests/loopsim.h"
 #include "tests/testutil.h"
@@ -213,6 +214,32 @@ START_TEST(test_kf_transition_is_discretize_F)
 }
 END_TEST
 
+/* The Kalman servo's closed-form mean transition (km_mean_transition) is exp(A dt) as
+ * kf_transition computes it, on the servo's own model shape: phase, frequency, drift, five
+ * flicker components of time constants 10^2.5 to 10^6.5 s, and a constant bias. */
+START_TEST(test_km_mean_transition_is_exp)
+{
+  struct kf_model m = {.n = KM_N};
+  m.A[0][1] = 1;
+  m.A[1][2] = 1;
+  for (int i = 0; i < KM_OU; i++) {
+    m.A[0][3 + i] = 1;
+    m.A[3 + i][3 + i] = -1 / pow(10.0, 2.5 + i);
+  }
+  const double dts[] = {0.001, 1, 37.5, 123.456, 599.999};
+  for (size_t k = 0; k < sizeof dts / sizeof *dts; k++) {
+    kf_mat F, G;
+    km_mean_transition(&m, dts[k], F);
+    kf_transition(&m, dts[k], G);
+    for (int i = 0; i < KM_N; i++)
+      for (int j = 0; j < KM_N; j++)
+        /* The closed form is good to an ulp or two; scaling and squaring to about 1e-13. */
+        ck_assert_msg(fabs(F[i][j] - G[i][j]) <= 1e-12 * (1 + fabs(G[i][j])),
+                      "dt %g: F[%d][%d] %.17g, exp %.17g", dts[k], i, j, F[i][j], G[i][j]);
+  }
+}
+END_TEST
+
 int main(void)
 {
   Suite *s = suite_create("steer");
@@ -220,6 +247,7 @@ int main(void)
   tcase_add_checked_fixture(tc, setup, NULL);
   tcase_add_test(tc, test_cv_sign);
   tcase_add_test(tc, test_kf_transition_is_discretize_F);
+  tcase_add_test(tc, test_km_mean_transition_is_exp);
   tcase_add_test(tc, test_pi_time_step);
   tcase_add_test(tc, test_pi_freq_step);
   tcase_add_test(tc, test_acquire_without_step_bounded);

@@ -11,14 +11,16 @@ json_t *jx_real(double v) { return isfinite(v) ? json_real(v) : json_null(); }
 
 /* IEEE 754 binary64: sign, 11 exponent bits biased by 1023, 52 fraction bits; exponent 0
  * is zero or subnormal (0.f x 2^-1022). */
-json_t *jx_real_hex(double v)
+/* v as printf's "%a" writes it, into s (at least 32 bytes); its length.  Not finite:
+ * "nan", "inf" or "-inf", as strtod reads them. */
+static size_t hex_double(double v, char *s)
 {
   if (!isfinite(v))
-    return json_null();
+    return (size_t)sprintf(s, "%s", isnan(v) ? "nan" : v > 0 ? "inf" : "-inf");
   static const char hex[] = "0123456789abcdef";
   uint64_t b;
   memcpy(&b, &v, sizeof b);
-  char s[32], *p = s;
+  char *p = s;
   if (b >> 63)
     *p++ = '-';
   int e = (int)((b >> 52) & 0x7ff);
@@ -43,7 +45,59 @@ json_t *jx_real_hex(double v)
   while (n)
     *p++ = d[--n];
   *p = '\0';
+  return (size_t)(p - s);
+}
+
+json_t *jx_real_hex(double v)
+{
+  if (!isfinite(v))
+    return json_null();
+  char s[32];
+  hex_double(v, s);
   return json_string_nocheck(s);
+}
+
+json_t *jx_reals_hex(const double *v, size_t n)
+{
+  char *s = malloc(n * 32 + 1), *p = s;
+  if (!s)
+    return NULL;
+  *p = '\0';
+  for (size_t i = 0; i < n; i++) {
+    if (i)
+      *p++ = ' ';
+    p += hex_double(v[i], p);
+  }
+  json_t *j = json_stringn_nocheck(s, (size_t)(p - s));
+  free(s);
+  return j;
+}
+
+int jx_reals_read(const json_t *j, double *out, size_t n)
+{
+  if (json_is_array(j)) {
+    if (json_array_size(j) != n)
+      return -1;
+    for (size_t i = 0; i < n; i++)
+      if (jx_number_or_hex(json_array_get(j, i), &out[i]) < 0)
+        return -1;
+    return 0;
+  }
+  const char *p = json_string_value(j);
+  if (!p)
+    return -1;
+  for (size_t i = 0; i < n; i++) {
+    if (i && *p++ != ' ')
+      return -1;
+    if (*p == ' ' || *p == '\0')
+      return -1;
+    char *end;
+    out[i] = strtod(p, &end);
+    if (end == p)
+      return -1;
+    p = end;
+  }
+  return *p == '\0' ? 0 : -1;
 }
 
 int jx_number_or_hex(const json_t *v, double *out)

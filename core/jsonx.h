@@ -15,6 +15,13 @@ json_t *jx_real(double v);
  * the program saves and loads itself, where "%.17g" (glibc's multiple-precision path) was
  * the cost of saving a servo. */
 json_t *jx_real_hex(double v);
+/* n doubles in one string, each as jx_real_hex writes it (not finite: "nan", "inf",
+ * "-inf"), one space between: a vector or matrix saved in one JSON value.  NULL without
+ * memory. */
+json_t *jx_reals_hex(const double *v, size_t n);
+/* n doubles from what jx_reals_hex wrote, or from an array of n values each as
+ * jx_number_or_hex reads it; 0, or -1 if j is neither. */
+int jx_reals_read(const json_t *j, double *out, size_t n);
 /* A value written by jx_real or jx_real_hex: the number, 0 for null (as
  * json_number_value); -1 if it is neither a number, null, nor a whole hexadecimal double. */
 int jx_number_or_hex(const json_t *v, double *out);

@@ -170,40 +170,34 @@ void km_track(struct kalman_servo *s, const struct servo_meas *m, double z, doub
   out->reacquire = s->reacquire;
 }
 
+/* The state and the covariance's lower triangle by rows, each in one string of exact
+ * hexadecimal doubles (jx_reals_hex): 54 values as 2 JSON values, not 54, for a save at
+ * every decision. */
 json_t *km_kf_save(const struct kf *f)
 {
-  json_t *x = json_array(), *P = json_array();
-  for (int i = 0; i < KM_N; i++) {
-    json_array_append_new(x, jx_real_hex(f->x[i]));
+  double tri[KM_N * (KM_N + 1) / 2];
+  int k = 0;
+  for (int i = 0; i < KM_N; i++)
     for (int j = 0; j <= i; j++)
-      json_array_append_new(P, jx_real_hex(f->P[i][j]));
-  }
-  return json_pack("{s:o,s:o}", "x", x, "P", P);
+      tri[k++] = f->P[i][j];
+  return json_pack("{s:o,s:o}", "x", jx_reals_hex(f->x, KM_N), "P",
+                   jx_reals_hex(tri, (size_t)k));
 }
 
 int km_kf_load(struct kf *f, const json_t *x, const json_t *P, char *err, size_t errlen)
 {
-  if (!json_is_array(x) || json_array_size(x) != KM_N || !json_is_array(P) ||
-      json_array_size(P) != KM_N * (KM_N + 1) / 2) {
-    snprintf(err, errlen, "state or covariance of the wrong size");
-    return -1;
-  }
+  double tri[KM_N * (KM_N + 1) / 2];
   memset(f, 0, sizeof *f);
   f->n = KM_N;
-  int k = 0;
-  for (int i = 0; i < KM_N; i++) {
-    if (jx_number_or_hex(json_array_get(x, (size_t)i), &f->x[i]) < 0) {
-      snprintf(err, errlen, "state element %d is not a number", i);
-      return -1;
-    }
-    for (int q = 0; q <= i; q++, k++) {
-      if (jx_number_or_hex(json_array_get(P, (size_t)k), &f->P[i][q]) < 0) {
-        snprintf(err, errlen, "covariance element %d is not a number", k);
-        return -1;
-      }
-      f->P[q][i] = f->P[i][q];
-    }
+  if (jx_reals_read(x, f->x, KM_N) < 0 || jx_reals_read(P, tri, KM_N * (KM_N + 1) / 2) < 0) {
+    snprintf(err, errlen, "state or covariance not %d and %d numbers", KM_N,
+             KM_N * (KM_N + 1) / 2);
+    return -1;
   }
+  int k = 0;
+  for (int i = 0; i < KM_N; i++)
+    for (int j = 0; j <= i; j++, k++)
+      f->P[i][j] = f->P[j][i] = tri[k];
   return 0;
 }
 

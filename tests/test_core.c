@@ -363,6 +363,36 @@ START_TEST(test_real_hex)
 }
 END_TEST
 
+/* A vector in one string and back, bit for bit, infinities and NaN included; the old
+ * array form still read; malformed lists refused. */
+START_TEST(test_reals_hex)
+{
+  const double in[6] = {1.0, -0.0, 0.1, 5e-324, INFINITY, NAN};
+  json_t *j = jx_reals_hex(in, 6);
+  ck_assert_str_eq(json_string_value(j), "0x1p+0 -0x0p+0 0x1.999999999999ap-4 "
+                                         "0x0.0000000000001p-1022 inf nan");
+  double out[6];
+  ck_assert_int_eq(jx_reals_read(j, out, 6), 0);
+  ck_assert_int_eq(memcmp(out, in, 5 * sizeof *in), 0);
+  ck_assert(isnan(out[5]));
+  ck_assert_int_eq(jx_reals_read(j, out, 5), -1);
+  ck_assert_int_eq(jx_reals_read(j, out, 7), -1);
+  json_decref(j);
+  json_t *a = json_pack("[f,n,s]", 0.5, "-0x1.8p+1");
+  ck_assert_int_eq(jx_reals_read(a, out, 3), 0);
+  ck_assert(out[0] == 0.5 && out[1] == 0 && out[2] == -3);
+  ck_assert_int_eq(jx_reals_read(a, out, 2), -1);
+  json_decref(a);
+  const char *bad[] = {"", " 0x1p+0 0x1p+0", "0x1p+0  0x1p+0", "0x1p+0 0x1p+0 ", "0x1p+0,0x1p+0",
+                       "0x1p+0 x"};
+  for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+    json_t *b = json_string(bad[i]);
+    ck_assert_msg(jx_reals_read(b, out, 2) == -1, "'%s' taken", bad[i]);
+    json_decref(b);
+  }
+}
+END_TEST
+
 START_TEST(test_sign)
 {
   char h[65], s1[65], s2[65];
@@ -468,6 +498,7 @@ int main(void)
   tcase_add_test(tc, test_track_consistency);
   tcase_add_test(tc, test_track_json_roundtrip);
   tcase_add_test(tc, test_real_hex);
+  tcase_add_test(tc, test_reals_hex);
   tcase_add_test(tc, test_sign);
   tcase_add_test(tc, test_command_limits);
   tcase_add_test(tc, test_msg_request);

@@ -73,8 +73,12 @@ static void steer_one(struct server *s, struct server_site *st, const struct cv_
     LOGE("server", "%s: servo failed on slot %lld", st->name, (long long)m->a->slot);
     return;
   }
-  if (d.has_cmd && store_command_put(s->db, st->name, &d.cmd) != 0)
-    LOGE("server", "%s: storing command %lld failed", st->name, (long long)d.cmd.id);
+  if (d.has_cmd) {
+    int put = store_command_put(s->db, st->name, &d.cmd) == 0;
+    if (!put)
+      LOGE("server", "%s: storing command %lld failed", st->name, (long long)d.cmd.id);
+    st->cmd_put_id = put ? d.cmd.id : 0;
+  }
   server_log_decision(s, st->name, &d);
   server_save_ctl(s, st->ctl, now);
   if (d.event) {

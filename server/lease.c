@@ -54,6 +54,7 @@ void server_take_up_ctls(struct server *s)
     }
     ctl_destroy(st->ctl);
     st->ctl = c;
+    st->cmd_put_id = 0;
   }
 }
 

@@ -84,6 +84,8 @@ struct server_site {
   int64_t clock_warned;    /* when a disagreement of its clock was last said */
   int64_t predicted_slot;  /* the last slot whose holdover prediction is stored */
   int64_t caught_up_slot;  /* the newest slot the steering server looked for in the store */
+  int64_t cmd_put_id;      /* the command this server stored last for it (0: none since the
+                              controller was taken from the store) */
 };
 
 /* One event as the server records it (server_set_notify's callback sees it). */

@@ -111,6 +111,15 @@ static int store_tracks(struct server *s, const struct upload_req *req, int64_t 
   return n_new;
 }
 
+/* The site's newest command in the store is its controller's last one, without reading
+ * it: this server steers, on a serial store (no other server can steer inside this
+ * transaction: server/lease.c), and stored that command itself. */
+static int command_known(const struct server *s, const struct server_site *st)
+{
+  return s->steering && dbc_serial(s->db) && st->ctl->have_last && st->cmd_put_id > 0 &&
+         st->cmd_put_id == st->ctl->last.id;
+}
+
 static json_t *answer(struct server *s, const struct server_site *st,
                       const struct upload_req *req, const int64_t *fresh, int n_new, int n_dup,
                       json_t *refused, int64_t now)
@@ -123,7 +132,10 @@ static json_t *answer(struct server *s, const struct server_site *st,
   int pending = 0;
   if (st->ctl) {
     struct steer_cmd c;
-    if (store_command_latest(s->db, st->name, &c) == 1) {
+    if (command_known(s, st)) {
+      json_decref(cmd);
+      cmd = cmd_to_json(&st->ctl->last);
+    } else if (store_command_latest(s->db, st->name, &c) == 1) {
       json_decref(cmd);
       cmd = cmd_to_json(&c);
     }

@@ -13,7 +13,10 @@
 #include <string.h>
 
 #include "core/clock.h"
+#include "core/command.h"
+#include "core/jsonx.h"
 #include "core/timeutil.h"
+#include "db/dbc.h"
 #include "db/store.h"
 #include "server/server.h"
 #include "tests/testutil.h"
@@ -88,8 +91,9 @@ static double latest(struct server *s, const char *a, const char *b)
   return found == 1 ? v : NAN;
 }
 
-/* Site k's track of slot0: LOCAL - GPS = 10 + k ns, sd 3 ns over 600 samples. */
-static int upload(struct server *s, int k)
+/* Site k's track of slot: LOCAL - GPS = 10 + k ns, sd 3 ns over 600 samples; the answer
+ * in *resp. */
+static int upload_at(struct server *s, int k, int64_t slot, json_t **resp)
 {
   struct track t;
   char site[SITE_NAME_MAX];
@@ -97,7 +101,7 @@ static int upload(struct server *s, int k)
     snprintf(site, sizeof site, "r%d", k);
   else
     snprintf(site, sizeof site, "ref");
-  track_init(&t, site, slot0);
+  track_init(&t, site, slot);
   t.value_ns = 10 + k;
   t.sigma_ns = 3;
   t.slope_ns_s = 0;
@@ -105,8 +109,15 @@ static int upload(struct server *s, int k)
   snprintf(t.rx_state, sizeof t.rx_state, "TIME");
   struct upload_req req = {.tracks = &t, .n_tracks = 1};
   snprintf(req.site, sizeof req.site, "%s", site);
-  json_t *resp = NULL;
-  int status = server_upload(s, &req, NULL, clk_now(), tu_wall_ns(), &resp);
+  *resp = NULL;
+  return server_upload(s, &req, NULL, clk_now(), tu_wall_ns(), resp);
+}
+
+/* Site k's track of slot0, as upload_at. */
+static int upload(struct server *s, int k)
+{
+  json_t *resp;
+  int status = upload_at(s, k, slot0, &resp);
   json_decref(resp);
   return status;
 }
@@ -267,6 +278,78 @@ START_TEST(test_lease_two_servers)
 }
 END_TEST
 
+/* The answer's command is the newest in the store (read there by a new connection), and
+ * the steering server no longer reads it back for that: site k's upload of slot, `resp`
+ * compared; 1 if it carried a command. */
+static int answer_is_stored(int k, json_t *resp)
+{
+  char path[1100], err[256];
+  snprintf(path, sizeof path, "%s/answers.db", dir);
+  struct dbc *db = dbc_open(path, 1, err, sizeof err);
+  ck_assert_msg(db != NULL, "%s", err);
+  struct steer_cmd c;
+  char site[8];
+  snprintf(site, sizeof site, "r%d", k);
+  int have = store_command_latest(db, site, &c);
+  dbc_close(db);
+  const json_t *got = json_object_get(resp, "command");
+  ck_assert_int_ge(have, 0);
+  if (!have) {
+    ck_assert(json_is_null(got));
+    return 0;
+  }
+  json_t *want = cmd_to_json(&c);
+  char *w = jx_dump(want), *g = jx_dump(got);
+  ck_assert_str_eq(g, w);
+  free(w);
+  free(g);
+  json_decref(want);
+  return 1;
+}
+
+/* Every answer's command as the store has it, while s1 steers, after s2 has taken the
+ * lease (s1 answers from the store what s2 decided), and after s1 takes it back. */
+START_TEST(test_answer_command_stored)
+{
+  static struct server s1, s2;
+  open_two(&s1, &s2, 3, "answers");
+  int with_cmd = 0, slot = 0;
+  for (; slot < 12; slot++) {
+    clk_set(slot0 + (slot + 1) * SLOT_NS + 60 * NS_PER_S);
+    for (int k = 0; k < 3; k++) {
+      json_t *resp;
+      ck_assert_int_eq(upload_at(&s1, k, slot0 + slot * SLOT_NS, &resp), 200);
+      if (k)
+        with_cmd += answer_is_stored(k, resp);
+      json_decref(resp);
+    }
+  }
+  ck_assert_int_ge(with_cmd, 12);
+  clk_set(clk_now() + (int64_t)(s1.conf.lease_s + 1) * NS_PER_S);
+  server_tick(&s2, clk_now(), tu_wall_ns());
+  ck_assert(server_is_steering(&s2));
+  /* s2 steers r2 on a new slot; s1, whose memory still holds its own last command of r2,
+   * is sent that track again and learns within the upload that s2 steers: its answer has
+   * s2's command. */
+  clk_set(slot0 + (slot + 1) * SLOT_NS + 60 * NS_PER_S);
+  json_t *resp;
+  for (int k = 0; k < 3; k += 2) {
+    ck_assert_int_eq(upload_at(&s2, k, slot0 + slot * SLOT_NS, &resp), 200);
+    if (k)
+      ck_assert_int_eq(answer_is_stored(k, resp), 1);
+    json_decref(resp);
+  }
+  ck_assert(server_is_steering(&s1));
+  ck_assert_int_eq(upload_at(&s1, 2, slot0 + slot * SLOT_NS, &resp), 200);
+  ck_assert(!server_is_steering(&s1));
+  ck_assert_int_eq(json_integer_value(json_object_get(resp, "duplicates")), 1);
+  ck_assert_int_eq(answer_is_stored(2, resp), 1);
+  json_decref(resp);
+  server_close(&s2);
+  server_close(&s1);
+}
+END_TEST
+
 int main(void)
 {
   Suite *s = suite_create("scale");
@@ -279,6 +362,7 @@ int main(void)
   tcase_add_test(tc, test_cache_two_servers);
   tcase_add_test(tc, test_ref_mode_two_servers);
   tcase_add_test(tc, test_lease_two_servers);
+  tcase_add_test(tc, test_answer_command_stored);
   suite_add_tcase(s, tc);
   return th_run_suite(s, CK_NORMAL);
 }

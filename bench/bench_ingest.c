@@ -58,7 +58,7 @@ static void usage(FILE *out)
           "  --slots   tracks each site uploads, one a request (default: enough for 3000\n"
           "            requests a run, at least 3, at most 144)\n"
           "  --conns   requests in flight at once (default 64)\n"
-          "  --threads HTTP threads of both servers (default 4, cvd server's default)\n"
+          "  --threads HTTP threads of both servers (default 8, cvd server's default)\n"
           "  --dir     working folder (default a new one under /tmp, removed at the end)\n"
           "  --pg      also two cvd servers on one PostgreSQL (started here), half the sites\n"
           "            sending to each\n");
@@ -72,7 +72,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
       {"threads", required_argument, NULL, 't'}, {"dir", required_argument, NULL, 'd'},
       {"pg", no_argument, NULL, 'p'},          {"help", no_argument, NULL, 'h'},
       {NULL, 0, NULL, 0}};
-  *o = (struct opts){.cvd = "cvd/cvd", .slots = 0, .conns = 64, .threads = 4};
+  *o = (struct opts){.cvd = "cvd/cvd", .slots = 0, .conns = 64, .threads = 8};
   snprintf(o->sites, sizeof o->sites, "10,100,1000");
   int ch;
   while ((ch = getopt_long(argc, argv, "h", lo, NULL)) != -1) {

@@ -276,7 +276,7 @@ const struct conf_item server_items[] = {
     {.type = CONF_INT, .name = "max_body", .args = "BYTES", .def = "4194304",
      .help = "the largest upload accepted", .off = offsetof(struct server_conf, web.max_body),
      .lo = 1024, .hi = 1 << 30, .size = (int)sizeof(size_t)},
-    CONF_INTV("threads", "N", struct server_conf, web.threads, 1, 64, "4", "HTTP threads"),
+    CONF_INTV("threads", "N", struct server_conf, web.threads, 1, 64, "8", "HTTP threads"),
     CONF_INTV("max_connections", "N", struct server_conf, web.max_connections, 16, 100000,
               "1000", "HTTP connections open at once, in all"),
     CONF_INTV("max_connections_per_address", "N", struct server_conf, web.max_per_address, 1,

@@ -288,7 +288,7 @@ static int answer_is_stored(int k, json_t *resp)
   struct dbc *db = dbc_open(path, 1, err, sizeof err);
   ck_assert_msg(db != NULL, "%s", err);
   struct steer_cmd c;
-  char site[8];
+  char site[SITE_NAME_MAX];
   snprintf(site, sizeof site, "r%d", k);
   int have = store_command_latest(db, site, &c);
   dbc_close(db);

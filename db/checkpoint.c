@@ -17,16 +17,19 @@ struct db_ckpt {
   int asked_at;            /* the WAL's frames when the thread was last woken (writer's) */
 };
 
+/* 0 when a checkpoint ran over the WAL; -1 when it failed, or found no WAL to copy:
+ * SQLite then leaves the counts at -1 (a connection that never read the database has
+ * not opened its WAL, and its checkpoint does nothing). */
 static int checkpoint(sqlite3 *db, const char *who)
 {
-  int log = 0, done = 0;
+  int log = -1, done = -1;
   int rc = sqlite3_wal_checkpoint_v2(db, NULL, SQLITE_CHECKPOINT_PASSIVE, &log, &done);
   if (rc != SQLITE_OK && rc != SQLITE_BUSY) {
     LOGW("db", "%s checkpoint failed: %s", who, sqlite3_errmsg(db));
     return -1;
   }
   LOGD("db", "%s checkpoint: %d of %d WAL pages copied", who, done, log);
-  return 0;
+  return log >= 0 ? 0 : -1;
 }
 
 /* sqlite3_wal_hook, in the writer's thread after each commit, with nframes in the WAL. */
@@ -88,6 +91,16 @@ struct db_ckpt *db_ckpt_start(sqlite3 *writer, const char *path, char *err, size
   if (rc != SQLITE_OK) {
     snprintf(err, errlen, "%s: cannot open for checkpoints: %s", path,
              k->own ? sqlite3_errmsg(k->own) : sqlite3_errstr(rc));
+    sqlite3_close(k->own);
+    free(k);
+    return NULL;
+  }
+  /* A connection's pager opens the WAL at its first read transaction; until then its
+   * checkpoints return at once, copying nothing (SQLite 3.40). */
+  char *msg = NULL;
+  if (sqlite3_exec(k->own, "SELECT count(*) FROM sqlite_schema", NULL, NULL, &msg) != SQLITE_OK) {
+    snprintf(err, errlen, "%s: cannot read for checkpoints: %s", path, msg ? msg : "error");
+    sqlite3_free(msg);
     sqlite3_close(k->own);
     free(k);
     return NULL;

@@ -209,5 +209,3 @@ int jx_string(const json_t *obj, const char *key, int required, char *out, size_
   memcpy(out, s, len + 1);
   return 0;
 }
-
-char *jx_dump(const json_t *j) { return json_dumps(j, JSON_COMPACT | JSON_REAL_PRECISION(17)); }

@@ -39,7 +39,10 @@ int jx_bool(const json_t *obj, const char *key, int required, int *out, char *er
 int jx_string(const json_t *obj, const char *key, int required, char *out, size_t n, char *err,
               size_t errlen);
 
-/* Compact one-line serialisation; free() the result. */
+/* Compact one-line serialisation, byte for byte as json_dumps(j, JSON_COMPACT |
+ * JSON_REAL_PRECISION(17)) (core/jxdump.c), a lone number or string too (as with
+ * JSON_ENCODE_ANY); free() the result.  NULL for NULL, without
+ * memory, or for a value nested deeper than 2,048 (as one that holds itself). */
 char *jx_dump(const json_t *j);
 
 #endif

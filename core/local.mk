@@ -5,7 +5,7 @@ core_libcore_a_SOURCES = \
 	core/command.c core/command.h \
 	core/conf.c core/conf.h \
 	core/drvconf.c core/drvconf.h \
-	core/jsonx.c core/jsonx.h \
+	core/jsonx.c core/jsonx.h core/jxdump.c \
 	core/log.c core/log.h \
 	core/msg.c core/msg.h \
 	core/procconf.c core/procconf.h \

@@ -90,6 +90,11 @@ tests_test_calibrate_SOURCES = tests/test_calibrate.c
 tests_test_calibrate_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_test_calibrate_LDADD = $(TEST_LIBS)
 
+check_PROGRAMS += tests/test_jxdump
+tests_test_jxdump_SOURCES = tests/test_jxdump.c
+tests_test_jxdump_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_test_jxdump_LDADD = $(TEST_LIBS)
+
 check_PROGRAMS += tests/test_walbuf
 tests_test_walbuf_SOURCES = tests/test_walbuf.c
 tests_test_walbuf_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)

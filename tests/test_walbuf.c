@@ -90,6 +90,9 @@ START_TEST(test_commit_is_one_write)
   char *dir = th_mkdtemp("walbuf1"), path[1024];
   sqlite3 *w = open_writer(dir, path, sizeof path);
   sqlite3 *r = open_reader(path);
+  /* db_open, the process's first use of SQLite, turned its memory statistics off: with
+   * them on, the two connections would count their memory here. */
+  ck_assert_int_eq(sqlite3_memory_used(), 0);
   struct db_walbuf_counts a, b;
   db_walbuf_counts(&a);
   insert(w, 1, 200); /* about 50 table pages and the tree above them */

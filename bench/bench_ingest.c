@@ -8,6 +8,8 @@
  *            the signature check (core/sign.c), the JSON parse and validation
  *            (msg_parse_request), one INSERT into an SQLite file in WAL mode with the
  *            server's PRAGMAs, one signed JSON answer.  No common view, no steering.
+ *            With --ceiling-sqlite cvd its file is opened as cvd server's store is (the
+ *            WAL-buffering VFS, the checkpoint thread): a stricter ceiling.
  *   cvd      a real `cvd server` with the N sites in its configuration.
  *
  *   cvd-pg2  with --pg: two `cvd server`s on one PostgreSQL database (started as
@@ -20,7 +22,7 @@
  * half of the ceiling at every size, a flat cost per track from 10 to 10,000 sites.
  *
  * Usage: bench_ingest [--cvd PATH] [--sites N[,N...]] [--slots U] [--conns C]
- *                     [--threads T] [--dir DIR] [--pg] */
+ *                     [--threads T] [--dir DIR] [--pg] [--ceiling-sqlite plain|cvd] */
 #include "config.h"
 
 #include <curl/curl.h>
@@ -47,13 +49,14 @@ struct opts {
   int slots, conns, threads;
   char dir[512];
   int pg;
+  int ceiling_cvd_sqlite;
 };
 
 static void usage(FILE *out)
 {
   fprintf(out,
           "Usage: bench_ingest [--cvd PATH] [--sites N[,N...]] [--slots U] [--conns C]\n"
-          "                    [--threads T] [--dir DIR] [--pg]\n"
+          "                    [--threads T] [--dir DIR] [--pg] [--ceiling-sqlite plain|cvd]\n"
           "  --sites   numbers of sites, the reference included (default 10,100,1000)\n"
           "  --slots   tracks each site uploads, one a request (default: enough for 3000\n"
           "            requests a run, at least 3, at most 144)\n"
@@ -61,7 +64,10 @@ static void usage(FILE *out)
           "  --threads HTTP threads of both servers (default 8, cvd server's default)\n"
           "  --dir     working folder (default a new one under /tmp, removed at the end)\n"
           "  --pg      also two cvd servers on one PostgreSQL (started here), half the sites\n"
-          "            sending to each\n");
+          "            sending to each\n"
+          "  --ceiling-sqlite  how the ceiling opens its SQLite file: plain (sqlite3_open and\n"
+          "            the server's PRAGMAs; the default), or cvd (as cvd server opens its\n"
+          "            store: its WAL-buffering VFS and its checkpoint thread too)\n");
 }
 
 static int parse_opts(int argc, char **argv, struct opts *o)
@@ -71,6 +77,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
       {"slots", required_argument, NULL, 'u'}, {"conns", required_argument, NULL, 'c'},
       {"threads", required_argument, NULL, 't'}, {"dir", required_argument, NULL, 'd'},
       {"pg", no_argument, NULL, 'p'},          {"help", no_argument, NULL, 'h'},
+      {"ceiling-sqlite", required_argument, NULL, 'q'},
       {NULL, 0, NULL, 0}};
   *o = (struct opts){.cvd = "cvd/cvd", .slots = 0, .conns = 64, .threads = 8};
   snprintf(o->sites, sizeof o->sites, "10,100,1000");
@@ -84,6 +91,13 @@ static int parse_opts(int argc, char **argv, struct opts *o)
     case 't': o->threads = atoi(optarg); break;
     case 'd': snprintf(o->dir, sizeof o->dir, "%s", optarg); break;
     case 'p': o->pg = 1; break;
+    case 'q':
+      if (strcmp(optarg, "plain") != 0 && strcmp(optarg, "cvd") != 0) {
+        fprintf(stderr, "bench_ingest: --ceiling-sqlite is plain or cvd, not '%s'\n", optarg);
+        return -1;
+      }
+      o->ceiling_cvd_sqlite = strcmp(optarg, "cvd") == 0;
+      break;
     case 'h': usage(stdout); exit(0);
     default: usage(stderr); return -1;
     }
@@ -142,7 +156,8 @@ static pid_t start_cvd(const struct opts *o, const char *conf, const char *log)
 
 /* The ceiling in a child process of its own, so that its CPU time and memory are its own
  * (not the load generator's); it runs until SIGTERM.  The child's pid, or -1. */
-static pid_t spawn_ceiling(const char *db, const struct load_sites *s, int threads, int *port)
+static pid_t spawn_ceiling(const char *db, const struct load_sites *s, int threads,
+                           int cvd_sqlite, int *port)
 {
   int fd[2];
   if (pipe(fd) != 0)
@@ -154,7 +169,7 @@ static pid_t spawn_ceiling(const char *db, const struct load_sites *s, int threa
     sigemptyset(&set);
     sigaddset(&set, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &set, NULL); /* the daemon's threads inherit the mask */
-    struct ceiling *c = ceiling_start(db, s, threads);
+    struct ceiling *c = ceiling_start(db, s, threads, cvd_sqlite);
     int p = c ? ceiling_port(c) : -1;
     if (write(fd[1], &p, sizeof p) != sizeof p || !c)
       _exit(1);
@@ -266,14 +281,15 @@ static int run_size(const struct opts *o, int n)
 
   snprintf(db, sizeof db, "%s/ceiling-%d.db", o->dir, n);
   int cport;
-  pid_t cpid = spawn_ceiling(db, &s, o->threads, &cport);
+  pid_t cpid = spawn_ceiling(db, &s, o->threads, o->ceiling_cvd_sqlite, &cport);
   if (cpid < 0)
     goto out;
   struct load_result cr;
   long crss;
   if (measure(cpid, cport, &plan, &cr, &crss) != 0)
     goto out;
-  printf("%-8s %6d sites x %d slots = %ld requests\n", "run", n, slots, (long)n * slots);
+  printf("%-8s %6d sites x %d slots = %ld requests%s\n", "run", n, slots, (long)n * slots,
+         o->ceiling_cvd_sqlite ? " (the ceiling on cvd's SQLite layer)" : "");
   print_row("ceiling", n, &cr, crss);
 
   int port = load_free_port();

@@ -15,6 +15,8 @@
 
 #include "bench/ingest_ceiling.h"
 #include "core/msg.h"
+#include "db/checkpoint.h"
+#include "db/db.h"
 #include "core/sign.h"
 #include "core/timeutil.h"
 
@@ -25,6 +27,7 @@ struct ceiling {
   const struct load_sites *sites;
   int *order; /* site indices sorted by name, for bsearch */
   sqlite3 *db;
+  struct db_ckpt *ckpt; /* with cvd's SQLite layer */
   sqlite3_stmt *ins;
   pthread_mutex_t lock;
   int port;
@@ -178,10 +181,19 @@ static void completed(void *cls, struct MHD_Connection *con, void **ctx,
   *ctx = NULL;
 }
 
-static int open_db(struct ceiling *c, const char *path)
+static int open_db(struct ceiling *c, const char *path, int cvd_sqlite)
 {
-  if (sqlite3_open(path, &c->db) != SQLITE_OK)
+  char err[512];
+  if (cvd_sqlite) {
+    /* As cvd server opens its store: db_open's VFS and PRAGMAs, cvd's checkpoint thread. */
+    if (!(c->db = db_open(path, DB_SERVER, err, sizeof err)) ||
+        !(c->ckpt = db_ckpt_start(c->db, path, err, sizeof err))) {
+      fprintf(stderr, "bench_ingest: ceiling: %s\n", err);
+      return -1;
+    }
+  } else if (sqlite3_open(path, &c->db) != SQLITE_OK) {
     return -1;
+  }
   const char *schema = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
                        "CREATE TABLE IF NOT EXISTS tracks (site TEXT NOT NULL, slot INTEGER "
                        "NOT NULL, value_ns REAL, json TEXT NOT NULL, PRIMARY KEY (site, slot))"
@@ -194,7 +206,8 @@ static int open_db(struct ceiling *c, const char *path)
              : -1;
 }
 
-struct ceiling *ceiling_start(const char *db_path, const struct load_sites *sites, int threads)
+struct ceiling *ceiling_start(const char *db_path, const struct load_sites *sites, int threads,
+                              int cvd_sqlite)
 {
   struct ceiling *c = calloc(1, sizeof *c);
   if (!c)
@@ -202,7 +215,7 @@ struct ceiling *ceiling_start(const char *db_path, const struct load_sites *site
   c->sites = sites;
   c->order = calloc((size_t)sites->n, sizeof *c->order);
   pthread_mutex_init(&c->lock, NULL);
-  if (!c->order || open_db(c, db_path) != 0) {
+  if (!c->order || open_db(c, db_path, cvd_sqlite) != 0) {
     fprintf(stderr, "bench_ingest: ceiling: cannot open %s\n", db_path);
     ceiling_stop(c);
     return NULL;
@@ -240,6 +253,7 @@ void ceiling_stop(struct ceiling *c)
   if (c->d)
     MHD_stop_daemon(c->d);
   sqlite3_finalize(c->ins);
+  db_ckpt_stop(c->ckpt);
   sqlite3_close(c->db);
   pthread_mutex_destroy(&c->lock);
   free(c->order);

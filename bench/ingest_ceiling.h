@@ -4,7 +4,10 @@
  * parses and validates the body (msg_parse_request), inserts each track into an SQLite file
  * (WAL, synchronous=NORMAL, the server's PRAGMAs; one prepared statement under one mutex)
  * and answers a signed {"ok": true, "stored": N}.  Nothing else: the least any server
- * taking these uploads must do, hence the ceiling. */
+ * taking these uploads must do, hence the ceiling.  With cvd_sqlite, its SQLite file is
+ * opened as cvd server opens its store (db_open: the WAL-buffering VFS of db/walbuf.c) and
+ * its WAL copied by cvd's checkpoint thread (db/checkpoint.c): a ceiling with every means
+ * of cvd's storage layer, not only its PRAGMAs. */
 #ifndef CVD_BENCH_INGEST_CEILING_H
 #define CVD_BENCH_INGEST_CEILING_H
 
@@ -15,7 +18,8 @@
 struct ceiling;
 
 /* NULL with a message on stderr. */
-struct ceiling *ceiling_start(const char *db_path, const struct load_sites *sites, int threads);
+struct ceiling *ceiling_start(const char *db_path, const struct load_sites *sites, int threads,
+                              int cvd_sqlite);
 int ceiling_port(const struct ceiling *c);
 void ceiling_stop(struct ceiling *c);
 

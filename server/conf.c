@@ -2,6 +2,7 @@
 #include "server/conf.h"
 
 #include <errno.h>
+#include <search.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,12 +52,40 @@ static int get_secret(struct server_conf *c, const char *arg, char *out, char *e
   return 0;
 }
 
-static struct server_site_conf *site_of(struct server_app_conf *ec, const char *name)
+/* While the file is read, its sites by name in a tree (POSIX tsearch), so that each site
+ * line's check for one given twice is not a search of all before it: reading 10,000 sites
+ * took 0.15 s that way. */
+struct site_node {
+  int index; /* in the configuration's sites, which move as the array grows */
+  char name[SITE_NAME_MAX];
+};
+
+static int cmp_node(const void *a, const void *b)
 {
-  for (int i = 0; i < ec->n_sites; i++)
-    if (strcmp(ec->sites[i].name, name) == 0)
-      return &ec->sites[i];
-  return NULL;
+  return strcmp(((const struct site_node *)a)->name, ((const struct site_node *)b)->name);
+}
+
+static struct server_site_conf *site_of(struct server_conf *c, const char *name)
+{
+  struct site_node key = {0};
+  snprintf(key.name, sizeof key.name, "%s", name);
+  struct site_node *const *hit = tfind(&key, &c->site_names, cmp_node);
+  return hit ? &c->app.sites[(*hit)->index] : NULL;
+}
+
+/* Indexes the configuration's newest site; -1 without memory. */
+static int index_site(struct server_conf *c, char *e, size_t n)
+{
+  struct site_node *node = malloc(sizeof *node);
+  if (node) {
+    node->index = c->app.n_sites - 1;
+    snprintf(node->name, sizeof node->name, "%s", c->app.sites[node->index].name);
+    if (tsearch(node, &c->site_names, cmp_node))
+      return 0;
+    free(node);
+  }
+  snprintf(e, n, "out of memory for %d sites", c->app.n_sites);
+  return -1;
 }
 
 static int add_key(struct server_conf *c, struct server_site_conf *sc, const char *id,
@@ -91,12 +120,12 @@ static int h_site(void *u, int argc, char **argv, char *e, size_t n)
     snprintf(e, n, "'%s' is not a site name (1 to 31 of A-Z a-z 0-9 _ . -)", argv[0]);
     return -1;
   }
-  if (site_of(ec, argv[0])) {
+  if (site_of(SC, argv[0])) {
     snprintf(e, n, "site '%s' given twice", argv[0]);
     return -1;
   }
   struct server_site_conf *sc = server_app_conf_add_site(ec, argv[0], e, n);
-  if (!sc)
+  if (!sc || index_site(SC, e, n) != 0)
     return -1;
   if (add_key(SC, sc, "1", argv[1], 0, e, n) != 0)
     return -1;
@@ -110,7 +139,7 @@ static int h_site(void *u, int argc, char **argv, char *e, size_t n)
 
 static int h_site_key(void *u, int argc, char **argv, char *e, size_t n)
 {
-  struct server_site_conf *sc = site_of(&SC->app, argv[0]);
+  struct server_site_conf *sc = site_of(SC, argv[0]);
   if (!sc) {
     snprintf(e, n, "no site '%s' yet: give its 'site' line first", argv[0]);
     return -1;
@@ -126,7 +155,7 @@ static int h_site_key(void *u, int argc, char **argv, char *e, size_t n)
 static int h_key_end(void *u, int argc, char **argv, char *e, size_t n)
 {
   (void)argc;
-  struct server_site_conf *sc = site_of(&SC->app, argv[0]);
+  struct server_site_conf *sc = site_of(SC, argv[0]);
   int64_t until;
   if (!sc) {
     snprintf(e, n, "no site '%s' yet: give its 'site' line first", argv[0]);
@@ -309,7 +338,10 @@ void server_conf_default(struct server_conf *c)
 
 int server_conf_load(const char *path, struct server_conf *c, char *err, size_t errlen)
 {
-  if (conf_parse_file(path, server_items, c, err, errlen) != 0)
+  int rc = conf_parse_file(path, server_items, c, err, errlen);
+  tdestroy(c->site_names, free);
+  c->site_names = NULL;
+  if (rc != 0)
     return -1;
   c->app.cp.limits = c->proc.limits;
   if (!c->web.plain_http && (!c->web.tls_cert[0] || !c->web.tls_key[0])) {

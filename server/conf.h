@@ -34,6 +34,7 @@ struct server_conf {
   struct alert_conf alerts;  /* alert_webhook lines */
   int tick_s;              /* service seconds between holdover checks [60] */
   int secret_inline;       /* a secret is written in the file itself */
+  void *site_names;        /* while the file is read: its sites by name (conf.c) */
 };
 
 extern const struct conf_item server_items[];

@@ -282,6 +282,9 @@ static int run_cvd(const char *dir, char *const args[], char **err)
   return st;
 }
 
+static int check_config(const char *dir, const char *cmd, const char *conf, char **out,
+                        char **err);
+
 START_TEST(test_config_errors_name_file_and_line)
 {
   char *dir = th_mkdtemp("conf");
@@ -325,6 +328,40 @@ START_TEST(test_config_errors_name_file_and_line)
   ck_assert_int_eq(run_cvd(dir, a1, &err), 2);
   ck_assert_msg(strstr(err, "give tls_certificate and tls_key"), "stderr: %s", err);
   free(err);
+  snprintf(path, sizeof path, "%s/site.conf", dir);
+
+  /* Among thousands of sites, one given twice is named with its line, a key for a site
+   * not given yet is refused, and a key for one given long before is taken. */
+  snprintf(path, sizeof path, "%s/many.conf", dir);
+  size_t cap = 3000 * 64, len = 0;
+  char *many = malloc(cap);
+  ck_assert_ptr_nonnull(many);
+  len += (size_t)snprintf(many + len, cap - len, "reference r0\nplain_http yes\n");
+  for (int i = 0; i < 3000; i++)
+    len += (size_t)snprintf(many + len, cap - len, "site r%d 0123456789abcdef%04d\n", i, i);
+  size_t good_len = len;
+  len += (size_t)snprintf(many + len, cap - len, "site_key r17 2 fedcba9876543210\n");
+  th_write_file(path, many);
+  ck_assert_int_eq(chmod(path, 0600), 0);
+  char *out = NULL, *cerr = NULL;
+  ck_assert_int_eq(check_config(dir, "server", path, &out, &cerr), 0);
+  free(out);
+  free(cerr);
+  len += (size_t)snprintf(many + len, cap - len, "site_key r3000 2 fedcba9876543210\n");
+  th_write_file(path, many);
+  ck_assert_int_eq(check_config(dir, "server", path, &out, &cerr), 2);
+  snprintf(want, sizeof want, "%s:3004: 'site_key': no site 'r3000' yet", path);
+  ck_assert_msg(strstr(cerr, want), "stderr: %s", cerr);
+  free(out);
+  free(cerr);
+  snprintf(many + good_len, cap - good_len, "site r2345 0123456789abcdef9999\n");
+  th_write_file(path, many);
+  ck_assert_int_eq(check_config(dir, "server", path, &out, &cerr), 2);
+  snprintf(want, sizeof want, "%s:3003: 'site': site 'r2345' given twice", path);
+  ck_assert_msg(strstr(cerr, want), "stderr: %s", cerr);
+  free(out);
+  free(cerr);
+  free(many);
   snprintf(path, sizeof path, "%s/site.conf", dir);
 
   /* A missing required directive is named too. */

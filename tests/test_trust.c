@@ -282,9 +282,6 @@ static int run_cvd(const char *dir, char *const args[], char **err)
   return st;
 }
 
-static int check_config(const char *dir, const char *cmd, const char *conf, char **out,
-                        char **err);
-
 START_TEST(test_config_errors_name_file_and_line)
 {
   char *dir = th_mkdtemp("conf");
@@ -330,40 +327,6 @@ START_TEST(test_config_errors_name_file_and_line)
   free(err);
   snprintf(path, sizeof path, "%s/site.conf", dir);
 
-  /* Among thousands of sites, one given twice is named with its line, a key for a site
-   * not given yet is refused, and a key for one given long before is taken. */
-  snprintf(path, sizeof path, "%s/many.conf", dir);
-  size_t cap = 3000 * 64, len = 0;
-  char *many = malloc(cap);
-  ck_assert_ptr_nonnull(many);
-  len += (size_t)snprintf(many + len, cap - len, "reference r0\nplain_http yes\n");
-  for (int i = 0; i < 3000; i++)
-    len += (size_t)snprintf(many + len, cap - len, "site r%d 0123456789abcdef%04d\n", i, i);
-  size_t good_len = len;
-  len += (size_t)snprintf(many + len, cap - len, "site_key r17 2 fedcba9876543210\n");
-  th_write_file(path, many);
-  ck_assert_int_eq(chmod(path, 0600), 0);
-  char *out = NULL, *cerr = NULL;
-  ck_assert_int_eq(check_config(dir, "server", path, &out, &cerr), 0);
-  free(out);
-  free(cerr);
-  len += (size_t)snprintf(many + len, cap - len, "site_key r3000 2 fedcba9876543210\n");
-  th_write_file(path, many);
-  ck_assert_int_eq(check_config(dir, "server", path, &out, &cerr), 2);
-  snprintf(want, sizeof want, "%s:3004: 'site_key': no site 'r3000' yet", path);
-  ck_assert_msg(strstr(cerr, want), "stderr: %s", cerr);
-  free(out);
-  free(cerr);
-  snprintf(many + good_len, cap - good_len, "site r2345 0123456789abcdef9999\n");
-  th_write_file(path, many);
-  ck_assert_int_eq(check_config(dir, "server", path, &out, &cerr), 2);
-  snprintf(want, sizeof want, "%s:3003: 'site': site 'r2345' given twice", path);
-  ck_assert_msg(strstr(cerr, want), "stderr: %s", cerr);
-  free(out);
-  free(cerr);
-  free(many);
-  snprintf(path, sizeof path, "%s/site.conf", dir);
-
   /* A missing required directive is named too. */
   th_write_file(path, "name r1\nserver http://127.0.0.1:1\n");
   ck_assert_int_eq(run_cvd(dir, a2, &err), 2);
@@ -393,6 +356,47 @@ static int check_config(const char *dir, const char *cmd, const char *conf, char
   ck_assert_ptr_nonnull(*err);
   return st;
 }
+
+/* text as the server's configuration at path: --check-config exits with status and says
+ * want (on stdout when good, on stderr when not). */
+static void server_conf_says(const char *dir, const char *path, const char *text, int status,
+                             const char *want)
+{
+  char *out = NULL, *err = NULL;
+  th_write_file(path, text);
+  ck_assert_int_eq(chmod(path, 0600), 0);
+  ck_assert_int_eq(check_config(dir, "server", path, &out, &err), status);
+  ck_assert_msg(strstr(status ? err : out, want), "cvd server said: %s %s", out ? out : "", err);
+  free(out);
+  free(err);
+}
+
+/* Among thousands of sites, one given twice is named with its line, a key for a site not
+ * given yet is refused, and a key for one given long before is taken. */
+START_TEST(test_many_sites_config)
+{
+  char *dir = th_mkdtemp("many"), path[1024], want[1200];
+  snprintf(path, sizeof path, "%s/many.conf", dir);
+  size_t cap = 3000 * 64, len = 0;
+  char *text = malloc(cap);
+  ck_assert_ptr_nonnull(text);
+  len += (size_t)snprintf(text + len, cap - len, "reference r0\nplain_http yes\n");
+  for (int i = 0; i < 3000; i++)
+    len += (size_t)snprintf(text + len, cap - len, "site r%d 0123456789abcdef%04d\n", i, i);
+  size_t sites_end = len;
+  len += (size_t)snprintf(text + len, cap - len, "site_key r17 2 fedcba9876543210\n");
+  server_conf_says(dir, path, text, 0, "good");
+  snprintf(text + len, cap - len, "site_key r3000 2 fedcba9876543210\n");
+  snprintf(want, sizeof want, "%s:3004: 'site_key': no site 'r3000' yet", path);
+  server_conf_says(dir, path, text, 2, want);
+  snprintf(text + sites_end, cap - sites_end, "site r2345 0123456789abcdef9999\n");
+  snprintf(want, sizeof want, "%s:3003: 'site': site 'r2345' given twice", path);
+  server_conf_says(dir, path, text, 2, want);
+  free(text);
+  th_rmtree(dir);
+  free(dir);
+}
+END_TEST
 
 /* A file holding secrets that its group or others may read is refused, named, with its
  * mode and the mend; the secret itself is never said; once mended the file is taken. */
@@ -482,6 +486,7 @@ int main(void)
   tcase_set_timeout(tc, 240);
   tcase_add_test(tc, test_config_errors_name_file_and_line);
   tcase_add_test(tc, test_secrets_readable_by_owner_alone);
+  tcase_add_test(tc, test_many_sites_config);
   tcase_add_test(tc, test_bad_uploads_refused);
   tcase_add_test(tc, test_database_held_by_another);
   tcase_add_test(tc, test_slow_connections_do_not_lock_out_sites);

@@ -149,7 +149,7 @@ void server_process_slot(struct server *s, const struct track *t, int64_t now, i
 
 void server_catch_up(struct server *s, int64_t now)
 {
-  int began = 0;
+  int began = 0, clocks = 0, slots = 0;
   for (int k = 0; k < s->n_sites; k++) {
     struct server_site *st = &s->sites[k];
     int64_t latest;
@@ -166,12 +166,29 @@ void server_catch_up(struct server *s, int64_t now)
       began = dbc_begin(s->db) == 0 ? 1 : -1;
     for (int i = 0; i < n; i++)
       server_process_slot(s, &tr[i], now, 1);
-    if (n > 0)
-      LOGI("server", "%s: %d stored slots not steered on yet (taken by another server, or "
-           "the store was busy) steered on, to %lld", st->name, n, (long long)latest);
+    if (n > 0) {
+      LOGD("server", "%s: %d stored slots steered on, to %lld", st->name, n, (long long)latest);
+      clocks++;
+      slots += n;
+    }
     free(tr);
     st->caught_up_slot = latest;
   }
-  if (began == 1 && dbc_commit(s->db) != 0)
+  if (began == 1 && dbc_commit(s->db) != 0) {
+    /* Nothing of the pass is stored: memory is brought back to the store, and every clock
+     * is looked at again at the next tick. */
+    LOGE("server", "steering on stored slots not steered on yet: the commit failed, tried "
+         "again at the next tick: %s", dbc_errmsg(s->db));
     dbc_rollback(s->db);
+    slotcache_forget(s->cache);
+    server_take_up_ctls(s);
+    for (int k = 0; k < s->n_sites; k++)
+      s->sites[k].caught_up_slot = 0;
+    return;
+  }
+  /* The steering server's usual way with the tracks another server took: one line a pass,
+   * not one a clock (a thousand clocks would write a thousand lines each slot). */
+  if (clocks > 0)
+    LOGI("server", "%d stored slots of %d clocks not steered on yet (taken by another server, "
+         "or the store was busy) steered on", slots, clocks);
 }

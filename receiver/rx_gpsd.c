@@ -5,7 +5,8 @@
  * accumulates unless cleared before each gps_read(); a TOFF message is decoded into
  * `pps` (with TOFF_SET, not PPS_SET: fixed upstream only in 3.25), so `pps` is read only
  * right after a message that set PPS_SET; qErr arrives only in PPS messages, which gpsd
- * sends only when it has a PPS source for the receiver; gps_waiting() takes microseconds.
+ * sends only when it has a PPS source for the receiver; gps_waiting() takes microseconds;
+ * a DEVICE message's fields that the next one omits are left from the one before.
  *
  * The sawtooth correction: a PPS message says which pulse it is about in `real` (the UTC
  * second the pulse marks) and carries gpsd's qErr for that pulse (for a u-blox, the qErr of
@@ -23,6 +24,11 @@
  *
  * gpsd gone or restarted: gps_read() fails, poll() returns -1 and the site reopens later.
  * gpsd up but the receiver silent for `stale` seconds: the state is NODATA.
+ * A device added to gpsd after our watch (hotplug through gpsdctl, or gpsfake's device
+ * when gpsfake is slower than our connection): gpsd without -n only stashes it and opens
+ * stashed devices at a client's WATCH (gpsd.c, add_device), so it would stay shut for us.
+ * gpsd says so with a DEVICE message naming no driver; while nothing comes from the
+ * receiver, the driver answers it with its WATCH again, at most once a second.
  *
  * Usability: a position fix (2D, 3D, or gpsd's time-only status with one) gives its mode.
  * A timing receiver surveyed in that sends no position message (a u-blox with NAV-PVT and
@@ -73,6 +79,9 @@ struct gpsd_rx {
   int64_t newest;           /* latest second in the ring */
   long pps, toff;
   int was_stale;
+  int rewatch;              /* a device was announced that gpsd has not opened */
+  char announced[64];       /* its path */
+  int64_t rewatched;        /* service time of the last WATCH sent again */
   int mode_fix;             /* the fix by gpsd's TPV mode and status alone */
   int time_valid;           /* the latest TPV carried the time */
 };
@@ -151,6 +160,15 @@ static void gpsd_close(struct receiver *rx)
   rx->priv = NULL;
 }
 
+/* The watch request: JSON reports and PPS messages, of one device if one is named. */
+static int watch(struct gpsd_rx *g)
+{
+  unsigned flags = WATCH_ENABLE | WATCH_JSON | WATCH_PPS;
+  if (g->device[0])
+    flags |= WATCH_DEVICE;
+  return gps_stream(&g->d, flags, g->device[0] ? g->device : NULL);
+}
+
 static int connect_gpsd(struct gpsd_rx *g, char *err, size_t errlen)
 {
   if (gps_open(g->host, g->port, &g->d) != 0) {
@@ -159,10 +177,7 @@ static int connect_gpsd(struct gpsd_rx *g, char *err, size_t errlen)
     return -1;
   }
   g->connected = 1;
-  unsigned flags = WATCH_ENABLE | WATCH_JSON | WATCH_PPS;
-  if (g->device[0])
-    flags |= WATCH_DEVICE;
-  if (gps_stream(&g->d, flags, g->device[0] ? g->device : NULL) != 0) {
+  if (watch(g) != 0) {
     snprintf(err, errlen, "gpsd at %s:%s refused the watch request", g->host, g->port);
     return -1;
   }
@@ -311,9 +326,14 @@ static void take(struct receiver *rx, struct gpsd_rx *g)
   }
   if (set & (MODE_SET | STATUS_SET | SATELLITE_SET))
     s->fix = fix_now(g, s);
-  if (set & DEVICE_SET)
+  if (set & DEVICE_SET) {
     take_device(s, &g->d.dev);
-  else if ((set & DEVICELIST_SET) && g->d.devices.ndevices > 0 && !s->model[0])
+    /* Added, not opened: gpsd's notice of a stashed device names no driver. */
+    if (!g->d.dev.driver[0] && g->d.dev.activated.tv_sec > 0) {
+      g->rewatch = 1;
+      snprintf(g->announced, sizeof g->announced, "%s", g->d.dev.path);
+    }
+  } else if ((set & DEVICELIST_SET) && g->d.devices.ndevices > 0 && !s->model[0])
     take_device(s, &g->d.devices.list[0]);
 }
 
@@ -321,6 +341,8 @@ static void take(struct receiver *rx, struct gpsd_rx *g)
 static int read_one(struct receiver *rx, struct gpsd_rx *g)
 {
   g->d.set = 0; /* libgps 3.22 accumulates it otherwise */
+  /* ... and keeps what a DEVICE message omits from the one before (a driver, say). */
+  memset(&g->d.dev, 0, sizeof g->d.dev);
   errno = 0;
   if (gps_read(&g->d, NULL, 0) < 0) {
     g->broken = 1;
@@ -343,6 +365,20 @@ static int gpsd_poll(struct receiver *rx, int64_t now, char *err, size_t errlen)
   }
   struct rx_state *s = &rx->state;
   int stale = s->updated == 0 || now - s->updated > g->stale_ns;
+  if (!stale)
+    g->rewatch = 0; /* data comes: whatever gpsd announced is not what we wait for */
+  if (g->rewatch && (g->rewatched == 0 || now - g->rewatched >= NS_PER_S)) {
+    LOGI("receiver", "gpsd announced %s without opening it: watching again, so that it does",
+         g->announced[0] ? g->announced : "a device");
+    g->rewatched = now;
+    if (watch(g) != 0) {
+      snprintf(err, errlen, "gpsd at %s:%s: the watch request could not be sent again",
+               g->host, g->port);
+      g->broken = 1;
+      return -1;
+    }
+    g->rewatch = 0;
+  }
   if (stale && s->updated && !g->was_stale)
     LOGW("receiver", "nothing from the receiver through gpsd for %.0f s: NODATA",
          (double)(now - s->updated) / 1e9);

@@ -14,6 +14,7 @@
 #include <gps.h>
 #include <math.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -215,6 +216,87 @@ START_TEST(test_json_session)
 }
 END_TEST
 
+/* What the driver has written to gpsd since the last call, waiting at most wait_s for a
+ * first byte (0: only what is there already). */
+static void fg_take(struct fakegpsd *f, double wait_s, char *out, size_t n)
+{
+  size_t got = 0;
+  struct pollfd p = {.fd = f->fd, .events = POLLIN};
+  out[0] = '\0';
+  while (got < n - 1 && poll(&p, 1, got ? 0 : (int)(th_hang(wait_s) * 1000)) == 1) {
+    ssize_t r = read(f->fd, out + got, n - 1 - got);
+    if (r <= 0)
+      break;
+    got += (size_t)r;
+    out[got] = '\0';
+  }
+}
+
+/* Polls at service time now until the driver has written a watch request to gpsd, or
+ * for wait_s; 1 if it did, with what it wrote in sent. */
+static int watched_again(struct receiver *rx, struct fakegpsd *f, int64_t now, double wait_s,
+                         char *sent, size_t n)
+{
+  char err[256];
+  for (double end = th_now() + th_hang(wait_s); th_now() < end;) {
+    ck_assert_int_eq(rx_poll(rx, now, err, sizeof err), 0);
+    fg_take(f, 0.02, sent, n);
+    if (strstr(sent, "?WATCH="))
+      return 1;
+  }
+  return 0;
+}
+
+#define STASHED(dev, t)                                                                   \
+  "{\"class\":\"DEVICE\",\"path\":\"" dev "\",\"activated\":\"2025-01-01T00:00:" t \
+  ".000Z\"}\n"
+
+/* A device added to gpsd after the driver's watch (gpsd without -n, hotplug or gpsfake):
+ * gpsd only stashes it, announces it with a DEVICE naming no driver, and opens it at a
+ * client's next WATCH.  The driver watches again at once, not more than once a second
+ * while nothing comes, and not at all once data flows. */
+START_TEST(test_device_added_after_watch)
+{
+  struct fakegpsd f;
+  struct receiver rx;
+  char err[256], path[512], sent[1024];
+  fg_listen(&f);
+  open_rx(&rx, f.port, "stale=2");
+  fg_accept(&f);
+  /* gpsd 3.22's answer to a watch with no device yet, then its notice of one added. */
+  fg_send(&f, "{\"class\":\"VERSION\",\"release\":\"3.22\",\"rev\":\"3.22\","
+              "\"proto_major\":3,\"proto_minor\":14}\n"
+              "{\"class\":\"DEVICES\",\"devices\":[]}\n"
+              "{\"class\":\"WATCH\",\"enable\":true,\"json\":true,\"pps\":true}\n"
+              STASHED("/dev/ttyACM0", "09"));
+  ck_assert_msg(watched_again(&rx, &f, sec(0), 5, sent, sizeof sent), "no second watch");
+  ck_assert_msg(strstr(sent, "\"pps\":true"), "%s", sent);
+  ck_assert_int_eq(rx.state.fix, RX_FIX_NODATA);
+  /* Another notice within the second: not answered before the second is over. */
+  fg_send(&f, STASHED("/dev/ttyACM1", "09"));
+  ck_assert_msg(!watched_again(&rx, &f, sec(0) + NS_PER_S / 2, 0.3, sent, sizeof sent),
+                "watched again within a second: %s", sent);
+  ck_assert(watched_again(&rx, &f, sec(1), 5, sent, sizeof sent));
+  /* gpsd opens the device: the session comes, the fix with it. */
+  snprintf(path, sizeof path, "%s/tests/data/gpsd/pps-session.json", th_srcdir());
+  char *session = th_read_file(path);
+  ck_assert_ptr_nonnull(session);
+  fg_send(&f, session);
+  free(session);
+  for (double end = th_now() + th_hang(5); rx.state.fix != RX_FIX_TIME && th_now() < end;
+       th_sleep(0.01))
+    ck_assert_int_eq(rx_poll(&rx, sec(9), err, sizeof err), 0);
+  ck_assert_int_eq(rx.state.fix, RX_FIX_TIME);
+  ck_assert_str_eq(rx.state.model, "u-blox ZED-F9T");
+  /* A device announced while data flows: no watch again. */
+  fg_send(&f, STASHED("/dev/ttyACM2", "19"));
+  ck_assert_msg(!watched_again(&rx, &f, sec(9), 0.3, sent, sizeof sent),
+                "watched again with data flowing: %s", sent);
+  fg_close(&f);
+  rx_close(&rx);
+}
+END_TEST
+
 /* The traps of DESIGN.md section 6, as libgps shows them on the recorded session: if a
  * libgps upgrade changes them, this says so before the driver misreads anything. */
 START_TEST(test_libgps_traps)
@@ -403,6 +485,7 @@ int main(void)
   TCase *tc = tcase_create("json");
   tcase_set_timeout(tc, 60);
   tcase_add_test(tc, test_json_session);
+  tcase_add_test(tc, test_device_added_after_watch);
   tcase_add_test(tc, test_open_errors);
   tcase_add_test(tc, test_libgps_traps);
   tcase_add_test(tc, test_host_offset_from_tpv);

@@ -73,22 +73,6 @@ void th_rmtree(const char *dir)
     nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
 }
 
-int th_free_port(void)
-{
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-  socklen_t len = sizeof a;
-  if (fd < 0)
-    return -1;
-  if (bind(fd, (struct sockaddr *)&a, sizeof a) != 0 ||
-      getsockname(fd, (struct sockaddr *)&a, &len) != 0) {
-    close(fd);
-    return -1;
-  }
-  close(fd);
-  return ntohs(a.sin_port);
-}
-
 /* A socket bound to 127.0.0.1:port (0: any), or -1. */
 static int bound(int port)
 {
@@ -100,6 +84,55 @@ static int bound(int port)
     fd = -1;
   }
   return fd;
+}
+
+/* The lowest port the kernel gives a connect() as its own (net.ipv4.ip_local_port_range),
+ * 32768 if unknown. */
+static int ephemeral_low(void)
+{
+  int lo = 32768, hi;
+  FILE *f = fopen("/proc/sys/net/ipv4/ip_local_port_range", "r");
+  if (f) {
+    if (fscanf(f, "%d %d", &lo, &hi) != 2)
+      lo = 32768;
+    fclose(f);
+  }
+  return lo;
+}
+
+/* A port below the ephemeral range where there is room: never a client connection's own
+ * port, so that no other test's connection holds it, and a connect() that polls it before
+ * its server listens cannot end up connected to itself (TCP's simultaneous open, when the
+ * port the kernel picks for the client is the very port asked for).  Else the kernel's. */
+int th_free_port(void)
+{
+  int lo = ephemeral_low();
+  if (lo > 12000) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    /* getpid: each forked test draws its own ports */
+    unsigned r = (unsigned)getpid() * 2654435761u ^ (unsigned)ts.tv_nsec;
+    for (int attempt = 0; attempt < 1000; attempt++) {
+      r = r * 1103515245u + 12345u;
+      int port = 10000 + (int)((r >> 8) % (unsigned)(lo - 10000));
+      int fd = bound(port);
+      if (fd >= 0) {
+        close(fd);
+        return port;
+      }
+    }
+  }
+  int fd = bound(0);
+  struct sockaddr_in a;
+  socklen_t len = sizeof a;
+  if (fd < 0)
+    return -1;
+  if (getsockname(fd, (struct sockaddr *)&a, &len) != 0) {
+    close(fd);
+    return -1;
+  }
+  close(fd);
+  return ntohs(a.sin_port);
 }
 
 int th_free_ports(int n)

@@ -22,7 +22,9 @@ const char *th_srcdir(void);
 /* A new empty directory under $TMPDIR; removed with th_rmtree. */
 char *th_mkdtemp(const char *tag);
 void th_rmtree(const char *dir);
-/* A TCP port on 127.0.0.1 that was free a moment ago. */
+/* A TCP port on 127.0.0.1 that was free a moment ago: below the kernel's ephemeral range
+ * when there is room, so that no client connection holds it and none connects to itself
+ * while polling it (testutil.c). */
 int th_free_port(void);
 /* The first of n consecutive TCP ports on 127.0.0.1 that were all free at once a moment
  * ago (a program given one port that takes the next ones too: cvd demo --servers), or -1.

@@ -15,10 +15,10 @@
 
 #include "bench/ingest_ceiling.h"
 #include "core/msg.h"
-#include "db/checkpoint.h"
-#include "db/db.h"
 #include "core/sign.h"
 #include "core/timeutil.h"
+#include "db/checkpoint.h"
+#include "db/db.h"
 
 #define MAX_BODY (64 * 1024)
 

@@ -3,7 +3,6 @@
 
 #include "core/log.h"
 #include "server/serverint.h"
-#include "server/slotcache.h"
 
 void server_lock(struct server *s)
 {
@@ -51,9 +50,7 @@ static void tell(struct server *s, int ok)
 /* The batch undone: the store as it was before it, and memory made to agree. */
 static void undo(struct server *s)
 {
-  dbc_rollback(s->db);
-  slotcache_forget(s->cache);
-  server_take_up_ctls(s);
+  server_rollback(s);
   tell(s, 0);
 }
 

@@ -179,11 +179,7 @@ void server_catch_up(struct server *s, int64_t now)
      * is looked at again at the next tick. */
     LOGE("server", "steering on stored slots not steered on yet: the commit failed, tried "
          "again at the next tick: %s", dbc_errmsg(s->db));
-    dbc_rollback(s->db);
-    slotcache_forget(s->cache);
-    server_take_up_ctls(s);
-    for (int k = 0; k < s->n_sites; k++)
-      s->sites[k].caught_up_slot = 0;
+    server_rollback(s);
     return;
   }
   /* The steering server's usual way with the tracks another server took: one line a pass,

@@ -117,6 +117,15 @@ const char *server_secret(const struct server *s, const char *site, const char *
   return NULL;
 }
 
+void server_rollback(struct server *s)
+{
+  dbc_rollback(s->db);
+  slotcache_forget(s->cache);
+  server_take_up_ctls(s);
+  for (int k = 0; k < s->n_sites; k++)
+    s->sites[k].caught_up_slot = 0;
+}
+
 void server_save_ctl(struct server *s, const struct ctl *c, int64_t now)
 {
   json_t *j = ctl_save(c);

@@ -32,6 +32,10 @@ int server_lease_renew(struct server *s, int64_t now);
  * decision): a server that does not steer follows them so, and a rollback of decisions
  * brings memory back to the store. */
 void server_take_up_ctls(struct server *s);
+/* A transaction of decisions undone: the store as it was before it, and memory made to
+ * agree (the controllers taken up again, the slot cache dropped, every clock looked at
+ * again by the next catch-up). */
+void server_rollback(struct server *s);
 /* Within an upload's transaction: 1 if this server still steers, else 0.  Where writers
  * run side by side it renews the lease, so that no other takes it before the commit; on a
  * serial store the transaction's lock does that, and the lease is only read. */

@@ -18,7 +18,6 @@
 #include "db/store.h"
 #include "server/batch.h"
 #include "server/serverint.h"
-#include "server/slotcache.h"
 
 /* Service time that a site's clock and the server's may disagree by, and a track may end
  * after the server's now: a minute (of wall time: on a simulated clock, times its speed). */
@@ -284,9 +283,7 @@ static int upload_side_by_side(struct server *s, struct upload *u, struct upload
     /* The decisions are lost, not the tracks: memory is brought back to the store. */
     LOGE("server", "%s: committing common view and steering failed: %s", req->site,
          dbc_errmsg(s->db));
-    dbc_rollback(s->db);
-    slotcache_forget(s->cache);
-    server_take_up_ctls(s);
+    server_rollback(s);
   }
   *resp = answer_of(s, u, req, now);
   return 200;

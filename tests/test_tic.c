@@ -170,6 +170,11 @@ START_TEST(test_ticc_lines)
   /* Exactly, to the picosecond, at 1e5 s of timebase (a double would round it). */
   ck_assert_int_eq(ticc_parse_line("123456.789012345678 chA", &ps), TICC_CHAN_A);
   ck_assert_int_eq(ps, 123456789012345678LL);
+  /* Up to 9e6 s of the board's int64 picosecond timebase, and not past it (overflowed). */
+  ck_assert_int_eq(ticc_parse_line("8999999.999999999999 chA", &ps), TICC_CHAN_A);
+  ck_assert_int_eq(ps, 8999999999999999999LL);
+  ck_assert_int_eq(ticc_parse_line("0009000000.000000000000 chB", &ps), TICC_CHAN_B);
+  ck_assert_int_eq(ps, 9000000000000000000LL);
   ck_assert_int_eq(ticc_parse_line("17.12345680135 chB", &ps), TICC_CHAN_B);
   ck_assert_int_eq(ps, 17123456801350LL);
   ck_assert_int_eq(ticc_parse_line("18.00000000001 chC (B - A)", &ps), TICC_CHAN_C);
@@ -183,6 +188,8 @@ START_TEST(test_ticc_lines)
                                     "12.3456 chA", "-1.00000000000 chA",
                                     "0.00000004512 TI(A->B) x",    "0.00000004512TI(A->B)",
                                     "12345678.00000000000 chA",    ".00000004512 TI(A->B)",
+                                    "9000000.000000000001 chA",    "9999550.00000000000 chA",
+                                    "-9999999.99999999999 TI(A->B)",
                                     "0.00000004512 chD",           "choose one:",
                                     "17.12345680135 C",            "17.12345680135 AB",
                                     "\x07\x1b[2J@@@@ %%%"};

@@ -4,8 +4,13 @@
 #include <ctype.h>
 #include <string.h>
 
-/* Seconds with exactly 11 or 12 decimals into picoseconds; the integer part is bounded
- * so the result cannot overflow (1e6 s, eleven days, beyond any wrap setting). */
+#define TICC_MAX_S 9000000LL /* 104 days */
+
+/* Seconds with exactly 11 or 12 decimals into picoseconds.  The board counts its
+ * timestamps in an int64_t of picoseconds, which ends at 9,223,372 s (106 days); values
+ * are taken up to TICC_MAX_S, which leaves the pairing and labelling of timestamps
+ * (their sums of a stamp and half a second) room below INT64_MAX.  A board meant to run
+ * longer in timestamp mode wraps its timestamps (its WRAP setting). */
 static int parse_seconds(const char *s, const char **end, int64_t *ps)
 {
   int neg = *s == '-';
@@ -14,9 +19,9 @@ static int parse_seconds(const char *s, const char **end, int64_t *ps)
   int64_t sec = 0;
   int nd = 0;
   for (; isdigit((unsigned char)*s); s++, nd++) {
-    if (nd == 7)
-      return -1;
     sec = sec * 10 + (*s - '0');
+    if (sec > TICC_MAX_S)
+      return -1;
   }
   if (nd == 0 || *s++ != '.')
     return -1;
@@ -32,6 +37,8 @@ static int parse_seconds(const char *s, const char **end, int64_t *ps)
   if (nf == 11)
     frac *= 10;
   int64_t v = sec * 1000000000000LL + frac;
+  if (v > TICC_MAX_S * 1000000000000LL)
+    return -1;
   *ps = neg ? -v : v;
   *end = s;
   return 0;

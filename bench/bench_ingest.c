@@ -15,7 +15,9 @@
  *   cvd-pg2  with --pg: two `cvd server`s on one PostgreSQL database (started as
  *            tests/pgtest.c starts it, socket only, fsync off), half the sites sending to
  *            each; CPU and memory are both servers' (PostgreSQL's own not counted), the
- *            ratio against the same SQLite ceiling.
+ *            ratio against the same SQLite ceiling and against ceil-pg.
+ *   ceil-pg  with --pg: the bare server inserting into a PostgreSQL database of its own
+ *            on the same PostgreSQL (one session, the INSERT prepared once).
  *
  * Prints, for each: tracks per second accepted (HTTP 200), p50 and p99 latency, and the
  * server's peak resident memory; and the ratio cvd / ceiling.  The issue's goal: at least
@@ -64,7 +66,7 @@ static void usage(FILE *out)
           "  --threads HTTP threads of both servers (default 8, cvd server's default)\n"
           "  --dir     working folder (default a new one under /tmp, removed at the end)\n"
           "  --pg      also two cvd servers on one PostgreSQL (started here), half the sites\n"
-          "            sending to each\n"
+          "            sending to each, and the bare server on the same PostgreSQL (ceil-pg)\n"
           "  --ceiling-sqlite  how the ceiling opens its SQLite file: plain (sqlite3_open and\n"
           "            the server's PRAGMAs; the default), or cvd (as cvd server opens its\n"
           "            store: its WAL-buffering VFS and its checkpoint thread too)\n");
@@ -212,13 +214,39 @@ static int measure(pid_t pid, int port, const struct load_plan *plan, struct loa
   return rc;
 }
 
+/* The bare server on a new PostgreSQL database: the PostgreSQL ceiling, in *cr. */
+static int run_pg_ceiling(const struct opts *o, const struct load_plan *plan,
+                          struct load_result *cr)
+{
+  int n = plan->sites->n, port, rc = -1;
+  char name[32], uri[600], why[600];
+  snprintf(name, sizeof name, "ceiling%d", n);
+  if (pgtest_createdb(name, uri, sizeof uri, why, sizeof why) != 0) {
+    fprintf(stderr, "bench_ingest: %s\n", why);
+    return -1;
+  }
+  long rss;
+  pid_t pid = spawn_ceiling(uri, plan->sites, o->threads, 0, &port);
+  if (pid > 0 && measure(pid, port, plan, cr, &rss) == 0) {
+    print_row("ceil-pg", n, cr, rss);
+    rc = 0;
+  }
+  if (pgtest_dropdb(name, why, sizeof why) != 0)
+    fprintf(stderr, "bench_ingest: %s\n", why);
+  return rc;
+}
+
 /* Two cvd servers on one new PostgreSQL database, half the sites' uploads to each; their
- * CPU and peak memory summed; the ratio against the ceiling cr of the same size. */
+ * CPU and peak memory summed; the ratio against the ceiling cr of the same size (SQLite)
+ * and against the bare server on PostgreSQL. */
 static int run_pg(const struct opts *o, const struct load_plan *plan,
                   const struct load_result *cr)
 {
   int n = plan->sites->n;
   char name[32], uri[600], why[600], conf[700], log[700], urls[140];
+  struct load_result pcr;
+  if (run_pg_ceiling(o, plan, &pcr) != 0)
+    return -1;
   snprintf(name, sizeof name, "bench%d", n);
   if (pgtest_createdb(name, uri, sizeof uri, why, sizeof why) != 0) {
     fprintf(stderr, "bench_ingest: %s\n", why);
@@ -252,6 +280,8 @@ static int run_pg(const struct opts *o, const struct load_plan *plan,
   print_row("cvd-pg2", n, &r, peak_rss_kb(pid[0]) + peak_rss_kb(pid[1]));
   printf("%-8s %6d cvd-pg2/ceiling %.2f  (per track: %.3f ms CPU in the two servers)\n",
          "ratio", n, cr->rate > 0 ? r.rate / cr->rate : 0, r.cpu_ms_per_track);
+  printf("%-8s %6d cvd-pg2/ceil-pg %.2f  (per track: %.3f ms CPU at the bare server)\n",
+         "ratio", n, pcr.rate > 0 ? r.rate / pcr.rate : 0, pcr.cpu_ms_per_track);
   rc = 0;
 out:
   for (int i = 0; i < 2; i++)

@@ -1,11 +1,12 @@
 /* bench/ingest_ceiling: the bare upload server (ingest_ceiling.h).  Benchmark code: its
- * one table and statement are here rather than in db/ because it stands for any server,
+ * one table and statement (SQLite or PostgreSQL) are here rather than in db/ because it stands for any server,
  * not for cvd's store. */
 #include "config.h"
 
 #include <arpa/inet.h>
 #include <inttypes.h>
 #include <jansson.h>
+#include <libpq-fe.h>
 #include <microhttpd.h>
 #include <pthread.h>
 #include <sqlite3.h>
@@ -29,6 +30,7 @@ struct ceiling {
   sqlite3 *db;
   struct db_ckpt *ckpt; /* with cvd's SQLite layer */
   sqlite3_stmt *ins;
+  PGconn *pg; /* the PostgreSQL ceiling: one session, its INSERT prepared as "ins" */
   pthread_mutex_t lock;
   int port;
 };
@@ -80,10 +82,41 @@ static enum MHD_Result answer(struct MHD_Connection *con, unsigned status, const
   return rc;
 }
 
+/* One INSERT per track on PostgreSQL; a request of one track (the bench's) needs no
+ * transaction of its own, one of several is one transaction. */
+static int store_pg(struct ceiling *c, const struct upload_req *req)
+{
+  int rc = 0, tx = req->n_tracks > 1;
+  if (tx)
+    PQclear(PQexec(c->pg, "BEGIN"));
+  for (int i = 0; i < req->n_tracks && rc == 0; i++) {
+    const struct track *t = &req->tracks[i];
+    json_t *j = track_to_json(t);
+    char *text = json_dumps(j, JSON_COMPACT), slot[24], value[32];
+    json_decref(j);
+    snprintf(slot, sizeof slot, "%" PRId64, t->slot);
+    snprintf(value, sizeof value, "%.17g", t->value_ns);
+    const char *vals[4] = {t->site, slot, value, text};
+    PGresult *r = PQexecPrepared(c->pg, "ins", 4, vals, NULL, NULL, 0);
+    if (PQresultStatus(r) != PGRES_COMMAND_OK)
+      rc = -1;
+    PQclear(r);
+    free(text);
+  }
+  if (tx)
+    PQclear(PQexec(c->pg, rc == 0 ? "COMMIT" : "ROLLBACK"));
+  return rc;
+}
+
 static int store(struct ceiling *c, const struct upload_req *req)
 {
   int rc = 0;
   pthread_mutex_lock(&c->lock);
+  if (c->pg) {
+    rc = store_pg(c, req);
+    pthread_mutex_unlock(&c->lock);
+    return rc;
+  }
   sqlite3_exec(c->db, "BEGIN", NULL, NULL, NULL);
   for (int i = 0; i < req->n_tracks && rc == 0; i++) {
     const struct track *t = &req->tracks[i];
@@ -181,9 +214,34 @@ static void completed(void *cls, struct MHD_Connection *con, void **ctx,
   *ctx = NULL;
 }
 
+static int open_pg(struct ceiling *c, const char *uri)
+{
+  c->pg = PQconnectdb(uri);
+  if (PQstatus(c->pg) != CONNECTION_OK) {
+    fprintf(stderr, "bench_ingest: ceiling: %s", PQerrorMessage(c->pg));
+    return -1;
+  }
+  PGresult *r = PQexec(c->pg, "SET client_min_messages = warning;"
+                              "CREATE TABLE IF NOT EXISTS tracks (site TEXT NOT NULL, slot "
+                              "BIGINT NOT NULL, value_ns DOUBLE PRECISION, json TEXT NOT NULL, "
+                              "PRIMARY KEY (site, slot))");
+  int ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+  PQclear(r);
+  r = ok ? PQprepare(c->pg, "ins", "INSERT INTO tracks VALUES ($1, $2, $3, $4) "
+                                   "ON CONFLICT DO NOTHING", 4, NULL)
+         : NULL;
+  ok = ok && PQresultStatus(r) == PGRES_COMMAND_OK;
+  if (!ok)
+    fprintf(stderr, "bench_ingest: ceiling: %s", PQerrorMessage(c->pg));
+  PQclear(r);
+  return ok ? 0 : -1;
+}
+
 static int open_db(struct ceiling *c, const char *path, int cvd_sqlite)
 {
   char err[512];
+  if (strncmp(path, "postgresql:", 11) == 0)
+    return open_pg(c, path);
   if (cvd_sqlite) {
     /* As cvd server opens its store: db_open's VFS and PRAGMAs, cvd's checkpoint thread. */
     if (!(c->db = db_open(path, DB_SERVER, err, sizeof err)) ||
@@ -252,6 +310,7 @@ void ceiling_stop(struct ceiling *c)
     return;
   if (c->d)
     MHD_stop_daemon(c->d);
+  PQfinish(c->pg);
   sqlite3_finalize(c->ins);
   db_ckpt_stop(c->ckpt);
   sqlite3_close(c->db);

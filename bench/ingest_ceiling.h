@@ -7,7 +7,10 @@
  * taking these uploads must do, hence the ceiling.  With cvd_sqlite, its SQLite file is
  * opened as cvd server opens its store (db_open: the WAL-buffering VFS of db/walbuf.c) and
  * its WAL copied by cvd's checkpoint thread (db/checkpoint.c): a ceiling with every means
- * of cvd's storage layer, not only its PRAGMAs. */
+ * of cvd's storage layer, not only its PRAGMAs.  Given a postgresql: URI instead of a
+ * file, it inserts into PostgreSQL the same way (one libpq session under the mutex, the
+ * INSERT prepared once, ON CONFLICT DO NOTHING; a one-track request without a transaction
+ * of its own): the ceiling of the servers on PostgreSQL. */
 #ifndef CVD_BENCH_INGEST_CEILING_H
 #define CVD_BENCH_INGEST_CEILING_H
 
@@ -17,7 +20,7 @@
 
 struct ceiling;
 
-/* NULL with a message on stderr. */
+/* db_path: an SQLite file, or a postgresql: URI.  NULL with a message on stderr. */
 struct ceiling *ceiling_start(const char *db_path, const struct load_sites *sites, int threads,
                               int cvd_sqlite);
 int ceiling_port(const struct ceiling *c);

@@ -123,14 +123,14 @@ static int exec_logged(struct dbc *c, const char *sql)
   return 0;
 }
 
-int dbc_begin(struct dbc *c) { return exec_logged(c, c->pg ? "BEGIN" : "BEGIN IMMEDIATE"); }
-int dbc_commit(struct dbc *c) { return exec_logged(c, "COMMIT"); }
+int dbc_begin(struct dbc *c) { return c->pg ? dbc_pg_begin(c) : exec_logged(c, "BEGIN IMMEDIATE"); }
+int dbc_commit(struct dbc *c) { return c->pg ? dbc_pg_commit(c) : exec_logged(c, "COMMIT"); }
 
 void dbc_rollback(struct dbc *c)
 {
-  int in_tx = c->pg ? PQtransactionStatus(c->pg) != PQTRANS_IDLE
-                    : !sqlite3_get_autocommit(c->lite);
-  if (in_tx)
+  if (c->pg)
+    dbc_pg_rollback(c);
+  else if (!sqlite3_get_autocommit(c->lite))
     exec_logged(c, "ROLLBACK");
 }
 
@@ -250,6 +250,15 @@ int dbc_run(struct dbc_st *s)
   int rc;
   while ((rc = dbc_step(s)) == 1)
     ;
+  dbc_reset(s);
+  return rc;
+}
+
+int dbc_put(struct dbc_st *s)
+{
+  if (!s->c->pg)
+    return dbc_run(s);
+  int rc = dbc_pg_put(s);
   dbc_reset(s);
   return rc;
 }

@@ -71,6 +71,11 @@ int dbc_step(struct dbc_st *s);
 /* Steps a statement that returns no rows (or whose rows are not wanted) and resets it:
  * 0 or -1 (logged). */
 int dbc_run(struct dbc_st *s);
+/* dbc_run for a write whose only outcome wanted is success: on PostgreSQL inside a
+ * transaction it is sent without waiting for its result, which is read with the next
+ * statement that returns rows or changes, or with the commit (dbc_pg.c).  Its failure
+ * is then logged there and fails the commit; its changes are not known (0).  0 or -1. */
+int dbc_put(struct dbc_st *s);
 /* Rows changed by the statement's last run (dbc_run keeps it across its reset). */
 long dbc_changes(const struct dbc_st *s);
 int dbc_isnull(struct dbc_st *s, int col);       /* columns count from 0 */

@@ -9,6 +9,14 @@
 
 #define DBC_MAX_PARAMS 24
 #define DBC_CACHE 96
+#define DBC_PIPE_MAX 128 /* commands in flight before a sync (their results are small) */
+
+/* PostgreSQL: what a command sent in pipeline mode was, to read its result in order. */
+enum dbc_pq_kind { PQ_CMD, PQ_PREPARE, PQ_PUT, PQ_WANT };
+struct dbc_pq {
+  enum dbc_pq_kind kind;
+  struct dbc_st *st; /* PQ_PREPARE, PQ_PUT, PQ_WANT */
+};
 
 struct dbc_st {
   struct dbc *c;
@@ -37,6 +45,10 @@ struct dbc {
   struct dbc_st *cache[DBC_CACHE];
   unsigned next_name;
   int lock_ms;              /* PostgreSQL: lock_timeout, set again on a new session */
+  /* PostgreSQL, inside a transaction: pipeline mode (dbc_pg.c), its commands not read yet,
+   * and whether one of the transaction's commands failed */
+  int pipe, n_q, failed;
+  struct dbc_pq q[DBC_PIPE_MAX];
 };
 
 /* dbc_pg.c */
@@ -46,6 +58,10 @@ int dbc_pg_step(struct dbc_st *s);
 void dbc_pg_reset(struct dbc_st *s);
 void dbc_pg_free(struct dbc_st *s);
 int dbc_pg_exec(struct dbc *c, const char *sql, char *err, size_t errlen);
+int dbc_pg_begin(struct dbc *c);
+int dbc_pg_commit(struct dbc *c);
+void dbc_pg_rollback(struct dbc *c);
+int dbc_pg_put(struct dbc_st *s);
 /* A migration written for SQLite in PostgreSQL's types (malloc'ed). */
 char *dbc_pg_ddl(const char *sql);
 

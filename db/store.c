@@ -134,7 +134,7 @@ int store_cv_put(struct dbc *db, int64_t slot, const char *a, const char *b, dou
   dbc_bind_text(st, 3, b);
   dbc_bind_double(st, 4, value_ns);
   dbc_bind_double(st, 5, sigma_ns);
-  int rc = dbc_run(st);
+  int rc = dbc_put(st);
   dbc_reset(st);
   if (rc != 0)
     return rc;
@@ -148,7 +148,7 @@ int store_cv_put(struct dbc *db, int64_t slot, const char *a, const char *b, dou
   dbc_bind_text(st, 2, b);
   dbc_bind_int64(st, 3, slot);
   dbc_bind_double(st, 4, value_ns);
-  rc = dbc_run(st);
+  rc = dbc_put(st);
   dbc_reset(st);
   return rc;
 }
@@ -161,11 +161,10 @@ int store_cv_latest(struct dbc *db, const char *a, const char *b, int64_t *slot,
     return -1;
   dbc_bind_text(st, 1, a);
   dbc_bind_text(st, 2, b);
-  int found = 0;
-  if (dbc_step(st) == 1) {
+  int found = dbc_step(st);
+  if (found == 1) {
     *slot = dbc_int64(st, 0);
     *value_ns = sign * dbc_double(st, 1);
-    found = 1;
   }
   dbc_reset(st);
   return found;
@@ -216,7 +215,7 @@ int store_prediction_put(struct dbc *db, const char *site, int64_t slot, double 
   dbc_bind_int64(st, 2, slot);
   dbc_bind_double(st, 3, x_ns);
   dbc_bind_double(st, 4, sigma_ns);
-  int rc = dbc_run(st);
+  int rc = dbc_put(st);
   dbc_reset(st);
   return rc;
 }
@@ -253,7 +252,7 @@ int store_command_put(struct dbc *db, const char *site, const struct steer_cmd *
     dbc_bind_int64(st, 2, c->id);
     dbc_bind_int64(st, 3, c->issued);
     dbc_bind_text(st, 4, text);
-    rc = dbc_run(st);
+    rc = dbc_put(st);
   }
   dbc_reset(st);
   free(text);
@@ -319,7 +318,7 @@ int store_steer_log(struct dbc *db, const struct steer_log_row *r)
   dbc_bind_text(st, 15, r->reason);
   if (r->json)
     dbc_bind_text(st, 16, r->json);
-  int rc = dbc_run(st);
+  int rc = dbc_put(st);
   dbc_reset(st);
   return rc;
 }
@@ -385,7 +384,7 @@ int store_clock_put(struct dbc *db, const char *site, const char *state, const c
   dbc_bind_text(st, 2, state);
   dbc_bind_text(st, 3, json);
   dbc_bind_int64(st, 4, t);
-  int rc = dbc_run(st);
+  int rc = dbc_put(st);
   dbc_reset(st);
   return rc;
 }
@@ -413,7 +412,7 @@ int store_event(struct dbc *db, int64_t t, const char *site, const char *kind, c
     dbc_bind_text(st, 2, site);
   dbc_bind_text(st, 3, kind);
   dbc_bind_text(st, 4, msg);
-  int rc = dbc_run(st);
+  int rc = dbc_put(st);
   dbc_reset(st);
   return rc;
 }
@@ -522,7 +521,7 @@ int store_report_put(struct dbc *db, const char *site, int64_t t, const char *js
   dbc_bind_text(st, 1, site);
   dbc_bind_int64(st, 2, t);
   dbc_bind_text(st, 3, json);
-  return dbc_run(st);
+  return dbc_put(st);
 }
 
 char *store_report_get(struct dbc *db, const char *site, int64_t after)

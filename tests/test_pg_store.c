@@ -2,7 +2,8 @@
  * SQLite and on a real PostgreSQL server started by this test (tests/pgtest.h): tracks
  * stored once, common view with its sign, the steering log with its NULLs and exact
  * doubles, events and their filters, commands, controller states, replay records, staff's
- * requests, the steering lease, and migrations run by two connections at once. */
+ * requests, the steering lease, and migrations run by two connections at once; a
+ * transaction's writes sent without waiting on PostgreSQL (dbc_put), and one that fails. */
 #include "config.h"
 
 #include <check.h>
@@ -253,6 +254,105 @@ START_TEST(test_reader)
 }
 END_TEST
 
+static long count_rows(struct dbc *db, const char *sql)
+{
+  struct dbc_st *st = dbc_prep_temp(db, sql);
+  ck_assert_ptr_nonnull(st);
+  ck_assert_int_eq(dbc_step(st), 1);
+  long n = (long)dbc_int64(st, 0);
+  dbc_reset(st);
+  dbc_free(st);
+  return n;
+}
+
+/* A transaction's writes (sent without waiting on PostgreSQL, dbc_put): more of them than
+ * go in one round trip, read back inside the transaction in order, and all committed. */
+START_TEST(test_transaction_writes)
+{
+  if (skip(_i))
+    return;
+  char target[700], why[512];
+  struct dbc *w = fresh(_i, target, sizeof target);
+  struct dbc *r = dbc_open(target, 1, why, sizeof why);
+  ck_assert_msg(r, "%s", why);
+  ck_assert_int_eq(dbc_begin(w), 0);
+  for (int k = 0; k < 300; k++) /* two writes each: 600 */
+    ck_assert_int_eq(store_cv_put(w, T0 + k * SLOT_NS, "r1", "ref", k, 1), 0);
+  int64_t slot;
+  double x;
+  ck_assert_int_eq(store_cv_latest(w, "r1", "ref", &slot, &x), 1);
+  ck_assert(slot == T0 + 299 * SLOT_NS && x == 299);
+  ck_assert_int_eq(count_rows(r, "SELECT count(*) FROM cv"), 0);
+  for (int k = 300; k < 310; k++)
+    ck_assert_int_eq(store_cv_put(w, T0 + k * SLOT_NS, "r1", "ref", k, 1), 0);
+  ck_assert_int_eq(dbc_commit(w), 0);
+  ck_assert_int_eq(count_rows(r, "SELECT count(*) FROM cv"), 310);
+  ck_assert_int_eq(store_cv_latest(r, "r1", "ref", &slot, &x), 1);
+  ck_assert(slot == T0 + 309 * SLOT_NS && x == 309);
+  /* A statement run outside the pipeline (dbc_exec) inside the transaction: it goes on. */
+  ck_assert_int_eq(dbc_begin(w), 0);
+  ck_assert_int_eq(store_cv_put(w, T0 + 310 * SLOT_NS, "r1", "ref", 310, 1), 0);
+  ck_assert_int_eq(dbc_exec(w, "UPDATE cv SET sigma_ns = 2 WHERE slot = 0", why, sizeof why), 0);
+  ck_assert_int_eq(store_cv_put(w, T0 + 311 * SLOT_NS, "r1", "ref", 311, 1), 0);
+  ck_assert_int_eq(dbc_commit(w), 0);
+  ck_assert_int_eq(count_rows(r, "SELECT count(*) FROM cv"), 312);
+  finish(r, w);
+}
+END_TEST
+
+/* A write that fails inside a transaction.  On PostgreSQL the transaction is aborted: a
+ * later read in it fails, the commit fails (and rolls back: nothing of it is stored), and
+ * the session serves the next transaction.  SQLite reports the write itself. */
+START_TEST(test_failed_write)
+{
+  if (skip(_i))
+    return;
+  char target[700];
+  struct dbc *w = fresh(_i, target, sizeof target);
+  ck_assert_int_eq(dbc_begin(w), 0);
+  ck_assert_int_eq(store_cv_put(w, T0, "r1", "ref", 1, 1), 0);
+  struct dbc_st *bad = dbc_prep_temp(w, "INSERT INTO cv (slot, a, b, value_ns, sigma_ns) "
+                                        "VALUES (?, ?, 'ref', 1, 1)");
+  ck_assert_ptr_nonnull(bad);
+  dbc_bind_int64(bad, 1, T0);
+  dbc_bind_text(bad, 2, NULL); /* a is NOT NULL */
+  int rc = dbc_put(bad);
+  int64_t slot;
+  double x;
+  if (_i == 0) {
+    ck_assert_int_eq(rc, -1);
+    dbc_rollback(w);
+  } else {
+    ck_assert_int_eq(rc, 0); /* sent; its result comes with the next read */
+    ck_assert_int_eq(store_cv_latest(w, "r1", "ref", &slot, &x), -1);
+    ck_assert_ptr_nonnull(strstr(dbc_errmsg(w), "null value"));
+    ck_assert_int_eq(store_cv_put(w, T0 + SLOT_NS, "r1", "ref", 2, 1), -1);
+    ck_assert_int_eq(dbc_commit(w), -1);
+  }
+  dbc_free(bad);
+  ck_assert_int_eq(count_rows(w, "SELECT count(*) FROM cv"), 0);
+  ck_assert_int_eq(dbc_begin(w), 0);
+  ck_assert_int_eq(store_cv_put(w, T0 + 2 * SLOT_NS, "r1", "ref", 3, 1), 0);
+  ck_assert_int_eq(dbc_commit(w), 0);
+  ck_assert_int_eq(store_cv_latest(w, "r1", "ref", &slot, &x), 1);
+  ck_assert(slot == T0 + 2 * SLOT_NS && x == 3);
+  /* Without a read between, the commit is what fails. */
+  if (_i == 1) {
+    ck_assert_int_eq(dbc_begin(w), 0);
+    ck_assert_int_eq(store_cv_put(w, T0 + 3 * SLOT_NS, "r1", "ref", 4, 1), 0);
+    bad = dbc_prep_temp(w, "INSERT INTO cv (slot, a, b, value_ns, sigma_ns) VALUES "
+                           "(?, NULL, 'ref', 1, 1)");
+    ck_assert_ptr_nonnull(bad);
+    dbc_bind_int64(bad, 1, T0);
+    ck_assert_int_eq(dbc_put(bad), 0);
+    ck_assert_int_eq(dbc_commit(w), -1);
+    dbc_free(bad);
+    ck_assert_int_eq(count_rows(w, "SELECT count(*) FROM cv"), 1);
+  }
+  finish(w, NULL);
+}
+END_TEST
+
 /* PostgreSQL restarted under a server: the statement that finds the session gone fails
  * (the caller tries again later), the next one runs on a new session, its statements
  * prepared again. */
@@ -292,6 +392,8 @@ int main(void)
   tcase_add_loop_test(tc, test_steering_events_commands, 0, 2);
   tcase_add_loop_test(tc, test_lease, 0, 2);
   tcase_add_loop_test(tc, test_reader, 0, 2);
+  tcase_add_loop_test(tc, test_transaction_writes, 0, 2);
+  tcase_add_loop_test(tc, test_failed_write, 0, 2);
   tcase_add_test(tc, test_session_lost);
   suite_add_tcase(s, tc);
   rc = th_run_suite(s, CK_VERBOSE);

@@ -268,8 +268,8 @@ static int command_query(struct dbc *db, const char *sql, const char *site, int6
   dbc_bind_text(st, 1, site);
   if (id)
     dbc_bind_int64(st, 2, id);
-  int rc = 0;
-  if (dbc_step(st) == 1) {
+  int rc = dbc_step(st);
+  if (rc == 1) {
     json_error_t je;
     char err[256];
     json_t *j = json_loads(dbc_text(st, 0), 0, &je);

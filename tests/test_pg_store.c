@@ -326,6 +326,8 @@ START_TEST(test_failed_write)
     ck_assert_int_eq(rc, 0); /* sent; its result comes with the next read */
     ck_assert_int_eq(store_cv_latest(w, "r1", "ref", &slot, &x), -1);
     ck_assert_ptr_nonnull(strstr(dbc_errmsg(w), "null value"));
+    struct steer_cmd cmd;
+    ck_assert_int_eq(store_command_latest(w, "r1", &cmd), -1); /* an error, not "none" */
     ck_assert_int_eq(store_cv_put(w, T0 + SLOT_NS, "r1", "ref", 2, 1), -1);
     ck_assert_int_eq(dbc_commit(w), -1);
   }

@@ -372,6 +372,19 @@ START_TEST(test_session_lost)
   ck_assert_int_eq(store_cv_put(db, T0 + SLOT_NS, "r1", "ref", 2, 1), 0);
   ck_assert_int_eq(store_cv_latest(db, "r1", "ref", &slot, &x), 1);
   ck_assert(slot == T0 + SLOT_NS && x == 2);
+  /* Lost inside a transaction whose writes wait in the pipeline: its commit fails, and
+   * the next transaction runs on a new session. */
+  ck_assert_int_eq(dbc_begin(db), 0);
+  ck_assert_int_eq(store_cv_put(db, T0 + 2 * SLOT_NS, "r1", "ref", 3, 1), 0);
+  ck_assert_msg(pgtest_end_sessions(pg_name, why, sizeof why) == 0, "%s", why);
+  ck_assert_int_eq(store_cv_put(db, T0 + 3 * SLOT_NS, "r1", "ref", 4, 1), 0);
+  ck_assert_int_eq(dbc_commit(db), -1);
+  ck_assert_int_eq(dbc_begin(db), 0);
+  ck_assert_int_eq(store_cv_put(db, T0 + 4 * SLOT_NS, "r1", "ref", 5, 1), 0);
+  ck_assert_int_eq(dbc_commit(db), 0);
+  ck_assert_int_eq(store_cv_latest(db, "r1", "ref", &slot, &x), 1);
+  ck_assert(slot == T0 + 4 * SLOT_NS && x == 5);
+  ck_assert_int_eq(count_rows(db, "SELECT count(*) FROM cv"), 3);
   finish(db, NULL);
 }
 END_TEST

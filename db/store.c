@@ -487,6 +487,20 @@ int store_lease_take(struct dbc *db, const char *holder, int64_t now, int64_t de
   return dbc_changes(st) == 1;
 }
 
+int store_lease_renew(struct dbc *db, const char *holder, int64_t now, int64_t deadline)
+{
+  struct dbc_st *st = dbc_prep(db, "UPDATE lease SET deadline = ?2 WHERE name = 'steering' "
+                                   "AND holder = ?1 AND deadline >= ?3");
+  if (!st)
+    return -1;
+  dbc_bind_text(st, 1, holder);
+  dbc_bind_int64(st, 2, deadline);
+  dbc_bind_int64(st, 3, now);
+  if (dbc_run(st) != 0)
+    return -1;
+  return dbc_changes(st) == 1;
+}
+
 int store_lease_release(struct dbc *db, const char *holder)
 {
   struct dbc_st *st = dbc_prep(db, "UPDATE lease SET deadline = 0 WHERE name = 'steering' AND "

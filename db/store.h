@@ -99,6 +99,9 @@ char *store_report_get(struct dbc *db, const char *site, int64_t after);
  * another holds it past now, -1 on an error.  The deadline is checked in the same statement,
  * so of two servers asking at once, one gets it. */
 int store_lease_take(struct dbc *db, const char *holder, int64_t now, int64_t deadline);
+/* Renews it to deadline only if holder has it and it has not lapsed at now: 1, 0 if not
+ * (lapsed: another server may have held it since), -1 on an error. */
+int store_lease_renew(struct dbc *db, const char *holder, int64_t now, int64_t deadline);
 /* Gives it up at once (a clean stop), if holder has it. */
 int store_lease_release(struct dbc *db, const char *holder);
 /* Who has it and until when: 1, or 0 if no lease row, -1 on error. */

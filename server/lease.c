@@ -3,7 +3,10 @@
  * each upload that steers, so that no other server takes it before that upload commits).
  * When the steering server dies, its lease runs out and the next tick of another server
  * takes it; that server first takes up every controller as the last one saved it, so the
- * clocks go on from the same state and command ids, without a jump.  A server that does
+ * clocks go on from the same state and command ids, without a jump.  A steering server
+ * renews its lease only while it has not lapsed: one that stalled past its deadline (a
+ * frozen host) takes the lease again as any other server would, taking up the controllers
+ * that another may have steered meanwhile.  A server that does
  * not steer follows the controllers' states from the store at each tick, so that its grid
  * and its answers say what the steering server decided.  A site's reports of its
  * oscillator are kept in the store by whichever server takes them, and the steering server
@@ -21,10 +24,15 @@
 #include "db/store.h"
 #include "server/serverint.h"
 
-static int take(struct server *s, int64_t now)
+/* The lease taken (renew 0: free or lapsed, or ours) or renewed (renew 1: only while ours
+ * and not lapsed).  A steering server renews: once its lease has lapsed, another server
+ * may have held it and steered meanwhile, and the controllers must then be taken up from
+ * the store before this server steers again (server_lease_renew). */
+static int take(struct server *s, int64_t now, int renew)
 {
   int64_t deadline = now + (int64_t)s->conf.lease_s * NS_PER_S;
-  int rc = store_lease_take(s->db, s->conf.name, now, deadline);
+  int rc = renew ? store_lease_renew(s->db, s->conf.name, now, deadline)
+                 : store_lease_take(s->db, s->conf.name, now, deadline);
   if (rc < 0) {
     /* The store cannot say: keep what was ours until its deadline, take nothing new. */
     LOGW("server", "the steering lease cannot be renewed: %s", dbc_errmsg(s->db));
@@ -62,20 +70,24 @@ int server_lease_renew(struct server *s, int64_t now)
 {
   char before[64] = "";
   int64_t until = 0;
+  int was = s->steering;
+  if (s->steering && !take(s, now, 1))
+    s->steering = 0; /* lapsed, or taken: steering again only after taking up */
   if (!s->steering)
     store_lease_holder(s->db, before, sizeof before, &until);
-  int steering = take(s, now);
+  int steering = s->steering || take(s, now, 0);
   if (steering && !s->steering) {
     server_take_up_ctls(s);
+    int other = before[0] && strcmp(before, s->conf.name) != 0;
     char msg[300];
     snprintf(msg, sizeof msg, "%s steers from now on%s%s", s->conf.name,
-             before[0] && strcmp(before, s->conf.name) != 0 ? ", taking over from " : "",
-             before[0] && strcmp(before, s->conf.name) != 0 ? before : "");
+             other ? ", taking over from " : was ? " (its lease had lapsed)" : "",
+             other ? before : "");
     LOGW("server", "%s", msg);
-    if (before[0] && strcmp(before, s->conf.name) != 0)
+    if (other)
       server_event(s, now, NULL, "steering", NULL, NULL, msg);
   } else if (!steering) {
-    if (s->steering)
+    if (was)
       LOGW("server", "%s no longer steers: another server holds the lease", s->conf.name);
     server_take_up_ctls(s);
   }
@@ -108,7 +120,7 @@ int server_lease_fence(struct server *s, int64_t now)
 {
   if (!s->steering)
     return 0;
-  s->steering = dbc_serial(s->db) ? still_ours(s, now) : take(s, now);
+  s->steering = dbc_serial(s->db) ? still_ours(s, now) : take(s, now, 1);
   if (!s->steering)
     LOGW("server", "%s no longer steers: another server holds the lease", s->conf.name);
   return s->steering;

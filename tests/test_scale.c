@@ -350,6 +350,53 @@ START_TEST(test_answer_command_stored)
 }
 END_TEST
 
+/* Slots from..to-1 uploaded by the reference and r1, r2 to server s, each at its end. */
+static void upload_slots(struct server *s, int from, int to)
+{
+  for (int slot = from; slot < to; slot++) {
+    clk_set(slot0 + (slot + 1) * SLOT_NS + 60 * NS_PER_S);
+    for (int k = 0; k < 3; k++) {
+      json_t *resp;
+      ck_assert_int_eq(upload_at(s, k, slot0 + slot * SLOT_NS, &resp), 200);
+      json_decref(resp);
+    }
+  }
+}
+
+/* The steering server stalls past its lease (a host frozen, a VM moved), the other takes
+ * the lease and steers, then dies; the first's next tick finds its lease lapsed and takes
+ * it again, but only after taking up the controllers the other saved: its commands go on
+ * from the other's, no command id is issued twice. */
+START_TEST(test_lease_back_after_other_steered)
+{
+  static struct server s1, s2;
+  open_two(&s1, &s2, 3, "back");
+  char path[1100];
+  snprintf(path, sizeof path, "%s/back.db", dir);
+  const char *dup_log = "SELECT count(*) - count(DISTINCT cmd_id) FROM steering WHERE site = "
+                        "'r1' AND cmd_id IS NOT NULL";
+  upload_slots(&s1, 0, 8);
+  long long by_s1 = th_db_int(path, "SELECT count(*) FROM commands WHERE site = 'r1'");
+  ck_assert_int_gt(by_s1, 0);
+  clk_set(clk_now() + (int64_t)(s1.conf.lease_s + 1) * NS_PER_S);
+  server_tick(&s2, clk_now(), tu_wall_ns());
+  ck_assert(server_is_steering(&s2));
+  upload_slots(&s2, 8, 16);
+  long long by_s2 = th_db_int(path, "SELECT count(*) FROM commands WHERE site = 'r1'") - by_s1;
+  ck_assert_int_gt(by_s2, 0);
+  /* s2 is gone: past its deadline, s1 ticks with no upload between. */
+  clk_set(clk_now() + (int64_t)(s2.conf.lease_s + 1) * NS_PER_S);
+  server_tick(&s1, clk_now(), tu_wall_ns());
+  ck_assert(server_is_steering(&s1));
+  upload_slots(&s1, 16, 24);
+  ck_assert_int_gt(th_db_int(path, "SELECT count(*) FROM commands WHERE site = 'r1'"),
+                   by_s1 + by_s2);
+  ck_assert_int_eq(th_db_int(path, dup_log), 0); /* 8 without the take-up (tried) */
+  server_close(&s2);
+  server_close(&s1);
+}
+END_TEST
+
 int main(void)
 {
   Suite *s = suite_create("scale");
@@ -363,6 +410,7 @@ int main(void)
   tcase_add_test(tc, test_ref_mode_two_servers);
   tcase_add_test(tc, test_lease_two_servers);
   tcase_add_test(tc, test_answer_command_stored);
+  tcase_add_test(tc, test_lease_back_after_other_steered);
   suite_add_tcase(s, tc);
   return th_run_suite(s, CK_NORMAL);
 }

@@ -186,8 +186,10 @@ int dbc_pg_commit(struct dbc *c)
     rc = PQresultStatus(r) == PGRES_COMMAND_OK ? 0 : -1;
     if (rc != 0)
       set_err(c, r);
-    else if (strcmp(PQcmdStatus(r), "ROLLBACK") == 0) /* the transaction had failed */
+    else if (strcmp(PQcmdStatus(r), "ROLLBACK") == 0) { /* the transaction had failed */
+      snprintf(c->err, sizeof c->err, "a statement of the transaction had failed: rolled back");
       rc = -1;
+    }
     PQclear(r);
     rc = rc || c->failed ? -1 : 0;
   }

@@ -350,6 +350,14 @@ START_TEST(test_failed_write)
     ck_assert_int_eq(dbc_commit(w), -1);
     dbc_free(bad);
     ck_assert_int_eq(count_rows(w, "SELECT count(*) FROM cv"), 1);
+    /* Failed outside the pipeline: PostgreSQL answers the COMMIT with ROLLBACK. */
+    char why[256];
+    ck_assert_int_eq(dbc_begin(w), 0);
+    ck_assert_int_eq(store_cv_put(w, T0 + 3 * SLOT_NS, "r1", "ref", 4, 1), 0);
+    ck_assert_int_eq(dbc_exec(w, "INSERT INTO cv (slot, a, b, value_ns, sigma_ns) VALUES "
+                                 "(0, NULL, 'ref', 1, 1)", why, sizeof why), -1);
+    ck_assert_int_eq(dbc_commit(w), -1);
+    ck_assert_int_eq(count_rows(w, "SELECT count(*) FROM cv"), 1);
   }
   finish(w, NULL);
 }

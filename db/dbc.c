@@ -256,7 +256,7 @@ int dbc_run(struct dbc_st *s)
 
 int dbc_put(struct dbc_st *s)
 {
-  if (!s->c->pg)
+  if (!s->c->pipe) /* SQLite, or PostgreSQL outside a transaction */
     return dbc_run(s);
   int rc = dbc_pg_put(s);
   dbc_reset(s);

@@ -345,12 +345,6 @@ int dbc_pg_step(struct dbc_st *s)
 
 int dbc_pg_put(struct dbc_st *s)
 {
-  if (!s->c->pipe) {
-    int rc;
-    while ((rc = dbc_pg_step(s)) == 1)
-      ;
-    return rc;
-  }
   s->changes = 0;
   if (s->c->failed)
     return -1;

@@ -61,6 +61,7 @@ int dbc_pg_exec(struct dbc *c, const char *sql, char *err, size_t errlen);
 int dbc_pg_begin(struct dbc *c);
 int dbc_pg_commit(struct dbc *c);
 void dbc_pg_rollback(struct dbc *c);
+/* s sent in the transaction's pipeline (c->pipe), its result read at the next sync. */
 int dbc_pg_put(struct dbc_st *s);
 /* A migration written for SQLite in PostgreSQL's types (malloc'ed). */
 char *dbc_pg_ddl(const char *sql);

@@ -473,10 +473,12 @@ json_t *store_events_query(struct dbc *db, const struct store_event_filter *f)
   return arr;
 }
 
-int store_lease_take(struct dbc *db, const char *holder, int64_t now, int64_t deadline)
+/* The lease row updated by sql (?1 holder, ?2 deadline, ?3 now): 1 if it was, 0 if not,
+ * -1 on an error. */
+static int lease_update(struct dbc *db, const char *sql, const char *holder, int64_t now,
+                        int64_t deadline)
 {
-  struct dbc_st *st = dbc_prep(db, "UPDATE lease SET holder = ?1, deadline = ?2 WHERE name = "
-                                   "'steering' AND (holder = ?1 OR deadline < ?3)");
+  struct dbc_st *st = dbc_prep(db, sql);
   if (!st)
     return -1;
   dbc_bind_text(st, 1, holder);
@@ -487,18 +489,18 @@ int store_lease_take(struct dbc *db, const char *holder, int64_t now, int64_t de
   return dbc_changes(st) == 1;
 }
 
+int store_lease_take(struct dbc *db, const char *holder, int64_t now, int64_t deadline)
+{
+  return lease_update(db, "UPDATE lease SET holder = ?1, deadline = ?2 WHERE name = "
+                          "'steering' AND (holder = ?1 OR deadline < ?3)",
+                      holder, now, deadline);
+}
+
 int store_lease_renew(struct dbc *db, const char *holder, int64_t now, int64_t deadline)
 {
-  struct dbc_st *st = dbc_prep(db, "UPDATE lease SET deadline = ?2 WHERE name = 'steering' "
-                                   "AND holder = ?1 AND deadline >= ?3");
-  if (!st)
-    return -1;
-  dbc_bind_text(st, 1, holder);
-  dbc_bind_int64(st, 2, deadline);
-  dbc_bind_int64(st, 3, now);
-  if (dbc_run(st) != 0)
-    return -1;
-  return dbc_changes(st) == 1;
+  return lease_update(db, "UPDATE lease SET deadline = ?2 WHERE name = 'steering' AND "
+                          "holder = ?1 AND deadline >= ?3",
+                      holder, now, deadline);
 }
 
 int store_lease_release(struct dbc *db, const char *holder)

@@ -122,7 +122,8 @@ int server_lease_fence(struct server *s, int64_t now)
     return 0;
   s->steering = dbc_serial(s->db) ? still_ours(s, now) : take(s, now, 1);
   if (!s->steering)
-    LOGW("server", "%s no longer steers: another server holds the lease", s->conf.name);
+    LOGW("server", "%s no longer steers: its lease lapsed or another server holds it",
+         s->conf.name);
   return s->steering;
 }
 

@@ -12,6 +12,7 @@ struct db_ckpt {
   pthread_t thread;
   pthread_mutex_t mtx;
   pthread_cond_t cond;
+  pthread_mutex_t pass;    /* held through each checkpoint, the thread's or the writer's */
   int wanted, stop;
   long n_thread, n_writer;
   int asked_at;            /* the WAL's frames when the thread was last woken (writer's) */
@@ -40,7 +41,14 @@ static int on_commit(void *arg, sqlite3 *db, const char *name, int nframes)
   if (nframes < k->asked_at)
     k->asked_at = 0; /* the WAL started again from its beginning */
   if (nframes >= DB_CKPT_FINISH_PAGES) {
-    if (checkpoint(db, "writer's") == 0) {
+    /* A PASSIVE checkpoint that finds another running returns SQLITE_BUSY at once, having
+     * copied nothing; on a loaded host the thread's pass can last hundreds of commits,
+     * each one growing the WAL past the bound.  So the writer waits for that pass to end
+     * (it was copying the writer's frames) and finishes after it. */
+    pthread_mutex_lock(&k->pass);
+    int rc = checkpoint(db, "writer's");
+    pthread_mutex_unlock(&k->pass);
+    if (rc == 0) {
       pthread_mutex_lock(&k->mtx);
       k->n_writer++;
       pthread_mutex_unlock(&k->mtx);
@@ -69,13 +77,17 @@ static void *run(void *arg)
       break;
     k->wanted = 0;
     pthread_mutex_unlock(&k->mtx);
+    pthread_mutex_lock(&k->pass);
     int rc = checkpoint(k->own, "background");
+    pthread_mutex_unlock(&k->pass);
     pthread_mutex_lock(&k->mtx);
     if (rc == 0)
       k->n_thread++;
   }
   pthread_mutex_unlock(&k->mtx);
+  pthread_mutex_lock(&k->pass);
   checkpoint(k->own, "last background");
+  pthread_mutex_unlock(&k->pass);
   return NULL;
 }
 
@@ -106,10 +118,12 @@ struct db_ckpt *db_ckpt_start(sqlite3 *writer, const char *path, char *err, size
     return NULL;
   }
   pthread_mutex_init(&k->mtx, NULL);
+  pthread_mutex_init(&k->pass, NULL);
   pthread_cond_init(&k->cond, NULL);
   if ((rc = pthread_create(&k->thread, NULL, run, k)) != 0) {
     snprintf(err, errlen, "cannot start the checkpoint thread: error %d", rc);
     pthread_cond_destroy(&k->cond);
+    pthread_mutex_destroy(&k->pass);
     pthread_mutex_destroy(&k->mtx);
     sqlite3_close(k->own);
     free(k);
@@ -131,6 +145,7 @@ void db_ckpt_stop(struct db_ckpt *k)
   pthread_mutex_unlock(&k->mtx);
   pthread_join(k->thread, NULL);
   pthread_cond_destroy(&k->cond);
+  pthread_mutex_destroy(&k->pass);
   pthread_mutex_destroy(&k->mtx);
   sqlite3_close(k->own);
   free(k);

@@ -8,7 +8,9 @@
  * from its beginning only once every frame in it is copied.  So the writer's commit that
  * finds DB_CKPT_FINISH_PAGES frames checkpoints itself, as SQLite would, but finds most
  * of them copied already: it copies what came since the thread's last pass, and the WAL
- * starts again.  The copy work moves to the thread, the WAL stays under
+ * starts again.  Should the thread be in a pass then, the writer waits for that pass to
+ * end rather than skip its checkpoint (SQLite would answer it SQLITE_BUSY, and on a
+ * loaded host the WAL grew past the bound by a few hundred commits a pass).  The copy work moves to the thread, the WAL stays under
  * DB_CKPT_FINISH_PAGES (once the writer's checkpoint can finish: a reader of an old
  * snapshot holds the WAL's start, and the WAL grows meanwhile, as in SQLite), and a thread
  * that stops working changes nothing but the cost.

@@ -258,6 +258,12 @@ int cvd_simulate_main(int argc, char **argv)
   }
   if (json_out) {
     json_t *ev = server_events(&n->srv, n->sc.start, end + 1);
+    if (!ev) {
+      fprintf(stderr, "cvd simulate: the events cannot be read from the store\n");
+      json_decref(rs);
+      simnet_close(n);
+      return 1;
+    }
     size_t i;
     json_t *e;
     if (store)
@@ -270,7 +276,7 @@ int cvd_simulate_main(int argc, char **argv)
     }
     json_t *j = json_pack("{s:f,s:I,s:s,s:o,s:o,s:f}", "days", n->sc.days, "seed",
                           (json_int_t)n->sc.seed, "servo", n->srv.conf.servo, "remotes", rs,
-                          "events", ev ? ev : json_array(), "sim_seconds_per_second",
+                          "events", ev, "sim_seconds_per_second",
                           n->sc.days * 86400 / (wall > 0 ? wall : 1e-9));
     json_object_set_new(j, "ms_per_remote_day", json_real(per_rd));
     char *text = jx_dump(j);

@@ -92,7 +92,7 @@ const char *dbc_errmsg(struct dbc *c)
 {
   if (c->pg)
     return c->err[0] ? c->err : PQerrorMessage(c->pg);
-  return sqlite3_errmsg(c->lite);
+  return c->err[0] ? c->err : sqlite3_errmsg(c->lite); /* c->err: dbc_commit's refusal */
 }
 
 void dbc_busy_budget(struct dbc *c, struct db_busy *b, int ms)
@@ -108,9 +108,22 @@ void dbc_busy_budget(struct dbc *c, struct db_busy *b, int ms)
     LOGW("db", "%s", e);
 }
 
+/* SQLite: a statement failed; inside a transaction, the transaction is marked so. */
+static void lite_failed(struct dbc *c)
+{
+  c->err[0] = '\0'; /* the error is SQLite's own now */
+  if (!sqlite3_get_autocommit(c->lite))
+    c->lite_failed = 1;
+}
+
 int dbc_exec(struct dbc *c, const char *sql, char *err, size_t errlen)
 {
-  return c->pg ? dbc_pg_exec(c, sql, err, errlen) : db_exec(c->lite, sql, err, errlen);
+  if (c->pg)
+    return dbc_pg_exec(c, sql, err, errlen);
+  if (db_exec(c->lite, sql, err, errlen) == 0)
+    return 0;
+  lite_failed(c);
+  return -1;
 }
 
 static int exec_logged(struct dbc *c, const char *sql)
@@ -123,14 +136,40 @@ static int exec_logged(struct dbc *c, const char *sql)
   return 0;
 }
 
-int dbc_begin(struct dbc *c) { return c->pg ? dbc_pg_begin(c) : exec_logged(c, "BEGIN IMMEDIATE"); }
-int dbc_commit(struct dbc *c) { return c->pg ? dbc_pg_commit(c) : exec_logged(c, "COMMIT"); }
+int dbc_begin(struct dbc *c)
+{
+  if (c->pg)
+    return dbc_pg_begin(c);
+  c->lite_failed = 0;
+  c->err[0] = '\0';
+  return exec_logged(c, "BEGIN IMMEDIATE");
+}
+
+/* A transaction is whole or not at all, on both engines: on SQLite a statement that
+ * failed leaves the transaction open with the others' writes (a command without its
+ * steering log row, tracks without their common view), so its COMMIT is a ROLLBACK, as
+ * PostgreSQL makes it. */
+int dbc_commit(struct dbc *c)
+{
+  if (c->pg)
+    return dbc_pg_commit(c);
+  if (c->lite_failed) {
+    dbc_rollback(c);
+    snprintf(c->err, sizeof c->err, "a statement of the transaction had failed: rolled back");
+    LOGE("db", "COMMIT: %s", c->err);
+    return -1;
+  }
+  return exec_logged(c, "COMMIT");
+}
 
 void dbc_rollback(struct dbc *c)
 {
-  if (c->pg)
+  if (c->pg) {
     dbc_pg_rollback(c);
-  else if (!sqlite3_get_autocommit(c->lite))
+    return;
+  }
+  c->lite_failed = 0;
+  if (!sqlite3_get_autocommit(c->lite))
     exec_logged(c, "ROLLBACK");
 }
 
@@ -152,6 +191,8 @@ static struct dbc_st *prepare(struct dbc *c, const char *sql, int temp)
              : -1;
   if (rc != 0) {
     LOGE("db", "prepare failed: %s (%s)", dbc_errmsg(c), sql);
+    if (c->lite)
+      lite_failed(c);
     s->temp = 1;
     dbc_free(s);
     return NULL;
@@ -242,6 +283,7 @@ int dbc_step(struct dbc_st *s)
     return 0;
   }
   LOGE("db", "%s", sqlite3_errmsg(s->c->lite));
+  lite_failed(s->c);
   return -1;
 }
 
@@ -311,7 +353,7 @@ void dbc_reset(struct dbc_st *s)
 
 int dbc_read_tracks(struct dbc_st *s, struct track **out)
 {
-  int n = 0, cap = 64, rc;
+  int n = 0, cap = 64, rc = 0;
   struct track *v = malloc(sizeof *v * (size_t)cap);
   while (v && (rc = dbc_step(s)) == 1) {
     if (n == cap) {
@@ -333,6 +375,10 @@ int dbc_read_tracks(struct dbc_st *s, struct track **out)
     json_decref(j);
   }
   dbc_reset(s);
+  if (v && rc < 0) {
+    free(v); /* some rows, not all: none rather than a slot or a range with holes */
+    v = NULL;
+  }
   if (!v)
     return -1;
   *out = v;

@@ -50,6 +50,8 @@ void dbc_busy_budget(struct dbc *c, struct db_busy *b, int ms);
 /* Runs one or more statements without parameters (migrations, tests). */
 int dbc_exec(struct dbc *c, const char *sql, char *err, size_t errlen);
 int dbc_begin(struct dbc *c);        /* SQLite: BEGIN IMMEDIATE */
+/* 0, or -1 when the commit failed or a statement of the transaction had (its writes then
+ * rolled back, on both engines: a transaction is stored whole or not at all). */
 int dbc_commit(struct dbc *c);
 void dbc_rollback(struct dbc *c);    /* only when in a transaction */
 
@@ -86,7 +88,8 @@ const char *dbc_text(struct dbc_st *s, int col); /* "" for NULL; valid until the
 void dbc_reset(struct dbc_st *s);
 
 /* Steps s, whose first column is a track's JSON, into a malloc'ed array (unreadable rows
- * logged and skipped), and resets it.  The count, or -1. */
+ * logged and skipped), and resets it.  The count, or -1 (a step that failed part way
+ * included: never some of the rows). */
 struct track;
 int dbc_read_tracks(struct dbc_st *s, struct track **out);
 

@@ -45,6 +45,9 @@ struct dbc {
   struct dbc_st *cache[DBC_CACHE];
   unsigned next_name;
   int lock_ms;              /* PostgreSQL: lock_timeout, set again on a new session */
+  /* SQLite: a statement of the open transaction failed (dbc_commit then rolls it back, as
+   * PostgreSQL does with an aborted transaction) */
+  int lite_failed;
   /* PostgreSQL, inside a transaction: pipeline mode (dbc_pg.c), its commands not read yet,
    * and whether one of the transaction's commands failed */
   int pipe, n_q, failed;

@@ -98,12 +98,10 @@ int store_site_tracks(struct dbc *db, const char *site, int64_t from, int64_t to
 int64_t store_last_slot(struct dbc *db, const char *site)
 {
   struct dbc_st *st = dbc_prep(db, "SELECT max(slot) FROM tracks WHERE site = ?");
-  int64_t s = 0;
   if (!st)
-    return 0;
+    return -1;
   dbc_bind_text(st, 1, site);
-  if (dbc_step(st) == 1 && !dbc_isnull(st, 0))
-    s = dbc_int64(st, 0);
+  int64_t s = dbc_step(st) == 1 ? (dbc_isnull(st, 0) ? 0 : dbc_int64(st, 0)) : -1;
   dbc_reset(st);
   return s;
 }
@@ -183,6 +181,20 @@ int store_cv_latest_all(struct dbc *db, store_cv_latest_fn fn, void *ctx)
   return rc == 0 ? 0 : -1;
 }
 
+/* The end of a read into arr: st reset, and arr, or NULL (arr freed, the error logged)
+ * when the last step rc was an error rather than the end of the rows (0).  A partial
+ * array would show a graph, a log or a page with rows missing and no word of it. */
+static json_t *rows_done(struct dbc *db, struct dbc_st *st, json_t *arr, int rc,
+                         const char *what)
+{
+  dbc_reset(st);
+  if (rc == 0)
+    return arr;
+  LOGE("store", "reading %s failed: %s", what, dbc_errmsg(db));
+  json_decref(arr);
+  return NULL;
+}
+
 json_t *store_cv_series(struct dbc *db, const char *a, const char *b, int64_t from, int64_t to)
 {
   double sign = pair_order(&a, &b);
@@ -195,12 +207,12 @@ json_t *store_cv_series(struct dbc *db, const char *a, const char *b, int64_t fr
   dbc_bind_int64(st, 3, from);
   dbc_bind_int64(st, 4, to);
   json_t *arr = json_array();
-  while (dbc_step(st) == 1)
+  int rc;
+  while ((rc = dbc_step(st)) == 1)
     json_array_append_new(arr, json_pack("[I,o,o]", (json_int_t)dbc_int64(st, 0),
                                          jx_real(sign * dbc_double(st, 1)),
                                          jx_real(dbc_double(st, 2))));
-  dbc_reset(st);
-  return arr;
+  return rows_done(db, st, arr, rc, "the common view");
 }
 
 int store_prediction_put(struct dbc *db, const char *site, int64_t slot, double x_ns,
@@ -230,12 +242,12 @@ json_t *store_predictions(struct dbc *db, const char *site, int64_t from, int64_
   dbc_bind_int64(st, 2, from);
   dbc_bind_int64(st, 3, to);
   json_t *arr = json_array();
-  while (dbc_step(st) == 1)
+  int rc;
+  while ((rc = dbc_step(st)) == 1)
     json_array_append_new(arr, json_pack("[I,f,f]", (json_int_t)dbc_int64(st, 0),
                                          dbc_double(st, 1),
                                          dbc_double(st, 2)));
-  dbc_reset(st);
-  return arr;
+  return rows_done(db, st, arr, rc, "the predictions");
 }
 
 int store_command_put(struct dbc *db, const char *site, const struct steer_cmd *c)
@@ -346,7 +358,8 @@ json_t *store_steer_query(struct dbc *db, const char *site, int64_t from, int64_
   static const char *const num_keys[] = {"measured_x_ns", "x_est_ns", "x_sigma_ns", "y_est",
                                          "innovation_ns", "freq", "drift_per_day", "slew_freq",
                                          "phase_step_ns"};
-  while (dbc_step(st) == 1) {
+  int rc;
+  while ((rc = dbc_step(st)) == 1) {
     char iso[40];
     json_t *o = json_pack("{s:s,s:I,s:s}", "site", dbc_text(st, 0), "t",
                           (json_int_t)dbc_int64(st, 1), "time",
@@ -368,8 +381,7 @@ json_t *store_steer_query(struct dbc *db, const char *site, int64_t from, int64_
     }
     json_array_append_new(arr, o);
   }
-  dbc_reset(st);
-  return arr;
+  return rows_done(db, st, arr, rc, "the steering log");
 }
 
 int store_clock_put(struct dbc *db, const char *site, const char *state, const char *json,
@@ -389,17 +401,18 @@ int store_clock_put(struct dbc *db, const char *site, const char *state, const c
   return rc;
 }
 
-char *store_clock_get(struct dbc *db, const char *site)
+int store_clock_get(struct dbc *db, const char *site, char **json)
 {
+  *json = NULL;
   struct dbc_st *st = dbc_prep(db, "SELECT json FROM clocks WHERE site = ?");
-  char *v = NULL;
   if (!st)
-    return NULL;
+    return -1;
   dbc_bind_text(st, 1, site);
-  if (dbc_step(st) == 1)
-    v = strdup(dbc_text(st, 0));
+  int rc = dbc_step(st);
+  if (rc == 1 && !(*json = strdup(dbc_text(st, 0))))
+    rc = -1;
   dbc_reset(st);
-  return v;
+  return rc;
 }
 
 int store_event(struct dbc *db, int64_t t, const char *site, const char *kind, const char *msg)
@@ -426,15 +439,15 @@ json_t *store_events(struct dbc *db, int64_t from, int64_t to)
   dbc_bind_int64(st, 1, from);
   dbc_bind_int64(st, 2, to);
   json_t *arr = json_array();
-  while (dbc_step(st) == 1)
+  int rc;
+  while ((rc = dbc_step(st)) == 1)
     json_array_append_new(arr, json_pack("{s:I,s:o,s:s,s:s}", "t",
                                          (json_int_t)dbc_int64(st, 0), "site",
                                          dbc_isnull(st, 1)
                                              ? json_null()
                                              : json_string(dbc_text(st, 1)),
                                          "kind", dbc_text(st, 2), "message", dbc_text(st, 3)));
-  dbc_reset(st);
-  return arr;
+  return rows_done(db, st, arr, rc, "the events");
 }
 
 json_t *store_events_query(struct dbc *db, const struct store_event_filter *f)
@@ -464,13 +477,7 @@ json_t *store_events_query(struct dbc *db, const struct store_event_filter *f)
                                          dbc_text(st, 1), "kind", dbc_text(st, 2), "message",
                                          dbc_text(st, 3)));
   }
-  dbc_reset(st);
-  if (rc != 0) {
-    LOGE("store", "reading the events failed: %s", dbc_errmsg(db));
-    json_decref(arr);
-    return NULL;
-  }
-  return arr;
+  return rows_done(db, st, arr, rc, "the events");
 }
 
 /* The lease row updated by sql (?1 holder, ?2 deadline, ?3 now): 1 if it was, 0 if not,

@@ -26,7 +26,7 @@ int store_slot_count(struct dbc *db, int64_t slot);
 /* A site's tracks with from <= slot < to, oldest first (malloc'ed); the count or -1. */
 int store_site_tracks(struct dbc *db, const char *site, int64_t from, int64_t to,
                       struct track **out);
-/* The latest slot with a track from site, or 0. */
+/* The latest slot with a track from site, 0 if it has none, -1 if the store cannot say. */
 int64_t store_last_slot(struct dbc *db, const char *site);
 
 /* a - b for a slot; the pair is stored with a < b (strcmp), the sign flipped if needed. */
@@ -38,14 +38,15 @@ int store_cv_latest(struct dbc *db, const char *a, const char *b, int64_t *slot,
 typedef void (*store_cv_latest_fn)(void *ctx, const char *a, const char *b, int64_t slot,
                                    double value_ns);
 int store_cv_latest_all(struct dbc *db, store_cv_latest_fn fn, void *ctx);
-/* a - b with from <= slot < to as a JSON array of [slot_ns, value_ns, sigma_ns]. */
+/* a - b with from <= slot < to as a JSON array of [slot_ns, value_ns, sigma_ns]; NULL on
+ * error (never some of the rows). */
 json_t *store_cv_series(struct dbc *db, const char *a, const char *b, int64_t from, int64_t to);
 
 /* A clock's holdover prediction for the start of a slot (replacing one already there). */
 int store_prediction_put(struct dbc *db, const char *site, int64_t slot, double x_ns,
                          double sigma_ns);
 /* Its predictions with from <= slot < to as a JSON array of [slot_ns, x_ns, sigma_ns],
- * oldest first. */
+ * oldest first; NULL on error. */
 json_t *store_predictions(struct dbc *db, const char *site, int64_t from, int64_t to);
 
 int store_command_put(struct dbc *db, const char *site, const struct steer_cmd *c);
@@ -66,16 +67,20 @@ struct steer_log_row {
 };
 int store_steer_log(struct dbc *db, const struct steer_log_row *r);
 /* The log of site (all sites if NULL) with from <= t < to, newest first (the newest limit
- * rows), as a JSON array of objects, each with its time also as "time" (ISO 8601 UTC). */
+ * rows), as a JSON array of objects, each with its time also as "time" (ISO 8601 UTC);
+ * NULL on error. */
 json_t *store_steer_query(struct dbc *db, const char *site, int64_t from, int64_t to, int limit);
 
-/* The controller state of a clock (JSON text); get returns a malloc'ed string or NULL. */
+/* The controller state of a clock (JSON text).  get: 1 with *json malloc'ed, 0 if none
+ * was saved, -1 if the store cannot say (*json NULL then): a server must not take "none"
+ * for "cannot say", or it steers on with a controller the store has moved past. */
 int store_clock_put(struct dbc *db, const char *site, const char *state, const char *json,
                     int64_t t);
-char *store_clock_get(struct dbc *db, const char *site);
+int store_clock_get(struct dbc *db, const char *site, char **json);
 
 int store_event(struct dbc *db, int64_t t, const char *site, const char *kind, const char *msg);
-/* Events with from <= t < to, oldest first, as a JSON array of {t, site, kind, message}. */
+/* Events with from <= t < to, oldest first, as a JSON array of {t, site, kind, message};
+ * NULL on error. */
 json_t *store_events(struct dbc *db, int64_t from, int64_t to);
 
 /* What GET /api/v1/events asks: from <= t < to, of one site and one kind when not NULL. */

@@ -43,17 +43,24 @@ static int take(struct server *s, int64_t now, int renew)
   return rc;
 }
 
-void server_take_up_ctls(struct server *s)
+int server_take_up_ctls(struct server *s)
 {
+  int rc = 0;
   for (int i = 0; i < s->n_sites; i++) {
     struct server_site *st = &s->sites[i];
     char err[512];
     if (!st->ctl)
       continue;
-    /* Nothing read (none saved yet, or the store cannot say): the controller as it is. */
-    char *saved = store_clock_get(s->db, st->name);
-    if (!saved)
+    char *saved;
+    int got = store_clock_get(s->db, st->name, &saved);
+    if (got < 0) {
+      LOGE("server", "%s: its saved controller cannot be read: %s", st->name,
+           dbc_errmsg(s->db));
+      rc = -1;
       continue;
+    }
+    if (got == 0)
+      continue; /* none saved yet: the controller as it is */
     struct ctl *c = server_restore_ctl(s, st->name, saved, err, sizeof err);
     free(saved);
     if (!c) {
@@ -64,6 +71,7 @@ void server_take_up_ctls(struct server *s)
     st->ctl = c;
     st->cmd_put_id = 0;
   }
+  return rc;
 }
 
 int server_lease_renew(struct server *s, int64_t now)
@@ -76,8 +84,15 @@ int server_lease_renew(struct server *s, int64_t now)
   if (!s->steering)
     store_lease_holder(s->db, before, sizeof before, &until);
   int steering = s->steering || take(s, now, 0);
-  if (steering && !s->steering) {
-    server_take_up_ctls(s);
+  if (steering && !s->steering && server_take_up_ctls(s) != 0) {
+    /* Steering on controllers the store may have moved past would issue its commands
+     * again under the same ids: the lease goes back, to be taken at a later tick. */
+    LOGW("server", "%s does not steer yet: the controllers cannot be taken up from the store",
+         s->conf.name);
+    if (store_lease_release(s->db, s->conf.name) != 0)
+      LOGW("server", "the steering lease cannot be given back: %s", dbc_errmsg(s->db));
+    steering = 0;
+  } else if (steering && !s->steering) {
     int other = before[0] && strcmp(before, s->conf.name) != 0;
     char msg[300];
     snprintf(msg, sizeof msg, "%s steers from now on%s%s", s->conf.name,

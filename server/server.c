@@ -121,7 +121,13 @@ void server_rollback(struct server *s)
 {
   dbc_rollback(s->db);
   slotcache_forget(s->cache);
-  server_take_up_ctls(s);
+  if (server_take_up_ctls(s) != 0 && s->steering) {
+    /* Memory may still hold the undone decisions: no more of them until a tick has taken
+     * the lease again and, with it, every controller from the store. */
+    LOGW("server", "%s stops steering until its controllers agree with the store again",
+         s->conf.name);
+    s->steering = 0;
+  }
   for (int k = 0; k < s->n_sites; k++)
     s->sites[k].caught_up_slot = 0;
 }
@@ -186,7 +192,12 @@ struct ctl *server_restore_ctl(struct server *s, const char *name, const char *s
 /* A remote's controller, restored from the store when it was saved there. */
 static int open_clock(struct server *s, struct server_site *st, char *err, size_t errlen)
 {
-  char *saved = store_clock_get(s->db, st->name);
+  char *saved;
+  if (store_clock_get(s->db, st->name, &saved) < 0) {
+    snprintf(err, errlen, "%s: its saved controller cannot be read: %s", st->name,
+             dbc_errmsg(s->db));
+    return -1;
+  }
   st->ctl = server_restore_ctl(s, st->name, saved, err, errlen);
   free(saved);
   if (!st->ctl)
@@ -238,7 +249,11 @@ int server_open(struct server *s, const struct server_app_conf *c, char *err, si
     st->n_keys = c->sites[i].n_keys;
     st->is_ref = strcmp(st->name, c->reference) == 0;
     st->cggtts = c->sites[i].cggtts && !st->is_ref;
-    st->last_slot = store_last_slot(s->db, st->name);
+    if ((st->last_slot = store_last_slot(s->db, st->name)) < 0) {
+      snprintf(err, errlen, "%s: its last track cannot be read: %s", st->name,
+               dbc_errmsg(s->db));
+      goto fail;
+    }
     if (st->is_ref)
       s->ref = i;
     else if (!st->cggtts && open_clock(s, st, err, errlen) != 0)

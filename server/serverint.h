@@ -30,8 +30,9 @@ struct ctl *server_restore_ctl(struct server *s, const char *name, const char *s
 int server_lease_renew(struct server *s, int64_t now);
 /* Every remote's controller as the store has it (the steering server saves it after each
  * decision): a server that does not steer follows them so, and a rollback of decisions
- * brings memory back to the store. */
-void server_take_up_ctls(struct server *s);
+ * brings memory back to the store.  0, or -1 when some could not be read (those stay as
+ * they were, and must not steer). */
+int server_take_up_ctls(struct server *s);
 /* A transaction of decisions undone: the store as it was before it, and memory made to
  * agree (the controllers taken up again, the slot cache dropped, every clock looked at
  * again by the next catch-up). */

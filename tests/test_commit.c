@@ -2,7 +2,8 @@
  *  - group commit (server/batch.h): an upload done while another waits leaves its
  *    transaction open and is answered only once the next one has committed both; a member
  *    that fails undoes the whole batch, every member answered 503, nothing of it stored,
- *    not even its signature, so the same request is taken when sent again;
+ *    not even its signature, so the same request is taken when sent again; so is an
+ *    upload one of whose writes fails while the others go through;
  *  - checkpoints off the writer's path (db/checkpoint.h): the thread copies the WAL as it
  *    grows and the writer finishes, the WAL stays bounded, every row is there after a
  *    close, and after a SIGKILL in the middle of it all. */
@@ -152,14 +153,10 @@ START_TEST(test_batch_undone_whole)
   static struct server s;
   open_server(&s);
   /* r2's tracks cannot be stored. */
-  char path[1100], *err = NULL;
+  char path[1100];
   snprintf(path, sizeof path, "%s/server.db", dir);
-  sqlite3 *db = NULL;
-  ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
-  sqlite3_busy_timeout(db, 10000);
-  ck_assert_int_eq(sqlite3_exec(db, "CREATE TRIGGER no_r2 BEFORE INSERT ON tracks WHEN "
-                                    "NEW.site = 'r2' BEGIN SELECT RAISE(ABORT, 'r2 refused'); "
-                                    "END", NULL, NULL, &err), SQLITE_OK);
+  th_db_exec(path, "CREATE TRIGGER no_r2 BEFORE INSERT ON tracks WHEN NEW.site = 'r2' "
+                   "BEGIN SELECT RAISE(ABORT, 'r2 refused'); END");
   struct up a = {.s = &s, .site = "r1", .sig = "a2", .status = -1};
   pthread_t th;
   start_waiting_member(&s, &a, &th);
@@ -176,11 +173,40 @@ START_TEST(test_batch_undone_whole)
   upload(&a);
   ck_assert_int_eq(a.status, 200);
   ck_assert_int_eq(count("SELECT count(*) FROM tracks WHERE site = 'r1'"), 1);
-  ck_assert_int_eq(sqlite3_exec(db, "DROP TRIGGER no_r2", NULL, NULL, &err), SQLITE_OK);
-  sqlite3_close(db);
+  th_db_exec(path, "DROP TRIGGER no_r2");
   upload(&b);
   ck_assert_int_eq(b.status, 200);
   ck_assert_int_eq(count("SELECT count(*) FROM tracks"), 2);
+  server_close(&s);
+}
+END_TEST
+
+/* A write that fails inside an upload's transaction while the others succeed (here the
+ * common view, refused by a trigger): the whole upload is undone and answered 503, its
+ * track not stored without its common view, and taken whole when sent again.  Without
+ * dbc_commit's refusal SQLite committed the rest: 200, a track whose common view was
+ * never computed. */
+START_TEST(test_upload_whole_or_not)
+{
+  static struct server s;
+  open_server(&s);
+  char path[1100];
+  snprintf(path, sizeof path, "%s/server.db", dir);
+  th_db_exec(path, "CREATE TRIGGER no_cv BEFORE INSERT ON cv BEGIN SELECT RAISE(ABORT, "
+                   "'cv refused'); END");
+  struct up r = {.s = &s, .site = "ref", .sig = "c1"};
+  upload(&r);
+  ck_assert_int_eq(r.status, 200); /* alone in its slot: no common view to write */
+  struct up a = {.s = &s, .site = "r1", .sig = "c2"};
+  upload(&a);
+  ck_assert_int_eq(a.status, 503);
+  ck_assert_int_eq(count("SELECT count(*) FROM tracks WHERE site = 'r1'"), 0);
+  ck_assert_int_eq(count("SELECT count(*) FROM seen_signatures WHERE sig = 'c2'"), 0);
+  th_db_exec(path, "DROP TRIGGER no_cv");
+  upload(&a);
+  ck_assert_int_eq(a.status, 200);
+  ck_assert_int_eq(count("SELECT count(*) FROM tracks WHERE site = 'r1'"), 1);
+  ck_assert_int_eq(count("SELECT count(*) FROM cv WHERE a = 'r1' AND b = 'ref'"), 1);
   server_close(&s);
 }
 END_TEST
@@ -287,6 +313,7 @@ int main(void)
   tcase_set_timeout(tc, 120);
   tcase_add_test(tc, test_batch_commits_together);
   tcase_add_test(tc, test_batch_undone_whole);
+  tcase_add_test(tc, test_upload_whole_or_not);
   tcase_add_test(tc, test_checkpoints_bounded);
   tcase_add_test(tc, test_checkpoints_sigkill);
   suite_add_tcase(s, tc);

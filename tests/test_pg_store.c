@@ -21,6 +21,7 @@
 #include "tests/testutil.h"
 
 #define T0 ((int64_t)1735689600 * NS_PER_S) /* 2025-01-01 */
+#define T0_TEXT "1735689600000000000"
 
 static int have_pg;
 static char *lite_dir; /* the SQLite half's folder, removed by finish() */
@@ -183,10 +184,12 @@ START_TEST(test_steering_events_commands)
 
   ck_assert_int_eq(store_clock_put(db, "r1", "LOCKED", "{\"a\":1}", T0), 0);
   ck_assert_int_eq(store_clock_put(db, "r1", "UNLOCKED", "{\"a\":2}", T0 + 1), 0);
-  char *js = store_clock_get(db, "r1");
+  char *js;
+  ck_assert_int_eq(store_clock_get(db, "r1", &js), 1);
   ck_assert_str_eq(js, "{\"a\":2}");
   free(js);
-  ck_assert_ptr_null(store_clock_get(db, "r2"));
+  ck_assert_int_eq(store_clock_get(db, "r2", &js), 0);
+  ck_assert_ptr_null(js);
 
   ck_assert_int_eq(store_sig_seen(db, "abc", 100), 0);
   ck_assert_int_eq(store_sig_seen(db, "abc", 101), 1);
@@ -302,7 +305,8 @@ END_TEST
 
 /* A write that fails inside a transaction.  On PostgreSQL the transaction is aborted: a
  * later read in it fails, the commit fails (and rolls back: nothing of it is stored), and
- * the session serves the next transaction.  SQLite reports the write itself. */
+ * the session serves the next transaction.  SQLite reports the write itself, and its
+ * commit fails and rolls back all the same: the other writes are not stored without it. */
 START_TEST(test_failed_write)
 {
   if (skip(_i))
@@ -321,7 +325,9 @@ START_TEST(test_failed_write)
   double x;
   if (_i == 0) {
     ck_assert_int_eq(rc, -1);
-    dbc_rollback(w);
+    ck_assert_int_eq(store_cv_latest(w, "r1", "ref", &slot, &x), 1); /* the others' go on */
+    ck_assert_int_eq(dbc_commit(w), -1); /* committed the first write without the change */
+    ck_assert_ptr_nonnull(strstr(dbc_errmsg(w), "rolled back"));
   } else {
     ck_assert_int_eq(rc, 0); /* sent; its result comes with the next read */
     ck_assert_int_eq(store_cv_latest(w, "r1", "ref", &slot, &x), -1);
@@ -360,6 +366,65 @@ START_TEST(test_failed_write)
     ck_assert_int_eq(count_rows(w, "SELECT count(*) FROM cv"), 1);
   }
   finish(w, NULL);
+}
+END_TEST
+
+/* table replaced by a view of it whose column col, past the first two rows (where cond
+ * holds), fails to read: malformed JSON, found row by row as the rows are read. */
+static void poison(struct dbc *db, int i, const char *table, const char *cols,
+                   const char *col, const char *cond)
+{
+  char sql[1200], why[512];
+  snprintf(sql, sizeof sql, "ALTER TABLE %s RENAME TO %s_ok", table, table);
+  ck_assert_msg(dbc_exec(db, sql, why, sizeof why) == 0, "%s", why);
+  if (i == 0)
+    snprintf(sql, sizeof sql, "CREATE VIEW %s AS SELECT %s, CASE WHEN %s THEN %s ELSE "
+             "json_extract(%s || '}', '$') END AS %s FROM %s_ok",
+             table, cols, cond, col, col, col, table);
+  else
+    snprintf(sql, sizeof sql, "CREATE VIEW %s AS SELECT %s, CASE WHEN %s THEN %s ELSE "
+             "(%s || '}')::json::text END AS %s FROM %s_ok",
+             table, cols, cond, col, col, col, table);
+  ck_assert_msg(dbc_exec(db, sql, why, sizeof why) == 0, "%s", why);
+}
+
+/* A read that fails part way gives no rows and says so (NULL, -1), never the rows read
+ * before the failure: a page, a graph or a log with rows missing and no word of it, or a
+ * server taking "none saved" for "cannot say". */
+START_TEST(test_read_errors)
+{
+  if (skip(_i))
+    return;
+  char target[700];
+  struct dbc *db = fresh(_i, target, sizeof target);
+  for (int k = 0; k < 4; k++) {
+    struct track t;
+    track_init(&t, "r1", T0 + k * SLOT_NS);
+    t.value_ns = k;
+    t.n_used = 600;
+    ck_assert_int_eq(store_track_insert(db, &t, T0), 1);
+    ck_assert_int_eq(store_event(db, T0 + k, "r1", "outlier", "{}"), 0);
+  }
+  ck_assert_int_eq(store_clock_put(db, "r1", "LOCKED", "{\"a\":1}", T0), 0);
+  poison(db, _i, "events", "id, t, site, kind", "message", "id < 3");
+  poison(db, _i, "tracks", "site, slot, value_ns, sigma_ns, n_used, low_count, received",
+         "json", "slot < " T0_TEXT " + 2 * 600000000000");
+  poison(db, _i, "clocks", "site, state, updated", "json", "site <> 'r1'");
+  json_t *a = store_events(db, T0, T0 + 10);
+  ck_assert_msg(a == NULL, "%zu events of 4 given as all of them", json_array_size(a));
+  struct store_event_filter f = {.from = T0, .to = T0 + 10, .limit = 10};
+  ck_assert_ptr_null(store_events_query(db, &f));
+  struct track *v = (struct track *)&f;
+  ck_assert_int_eq(store_site_tracks(db, "r1", T0, T0 + 4 * SLOT_NS, &v), -1);
+  ck_assert_ptr_eq(v, (struct track *)&f); /* untouched */
+  ck_assert_int_eq(store_site_tracks(db, "r1", T0, T0 + 2 * SLOT_NS, &v), 2);
+  free(v);
+  char *js = (char *)"x";
+  ck_assert_int_eq(store_clock_get(db, "r1", &js), -1);
+  ck_assert_ptr_null(js);
+  ck_assert_int_eq(store_clock_get(db, "r2", &js), 0); /* none: no row was read */
+  ck_assert_ptr_null(js);
+  finish(db, NULL);
 }
 END_TEST
 
@@ -417,6 +482,7 @@ int main(void)
   tcase_add_loop_test(tc, test_reader, 0, 2);
   tcase_add_loop_test(tc, test_transaction_writes, 0, 2);
   tcase_add_loop_test(tc, test_failed_write, 0, 2);
+  tcase_add_loop_test(tc, test_read_errors, 0, 2);
   tcase_add_test(tc, test_session_lost);
   suite_add_tcase(s, tc);
   rc = th_run_suite(s, CK_VERBOSE);

@@ -3,7 +3,8 @@
  * remotes is derived from those when read (the series and the grid); with few sites every
  * pair is stored as before; the slot cache sees tracks that another server sharing the
  * store took, and more sites than the old fixed limit (128) are served, the grid then
- * each clock against the reference. */
+ * each clock against the reference; the steering lease taken back from a server that
+ * died, with its controllers, and not steered on while they cannot be read. */
 #include "config.h"
 
 #include <check.h>
@@ -397,6 +398,39 @@ START_TEST(test_lease_back_after_other_steered)
 }
 END_TEST
 
+/* As above, but when s1 comes back its store cannot read the controllers s2 saved: s1
+ * must not steer on its own stale ones (their command ids are s2's already).  It gives the
+ * lease back and takes it, with the controllers, at a tick that can read them. */
+START_TEST(test_take_up_unreadable)
+{
+  static struct server s1, s2;
+  open_two(&s1, &s2, 3, "unread");
+  char path[1100];
+  snprintf(path, sizeof path, "%s/unread.db", dir);
+  upload_slots(&s1, 0, 8);
+  clk_set(clk_now() + (int64_t)(s1.conf.lease_s + 1) * NS_PER_S);
+  server_tick(&s2, clk_now(), tu_wall_ns());
+  ck_assert(server_is_steering(&s2));
+  upload_slots(&s2, 8, 16);
+  clk_set(clk_now() + (int64_t)(s2.conf.lease_s + 1) * NS_PER_S);
+  /* Every saved controller now fails to read (malformed JSON, found as it is read). */
+  th_db_exec(path, "ALTER TABLE clocks RENAME TO clocks_ok; CREATE VIEW clocks AS SELECT "
+                   "site, state, updated, json_extract(json || '}', '$') AS json FROM "
+                   "clocks_ok");
+  server_tick(&s1, clk_now(), tu_wall_ns());
+  ck_assert(!server_is_steering(&s1)); /* it steered, stale, without the change (tried) */
+  ck_assert_int_eq(th_db_int(path, "SELECT deadline FROM lease"), 0); /* given back */
+  th_db_exec(path, "DROP VIEW clocks; ALTER TABLE clocks_ok RENAME TO clocks");
+  server_tick(&s1, clk_now(), tu_wall_ns());
+  ck_assert(server_is_steering(&s1));
+  upload_slots(&s1, 16, 24);
+  ck_assert_int_eq(th_db_int(path, "SELECT count(*) - count(DISTINCT cmd_id) FROM steering "
+                                   "WHERE site = 'r1' AND cmd_id IS NOT NULL"), 0);
+  server_close(&s2);
+  server_close(&s1);
+}
+END_TEST
+
 int main(void)
 {
   Suite *s = suite_create("scale");
@@ -411,6 +445,7 @@ int main(void)
   tcase_add_test(tc, test_lease_two_servers);
   tcase_add_test(tc, test_answer_command_stored);
   tcase_add_test(tc, test_lease_back_after_other_steered);
+  tcase_add_test(tc, test_take_up_unreadable);
   suite_add_tcase(s, tc);
   return th_run_suite(s, CK_NORMAL);
 }

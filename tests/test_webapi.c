@@ -2,7 +2,9 @@
  * against a real `cvd server` and sites on the lockstep clock: the steering log's newest
  * rows first with ISO times, unknown sites as 404s, GET /api/v1/events and its filters,
  * the per-clock state gauges of /metrics, and an alert webhook (a listener in this test)
- * told of a remote's holdover when its link is cut, once, after a refused first try. */
+ * told of a remote's holdover when its link is cut, once, after a refused first try; and
+ * a store that fails part way through a read: the pages say what they lack (503), the
+ * API answers 500. */
 #include "config.h"
 
 #include <arpa/inet.h>
@@ -207,15 +209,57 @@ static void check_metrics(struct cluster *c)
   json_decref(g);
 }
 
+/* The store's events and steering log made to fail part way through a read (views whose
+ * rows past the first give malformed JSON), as a damaged or failing store would: the pages
+ * say what is missing and answer 503, the API 500, rather than show fewer rows as if that
+ * were all; readable again, the same pages are whole. */
+static void check_unread(struct cluster *c)
+{
+  if (strncmp(c->store, "postgresql:", 11) == 0)
+    return; /* the views below are SQLite's */
+  th_db_exec(c->store,
+             "ALTER TABLE events RENAME TO events_ok; CREATE VIEW events AS SELECT id, t, "
+             "site, kind, CASE WHEN id < 2 THEN message ELSE json_extract(message || '}', "
+             "'$') END AS message FROM events_ok; ALTER TABLE steering RENAME TO steering_ok; "
+             "CREATE VIEW steering AS SELECT id, site, t, slot, measured_x_ns, x_est_ns, "
+             "x_sigma_ns, y_est, innovation_ns, freq, drift_per_day, slew_freq, phase_step_ns, "
+             "cmd_id, state, CASE WHEN id < 2 THEN reason ELSE json_extract(reason || '}', "
+             "'$') END AS reason, json FROM steering_ok");
+  const char *pages[][2] = {{"/events", "this page lacks the events"},
+                            {"/clock?site=r1", "this page lacks the steering log"},
+                            {"/clock?site=r1", "this table lacks the events"},
+                            {"/pair?a=r1&b=ref", "this page lacks the holdover predictions"}};
+  for (int broken = 1; broken >= 0; broken--) {
+    for (size_t i = 0; i < sizeof pages / sizeof *pages; i++) {
+      char *body;
+      long st = get(c->port, pages[i][0], &body);
+      ck_assert_msg(st == (broken ? 503 : 200), "GET %s: HTTP %ld: %.2000s", pages[i][0], st,
+                    body);
+      ck_assert_msg(!strstr(body, pages[i][1]) == !broken, "GET %s %s '%s'", pages[i][0],
+                    broken ? "does not say" : "still says", pages[i][1]);
+      free(body);
+    }
+    const char *api[] = {"/api/v1/events?from=2024-12-01T00:00:00Z",
+                         "/api/v1/steering?site=r1&from=2024-12-01T00:00:00Z"};
+    for (size_t i = 0; i < sizeof api / sizeof *api; i++)
+      json_decref(get_json(c->port, api[i], broken ? 500 : 200));
+    if (broken)
+      th_db_exec(c->store, "DROP VIEW events; ALTER TABLE events_ok RENAME TO events; DROP "
+                           "VIEW steering; ALTER TABLE steering_ok RENAME TO steering");
+  }
+}
+
 START_TEST(test_read_api_and_events)
 {
   struct cluster c;
   cl_init(&c, "webapi", 1, NULL);
+  c.nc.web = 1; /* the pages too, for check_unread */
   cl_start_all(&c);
   cl_wait_hours(&c, 8);
   check_steering(&c);
   check_events(&c);
   check_metrics(&c);
+  check_unread(&c);
   cl_stop(&c);
   cl_cleanup(&c);
 }

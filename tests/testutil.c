@@ -422,6 +422,18 @@ pid_t th_gpsfake(const char *log_file, int port, const char *log)
   return pid;
 }
 
+void th_db_exec(const char *path, const char *sql)
+{
+  sqlite3 *db = NULL;
+  char *msg = NULL;
+  ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
+  sqlite3_busy_timeout(db, 10000);
+  int rc = sqlite3_exec(db, sql, NULL, NULL, &msg);
+  ck_assert_msg(rc == SQLITE_OK, "%s: %s: %s", path, sql, msg ? msg : sqlite3_errstr(rc));
+  sqlite3_free(msg);
+  sqlite3_close(db);
+}
+
 long long th_db_int(const char *path, const char *sql)
 {
   sqlite3 *db = NULL;

@@ -84,5 +84,7 @@ double th_now(void); /* CLOCK_MONOTONIC seconds */
 /* The one integer a query returns from the SQLite file at path, read beside its writers;
  * -1 when it cannot be read. */
 long long th_db_int(const char *path, const char *sql);
+/* sql run on the SQLite file at path beside its writers; the test fails if it cannot be. */
+void th_db_exec(const char *path, const char *sql);
 
 #endif

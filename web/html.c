@@ -108,8 +108,19 @@ void html_end(struct html *h)
               "(MIT), served from this server</footer></body></html>\n");
 }
 
+void html_unread(struct html *h, const char *what)
+{
+  html_out(h, "<p class=\"err unread\">The store could not be read just now, so this page "
+              "lacks ");
+  html_esc(h, what);
+  html_out(h, ". Reload it in a moment; the server's log says why.</p>");
+  h->unread = 1;
+}
+
 enum MHD_Result html_reply(struct MHD_Connection *c, unsigned status, struct html *h)
 {
+  if (h->unread && status == MHD_HTTP_OK)
+    status = MHD_HTTP_SERVICE_UNAVAILABLE;
   enum MHD_Result r =
       web_reply(c, status, "text/html; charset=utf-8", h->p ? h->p : "", h->n, NULL);
   free(h->p);
@@ -154,6 +165,8 @@ static int by_t(const void *x, const void *y)
 
 json_t *html_oldest_first(json_t *rows)
 {
+  if (!rows)
+    return NULL; /* a read that failed stays one */
   size_t n = json_array_size(rows);
   json_t **v = malloc((n + 1) * sizeof *v);
   if (!v)

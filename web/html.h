@@ -13,6 +13,7 @@
 struct html {
   char *p;
   size_t n, cap;
+  int unread; /* some of the page could not be read from the store (html_unread) */
 };
 
 /* Appends formatted text (the caller escapes what it passes as %s from data). */
@@ -27,7 +28,11 @@ void html_num(struct html *h, double v, int decimals);
  * the pages' script. */
 void html_begin(struct html *h, const char *title, int refresh_s, int charts);
 void html_end(struct html *h);
-/* Queues the page (freed) with the status. */
+/* Says on the page that what (its steering log, its events...) could not be read from the
+ * store, rather than show the page without it as if there were none. */
+void html_unread(struct html *h, const char *what);
+/* Queues the page (freed) with the status: 503 instead of 200 when html_unread was said,
+ * so that a tool polling the page sees it incomplete. */
 enum MHD_Result html_reply(struct MHD_Connection *c, unsigned status, struct html *h);
 /* A page saying what is wrong, with status 404 or 400. */
 enum MHD_Result html_error(struct MHD_Connection *c, unsigned status, const char *title,
@@ -45,7 +50,8 @@ json_t *html_oldest_first(json_t *rows);
 
 /* Shared by the pages (web/page_pair.c): a site this server knows; the reference; the
  * latest track and delays of each site as a table; a remote clock's holdover predictions
- * over [from, to) as a JSON array of [t, x_ns, sigma_ns]. */
+ * over [from, to) as a JSON array of [t, x_ns, sigma_ns] (NULL when the store cannot be
+ * read). */
 int pages_site_known(struct web *w, const char *name);
 int pages_is_ref(struct web *w, const char *name);
 void pages_track_table(struct html *h, struct web *w, const char *const *sites, int n);

@@ -125,6 +125,12 @@ static void faults(struct html *h, struct web *w, const char *site, const json_t
     shown++;
   }
   json_t *ev = html_oldest_first(server_events(w->srv, from, to));
+  if (!ev) { /* in the table: a paragraph here would leave it */
+    html_out(h, "<tr><td colspan=\"3\" class=\"err\">The store could not be read just now, "
+                "so this table lacks the events. Reload it in a moment.</td></tr>");
+    h->unread = 1;
+    shown++;
+  }
   for (size_t i = json_array_size(ev); i-- > 0;) {
     const json_t *e = json_array_get(ev, i);
     if (strcmp(jrow_str(e, "site"), site) != 0)
@@ -204,8 +210,10 @@ enum MHD_Result web_page_clock(struct web *w, struct MHD_Connection *c)
   }
   json_t *rows =
       ref ? json_array() : html_oldest_first(server_steering(w->srv, site, from, to, 1000000));
-  if (!rows)
+  if (!rows) {
+    html_unread(&h, "the steering log");
     rows = json_array();
+  }
   size_t n = json_array_size(rows);
 
   /* Charts: the offset with the holdover predictions; the setpoint and drift. */
@@ -219,8 +227,12 @@ enum MHD_Result web_page_clock(struct web *w, struct MHD_Connection *c)
                                        json_object_get(r, "freq") ? json_object_get(r, "freq") : json_null(),
                                        json_object_get(r, "drift_per_day") ? json_object_get(r, "drift_per_day") : json_null()));
   }
-  html_json(&h, "clock-data", json_pack("{s:o,s:o}", "rows", d, "pred",
-                                        ref ? json_array() : pages_predictions(w, site, from, to, now)));
+  json_t *pred = ref ? json_array() : pages_predictions(w, site, from, to, now);
+  if (!pred) {
+    html_unread(&h, "the holdover predictions");
+    pred = json_array();
+  }
+  html_json(&h, "clock-data", json_pack("{s:o,s:o}", "rows", d, "pred", pred));
   if (!ref)
     html_out(&h, "<h2>Offset from the reference</h2><div id=\"clock-chart\" class=\"chart\" "
                  "data-title=\"%s &minus; reference (ns)\"><noscript>The charts need scripts; their "

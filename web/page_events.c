@@ -42,11 +42,13 @@ enum MHD_Result web_page_events(struct web *w, struct MHD_Connection *c)
   struct store_event_filter f = {
       .site = q.site, .kind = q.kind, .from = q.from, .to = q.to, .limit = (int)q.limit};
   json_t *ev = server_events_query(w->srv, &f);
-  if (!ev)
-    ev = json_array();
 
   struct html h = {0};
   html_begin(&h, "Events", 0, 0);
+  if (!ev) {
+    html_unread(&h, "the events");
+    ev = json_array();
+  }
   html_out(&h, "<p>What the server recorded from %s to %s (UTC), newest first, at most %ld "
                "(the same as <a href=\"/api/v1/events\">GET /api/v1/events</a> with these "
                "arguments).</p><form id=\"events-filter\" method=\"get\" action=\"/events\">"

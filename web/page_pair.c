@@ -153,14 +153,17 @@ void pages_track_table(struct html *h, struct web *w, const char *const *sites, 
   for (int k = 0; k < n; k++) {
     struct track *t = NULL;
     int64_t last = store_last_slot(db, sites[k]);
-    int got = last ? store_site_tracks(db, sites[k], last, last + 1, &t) : 0;
+    int got = last > 0 ? store_site_tracks(db, sites[k], last, last + 1, &t) : last;
     html_out(h, "<tr><th><a href=\"/clock?site=");
     html_url(h, sites[k]);
     html_out(h, "\">");
     html_esc(h, sites[k]);
     html_out(h, "</a></th>");
+    if (got < 0)
+      h->unread = 1;
     if (got < 1) {
-      html_out(h, "<td colspan=\"11\">no track yet</td></tr>");
+      html_out(h, "<td colspan=\"11\">%s</td></tr>",
+               got < 0 ? "the store cannot be read now" : "no track yet");
       free(t);
       continue;
     }
@@ -235,8 +238,13 @@ static void sort_rows(json_t *arr)
 json_t *pages_predictions(struct web *w, const char *site, int64_t from, int64_t to,
                           int64_t now)
 {
-  json_t *out = json_array();
   json_t *rows = html_oldest_first(server_steering(w->srv, site, from, to, 100000));
+  json_t *kept = rows ? server_predictions(w->srv, site, from, to) : NULL;
+  if (!kept) {
+    json_decref(rows);
+    return NULL;
+  }
+  json_t *out = json_array();
   for (size_t i = 0; i < json_array_size(rows); i++) {
     const json_t *r = json_array_get(rows, i);
     const char *st = json_string_value(json_object_get(r, "state"));
@@ -248,7 +256,6 @@ json_t *pages_predictions(struct web *w, const char *site, int64_t from, int64_t
                                            json_number_value(s)));
   }
   json_decref(rows);
-  json_t *kept = server_predictions(w->srv, site, from, to);
   int64_t last_kept = 0;
   for (size_t i = 0; i < json_array_size(kept); i++) {
     json_t *r = json_array_get(kept, i);
@@ -262,6 +269,10 @@ json_t *pages_predictions(struct web *w, const char *site, int64_t from, int64_t
   if (server_clock_state(w->srv, site, &state) != 0 || (state != CS_HOLDOVER && state != CS_ALARM))
     return out;
   rows = html_oldest_first(server_steering(w->srv, site, 0, now + 1, 50));
+  if (!rows) {
+    json_decref(out);
+    return NULL;
+  }
   int64_t since = 0;
   for (size_t i = json_array_size(rows); i-- > 0;) {
     const json_t *r = json_array_get(rows, i);
@@ -368,12 +379,16 @@ enum MHD_Result web_page_pair(struct web *w, struct MHD_Connection *c)
   html_out(&h, " (ns)\"><noscript>The chart needs scripts; its numbers are in the tables "
                "below.</noscript></div>");
   json_t *s = server_series(w->srv, a, b, q.from, q.to);
-  if (!s)
+  if (!s) {
+    html_unread(&h, "the measured series");
     s = json_array();
+  }
   int ra = pages_is_ref(w, a), rb = pages_is_ref(w, b);
   json_t *pred = json_array();
   if (ra != rb) {
     json_t *p = pages_predictions(w, ra ? b : a, q.from, q.to, now);
+    if (!p)
+      html_unread(&h, "the holdover predictions");
     double sign = ra ? -1 : 1;
     size_t i;
     json_t *r;

@@ -152,17 +152,24 @@ int spool_kv_put(sqlite3 *db, const char *key, const char *value)
   return rc;
 }
 
-char *spool_kv_get(sqlite3 *db, const char *key)
+int spool_kv_get(sqlite3 *db, const char *key, char **value)
 {
+  *value = NULL;
   sqlite3_stmt *st = db_prepare(db, "SELECT value FROM kv WHERE key = ?");
-  char *v = NULL;
   if (!st)
-    return NULL;
+    return -1;
   sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-  if (sqlite3_step(st) == SQLITE_ROW)
-    v = strdup(db_text(st, 0));
+  int rc = sqlite3_step(st);
+  if (rc == SQLITE_ROW)
+    rc = (*value = strdup(db_text(st, 0))) ? 1 : -1;
+  else if (rc == SQLITE_DONE)
+    rc = 0;
+  else {
+    LOGE("spool", "reading %s: %s", key, sqlite3_errmsg(db));
+    rc = -1;
+  }
   sqlite3_finalize(st);
-  return v;
+  return rc;
 }
 
 int spool_event(sqlite3 *db, int64_t t, const char *kind, const char *message)

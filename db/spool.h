@@ -32,8 +32,8 @@ int spool_prune(sqlite3 *db, int64_t before);
 
 /* Small persistent values (JSON text). */
 int spool_kv_put(sqlite3 *db, const char *key, const char *value);
-/* Returns a malloc'ed string, or NULL when absent. */
-char *spool_kv_get(sqlite3 *db, const char *key);
+/* 1 with *value malloc'ed, 0 when absent, -1 when the spool cannot say (*value NULL). */
+int spool_kv_get(sqlite3 *db, const char *key, char **value);
 
 int spool_event(sqlite3 *db, int64_t t, const char *kind, const char *message);
 

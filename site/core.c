@@ -35,23 +35,34 @@ static int keep_osc(void *arg)
   return save_osc(arg);
 }
 
-static void restore_osc(struct site_core *s, int64_t now)
+/* The oscillator's state as the spool kept it; -1 with err when the spool cannot say.
+ * Starting without it then would forget which commands were applied, and a phase step
+ * already made would be made again. */
+static int restore_osc(struct site_core *s, int64_t now, char *err, size_t errlen)
 {
-  char *text = spool_kv_get(s->spool, "osc");
-  if (!text)
-    return;
+  char *text;
+  int got = spool_kv_get(s->spool, "osc", &text);
+  if (got < 0) {
+    snprintf(err, errlen, "%s: the oscillator's saved state cannot be read (%s); not "
+             "starting without it, lest a command already applied be applied again",
+             s->conf.spool, sqlite3_errmsg(s->spool));
+    return -1;
+  }
+  if (got == 0)
+    return 0;
   json_error_t je;
   json_t *j = json_loads(text, 0, &je);
   struct osc_hold h;
-  char err[256];
-  if (j && osc_hold_from_json(j, &h, err, sizeof err) == 0) {
+  char why[256];
+  if (j && osc_hold_from_json(j, &h, why, sizeof why) == 0) {
     osc_restore(&s->osc, &h, now);
     LOGI("site", "oscillator state restored: command %lld, frequency %.4e",
          (long long)(h.has_cmd ? h.cmd.id : 0), h.freq_applied);
   } else
-    LOGW("site", "stored oscillator state unreadable, starting without: %s", j ? err : je.text);
+    LOGW("site", "stored oscillator state unreadable, starting without: %s", j ? why : je.text);
   json_decref(j);
   free(text);
+  return 0;
 }
 
 static int open_tic(struct site_core *s)
@@ -122,7 +133,8 @@ int site_core_open(struct site_core *s, const struct site_conf *c, char *err, si
   if (osc_open(&s->osc, &s->conf.osc, &c->proc.limits, err, errlen) != 0)
     goto fail;
   tb_init(&s->tb, &c->tb);
-  restore_osc(s, clk_now());
+  if (restore_osc(s, clk_now(), err, errlen) != 0)
+    goto fail;
   s->osc.keep = keep_osc;
   s->osc.keep_arg = s;
   return 0;

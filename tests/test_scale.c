@@ -431,6 +431,44 @@ START_TEST(test_take_up_unreadable)
 }
 END_TEST
 
+/* The one server's controllers become unreadable (and unwritable) in the store: the
+ * upload whose decision cannot be saved is undone (503) and, its controllers not taken up
+ * again, the server stops steering rather than steer on from decisions the store lost;
+ * readable again, a tick takes the lease and them, and the clocks are steered on with no
+ * command id twice. */
+START_TEST(test_rollback_take_up_unreadable)
+{
+  static struct server s;
+  open_server(&s, 3, "rollback");
+  char path[1100];
+  snprintf(path, sizeof path, "%s/rollback.db", dir);
+  upload_slots(&s, 0, 8);
+  ck_assert(server_is_steering(&s));
+  th_db_exec(path, "ALTER TABLE clocks RENAME TO clocks_ok; CREATE VIEW clocks AS SELECT "
+                   "site, state, updated, json_extract(json || '}', '$') AS json FROM "
+                   "clocks_ok");
+  clk_set(slot0 + 9 * SLOT_NS + 60 * NS_PER_S);
+  int refused = 0;
+  for (int k = 0; k < 3; k++) {
+    json_t *resp;
+    refused += upload_at(&s, k, slot0 + 8 * SLOT_NS, &resp) == 503;
+    json_decref(resp);
+  }
+  ck_assert_int_ge(refused, 1);
+  ck_assert(!server_is_steering(&s)); /* steered on without the change (tried) */
+  th_db_exec(path, "DROP VIEW clocks; ALTER TABLE clocks_ok RENAME TO clocks");
+  server_tick(&s, clk_now(), tu_wall_ns());
+  ck_assert(server_is_steering(&s));
+  upload_slots(&s, 8, 16); /* slot 8 sent again, as the sites do after a 503 */
+  ck_assert_int_eq(th_db_int(path, "SELECT count(*) - count(DISTINCT cmd_id) FROM steering "
+                                   "WHERE site = 'r1' AND cmd_id IS NOT NULL"), 0);
+  ck_assert_int_gt(th_db_int(path, "SELECT count(*) FROM steering WHERE site = 'r1' AND "
+                                   "slot > (SELECT min(slot) FROM steering) + 8 * 600000000000"),
+                   0);
+  server_close(&s);
+}
+END_TEST
+
 int main(void)
 {
   Suite *s = suite_create("scale");
@@ -446,6 +484,7 @@ int main(void)
   tcase_add_test(tc, test_answer_command_stored);
   tcase_add_test(tc, test_lease_back_after_other_steered);
   tcase_add_test(tc, test_take_up_unreadable);
+  tcase_add_test(tc, test_rollback_take_up_unreadable);
   suite_add_tcase(s, tc);
   return th_run_suite(s, CK_NORMAL);
 }

@@ -190,9 +190,9 @@ static struct dbc_st *prepare(struct dbc *c, const char *sql, int temp)
              ? 0
              : -1;
   if (rc != 0) {
-    LOGE("db", "prepare failed: %s (%s)", dbc_errmsg(c), sql);
     if (c->lite)
       lite_failed(c);
+    LOGE("db", "prepare failed: %s (%s)", dbc_errmsg(c), sql);
     s->temp = 1;
     dbc_free(s);
     return NULL;

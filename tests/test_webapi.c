@@ -217,14 +217,11 @@ static void check_unread(struct cluster *c)
 {
   if (strncmp(c->store, "postgresql:", 11) == 0)
     return; /* the views below are SQLite's */
-  th_db_exec(c->store,
-             "ALTER TABLE events RENAME TO events_ok; CREATE VIEW events AS SELECT id, t, "
-             "site, kind, CASE WHEN id < 2 THEN message ELSE json_extract(message || '}', "
-             "'$') END AS message FROM events_ok; ALTER TABLE steering RENAME TO steering_ok; "
-             "CREATE VIEW steering AS SELECT id, site, t, slot, measured_x_ns, x_est_ns, "
-             "x_sigma_ns, y_est, innovation_ns, freq, drift_per_day, slew_freq, phase_step_ns, "
-             "cmd_id, state, CASE WHEN id < 2 THEN reason ELSE json_extract(reason || '}', "
-             "'$') END AS reason, json FROM steering_ok");
+  th_db_break(c->store, "events", "id, t, site, kind", "message", "id < 2");
+  th_db_break(c->store, "steering",
+              "id, site, t, slot, measured_x_ns, x_est_ns, x_sigma_ns, y_est, innovation_ns, "
+              "freq, drift_per_day, slew_freq, phase_step_ns, cmd_id, state, json",
+              "reason", "id < 2");
   const char *pages[][2] = {{"/events", "this page lacks the events"},
                             {"/clock?site=r1", "this page lacks the steering log"},
                             {"/clock?site=r1", "this table lacks the events"},
@@ -243,9 +240,10 @@ static void check_unread(struct cluster *c)
                          "/api/v1/steering?site=r1&from=2024-12-01T00:00:00Z"};
     for (size_t i = 0; i < sizeof api / sizeof *api; i++)
       json_decref(get_json(c->port, api[i], broken ? 500 : 200));
-    if (broken)
-      th_db_exec(c->store, "DROP VIEW events; ALTER TABLE events_ok RENAME TO events; DROP "
-                           "VIEW steering; ALTER TABLE steering_ok RENAME TO steering");
+    if (broken) {
+      th_db_mend(c->store, "events");
+      th_db_mend(c->store, "steering");
+    }
   }
 }
 

@@ -434,6 +434,24 @@ void th_db_exec(const char *path, const char *sql)
   sqlite3_close(db);
 }
 
+void th_db_break(const char *path, const char *table, const char *cols, const char *col,
+                 const char *cond)
+{
+  char sql[2048];
+  snprintf(sql, sizeof sql, "ALTER TABLE %s RENAME TO %s_ok; CREATE VIEW %s AS SELECT %s, "
+           "CASE WHEN %s THEN %s ELSE json_extract(%s || '}', '$') END AS %s FROM %s_ok",
+           table, table, table, cols, cond, col, col, col, table);
+  th_db_exec(path, sql);
+}
+
+void th_db_mend(const char *path, const char *table)
+{
+  char sql[256];
+  snprintf(sql, sizeof sql, "DROP VIEW %s; ALTER TABLE %s_ok RENAME TO %s", table, table,
+           table);
+  th_db_exec(path, sql);
+}
+
 long long th_db_int(const char *path, const char *sql)
 {
   sqlite3 *db = NULL;

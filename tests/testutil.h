@@ -86,5 +86,12 @@ double th_now(void); /* CLOCK_MONOTONIC seconds */
 long long th_db_int(const char *path, const char *sql);
 /* sql run on the SQLite file at path beside its writers; the test fails if it cannot be. */
 void th_db_exec(const char *path, const char *sql);
+/* table of the SQLite file at path made to fail part way through a read, as a failing
+ * store would: a view in its place (the table kept as TABLE_ok) whose column col, in the
+ * rows where cond does not hold, is malformed JSON, an error found row by row; cols are
+ * the table's other columns.  th_db_mend puts the table back. */
+void th_db_break(const char *path, const char *table, const char *cols, const char *col,
+                 const char *cond);
+void th_db_mend(const char *path, const char *table);
 
 #endif
